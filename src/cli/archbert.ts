@@ -1,0 +1,30 @@
+/**
+ * `archbert`: words and figures about neural architectures, text-to-architecture
+ * search, and answers to questions about an architecture.
+ * Each subcommand lives in src/commands/ and registers itself here.
+ */
+import { createProgram, runProgram } from './program.js';
+import { VERSION } from './version.js';
+import { fileURLToPath } from 'node:url';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram(
+    'archbert',
+    'Understand neural architectures: describe a model file, find architectures from a text query, ask questions about a model.',
+    VERSION,
+  );
+  for (const register of await archbertCommands()) register(program);
+  return runProgram(program, argv);
+}
+
+/** Commands are loaded lazily so a missing optional piece never breaks --help. */
+async function archbertCommands(): Promise<Array<(p: import('commander').Command) => void>> {
+  const mods = await Promise.all([
+    // registered commands go here
+  ] as Promise<{ register: (p: import('commander').Command) => void }>[]);
+  return mods.map((m) => m.register);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
