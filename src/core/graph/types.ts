@@ -32,6 +32,13 @@ export interface ParamInfo {
   dtype: string;
   /** false for BatchNorm running statistics and other non-learned buffers. */
   trainable: boolean;
+  /**
+   * Optional: the contents (flattened, row-major) of SMALL tensors (≤ 1024
+   * elements), e.g. int64 shape/axes/pads/starts constants and Resize scales.
+   * Static shape inference of Reshape/Slice/Resize/Pad/… needs them; absent
+   * means "unknown" and shapes downstream become unknown (never wrong).
+   */
+  values?: number[];
 }
 
 export type AttrValue = number | string | boolean | number[] | string[] | null;
@@ -52,6 +59,12 @@ export interface ArchNode {
   params: ParamInfo[];
   /** Bodies of control-flow ops (If/Loop/Scan), when present. */
   subgraphs?: ArchGraph[];
+  /**
+   * Optional, for ONNX `Constant` nodes: the tensor (or value_int(s)/
+   * value_float(s)) as `constValue` {shape, values (≤ 1024 elements), dtype},
+   * so shape inference can fold constants. Absent = unknown contents.
+   */
+  constValue?: { shape: number[]; values?: number[]; dtype: string };
   /** Data layout for formats that are channels-last (Keras/TF). */
   layout?: 'NCHW' | 'NHWC';
 }
