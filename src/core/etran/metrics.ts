@@ -1,0 +1,86 @@
+/**
+ * The registry of transferability metrics: each name `etran score` accepts,
+ * what inputs it needs and how to compute it for one model. `etran` itself is
+ * not here: it combines other metrics across models (see score.ts).
+ *
+ * Every metric is "higher is better", so one ranking rule serves all.
+ */
+import { leep, type LeepOptions } from './leep.js';
+import { nce } from './nce.js';
+import type { Labels, Matrix } from './types.js';
+
+/** Every metric name of the CLI contract, in the canonical output order. */
+export const METRIC_NAMES = [
+  'energy',
+  'lda',
+  'etran',
+  'regression',
+  'logme',
+  'leep',
+  'nce',
+  'hscore',
+  'regularized_hscore',
+  'sfda',
+  'transrate',
+  'gbc',
+] as const;
+
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** What a metric needs besides features and labels. */
+export type MetricNeed = 'labels' | 'sourceProbs' | 'targets';
+
+/** One model's inputs once loaded and checked (source probabilities already soft-maxed if they were logits). */
+export interface PreparedModel {
+  name: string;
+  X: Matrix;
+  labels: Labels;
+  sourceProbs?: Matrix;
+  targets?: Matrix;
+}
+
+export interface MetricResult {
+  value: number;
+  warnings: string[];
+}
+
+export interface PerModelMetric {
+  name: Exclude<MetricName, 'etran'>;
+  needs: MetricNeed;
+  /** One line for --help. */
+  summary: string;
+  compute(model: PreparedModel, options: Record<string, unknown>): MetricResult;
+}
+
+const registry = new Map<string, PerModelMetric>();
+
+function add(metric: PerModelMetric): void {
+  registry.set(metric.name, metric);
+}
+
+add({
+  name: 'leep',
+  needs: 'sourceProbs',
+  summary: 'LEEP (Nguyen et al. 2020): mean log empirical prediction from the source classifier (thuml/LogME); option variant=prob-mean for the ETran/SFDA benchmark',
+  compute: (m, o) => leep(m.sourceProbs!, m.labels, o as LeepOptions),
+});
+add({
+  name: 'nce',
+  needs: 'sourceProbs',
+  summary: 'NCE (Tran et al. 2019): negative conditional entropy of labels given the source argmax (thuml/LogME)',
+  compute: (m) => nce(m.sourceProbs!, m.labels),
+});
+
+/** The per-model metric of that name, or undefined when this build has none. */
+export function perModelMetric(name: string): PerModelMetric | undefined {
+  return registry.get(name);
+}
+
+/** Metric names this build can compute (etran included when its components exist). */
+export function availableMetrics(): MetricName[] {
+  return METRIC_NAMES.filter((n) => (n === 'etran' ? registry.has('energy') && registry.has('lda') : registry.has(n)));
+}
+
+export function isMetricName(name: string): name is MetricName {
+  return (METRIC_NAMES as readonly string[]).includes(name);
+}
