@@ -5,7 +5,8 @@ Every torchvision 0.14 model that exports (classification, detection,
 segmentation, video, optical flow), width/depth variants built from the
 torchvision classes, and the paper models of paper_models.py. Weights are
 random (weights=None); only structure matters, so each file keeps every
-initializer's name, type and dims but no data (a few KB to a few MB each).
+initializer's name, type and dims but no weight data (small integer constants
+such as Reshape targets keep their values; files are KBs to a few MB).
 
     /usr/bin/python3 training/archbert/export_real.py [--out training/out/real]
         [--only NAME,...] [--timeout 900] [--retry-failed] [--list]
@@ -220,20 +221,26 @@ def export_one(spec, path: Path) -> dict:
         params.append(init)  # dims and type only: no raw_data
     del m.graph.input[:]
     m.graph.input.extend(keep)
-    # initializers the exporter did write (folded constants): drop their data too
-    for init in list(m.graph.initializer):
-        for field in ("raw_data",):
-            init.ClearField(field)
-        for field in ("float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
-            init.ClearField(field)
     m.graph.initializer.extend(params)
     m.graph.name = spec["name"]
-    m.doc_string = f"{spec['family']} / {spec['variant']} — structure only, initializer data stripped"
+    m.doc_string = f"{spec['family']} / {spec['variant']} — structure only, weight data stripped"
     try:
-        # shapes of intermediate tensors help the featurizer; best effort
+        # shapes of intermediate tensors help the featurizer; best effort,
+        # before the folded constants lose their data
         m = onnx.shape_inference.infer_shapes(m)
     except Exception:  # noqa: BLE001
         pass
+    # Initializers the exporter wrote itself (folded constants): drop weight
+    # data, keep small integer tensors (Reshape targets, axes, pads ...) which
+    # are shape plumbing that static shape inference needs.
+    for init in m.graph.initializer:
+        numel = 1
+        for d in init.dims:
+            numel *= d
+        small_int = init.data_type in (onnx.TensorProto.INT64, onnx.TensorProto.INT32) and numel <= 64
+        if not small_int:
+            for field in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
+                init.ClearField(field)
     onnx.save(m, str(tmp))
     os.replace(tmp, path)
     return dict(nodes=len(m.graph.node), params=len(params))
