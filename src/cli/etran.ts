@@ -21,6 +21,10 @@ export async function main(argv: string[]): Promise<number> {
 async function etranCommands(): Promise<Array<(p: import('commander').Command) => void>> {
   const mods = await Promise.all([
     // registered commands go here
+    import('../commands/score.js'),
+    import('../commands/eval.js'),
+    import('../commands/rank.js'),
+    import('../commands/features.js'),
   ] as Promise<{ register: (p: import('commander').Command) => void }>[]);
   return mods.map((m) => m.register);
 }

@@ -1,0 +1,416 @@
+/**
+ * Feature extraction for a zoo on an image dataset.
+ *
+ * Images are decoded once per batch and shared by every model (and one input
+ * tensor is built per distinct preprocessing, shared by models that agree on
+ * it). Decoding runs in sharp's thread pool while ONNX Runtime runs the
+ * previous batch: two batches are always being decoded ahead, so neither
+ * side waits on the other (onnxruntime-node's run() is synchronous on the
+ * main thread, sharp's work is not).
+ */
+import { readFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import { InputError, WorkError } from '../errors.js';
+import type { SessionOpener } from '../runtime/session.js';
+import { CACHE_VERSION, FeatureCache, fileExists, listingHash, sha256 } from './cache.js';
+import type { ImageDataset, ImageItem } from './datasets.js';
+import type { FeatureSet } from './featureset.js';
+import { decodeImage, fillTensor, geometryKey, planResize, preprocessingKey, type DecodedImage, type Geometry } from './preprocess.js';
+import { boxCorners, boxTarget, globalAverage, roiAverage, type FeatureMap } from './roi.js';
+import { exposeOutputs, findClassifierFeature, findDetectorFeature, findLogits, hasTensor, parseModel } from './surgery.js';
+import type { Task, ZooModel } from './zoo.js';
+import { writeFileAtomic } from '../io/atomic.js';
+
+export interface ProgressEvent {
+  model: string;
+  done: number;
+  total: number;
+  /** seconds spent on this model so far */
+  seconds: number;
+  cached?: boolean;
+  failed?: boolean;
+}
+
+export interface ExtractOptions {
+  opener: SessionOpener;
+  cache: FeatureCache | null;
+  batchSize?: number;
+  strict?: boolean;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export interface ModelFailure {
+  name: string;
+  message: string;
+}
+
+export interface ExtractResult {
+  features: FeatureSet[];
+  failures: ModelFailure[];
+  /** Images that could not be decoded (empty when every model came from the cache and none was recorded). */
+  skipped: Array<{ path: string; reason: string }>;
+  /** Things to tell the user (e.g. the CUDA fallback). */
+  messages: string[];
+  seconds: number;
+}
+
+/** A model ready to run: session open, tensors resolved. */
+interface Prepared {
+  model: ZooModel;
+  key: string;
+  session: ort.InferenceSession;
+  provider: string;
+  input: string;
+  /** Fixed batch size the graph demands, or null when the batch dim is free. */
+  fixedBatch: number | null;
+  geometry: Geometry;
+  prepKey: string;
+  feature: string;
+  logits: string | null;
+  task: Task;
+  stride?: number;
+  // accumulated output
+  rows: Float32Array[];
+  probs: Float32Array[];
+  targets: number[];
+  labels: string[];
+  cols: number;
+  probCols: number;
+  images: number;
+  seconds: number;
+}
+
+/** Cache key of a model's features: model bytes + settings + data listing + task + code version. */
+export function featureKey(modelHash: string, model: ZooModel, listing: string, task: Task): string {
+  return sha256(JSON.stringify([CACHE_VERSION, modelHash, model.settings, listing, task]));
+}
+
+/** Reads the graph and decides input, geometry, feature and logits tensors; exposes them as outputs. */
+export async function prepareGraph(
+  model: ZooModel,
+  bytes: Uint8Array,
+  task: Task,
+  cache: FeatureCache | null,
+  modelHash: string,
+): Promise<{ graph: Uint8Array | string; input: string; fixedBatch: number | null; geometry: Geometry; feature: string; logits: string | null }> {
+  const s = model.settings;
+  const file = model.path;
+  if (s.task && s.task !== task) {
+    throw new InputError(file, `zoo.json says this is a ${s.task} model but the data is a ${task} dataset`);
+  }
+  const parsed = parseModel(bytes, file);
+  const input = s.input ?? (parsed.inputs.length === 1 ? parsed.inputs[0]!.name : null);
+  if (!input) throw new InputError(file, `the graph has ${parsed.inputs.length} inputs (${parsed.inputs.map((i) => i.name).join(', ')}); set "input" for ${model.name} in zoo.json`);
+  const inputInfo = parsed.inputs.find((i) => i.name === input);
+  if (!inputInfo) throw new InputError(file, `zoo.json "input": no graph input named '${input}'`);
+  const shape = inputInfo.shape;
+  if (shape.length !== 4) throw new InputError(file, `input '${input}' has ${shape.length} dims; an image model takes [N, C, H, W] or [N, H, W, C]`);
+  const [h, w, c] = s.layout === 'NCHW' ? [shape[2], shape[3], shape[1]] : [shape[1], shape[2], shape[3]];
+  if (c !== null && c !== 3) {
+    throw new InputError(file, `input '${input}' has ${c} channels in ${s.layout} layout; set "layout" for ${model.name} in zoo.json if it is ${s.layout === 'NCHW' ? 'NHWC' : 'NCHW'}`);
+  }
+  const size = s.inputSize ?? (h && w ? ([h, w] as [number, number]) : null);
+  if (!size) throw new InputError(file, `the input size is not fixed in the graph; set "input_size": [H, W] for ${model.name} in zoo.json`);
+  const geometry: Geometry = { height: size[0], width: size[1], resize: s.resize, cropPct: s.cropPct };
+
+  let feature: string;
+  let logits: string | null = null;
+  if (task === 'classification') {
+    logits = findLogits(parsed, file, s.logits);
+    const found = s.feature ?? findClassifierFeature(parsed, logits);
+    if (!found) {
+      throw new InputError(
+        file,
+        `cannot find the feature layer of ${model.name} (no Gemm/MatMul makes its logits '${logits}'); set "feature" (the penultimate tensor's name) for it in zoo.json`,
+      );
+    }
+    feature = found;
+  } else {
+    const found = s.feature ?? findDetectorFeature(parsed);
+    if (!found) throw new InputError(file, `cannot tell which feature map of ${model.name} to pool; set "feature" (a [N, C, H, W] tensor name) and "stride" for it in zoo.json`);
+    feature = found;
+  }
+  if (!hasTensor(parsed, feature)) throw new InputError(file, `zoo.json "feature": no tensor named '${feature}' in ${model.name}'s graph`);
+  const wanted = [feature, ...(logits ? [logits] : [])];
+  let graph: Uint8Array | string = bytes;
+  if (wanted.some((t) => !parsed.outputs.includes(t))) {
+    // The derived graph is cached: re-serialising a large model costs more than reading it back.
+    const derivedKey = sha256(JSON.stringify(['derived', modelHash, wanted]));
+    const path = cache?.modelPath(derivedKey);
+    if (path && (await fileExists(path))) graph = path;
+    else {
+      graph = exposeOutputs(parsed, wanted);
+      if (path) await writeFileAtomic(path, graph);
+    }
+  }
+  const batchDim = shape[0];
+  return { graph, input, fixedBatch: batchDim ?? null, geometry, feature, logits };
+}
+
+function softmaxRows(logits: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) max = Math.max(max, logits[r * cols + j]!);
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += Math.exp(logits[r * cols + j]! - max);
+    for (let j = 0; j < cols; j++) out[r * cols + j] = Math.exp(logits[r * cols + j]! - max) / sum;
+  }
+  return out;
+}
+
+interface DecodedBatch {
+  items: ImageItem[];
+  /** null where the image could not be decoded */
+  images: Array<DecodedImage | null>;
+}
+
+function concat(chunks: Float32Array[], total: number): Float32Array {
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const c of chunks) out.set(c, o), (o += c.length);
+  return out;
+}
+
+export async function extractFeatures(models: ZooModel[], data: ImageDataset, opts: ExtractOptions): Promise<ExtractResult> {
+  const started = performance.now();
+  const batchSize = opts.batchSize ?? 32;
+  const task = data.task;
+  const listing = await listingHash(data.items);
+  const features: FeatureSet[] = [];
+  const failures: ModelFailure[] = [];
+  const messages: string[] = [];
+  const pending: Prepared[] = [];
+  let recordedSkips: FeatureSet['skipped'] | null = null;
+
+  for (const model of models) {
+    try {
+      const bytes = await readFile(model.path).catch((err) => {
+        throw new InputError(model.path, (err as Error).message);
+      });
+      const modelHash = sha256(bytes);
+      const key = featureKey(modelHash, model, listing, task);
+      const hit = opts.cache ? await opts.cache.get(key) : null;
+      if (hit) {
+        hit.name = model.name;
+        features.push(hit);
+        recordedSkips ??= hit.skipped;
+        opts.onProgress?.({ model: model.name, done: hit.images, total: hit.images, seconds: 0, cached: true });
+        continue;
+      }
+      const g = await prepareGraph(model, bytes, task, opts.cache, modelHash);
+      const opened = await opts.opener.open(g.graph, model.name);
+      messages.push(...opened.messages);
+      pending.push({
+        model,
+        key,
+        session: opened.session,
+        provider: opened.provider,
+        input: g.input,
+        fixedBatch: g.fixedBatch,
+        geometry: g.geometry,
+        prepKey: preprocessingKey(g.geometry, model.settings),
+        feature: g.feature,
+        logits: g.logits,
+        task,
+        stride: model.settings.stride,
+        rows: [],
+        probs: [],
+        targets: [],
+        labels: [],
+        cols: 0,
+        probCols: 0,
+        images: 0,
+        seconds: 0,
+      });
+    } catch (err) {
+      if (err instanceof WorkError) throw err; // e.g. --device cuda without CUDA: nothing can run
+      failures.push({ name: model.name, message: err instanceof Error ? err.message : String(err) });
+      opts.onProgress?.({ model: model.name, done: 0, total: 0, seconds: 0, failed: true });
+    }
+  }
+  if (pending.length === 0) {
+    return { features: order(features, models), failures, skipped: recordedSkips ?? [], messages, seconds: (performance.now() - started) / 1000 };
+  }
+
+  const geometries = [...new Map(pending.map((p) => [geometryKey(p.geometry), p.geometry])).values()];
+  const skipped: Array<{ path: string; reason: string }> = [];
+  const batches: ImageItem[][] = [];
+  for (let i = 0; i < data.items.length; i += batchSize) batches.push(data.items.slice(i, i + batchSize));
+
+  const decodeBatch = (items: ImageItem[]): Promise<DecodedBatch> =>
+    Promise.all(
+      items.map((it) =>
+        decodeImage(it.path, geometries).catch((err: unknown) => {
+          const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+          if (opts.strict) throw new InputError(it.path, `unreadable image (${reason})`);
+          skipped.push({ path: it.path, reason });
+          return null;
+        }),
+      ),
+    ).then((images) => ({ items, images }));
+
+  // Two batches decode ahead of the one being run.
+  const ahead: Promise<DecodedBatch>[] = [];
+  let nextBatch = 0;
+  const refill = () => {
+    while (ahead.length < 2 && nextBatch < batches.length) {
+      const p = decodeBatch(batches[nextBatch++]!);
+      p.catch(() => undefined); // surfaced when awaited
+      ahead.push(p);
+    }
+  };
+  refill();
+  const totalImages = data.items.length;
+  let seen = 0;
+  while (ahead.length > 0) {
+    const waitStart = performance.now();
+    const batch = await ahead.shift()!;
+    refill();
+    const waited = (performance.now() - waitStart) / 1000;
+    seen += batch.items.length;
+    const okIdx = batch.images.map((im, i) => (im ? i : -1)).filter((i) => i >= 0);
+    const live = pending.filter((p) => !failures.some((f) => f.name === p.model.name));
+    for (const p of live) p.seconds += waited / live.length;
+    if (okIdx.length === 0) continue;
+    // One tensor per distinct preprocessing, shared by the models that use it.
+    const tensors = new Map<string, Float32Array>();
+    for (const p of live) {
+      const t0 = performance.now();
+      let tensor = tensors.get(p.prepKey);
+      if (!tensor) {
+        const g = p.geometry;
+        tensor = new Float32Array(okIdx.length * 3 * g.height * g.width);
+        okIdx.forEach((src, dst) => fillTensor(tensor!, dst, batch.images[src]!.pixels.get(geometryKey(g))!, g, p.model.settings));
+        tensors.set(p.prepKey, tensor);
+      }
+      try {
+        await runModel(p, tensor, okIdx, batch);
+      } catch (err) {
+        failures.push({ name: p.model.name, message: `${p.model.path}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+        opts.onProgress?.({ model: p.model.name, done: seen, total: totalImages, seconds: p.seconds, failed: true });
+        continue;
+      }
+      p.images += okIdx.length;
+      p.seconds += (performance.now() - t0) / 1000;
+      opts.onProgress?.({ model: p.model.name, done: seen, total: totalImages, seconds: p.seconds });
+    }
+  }
+
+  for (const p of pending) {
+    await p.session.release().catch(() => undefined);
+    if (failures.some((f) => f.name === p.model.name)) continue;
+    const rows = p.labels.length;
+    if (rows === 0) {
+      failures.push({ name: p.model.name, message: `${p.model.path}: no image could be read, no features` });
+      continue;
+    }
+    const fs: FeatureSet = {
+      name: p.model.name,
+      task,
+      rows,
+      cols: p.cols,
+      X: concat(p.rows, rows * p.cols),
+      probs: p.probCols > 0 ? concat(p.probs, rows * p.probCols) : null,
+      probCols: p.probCols,
+      targets: task === 'detection' ? Float32Array.from(p.targets) : null,
+      labels: p.labels,
+      images: p.images,
+      seconds: p.seconds,
+      skipped: [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      featureTensor: p.feature,
+      stride: p.stride,
+      provider: p.provider,
+      cached: false,
+    };
+    if (opts.cache) await opts.cache.put(p.key, fs);
+    features.push(fs);
+  }
+  return {
+    features: order(features, models),
+    failures,
+    skipped: [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    messages,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function order(features: FeatureSet[], models: ZooModel[]): FeatureSet[] {
+  const rank = new Map(models.map((m, i) => [m.name, i]));
+  return features.sort((a, b) => rank.get(a.name)! - rank.get(b.name)!);
+}
+
+/** Runs one model on a batch (in chunks when its graph fixes the batch size) and appends its rows. */
+async function runModel(p: Prepared, tensor: Float32Array, okIdx: number[], batch: DecodedBatch): Promise<void> {
+  const g = p.geometry;
+  const per = 3 * g.height * g.width;
+  const n = okIdx.length;
+  const chunk = p.fixedBatch ?? n;
+  const dims = (b: number) => (p.model.settings.layout === 'NCHW' ? [b, 3, g.height, g.width] : [b, g.height, g.width, 3]);
+  for (let start = 0; start < n; start += chunk) {
+    const b = Math.min(chunk, n - start);
+    let input = tensor.subarray(start * per, (start + b) * per);
+    if (p.fixedBatch && b < p.fixedBatch) {
+      // Pad a short last chunk to the fixed batch size; the padding rows are dropped below.
+      const padded = new Float32Array(p.fixedBatch * per);
+      padded.set(input);
+      input = padded;
+    }
+    const fetches = [p.feature, ...(p.logits ? [p.logits] : [])];
+    const out = await p.session.run({ [p.input]: new ort.Tensor('float32', input, dims(p.fixedBatch ?? b)) }, fetches);
+    const feat = out[p.feature]!;
+    const featData = feat.data as Float32Array;
+    const per0 = featData.length / (feat.dims[0] ?? 1);
+    if (p.task === 'classification') {
+      p.cols = per0;
+      p.rows.push(featData.slice(0, b * per0));
+      if (p.logits) {
+        const lg = out[p.logits]!;
+        const c = (lg.data as Float32Array).length / (lg.dims[0] ?? 1);
+        p.probCols = c;
+        p.probs.push(softmaxRows((lg.data as Float32Array).subarray(0, b * c), b, c));
+      }
+      for (let i = 0; i < b; i++) p.labels.push(batch.items[okIdx[start + i]!]!.label!);
+    } else {
+      poolBoxes(p, feat, b, start, okIdx, batch);
+    }
+  }
+}
+
+function poolBoxes(p: Prepared, feat: ort.Tensor, b: number, start: number, okIdx: number[], batch: DecodedBatch): void {
+  const layout = p.model.settings.layout;
+  if (feat.dims.length !== 4) throw new Error(`feature map '${p.feature}' has shape [${feat.dims.join(', ')}], expected 4 dims`);
+  const [C, H, W] = layout === 'NCHW' ? [feat.dims[1]!, feat.dims[2]!, feat.dims[3]!] : [feat.dims[3]!, feat.dims[1]!, feat.dims[2]!];
+  if (p.stride === undefined) {
+    const g = p.geometry;
+    const sy = g.height / H;
+    const sx = g.width / W;
+    if (!Number.isInteger(sy) || sy !== sx) {
+      throw new Error(`cannot infer the stride of '${p.feature}' (input ${g.height}×${g.width}, map ${H}×${W}); set "stride" for ${p.model.name} in zoo.json`);
+    }
+    p.stride = sy;
+  }
+  const cols = p.model.settings.imageFeature ? 2 * C : C;
+  p.cols = cols;
+  const data = feat.data as Float32Array;
+  for (let i = 0; i < b; i++) {
+    const src = okIdx[start + i]!;
+    const item = batch.items[src]!;
+    const img = batch.images[src]!;
+    const map: FeatureMap = { data, offset: i * C * H * W, channels: C, height: H, width: W, layout };
+    const plan = planResize(img.width, img.height, p.geometry);
+    let imageFeature: Float32Array | null = null;
+    if (p.model.settings.imageFeature) {
+      imageFeature = new Float32Array(C);
+      globalAverage(map, imageFeature, 0);
+    }
+    for (const box of item.boxes ?? []) {
+      const row = new Float32Array(cols);
+      roiAverage(map, boxCorners(box, img.width, img.height), img.width, img.height, plan, p.stride, row, 0);
+      if (imageFeature) row.set(imageFeature, C);
+      p.rows.push(row);
+      p.labels.push(box.label);
+      p.targets.push(...boxTarget(box, img.width, img.height));
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Image preprocessing with sharp: decode once, then for each model geometry
+ * resize (shorter side, bilinear) and centre crop, and normalise into the
+ * model's tensor layout. The resize/crop plan is computed here, not left to
+ * sharp, so ground-truth boxes can be mapped through exactly the same
+ * transform for RoI pooling.
+ */
+import sharp from 'sharp';
+import type { ModelSettings, ResizeMode } from './zoo.js';
+
+/** What decides the pixels a model sees (its tensor normalisation is applied later). */
+export interface Geometry {
+  height: number;
+  width: number;
+  resize: ResizeMode;
+  cropPct: number;
+}
+
+export const geometryKey = (g: Geometry): string => `${g.height}x${g.width}:${g.resize}:${g.cropPct}`;
+
+/** Everything that decides a model's input tensor from an image: equal keys share tensors. */
+export function preprocessingKey(g: Geometry, s: ModelSettings): string {
+  return JSON.stringify([geometryKey(g), s.layout, s.color, s.scale, s.mean, s.std]);
+}
+
+/** How an image of w×h becomes the model input: resize to resizedW×resizedH, then crop at (left, top). */
+export interface ResizePlan {
+  resizedWidth: number;
+  resizedHeight: number;
+  left: number;
+  top: number;
+}
+
+export function planResize(width: number, height: number, g: Geometry): ResizePlan {
+  if (g.resize === 'stretch') return { resizedWidth: g.width, resizedHeight: g.height, left: 0, top: 0 };
+  // Shorter side to (target / crop_pct), keeping aspect; then centre crop. For a square target this is
+  // torchvision's Resize(size / crop_pct) + CenterCrop(size).
+  const scale = Math.max(g.height / height, g.width / width) / g.cropPct;
+  const resizedWidth = Math.max(g.width, Math.round(width * scale));
+  const resizedHeight = Math.max(g.height, Math.round(height * scale));
+  return {
+    resizedWidth,
+    resizedHeight,
+    left: Math.floor((resizedWidth - g.width) / 2),
+    top: Math.floor((resizedHeight - g.height) / 2),
+  };
+}
+
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** geometry key → RGB bytes, H×W×3 row-major */
+  pixels: Map<string, Uint8Array>;
+}
+
+/**
+ * Decodes an image once and produces its RGB pixels for every geometry.
+ * Throws (a plain Error from sharp) when the file is not a readable image.
+ */
+export async function decodeImage(path: string, geometries: Geometry[]): Promise<DecodedImage> {
+  const { data, info } = await sharp(path)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const channels = info.channels;
+  const raw = { width: info.width, height: info.height, channels } as const;
+  const pixels = new Map<string, Uint8Array>();
+  await Promise.all(
+    geometries.map(async (g) => {
+      const plan = planResize(info.width, info.height, g);
+      let pipeline = sharp(data, { raw });
+      if (plan.resizedWidth !== info.width || plan.resizedHeight !== info.height) {
+        pipeline = pipeline.resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' });
+      }
+      if (plan.resizedWidth !== g.width || plan.resizedHeight !== g.height) {
+        pipeline = pipeline.extract({ left: plan.left, top: plan.top, width: g.width, height: g.height });
+      }
+      const out = await pipeline.raw().toBuffer();
+      pixels.set(geometryKey(g), toRgb(out, g.width * g.height, channels));
+    }),
+  );
+  return { width: info.width, height: info.height, pixels };
+}
+
+function toRgb(buf: Buffer, count: number, channels: number): Uint8Array {
+  if (channels === 3) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  const rgb = new Uint8Array(count * 3);
+  for (let i = 0; i < count; i++) {
+    const v = buf[i * channels]!;
+    rgb[i * 3] = v;
+    rgb[i * 3 + 1] = channels >= 3 ? buf[i * channels + 1]! : v;
+    rgb[i * 3 + 2] = channels >= 3 ? buf[i * channels + 2]! : v;
+  }
+  return rgb;
+}
+
+/** Writes one image's normalised values into a batch tensor at position `index`. */
+export function fillTensor(out: Float32Array, index: number, rgb: Uint8Array, g: Geometry, s: ModelSettings): void {
+  const plane = g.height * g.width;
+  const base = index * plane * 3;
+  const order = s.color === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  for (let c = 0; c < 3; c++) {
+    const src = order[c]!;
+    const mul = s.scale / s.std[c]!;
+    const add = -s.mean[c]! / s.std[c]!;
+    if (s.layout === 'NCHW') {
+      const o = base + c * plane;
+      for (let p = 0; p < plane; p++) out[o + p] = rgb[p * 3 + src]! * mul + add;
+    } else {
+      for (let p = 0; p < plane; p++) out[base + p * 3 + c] = rgb[p * 3 + src]! * mul + add;
+    }
+  }
+}
