@@ -5,6 +5,8 @@
  *
  * Every metric is "higher is better", so one ranking rule serves all.
  */
+import { energy, type EnergyOptions } from './energy.js';
+import { lda, type LdaOptions } from './lda.js';
 import { leep, type LeepOptions } from './leep.js';
 import { nce } from './nce.js';
 import type { Labels, Matrix } from './types.js';
@@ -58,6 +60,18 @@ function add(metric: PerModelMetric): void {
   registry.set(metric.name, metric);
 }
 
+add({
+  name: 'energy',
+  needs: 'labels',
+  summary: 'ETran energy S_en: mean of the 0.5 % lowest logsumexp of the features (official Energy_Score); option fraction',
+  compute: (m, o) => energy(m.X, o as EnergyOptions),
+});
+add({
+  name: 'lda',
+  needs: 'labels',
+  summary: "ETran classification S_cls: the official shrinkage-LDA score in closed form; options variant=shrinkage-projection, normalize=l2|pooled-variance",
+  compute: (m, o) => lda(m.X, m.labels, o as LdaOptions),
+});
 add({
   name: 'leep',
   needs: 'sourceProbs',
