@@ -1,0 +1,553 @@
+/**
+ * Small dense Float64 kernels for the transferability metrics.
+ *
+ * Everything here works on row-major Float64Arrays (element (i, j) of an r×c
+ * matrix at i*c + j). The metrics need few primitives, and each is written as
+ * a tight typed-array loop rather than through ml-matrix, whose nested-array
+ * storage costs 3-10× at the sizes that matter (D = 2048):
+ *
+ * - Gram matrices (XᵀX via transposed row panels, XXᵀ, A·Bᵀ) with a 4×4
+ *   register-blocked dot-product micro-kernel, split across worker threads
+ *   when large (parallel.ts);
+ * - the symmetric eigen-decomposition as Householder tridiagonalisation plus
+ *   implicit QL (EISPACK tred2/tql2 lineage). It can return VᵀB for a few
+ *   right-hand sides B instead of the eigenvectors V themselves, which is all
+ *   LogME and a pseudo-inverse need and saves the O(n³) accumulation of V;
+ * - Cholesky factorisation and solves (H-score, SFDA, TransRate use these in
+ *   place of inverses, with a pseudo-inverse fallback when a matrix is singular).
+ */
+import type { Labels, Matrix } from './types.js';
+import { parallelGramPanels } from './parallel.js';
+
+// ---------------------------------------------------------------- basics
+
+/** Column means of an N×D matrix. */
+export function columnMeans(X: Matrix): Float64Array {
+  const { rows: n, cols: d, data } = X;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) mean[j]! += data[o + j]!;
+  }
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  return mean;
+}
+
+export interface ClassStats {
+  /** C×D class means, row-major. */
+  means: Float64Array;
+  /** Samples per class. */
+  counts: Float64Array;
+  /** Priors n_c / N. */
+  priors: Float64Array;
+}
+
+/** Per-class means and priors (labels must be contiguous 0..C−1). */
+export function classStats(X: Matrix, y: Labels): ClassStats {
+  const { rows: n, cols: d, data } = X;
+  const c = y.numClasses;
+  const means = new Float64Array(c * d);
+  const counts = new Float64Array(c);
+  for (let i = 0; i < n; i++) {
+    const k = y.ids[i]!;
+    counts[k]! += 1;
+    const o = i * d;
+    const m = k * d;
+    for (let j = 0; j < d; j++) means[m + j]! += data[o + j]!;
+  }
+  const priors = new Float64Array(c);
+  for (let k = 0; k < c; k++) {
+    const inv = counts[k]! > 0 ? 1 / counts[k]! : 0;
+    for (let j = 0; j < d; j++) means[k * d + j]! *= inv;
+    priors[k] = counts[k]! / n;
+  }
+  return { means, counts, priors };
+}
+
+// ---------------------------------------------------------------- products
+
+/**
+ * out[i*ldo + j] += Σ_t A[i*k + t] · B[j*k + t] for i in [i0, i1), j in [j0, j1):
+ * dot products between rows of A and rows of B (both row-major with row length k).
+ * 4×4 register blocking: 8 loads feed 16 multiply-adds.
+ */
+export function dotBlock(
+  A: Float64Array, aOff: number, B: Float64Array, bOff: number, k: number,
+  i0: number, i1: number, j0: number, j1: number, out: Float64Array, ldo: number, lowerOnly: boolean,
+): void {
+  for (let i = i0; i < i1; i += 4) {
+    const iEnd = Math.min(i + 4, i1);
+    const jStop = lowerOnly ? Math.min(j1, iEnd) : j1;
+    for (let j = j0; j < jStop; j += 4) {
+      const jEnd = Math.min(j + 4, jStop);
+      if (iEnd - i === 4 && jEnd - j === 4) {
+        const a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        const b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        for (let t = 0; t < k; t++) {
+          const x0 = A[a0 + t]!, x1 = A[a1 + t]!, x2 = A[a2 + t]!, x3 = A[a3 + t]!;
+          const y0 = B[b0 + t]!, y1 = B[b1 + t]!, y2 = B[b2 + t]!, y3 = B[b3 + t]!;
+          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+          s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+          s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+        }
+        let o = i * ldo + j;
+        out[o]! += s00; out[o + 1]! += s01; out[o + 2]! += s02; out[o + 3]! += s03; o += ldo;
+        out[o]! += s10; out[o + 1]! += s11; out[o + 2]! += s12; out[o + 3]! += s13; o += ldo;
+        out[o]! += s20; out[o + 1]! += s21; out[o + 2]! += s22; out[o + 3]! += s23; o += ldo;
+        out[o]! += s30; out[o + 1]! += s31; out[o + 2]! += s32; out[o + 3]! += s33;
+      } else {
+        for (let ii = i; ii < iEnd; ii++) {
+          const jj1 = lowerOnly ? Math.min(jEnd, ii + 1) : jEnd;
+          for (let jj = j; jj < jj1; jj++) {
+            const a = aOff + ii * k, b = bOff + jj * k;
+            let s = 0;
+            for (let t = 0; t < k; t++) s += A[a + t]! * B[b + t]!;
+            out[ii * ldo + jj]! += s;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Copies the lower triangle of an n×n matrix onto its upper triangle. */
+export function mirrorLower(G: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[j * n + i] = G[i * n + j]!;
+}
+
+/** Rows per transposed panel in XᵀX: a D×256 panel (4 MiB at D = 2048) stays in L2/L3. */
+export const PANEL_ROWS = 256;
+
+/**
+ * Packs rows [r0, r0+len) of X (minus `center`, optionally scaled per row by `rowScale`)
+ * transposed into P (D×len, row-major).
+ */
+export function packPanel(
+  X: Float64Array, d: number, r0: number, len: number, center: Float64Array | null,
+  rowScale: Float64Array | null, P: Float64Array,
+): void {
+  for (let t = 0; t < len; t++) {
+    const o = (r0 + t) * d;
+    const s = rowScale ? rowScale[r0 + t]! : 1;
+    if (center) for (let j = 0; j < d; j++) P[j * len + t] = (X[o + j]! - center[j]!) * s;
+    else for (let j = 0; j < d; j++) P[j * len + t] = X[o + j]! * s;
+  }
+}
+
+/**
+ * G = Σ_i s_i² (x_i − c)(x_i − c)ᵀ (D×D, full symmetric): XᵀX, or the scatter
+ * of centred data when `center` is given, weighted per row when `rowScale` is.
+ * Large problems are split across worker threads (same arithmetic, same order
+ * within each entry, so the result does not depend on the thread count).
+ */
+export function gramT(X: Matrix, center: Float64Array | null = null, rowScale: Float64Array | null = null): Float64Array {
+  const { rows: n, cols: d, data } = X;
+  const G = parallelGramPanels(data, n, d, center, rowScale);
+  if (G) return G;
+  const out = new Float64Array(d * d);
+  const P = new Float64Array(d * PANEL_ROWS);
+  for (let r0 = 0; r0 < n; r0 += PANEL_ROWS) {
+    const len = Math.min(PANEL_ROWS, n - r0);
+    packPanel(data, d, r0, len, center, rowScale, P);
+    dotBlock(P, 0, P, 0, len, 0, d, 0, d, out, d, true);
+  }
+  mirrorLower(out, d);
+  return out;
+}
+
+/** XXᵀ (N×N) for row-major X, rows optionally centred by `center`. */
+export function gramRows(X: Matrix, center: Float64Array | null = null): Float64Array {
+  const { rows: n, cols: d } = X;
+  let data = X.data;
+  if (center) {
+    data = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = X.data[i * d + j]! - center[j]!;
+  }
+  const out = new Float64Array(n * n);
+  dotBlock(data, 0, data, 0, d, 0, n, 0, n, out, n, true);
+  mirrorLower(out, n);
+  return out;
+}
+
+/** A·Bᵀ for A (m×k) and B (n×k), both row-major: m×n. */
+export function matmulABt(A: Float64Array, m: number, B: Float64Array, n: number, k: number): Float64Array {
+  const out = new Float64Array(m * n);
+  // Block over A's rows so a stripe of A stays in cache while all of B streams by.
+  const stripe = 64;
+  for (let i0 = 0; i0 < m; i0 += stripe) dotBlock(A, 0, B, 0, k, i0, Math.min(m, i0 + stripe), 0, n, out, n, false);
+  return out;
+}
+
+/** y = A x for a symmetric/general n×n row-major A. */
+export function matVec(A: Float64Array, n: number, x: Float64Array): Float64Array {
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * n;
+    for (let j = 0; j < n; j++) s += A[o + j]! * x[j]!;
+    y[i] = s;
+  }
+  return y;
+}
+
+export function trace(A: Float64Array, n: number): number {
+  let t = 0;
+  for (let i = 0; i < n; i++) t += A[i * n + i]!;
+  return t;
+}
+
+// ---------------------------------------------------------------- symmetric eigen
+
+export interface SymEig {
+  /** Eigenvalues in ascending order. */
+  values: Float64Array;
+  /** VᵀB (n×m, row k = eigenvector k · B) when B was given, rows in the order of `values`. */
+  vtb: Float64Array | null;
+}
+
+/**
+ * Eigen-decomposition of a symmetric n×n matrix (only its lower triangle is read).
+ *
+ * Householder reduction to tridiagonal form T = QᵀAQ on the lower triangle
+ * (row-wise, so every inner loop walks contiguous memory), then the implicit
+ * QL iteration with Wilkinson shifts (tql2). The eigenvectors are V = Q·Z; rather
+ * than accumulating them (O(n³) more work), the reflectors and the QL rotations
+ * are applied to B, giving VᵀB directly. Pass the identity as B to get Vᵀ.
+ */
+export function symEig(A: Float64Array, n: number, B: Float64Array | null = null, m = 0): SymEig {
+  const a = Float64Array.from(A);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n); // e[i] couples i and i+1
+  const betas = new Float64Array(n);
+  const p = new Float64Array(n);
+  const w = new Float64Array(n);
+  const vv = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    // x = a[k+1.., k]
+    const x0 = a[(k + 1) * n + k]!;
+    let sigma = 0;
+    for (let i = k + 2; i < n; i++) {
+      const v = a[i * n + k]!;
+      sigma += v * v;
+    }
+    d[k] = a[k * n + k]!;
+    if (sigma === 0) {
+      e[k] = x0;
+      betas[k] = 0;
+      continue;
+    }
+    const norm = Math.sqrt(x0 * x0 + sigma);
+    const alpha = x0 <= 0 ? norm : -norm;
+    const v0 = x0 - alpha;
+    a[(k + 1) * n + k] = v0; // v stored in column k
+    const beta = 2 / (v0 * v0 + sigma);
+    betas[k] = beta;
+    e[k] = alpha;
+    // Contiguous copy of v: the column is strided in memory.
+    vv[k + 1] = v0;
+    for (let i = k + 2; i < n; i++) vv[i] = a[i * n + k]!;
+    // p = β A22 v, A22 = a[k+1.., k+1..] symmetric, lower stored.
+    p.fill(0, k + 1, n);
+    for (let i = k + 1; i < n; i++) {
+      const vi = vv[i]!;
+      const o = i * n;
+      let s = 0;
+      for (let j = k + 1; j < i; j++) {
+        const aij = a[o + j]!;
+        s += aij * vv[j]!;
+        p[j]! += aij * vi;
+      }
+      p[i]! += s + a[o + i]! * vi;
+    }
+    let pv = 0;
+    for (let i = k + 1; i < n; i++) {
+      p[i]! *= beta;
+      pv += p[i]! * vv[i]!;
+    }
+    const K = 0.5 * beta * pv;
+    for (let i = k + 1; i < n; i++) w[i] = p[i]! - K * vv[i]!;
+    // A22 -= v wᵀ + w vᵀ (lower triangle)
+    for (let i = k + 1; i < n; i++) {
+      const vi = vv[i]!;
+      const wi = w[i]!;
+      const o = i * n;
+      for (let j = k + 1; j <= i; j++) a[o + j]! -= vi * w[j]! + wi * vv[j]!;
+    }
+  }
+  if (n >= 2) {
+    d[n - 2] = a[(n - 2) * n + n - 2]!;
+    e[n - 2] = a[(n - 1) * n + n - 2]!;
+  }
+  if (n >= 1) d[n - 1] = a[(n - 1) * n + n - 1]!;
+  e[n - 1] = 0;
+
+  // W = QᵀB = H_{n-3} ... H_0 B.
+  let W: Float64Array | null = null;
+  if (B) {
+    W = Float64Array.from(B);
+    const u = new Float64Array(m);
+    for (let k = 0; k < n - 2; k++) {
+      const beta = betas[k]!;
+      if (beta === 0) continue;
+      u.fill(0);
+      for (let i = k + 1; i < n; i++) {
+        const vi = a[i * n + k]!;
+        if (vi === 0) continue;
+        const o = i * m;
+        for (let c = 0; c < m; c++) u[c]! += vi * W[o + c]!;
+      }
+      for (let i = k + 1; i < n; i++) {
+        const f = beta * a[i * n + k]!;
+        if (f === 0) continue;
+        const o = i * m;
+        for (let c = 0; c < m; c++) W[o + c]! -= f * u[c]!;
+      }
+    }
+  }
+  tql2(d, e, n, W, m);
+
+  // Sort ascending (selection sort on indices; n swaps at most).
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => d[i]! - d[j]!);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = d[order[i]!]!;
+  let vtb: Float64Array | null = null;
+  if (W) {
+    vtb = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) vtb.set(W.subarray(order[i]! * m, order[i]! * m + m), i * m);
+  }
+  return { values, vtb };
+}
+
+/**
+ * Implicit QL with shifts on the symmetric tridiagonal (d, e), e[i] coupling
+ * i and i+1 (JAMA/EISPACK tql2). Rotations are applied to the rows of W (n×m).
+ */
+function tql2(d: Float64Array, e: Float64Array, n: number, W: Float64Array | null, m: number): void {
+  let f = 0;
+  let tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]!) + Math.abs(e[l]!));
+    let mm = l;
+    while (mm < n) {
+      if (Math.abs(e[mm]!) <= eps * tst1) break;
+      mm++;
+    }
+    if (mm > l) {
+      let iter = 0;
+      do {
+        if (++iter > 60) break; // never seen in practice; keeps a pathological input from looping
+        let g = d[l]!;
+        let p = (d[l + 1]! - g) / (2 * e[l]!);
+        let r = Math.sqrt(p * p + 1);
+        if (p < 0) r = -r;
+        d[l] = e[l]! / (p + r);
+        d[l + 1] = e[l]! * (p + r);
+        const dl1 = d[l + 1]!;
+        let h = g - d[l]!;
+        for (let i = l + 2; i < n; i++) d[i]! -= h;
+        f += h;
+        p = d[mm]!;
+        let c = 1, c2 = c, c3 = c;
+        const el1 = e[l + 1]!;
+        let s = 0, s2 = 0;
+        for (let i = mm - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i]!;
+          h = c * p;
+          r = Math.sqrt(p * p + e[i]! * e[i]!);
+          e[i + 1] = s * r;
+          s = e[i]! / r;
+          c = p / r;
+          p = c * d[i]! - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]!);
+          if (W) {
+            const oi = i * m, o1 = oi + m;
+            for (let k = 0; k < m; k++) {
+              const wi = W[oi + k]!, w1 = W[o1 + k]!;
+              W[o1 + k] = s * wi + c * w1;
+              W[oi + k] = c * wi - s * w1;
+            }
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]!) > eps * tst1);
+    }
+    d[l] = d[l]! + f;
+    e[l] = 0;
+  }
+}
+
+/** The n×n identity, row-major. */
+export function identity(n: number): Float64Array {
+  const I = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) I[i * n + i] = 1;
+  return I;
+}
+
+// ---------------------------------------------------------------- Cholesky
+
+/**
+ * Cholesky factor L (lower, row-major, A = LLᵀ) of a symmetric n×n matrix, or
+ * null when a pivot is not safely positive: d_j ≤ relTol · max_i A_ii. The
+ * default relTol (1e−12) is far above rounding level, so a null means "treat
+ * this matrix as singular" (callers then fall back to an eigen pseudo-inverse).
+ */
+export function cholesky(A: Float64Array, n: number, relTol = 1e-12): Float64Array | null {
+  let maxDiag = 0;
+  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, A[i * n + i]!);
+  if (!(maxDiag > 0)) return null;
+  const tol = relTol * maxDiag;
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const oi = i * n;
+    for (let j = 0; j <= i; j++) {
+      const oj = j * n;
+      let s = A[oi + j]!;
+      // Unrolled dot product of rows i and j of L over [0, j).
+      let t = 0;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (; t + 3 < j; t += 4) {
+        s0 += L[oi + t]! * L[oj + t]!;
+        s1 += L[oi + t + 1]! * L[oj + t + 1]!;
+        s2 += L[oi + t + 2]! * L[oj + t + 2]!;
+        s3 += L[oi + t + 3]! * L[oj + t + 3]!;
+      }
+      for (; t < j; t++) s0 += L[oi + t]! * L[oj + t]!;
+      s -= s0 + s1 + s2 + s3;
+      if (i === j) {
+        if (!(s > tol)) return null;
+        L[oi + i] = Math.sqrt(s);
+      } else {
+        L[oi + j] = s / L[oj + j]!;
+      }
+    }
+  }
+  return L;
+}
+
+/**
+ * Solves (LLᵀ) X = B in place for B n×m (row-major; each column a right-hand side).
+ * Inner loops run along the m right-hand sides, which are contiguous.
+ */
+export function choleskySolveInPlace(L: Float64Array, n: number, B: Float64Array, m: number): void {
+  // Forward: L Y = B.
+  for (let i = 0; i < n; i++) {
+    const oi = i * m;
+    const li = i * n;
+    for (let j = 0; j < i; j++) {
+      const l = L[li + j]!;
+      if (l === 0) continue;
+      const oj = j * m;
+      for (let c = 0; c < m; c++) B[oi + c]! -= l * B[oj + c]!;
+    }
+    const inv = 1 / L[li + i]!;
+    for (let c = 0; c < m; c++) B[oi + c]! *= inv;
+  }
+  // Backward: Lᵀ X = Y, column-oriented so L is read by rows.
+  for (let i = n - 1; i >= 0; i--) {
+    const oi = i * m;
+    const li = i * n;
+    const inv = 1 / L[li + i]!;
+    for (let c = 0; c < m; c++) B[oi + c]! *= inv;
+    for (let j = 0; j < i; j++) {
+      const l = L[li + j]!;
+      if (l === 0) continue;
+      const oj = j * m;
+      for (let c = 0; c < m; c++) B[oj + c]! -= l * B[oi + c]!;
+    }
+  }
+}
+
+/** log det A from its Cholesky factor. */
+export function choleskyLogDet(L: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.log(L[i * n + i]!);
+  return 2 * s;
+}
+
+/** Transposes an r×c row-major matrix. */
+export function transpose(A: Float64Array, r: number, c: number): Float64Array {
+  const T = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) T[j * r + i] = A[i * c + j]!;
+  return T;
+}
+
+/**
+ * Σ_c wᵀ_c pinv(A) w_c-style quadratic forms: returns Bᵀ pinv(A) B (m×m) for a
+ * symmetric n×n A and B (n×m), with numpy's pinv cut-off: singular values
+ * (|eigenvalues|) ≤ rcond · max kept out.
+ */
+export function pinvQuadratic(A: Float64Array, n: number, B: Float64Array, m: number, rcond: number): { Q: Float64Array; dropped: number } {
+  const { values, vtb } = symEig(A, n, B, m);
+  let maxAbs = 0;
+  for (let i = 0; i < n; i++) maxAbs = Math.max(maxAbs, Math.abs(values[i]!));
+  const cut = rcond * maxAbs;
+  const Q = new Float64Array(m * m);
+  let dropped = 0;
+  for (let k = 0; k < n; k++) {
+    const lam = values[k]!;
+    if (!(Math.abs(lam) > cut)) {
+      dropped++;
+      continue;
+    }
+    const inv = 1 / lam;
+    const row = k * m;
+    for (let a = 0; a < m; a++) {
+      const fa = vtb![row + a]! * inv;
+      if (fa === 0) continue;
+      for (let b = 0; b < m; b++) Q[a * m + b]! += fa * vtb![row + b]!;
+    }
+  }
+  return { Q, dropped };
+}
+
+// ---------------------------------------------------------------- shared statistics
+
+export interface CentredScatter {
+  /** Column means μ. */
+  mean: Float64Array;
+  /** S = Σ_i (x_i − μ)(x_i − μ)ᵀ (D×D, not divided by anything). */
+  scatter: Float64Array;
+}
+
+const scatterCache = new WeakMap<Float64Array, CentredScatter>();
+
+/**
+ * The centred scatter matrix of X, computed once per feature matrix and shared
+ * by every metric that needs it (LogME's XᵀX = S + NμμᵀN, covariances, within-class
+ * scatter). Keyed by the identity of X.data: the metrics never modify their input,
+ * and callers must not modify a matrix after scoring it.
+ */
+export function centredScatter(X: Matrix): CentredScatter {
+  const hit = scatterCache.get(X.data);
+  if (hit) return hit;
+  const mean = columnMeans(X);
+  const scatter = gramT(X, mean);
+  const out = { mean, scatter };
+  scatterCache.set(X.data, out);
+  return out;
+}
+
+/** Softmax of each row of an r×c matrix in place (numpy order: subtract row max, exp, divide by sum). */
+export function softmaxRowsInPlace(Z: Float64Array, r: number, c: number): void {
+  for (let i = 0; i < r; i++) {
+    const o = i * c;
+    let mx = -Infinity;
+    for (let j = 0; j < c; j++) if (Z[o + j]! > mx) mx = Z[o + j]!;
+    let s = 0;
+    for (let j = 0; j < c; j++) {
+      const v = Math.exp(Z[o + j]! - mx);
+      Z[o + j] = v;
+      s += v;
+    }
+    for (let j = 0; j < c; j++) Z[o + j]! /= s;
+  }
+}
