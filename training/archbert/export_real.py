@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -94,8 +95,10 @@ def build_specs():
         if name.startswith("quantized"):
             continue
         size = 64
-        if name.startswith(("vit", "maxvit", "swin")):
-            size = 224  # fixed positional embeddings / window partitions
+        if name.startswith(("vit", "maxvit", "swin", "alexnet", "vgg")):
+            # fixed positional embeddings / window partitions; AlexNet and VGG
+            # pool adaptively to 6×6 / 7×7, which ONNX needs as a divisor
+            size = 224
         elif name.startswith("inception"):
             size = 128  # needs >= 75 px
         add(name, classification_family(name), describe_variant(name), "image classification",
@@ -127,7 +130,7 @@ def build_specs():
             lambda growth=growth, blocks=blocks, init=init: (DenseNet(growth, blocks, init), (img(64),), ["input"], OPSET))
     from torchvision.models.vgg import VGG, make_layers
     add("vgg8_bn_custom", "VGG", "custom 8 layers with batch norm", "image classification",
-        lambda: (VGG(make_layers([64, "M", 128, "M", 256, "M", 512, "M", 512, "M"], batch_norm=True)), (img(64),), ["input"], OPSET))
+        lambda: (VGG(make_layers([64, "M", 128, "M", 256, "M", 512, "M", 512, "M"], batch_norm=True)), (img(224),), ["input"], OPSET))
     from torchvision.models.squeezenet import SqueezeNet
     add("squeezenet1_1_classes10_custom", "SqueezeNet", "version 1.1, 10 classes", "image classification",
         lambda: (SqueezeNet("1_1", num_classes=10), (img(64),), ["input"], OPSET))
@@ -306,7 +309,9 @@ def main() -> int:
                 failures.pop(name, None)
                 print(f"[{time.strftime('%H:%M:%S')}] ok   {name}: {info['nodes']} nodes, {info['params']} params, {info['seconds']}s", flush=True)
             else:
-                err = (r.stderr.strip().splitlines() or ["exit " + str(r.returncode)])[-1]
+                lines = r.stderr.strip().splitlines() or ["exit " + str(r.returncode)]
+                errs = [l for l in lines if re.match(r"^[\w.]*(Error|Exception)\b", l)]
+                err = (errs or lines)[-1]
                 failures[name] = err[:500]
                 print(f"[{time.strftime('%H:%M:%S')}] FAIL {name}: {err[:300]}", flush=True)
         except subprocess.TimeoutExpired:

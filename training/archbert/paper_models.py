@@ -614,10 +614,10 @@ def paper_specs():
                               ("bert_medium", 8, 512), ("bert_base", 12, 768), ("bert_6x384", 6, 384)):
         add(name, "BERT", f"{layers} layers, hidden {dim}", "text classification",
             lambda layers=layers, dim=dim: (BertLike(30522, dim, max(2, dim // 64), layers, 4 * dim), (_tokens(30522),), ["input_ids"]))
-    for name, layers, dim in (("gpt2_small", 12, 768), ("gpt_mini", 6, 384), ("gpt_micro", 4, 128), ("gpt_nano", 3, 48),
-                              ("gpt2_medium_8l", 8, 1024)):
+    for name, layers, dim, heads in (("gpt2_small", 12, 768, 12), ("gpt_mini", 6, 384, 6), ("gpt_micro", 4, 128, 4),
+                                     ("gpt_nano", 3, 48, 3), ("gpt2_medium_8l", 8, 1024, 16)):
         add(name, "GPT", f"{layers} layers, hidden {dim}", "language modeling",
-            lambda layers=layers, dim=dim: (GptLike(50257 if dim >= 768 else 8192, dim, max(3, dim // 64), layers), (_tokens(8192),), ["input_ids"]))
+            lambda layers=layers, dim=dim, heads=heads: (GptLike(50257 if dim >= 768 else 8192, dim, heads, layers), (_tokens(8192),), ["input_ids"]))
     for base, depth, bn in ((64, 4, True), (32, 4, True), (16, 3, True), (32, 5, True), (64, 4, False)):
         add(f"unet_{base}_d{depth}{'' if bn else '_nobn'}", "U-Net", f"base width {base}, depth {depth}{'' if bn else ', no batch norm'}",
             "semantic segmentation", lambda base=base, depth=depth, bn=bn: (UNet(3, 2, base, depth, bn), (_img(3, 64),), ["input"]))

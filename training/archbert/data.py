@@ -1,0 +1,199 @@
+"""Reads the dataset written by `archbert dataset build` (TypeScript). Nothing
+here tokenizes or featurizes: token ids, op ids, bins and edges are used as
+written. See docs/archbert-dataset.md for the file contract.
+"""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+PAD, UNK, CLS, SEP, MASK, BOS, EOS = 0, 1, 2, 3, 4, 5, 6
+SPECIAL_IDS = {PAD, UNK, CLS, SEP, MASK, BOS, EOS}
+OP_PAD, OP_MASK = 0, 1
+MAX_QUERY, MAX_CAPTION = 64, 96
+
+
+def read_jsonl(path: Path):
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                yield json.loads(line)
+
+
+@dataclass
+class Graph:
+    idx: int
+    id: str
+    name: str
+    family: str | None
+    source: str
+    split: str
+    ops: list
+    bins: list
+    edges: list
+    n: int
+    captions: list = field(default_factory=list)   # [(text, tokens)]
+    queries: list = field(default_factory=list)    # [(text, tokens)]
+    qa: list = field(default_factory=list)         # dicts
+    statements: list = field(default_factory=list)  # dicts
+
+
+class Dataset:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        r = self.root
+        self.vocab = json.loads((r / "vocab.json").read_text())
+        self.ops_file = json.loads((r / "ops.json").read_text())
+        self.bins_file = json.loads((r / "bins.json").read_text())
+        self.answers = json.loads((r / "answers.json").read_text())["answers"]
+        self.manifest = json.loads((r / "manifest.json").read_text()) if (r / "manifest.json").exists() else {}
+        self.vocab_size = len(self.vocab["tokens"])
+        self.n_ops = len(self.ops_file["ops"])
+        # bins.json: {"features": [{"name", "values"}], "unknown": 0}; index = position + 1
+        self.bin_sizes = [len(f["values"]) + 1 for f in self.bins_file["features"]]
+        self.graphs: list[Graph] = []
+        self.by_id: dict[str, Graph] = {}
+        for g in read_jsonl(r / "graphs.jsonl"):
+            G = Graph(len(self.graphs), g["id"], g.get("name", g["id"]), g.get("family"), g.get("source", ""),
+                      g["split"], g["ops"], g["bins"], [tuple(e) for e in g["edges"]], g["n"])
+            assert len(G.ops) == G.n == len(G.bins), f"graphs.jsonl: {G.id}: n/ops/bins disagree"
+            self.graphs.append(G)
+            self.by_id[G.id] = G
+        for t in read_jsonl(r / "texts.jsonl"):
+            g = self.by_id[t["graph_id"]]
+            limit = MAX_CAPTION if t["kind"] == "caption" else MAX_QUERY
+            item = (t["text"], t["tokens"][:limit])
+            (g.captions if t["kind"] == "caption" else g.queries).append(item)
+        for q in read_jsonl(r / "qa.jsonl"):
+            q["tokens"] = q["tokens"][:MAX_QUERY]
+            self.by_id[q["graph_id"]].qa.append(q)
+        for s in read_jsonl(r / "statements.jsonl"):
+            s["tokens"] = s["tokens"][:MAX_QUERY]
+            self.by_id[s["graph_id"]].statements.append(s)
+        # every text of a graph (captions + queries), for false-negative masking
+        self.text_sets = [set(t for t, _ in g.captions) | set(t for t, _ in g.queries) for g in self.graphs]
+
+    def split(self, name: str) -> list[Graph]:
+        return [g for g in self.graphs if g.split == name]
+
+    def data_hash(self) -> str | None:
+        m = self.manifest
+        for k in ("dataHash", "data_hash", "hash", "sha256"):
+            if isinstance(m.get(k), str):
+                return m[k]
+        return None
+
+
+# ------------------------------------------------------------------ collation
+def pad_tokens(seqs, max_len=None):
+    L = max(len(s) for s in seqs)
+    if max_len:
+        L = min(L, max_len)
+    ids = torch.zeros(len(seqs), L, dtype=torch.long)
+    mask = torch.zeros(len(seqs), L, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        s = s[:L]
+        ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+        mask[i, : len(s)] = 1
+    return ids, mask
+
+
+def collate_graphs(graphs):
+    """Dense batch exactly as the ONNX arch_encoder takes it."""
+    N = max(g.n for g in graphs)
+    B = len(graphs)
+    ops = torch.zeros(B, N, dtype=torch.long)
+    bins = torch.zeros(B, N, 6, dtype=torch.long)
+    adj = torch.zeros(B, N, N)
+    mask = torch.zeros(B, N)
+    for i, g in enumerate(graphs):
+        ops[i, : g.n] = torch.tensor(g.ops, dtype=torch.long)
+        bins[i, : g.n] = torch.tensor(g.bins, dtype=torch.long)
+        if g.edges:
+            e = torch.tensor(g.edges, dtype=torch.long)
+            adj[i, e[:, 0], e[:, 1]] = 1.0
+        mask[i, : g.n] = 1.0
+    return ops, bins, adj, mask
+
+
+def caption_io(tokens):
+    """Dataset caption tokens ([cls] body [sep]) → decoder input [bos] body and
+    target body [eos]. The TypeScript beam search starts from [bos] and stops
+    at [eos] the same way."""
+    body = [t for t in tokens if t not in (CLS, SEP, PAD)][: MAX_CAPTION - 1]
+    return [BOS] + body, body + [EOS]
+
+
+def mask_tokens(ids, attn, vocab_size, rng: torch.Generator, p=0.15):
+    """BERT MLM corruption: 15 % of non-special positions; 80 % [mask], 10 %
+    random token, 10 % unchanged. Returns corrupted ids and labels (-100 = ignore)."""
+    special = torch.zeros_like(ids, dtype=torch.bool)
+    for s in SPECIAL_IDS:
+        special |= ids == s
+    cand = (~special) & (attn == 1)
+    sel = (torch.rand(ids.shape, generator=rng) < p) & cand
+    labels = torch.where(sel, ids, torch.full_like(ids, -100))
+    r = torch.rand(ids.shape, generator=rng)
+    out = ids.clone()
+    out[sel & (r < 0.8)] = MASK
+    rnd = sel & (r >= 0.8) & (r < 0.9)
+    out[rnd] = torch.randint(7, vocab_size, ids.shape, generator=rng)[rnd]
+    return out, labels
+
+
+def mask_ops(ops, node_mask, n_ops, rng: torch.Generator, p=0.15):
+    """Masked Architecture Modelling corruption of op ids (15 %, 80/10/10)."""
+    cand = node_mask > 0
+    sel = (torch.rand(ops.shape, generator=rng) < p) & cand
+    labels = torch.where(sel, ops, torch.full_like(ops, -100))
+    r = torch.rand(ops.shape, generator=rng)
+    out = ops.clone()
+    out[sel & (r < 0.8)] = OP_MASK
+    rnd = sel & (r >= 0.8) & (r < 0.9)
+    out[rnd] = torch.randint(2, n_ops, ops.shape, generator=rng)[rnd]
+    return out, labels
+
+
+# ------------------------------------------------------------------ hard negatives
+def op_histograms(graphs, n_ops):
+    H = np.zeros((len(graphs), n_ops + 1), dtype=np.float32)
+    for i, g in enumerate(graphs):
+        np.add.at(H[i], np.asarray(g.ops, dtype=np.int64), 1.0)
+        H[i, -1] = np.log1p(g.n) * 4  # size counts too
+    H /= np.linalg.norm(H, axis=1, keepdims=True) + 1e-9
+    return H
+
+
+def hard_neighbours(graphs, n_ops, window=256, seed=0):
+    """For each graph, the most similar *other* graph (op-histogram cosine)
+    among `window` graphs of nearby size, or a same-family sibling for real
+    architectures. Put in the same batch, they are hard in-batch negatives."""
+    rng = random.Random(seed)
+    order = sorted(range(len(graphs)), key=lambda i: graphs[i].n)
+    rank = {g: r for r, g in enumerate(order)}
+    H = op_histograms(graphs, n_ops)
+    fam: dict[str, list[int]] = {}
+    for i, g in enumerate(graphs):
+        if g.family and g.source == "real":
+            fam.setdefault(g.family, []).append(i)
+    nb = []
+    for i, g in enumerate(graphs):
+        sib = [j for j in fam.get(g.family, []) if j != i] if g.family and g.source == "real" else []
+        if sib:
+            nb.append(rng.choice(sib))
+            continue
+        r = rank[i]
+        lo, hi = max(0, r - window // 2), min(len(order), r + window // 2)
+        cand = np.array([order[k] for k in range(lo, hi) if order[k] != i])
+        if len(cand) == 0:
+            nb.append(i)
+            continue
+        sims = H[cand] @ H[i]
+        nb.append(int(cand[int(np.argmax(sims))]))
+    return nb

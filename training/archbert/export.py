@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+"""Export a trained ArchBERT checkpoint to the ONNX set TypeScript runs, with
+its manifest, parity file and measured metrics.
+
+    /usr/bin/python3 training/archbert/export.py --data training/out/archbert-data \
+        [--ckpt training/out/archbert-ckpt] [--out models/archbert] [--caption-limit 0]
+
+Writes (atomically) into --out:
+  text_encoder.onnx, arch_encoder.onnx, reasoning_head.onnx, qa_head.onnx,
+  caption_decoder.onnx (one step), vocab.json, answers.json, ops.json,
+  bins.json (copied from the dataset), parity.json (saved inputs and the
+  PyTorch outputs, checked by test/archbert-onnx with onnxruntime-node) and
+  manifest.json (data hash, commit, seed, hyper-parameters, training time,
+  parameter counts, sha256 of every file, metrics on "heldout" and "test").
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from data import BOS, Dataset, collate_graphs, pad_tokens  # noqa: E402
+from evaluate import evaluate_split  # noqa: E402
+from model import ArchBert, Config, count_params  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+OPSET = 14
+
+
+class TextExport(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids, attention_mask):
+        return self.m(input_ids, attention_mask)
+
+
+SIGNATURES = {
+    "text_encoder": (["input_ids", "attention_mask"], ["embedding", "token_states"],
+                     {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"},
+                      "embedding": {0: "batch"}, "token_states": {0: "batch", 1: "length"}}),
+    "arch_encoder": (["ops", "bins", "adj", "node_mask"], ["embedding", "node_states"],
+                     {"ops": {0: "batch", 1: "nodes"}, "bins": {0: "batch", 1: "nodes"},
+                      "adj": {0: "batch", 1: "nodes", 2: "nodes"}, "node_mask": {0: "batch", 1: "nodes"},
+                      "embedding": {0: "batch"}, "node_states": {0: "batch", 1: "nodes"}}),
+    "reasoning_head": (["text_embedding", "arch_embedding"], ["prob"],
+                       {"text_embedding": {0: "batch"}, "arch_embedding": {0: "batch"}, "prob": {0: "batch"}}),
+    "qa_head": (["question_embedding", "arch_embedding"], ["logits"],
+                {"question_embedding": {0: "batch"}, "arch_embedding": {0: "batch"}, "logits": {0: "batch"}}),
+    "caption_decoder": (["input_ids", "node_states", "node_mask"], ["logits"],
+                        {"input_ids": {0: "batch", 1: "prefix"}, "node_states": {0: "batch", 1: "nodes"},
+                         "node_mask": {0: "batch", 1: "nodes"}, "logits": {0: "batch"}}),
+}
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_json_atomic(path: Path, obj, indent=None):
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=indent) + "\n")
+    os.replace(tmp, path)
+
+
+def git_commit() -> str | None:
+    try:
+        c = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "training/archbert"], cwd=REPO,
+                               capture_output=True, text=True).stdout.strip()
+        return c + ("+dirty(training/archbert)" if dirty else "")
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def export_onnx(module, name, example, out: Path):
+    inputs, outputs, axes = SIGNATURES[name]
+    tmp = out / f"{name}.onnx.tmp"
+    with torch.no_grad():
+        torch.onnx.export(module, example, str(tmp), input_names=inputs, output_names=outputs, dynamic_axes=axes,
+                          opset_version=OPSET, do_constant_folding=True, training=torch.onnx.TrainingMode.EVAL)
+    import onnx
+    onnx.checker.check_model(onnx.load(str(tmp)))
+    os.replace(tmp, out / f"{name}.onnx")
+
+
+def tolist(t):
+    return t.detach().tolist()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=str(REPO / "training/out/archbert-data"))
+    ap.add_argument("--ckpt", default=str(REPO / "training/out/archbert-ckpt"))
+    ap.add_argument("--out", default=str(REPO / "models/archbert"))
+    ap.add_argument("--caption-limit", type=int, default=0,
+                    help="caption metrics on the first N graphs of a split (0 = all)")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--skip-eval", action="store_true", help="no metrics (development only)")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    ds = Dataset(args.data)
+    state = torch.load(Path(args.ckpt) / "last.pt")
+    if state["data_hash"] != ds.data_hash():
+        sys.exit(f"{args.ckpt}: checkpoint was trained on data {state['data_hash']}, dataset is {ds.data_hash()}")
+    cfg = Config(**state["cfg"])
+    model = ArchBert(cfg)
+    model.load_state_dict(state["model"])
+    model.eval()
+
+    # ---- ONNX, traced on shapes different from the parity inputs (dynamic axes must hold)
+    torch.manual_seed(0)
+    ids = torch.randint(7, cfg.vocab_size, (3, 11))
+    am = torch.ones(3, 11, dtype=torch.long)
+    am[1, 8:] = 0
+    export_onnx(TextExport(model.text), "text_encoder", (ids, am), out)
+    some = sorted(ds.graphs, key=lambda g: g.n)[:3]
+    ops, bins, adj, mask = collate_graphs(some)
+    export_onnx(model.arch, "arch_encoder", (ops, bins, adj, mask), out)
+    e = torch.nn.functional.normalize(torch.randn(3, cfg.embed), dim=-1)
+    export_onnx(model.reasoning, "reasoning_head", (e, e.flip(0)), out)
+    export_onnx(model.qa, "qa_head", (e, e.flip(0)), out)
+    _, states = model.arch(ops, bins, adj, mask)
+    export_onnx(model.caption, "caption_decoder", (torch.randint(7, cfg.vocab_size, (3, 5)), states, mask), out)
+
+    for f in ("vocab.json", "answers.json", "ops.json", "bins.json"):
+        shutil.copyfile(Path(args.data) / f, out / (f + ".tmp"))
+        os.replace(out / (f + ".tmp"), out / f)
+
+    # ---- parity: a few real inputs (with padding) and the PyTorch outputs
+    test = ds.split("test") or ds.graphs
+    pg = [g for g in sorted(test, key=lambda g: g.n) if g.n >= 4][:2] or test[:2]
+    texts = [t for g in pg for t in (g.queries[:1] + g.captions[:1])][:3]
+    with torch.no_grad():
+        t_ids, t_mask = pad_tokens([tok for _, tok in texts])
+        t_emb, t_states = model.text(t_ids, t_mask)
+        g_ops, g_bins, g_adj, g_mask = collate_graphs(pg)
+        g_emb, g_states = model.arch(g_ops, g_bins, g_adj, g_mask)
+        te, ge = t_emb[: len(pg)], g_emb
+        if te.shape[0] < ge.shape[0]:
+            te = te.repeat(ge.shape[0], 1)[: ge.shape[0]]
+        prob = model.reasoning(te, ge)
+        qa_logits = model.qa(te, ge)
+        cap = pg[0].captions[0][1] if pg[0].captions else [BOS]
+        prefix = torch.tensor([[BOS] + [t for t in cap if t > 6][:4]] * len(pg))
+        c_logits = model.caption(prefix, g_states, g_mask)
+    parity = {
+        "note": "inputs and PyTorch outputs written by training/archbert/export.py; "
+                "test/archbert-onnx runs the ONNX files on them with onnxruntime-node",
+        "text_encoder": {"inputs": {"input_ids": tolist(t_ids), "attention_mask": tolist(t_mask)},
+                         "outputs": {"embedding": tolist(t_emb), "token_states": tolist(t_states)}},
+        "arch_encoder": {"inputs": {"ops": tolist(g_ops), "bins": tolist(g_bins), "adj": tolist(g_adj),
+                                    "node_mask": tolist(g_mask)},
+                         "outputs": {"embedding": tolist(g_emb), "node_states": tolist(g_states)}},
+        "reasoning_head": {"inputs": {"text_embedding": tolist(te), "arch_embedding": tolist(ge)},
+                           "outputs": {"prob": tolist(prob)}},
+        "qa_head": {"inputs": {"question_embedding": tolist(te), "arch_embedding": tolist(ge)},
+                    "outputs": {"logits": tolist(qa_logits)}},
+        "caption_decoder": {"inputs": {"input_ids": tolist(prefix), "node_states": tolist(g_states),
+                                       "node_mask": tolist(g_mask)},
+                            "outputs": {"logits": tolist(c_logits)}},
+    }
+    write_json_atomic(out / "parity.json", parity)
+
+    # ---- metrics
+    metrics = {}
+    t_eval = time.time()
+    if not args.skip_eval:
+        limit = args.caption_limit or None
+        for split, fam in (("heldout", False), ("test", True)):
+            r = evaluate_split(model, ds, split, include_family=fam, caption_limit=limit)
+            if r is not None:
+                metrics[split] = r
+                print(split, json.dumps({k: v for k, v in r.items()}, default=str)[:600], flush=True)
+    eval_seconds = round(time.time() - t_eval, 1)
+
+    files = {}
+    for f in sorted(out.iterdir()):
+        if f.name == "manifest.json" or f.suffix == ".tmp":
+            continue
+        files[f.name] = {"bytes": f.stat().st_size, "sha256": sha256(f)}
+    parts = model.parts()
+    manifest = {
+        "model": "ArchBERT (CPU rebuild), trained from scratch",
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "commit": git_commit(),
+        "data": {"hash": ds.data_hash(), "dir": os.path.relpath(args.data, REPO), "manifest": ds.manifest},
+        "seed": state["args"]["seed"],
+        "hyperparameters": {"config": cfg.to_dict(), "train_args": state["args"],
+                            "loss_weights": __import__("train").LOSS_WEIGHTS, "opset": OPSET},
+        "training": {"minutes": round(state["elapsed"] / 60, 2), "steps": state["step"],
+                     "epochs_completed": state["epoch"], "epochs_planned": state["args"]["epochs"],
+                     "finished": bool(state.get("finished")), "torch_threads": state.get("threads", 1),
+                     "note": "torch.set_num_threads(1): the 2-core machine was shared with other jobs",
+                     "log": state["log"]},
+        "parameters": {name: count_params(m) for name, m in parts.items()},
+        "parameters_total": sum(count_params(m) for m in parts.values()),
+        "files": files,
+        "bytes_total": sum(v["bytes"] for v in files.values()),
+        "metrics": metrics,
+        "metrics_definitions": "training/archbert/README.md#metrics",
+        "eval_seconds": eval_seconds,
+        "versions": {"torch": torch.__version__, "onnx": __import__("onnx").__version__, "python": sys.version.split()[0]},
+    }
+    write_json_atomic(out / "manifest.json", manifest, indent=1)
+    print(f"exported to {out}: {manifest['bytes_total'] / 1e6:.2f} MB, {manifest['parameters_total']:,} parameters",
+          flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""ArchBERT model (our CPU-sized rebuild), PyTorch side.
+
+Modules and the ONNX signatures they are exported with (see
+docs/archbert-dataset.md / the data contract):
+
+  TextEncoder    input_ids [B,L] int64, attention_mask [B,L] int64
+                 -> embedding [B,E] (L2-normalised), token_states [B,L,H]
+  ArchEncoder    ops [B,N] int64, bins [B,N,6] int64, adj [B,N,N] f32 (1 = edge from→to),
+                 node_mask [B,N] f32 -> embedding [B,E] (L2-normalised), node_states [B,N,H]
+  ReasoningHead  text_embedding [B,E], arch_embedding [B,E] -> prob [B]
+  QAHead         question_embedding [B,E], arch_embedding [B,E] -> logits [B,A]
+  CaptionDecoder input_ids [B,T] (prefix starting with [bos]), node_states [B,N,H],
+                 node_mask [B,N] -> logits [B,V] for the next token (one step)
+
+Every block is written out with plain MatMul/Softmax/LayerNorm so the ONNX
+export is exact and portable (no fused kernels). Masks use a large negative
+constant instead of -inf so fully padded rows never produce NaN.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+NEG = -1e4  # additive mask value (finite: no NaN on fully masked rows)
+
+
+@dataclass
+class Config:
+    vocab_size: int = 1000
+    n_ops: int = 64
+    bin_sizes: list = field(default_factory=lambda: [400, 400, 9, 9, 8, 10])
+    n_answers: int = 100
+    hidden: int = 128          # H: token / node state width
+    embed: int = 128           # E: joint embedding width
+    heads: int = 4
+    ff: int = 256
+    text_layers: int = 2
+    gnn_layers: int = 3
+    arch_layers: int = 2
+    dec_layers: int = 2
+    max_text: int = 96
+    max_nodes: int = 512
+    dropout: float = 0.1
+
+    def to_dict(self):
+        return asdict(self)
+
+
+class Attention(nn.Module):
+    def __init__(self, dim: int, heads: int, dropout: float):
+        super().__init__()
+        self.h, self.d = heads, dim // heads
+        self.q, self.k, self.v, self.o = (nn.Linear(dim, dim) for _ in range(4))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x, mem, bias):
+        """x [B,T,D], mem [B,S,D], bias additive [B,1|T,S] -> [B,T,D]."""
+        b, t, _ = x.shape
+        s = mem.shape[1]
+        q = self.q(x).view(b, t, self.h, self.d).transpose(1, 2)
+        k = self.k(mem).view(b, s, self.h, self.d).transpose(1, 2)
+        v = self.v(mem).view(b, s, self.h, self.d).transpose(1, 2)
+        att = (q @ k.transpose(-1, -2)) / math.sqrt(self.d) + bias.unsqueeze(1)
+        att = self.drop(torch.softmax(att, -1))
+        return self.o((att @ v).transpose(1, 2).reshape(b, t, self.h * self.d))
+
+
+class Block(nn.Module):
+    """Pre-norm transformer block; optional cross-attention (decoder)."""
+
+    def __init__(self, cfg: Config, cross: bool = False):
+        super().__init__()
+        H = cfg.hidden
+        self.ln1 = nn.LayerNorm(H)
+        self.attn = Attention(H, cfg.heads, cfg.dropout)
+        self.cross = Attention(H, cfg.heads, cfg.dropout) if cross else None
+        self.ln_c = nn.LayerNorm(H) if cross else None
+        self.ln2 = nn.LayerNorm(H)
+        self.ff = nn.Sequential(nn.Linear(H, cfg.ff), nn.GELU(), nn.Linear(cfg.ff, H))
+        self.drop = nn.Dropout(cfg.dropout)
+
+    def forward(self, x, bias, mem=None, mem_bias=None):
+        h = self.ln1(x)
+        x = x + self.drop(self.attn(h, h, bias))
+        if self.cross is not None:
+            x = x + self.drop(self.cross(self.ln_c(x), mem, mem_bias))
+        return x + self.drop(self.ff(self.ln2(x)))
+
+
+def l2norm(x):
+    return x / torch.sqrt((x * x).sum(-1, keepdim=True) + 1e-12)
+
+
+def masked_pool(states, mask):
+    """mean and max over the valid positions, concatenated: [B, 2H]."""
+    m = mask.unsqueeze(-1)
+    mean = (states * m).sum(1) / m.sum(1).clamp(min=1.0)
+    mx = (states + (1.0 - m) * NEG).max(1).values
+    return torch.cat([mean, mx], -1)
+
+
+class TextEncoder(nn.Module):
+    def __init__(self, cfg: Config):
+        super().__init__()
+        H = cfg.hidden
+        self.tok = nn.Embedding(cfg.vocab_size, H)
+        self.pos = nn.Embedding(cfg.max_text, H)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.text_layers))
+        self.ln = nn.LayerNorm(H)
+        self.proj = nn.Linear(2 * H, cfg.embed)
+        # MLM head (training only; tied to the token embedding)
+        self.mlm_dense = nn.Linear(H, H)
+        self.mlm_ln = nn.LayerNorm(H)
+        self.mlm_bias = nn.Parameter(torch.zeros(cfg.vocab_size))
+
+    def forward(self, input_ids, attention_mask):
+        L = input_ids.shape[1]
+        pos = torch.arange(L, device=input_ids.device).unsqueeze(0)
+        x = self.drop(self.tok(input_ids) + self.pos(pos))
+        m = attention_mask.to(x.dtype)
+        bias = ((1.0 - m) * NEG).unsqueeze(1)  # [B,1,L]
+        for blk in self.blocks:
+            x = blk(x, bias)
+        states = self.ln(x)
+        emb = l2norm(self.proj(masked_pool(states, m)))
+        return emb, states
+
+    def mlm_logits(self, states):
+        h = self.mlm_ln(F.gelu(self.mlm_dense(states)))
+        return h @ self.tok.weight.t() + self.mlm_bias
+
+
+class ArchEncoder(nn.Module):
+    """op + 6 bin embeddings (+ node position) → relational GCN over both edge
+    directions with self-loops → transformer layers → mean/max pool → project."""
+
+    def __init__(self, cfg: Config):
+        super().__init__()
+        H = cfg.hidden
+        self.n_ops = cfg.n_ops
+        self.bin_sizes = list(cfg.bin_sizes)
+        self.op = nn.Embedding(cfg.n_ops, H)
+        self.bins = nn.ModuleList(nn.Embedding(s, H) for s in cfg.bin_sizes)
+        self.pos = nn.Embedding(cfg.max_nodes, H)
+        self.in_ln = nn.LayerNorm(H)
+        self.gnn_self = nn.ModuleList(nn.Linear(H, H) for _ in range(cfg.gnn_layers))
+        self.gnn_fwd = nn.ModuleList(nn.Linear(H, H, bias=False) for _ in range(cfg.gnn_layers))
+        self.gnn_bwd = nn.ModuleList(nn.Linear(H, H, bias=False) for _ in range(cfg.gnn_layers))
+        self.gnn_ln = nn.ModuleList(nn.LayerNorm(H) for _ in range(cfg.gnn_layers))
+        self.drop = nn.Dropout(cfg.dropout)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.arch_layers))
+        self.ln = nn.LayerNorm(H)
+        self.proj = nn.Linear(2 * H, cfg.embed)
+        self.mam = nn.Linear(H, cfg.n_ops)  # Masked Architecture Modelling head (training only)
+
+    def forward(self, ops, bins, adj, node_mask):
+        N = ops.shape[1]
+        # out-of-range ids (a newer featurizer) map to the last row instead of crashing
+        x = self.op(ops.clamp(0, self.n_ops - 1))
+        for i, emb in enumerate(self.bins):
+            x = x + emb(bins[:, :, i].clamp(0, self.bin_sizes[i] - 1))
+        pos = torch.arange(N, device=ops.device).unsqueeze(0)
+        x = self.drop(self.in_ln(x + self.pos(pos)))
+        m = node_mask.unsqueeze(-1)
+        adj = adj * node_mask.unsqueeze(1) * node_mask.unsqueeze(2)
+        adj_t = adj.transpose(1, 2)
+        # mean aggregation: predecessors (along edges) and successors (against them)
+        deg_in = adj_t.sum(-1, keepdim=True).clamp(min=1.0)
+        deg_out = adj.sum(-1, keepdim=True).clamp(min=1.0)
+        for ws, wf, wb, ln in zip(self.gnn_self, self.gnn_fwd, self.gnn_bwd, self.gnn_ln):
+            msg = ws(x) + wf(adj_t @ x) / deg_in + wb(adj @ x) / deg_out  # self-loop + both directions
+            x = ln(x + self.drop(F.gelu(msg))) * m
+        bias = ((1.0 - node_mask) * NEG).unsqueeze(1)
+        for blk in self.blocks:
+            x = blk(x, bias)
+        states = self.ln(x) * m
+        emb = l2norm(self.proj(masked_pool(states, node_mask)))
+        return emb, states
+
+
+def pair_features(t, a):
+    return torch.cat([t * a, (t - a).abs(), t, a], -1)
+
+
+class ReasoningHead(nn.Module):
+    """Is this statement true of this architecture? From the two embeddings."""
+
+    def __init__(self, cfg: Config):
+        super().__init__()
+        E = cfg.embed
+        self.net = nn.Sequential(nn.Linear(4 * E, 2 * cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout),
+                                 nn.Linear(2 * cfg.hidden, 1))
+        self.scale = nn.Parameter(torch.tensor(4.0))  # embeddings are unit-norm: let the head rescale
+
+    def logits(self, t, a):
+        return self.net(pair_features(t, a) * self.scale).squeeze(-1)
+
+    def forward(self, text_embedding, arch_embedding):
+        return torch.sigmoid(self.logits(text_embedding, arch_embedding))
+
+
+class QAHead(nn.Module):
+    """Multi-label answer logits from the question and architecture embeddings."""
+
+    def __init__(self, cfg: Config):
+        super().__init__()
+        E = cfg.embed
+        self.net = nn.Sequential(nn.Linear(4 * E, 2 * cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout),
+                                 nn.Linear(2 * cfg.hidden, cfg.n_answers))
+        self.scale = nn.Parameter(torch.tensor(4.0))
+
+    def forward(self, question_embedding, arch_embedding):
+        return self.net(pair_features(question_embedding, arch_embedding) * self.scale)
+
+
+class CaptionDecoder(nn.Module):
+    """Transformer decoder over the architecture node states (teacher forcing in
+    training; exported as one step: logits for the token after the prefix)."""
+
+    def __init__(self, cfg: Config):
+        super().__init__()
+        H = cfg.hidden
+        self.tok = nn.Embedding(cfg.vocab_size, H)
+        self.pos = nn.Embedding(cfg.max_text + 1, H)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.blocks = nn.ModuleList(Block(cfg, cross=True) for _ in range(cfg.dec_layers))
+        self.ln = nn.LayerNorm(H)
+        self.out = nn.Linear(H, cfg.vocab_size)
+
+    def all_logits(self, input_ids, node_states, node_mask):
+        T = input_ids.shape[1]
+        pos = torch.arange(T, device=input_ids.device).unsqueeze(0)
+        x = self.drop(self.tok(input_ids) + self.pos(pos))
+        causal = torch.triu(torch.ones(T, T, device=input_ids.device), diagonal=1) * NEG
+        mem_bias = ((1.0 - node_mask) * NEG).unsqueeze(1)
+        for blk in self.blocks:
+            x = blk(x, causal.unsqueeze(0), node_states, mem_bias)
+        return self.out(self.ln(x))
+
+    def forward(self, input_ids, node_states, node_mask):
+        return self.all_logits(input_ids, node_states, node_mask)[:, -1]
+
+
+class ArchBert(nn.Module):
+    def __init__(self, cfg: Config):
+        super().__init__()
+        self.cfg = cfg
+        self.text = TextEncoder(cfg)
+        self.arch = ArchEncoder(cfg)
+        self.reasoning = ReasoningHead(cfg)
+        self.qa = QAHead(cfg)
+        self.caption = CaptionDecoder(cfg)
+        # contrastive temperature, learned in log space (CLIP), init 0.07
+        self.log_inv_temp = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+        self.apply(_init_weights)
+
+    def parts(self):
+        return {"text_encoder": self.text, "arch_encoder": self.arch, "reasoning_head": self.reasoning,
+                "qa_head": self.qa, "caption_decoder": self.caption}
+
+
+def _init_weights(m):
+    """BERT initialisation: N(0, 0.02) weights, zero biases, unit LayerNorm."""
+    if isinstance(m, (nn.Linear, nn.Embedding)):
+        nn.init.normal_(m.weight, std=0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
+    elif isinstance(m, nn.LayerNorm):
+        nn.init.ones_(m.weight)
+        nn.init.zeros_(m.bias)
+
+
+def count_params(module: nn.Module, exported_only: bool = True) -> int:
+    skip = ("mlm_", "mam.") if exported_only else ()
+    return sum(p.numel() for n, p in module.named_parameters() if not n.startswith(skip))
