@@ -1,0 +1,375 @@
+/**
+ * OpGraph → the architecture encoder's input: op ids, six shape bins per node
+ * and directed edges. The only implementation (the Python trainer reads the
+ * dataset's arrays; inference calls this same function).
+ *
+ * Op ids: 0 = pad, 1 = [mask] (Masked Architecture Modelling), then
+ * OP_CATEGORIES in order.
+ *
+ * Bins per node, index 0 = unknown / not applicable:
+ *   [out_channels, in_channels, kernel_h, kernel_w, stride, dilation]
+ *   channels: the original ArchBERT's 391 values {1, 3, 10, 8…56 step 8,
+ *             64…4080 step 16, 4096…8192 step 32}; spatial (kernel):
+ *             {1, 3, 5, 7, 9, 11, 14, 16}; stride {1, 2, 3, 4, 8, 16, 32};
+ *             dilation {1, 2, 3, 4, 6, 8, 12, 16, 24}.
+ *   A value maps to the nearest bin value (ties go to the smaller value).
+ *   The stride/dilation bin is the larger of the two axes.
+ *
+ * Graphs over MAX_NODES are coarsened, never cut: see coarsen() for the rule.
+ */
+import { OP_CATEGORIES, ACTIVATIONS, NORMS } from '../graph/categories.js';
+import type { OpGraph, OpNode } from '../graph/types.js';
+
+export const MAX_NODES = 512;
+export const OP_PAD = 0;
+export const OP_MASK = 1;
+export const OP_VOCAB: readonly string[] = ['[pad]', '[mask]', ...OP_CATEGORIES];
+const OP_ID = new Map(OP_VOCAB.map((c, i) => [c, i]));
+const OTHER_ID = OP_ID.get('other')!;
+
+function channelValues(): number[] {
+  const v = [1, 3, 10];
+  for (let c = 8; c <= 56; c += 8) v.push(c);
+  for (let c = 64; c <= 4080; c += 16) v.push(c);
+  for (let c = 4096; c <= 8192; c += 32) v.push(c);
+  return v.sort((a, b) => a - b);
+}
+
+export const BIN_VALUES = {
+  channels: channelValues(),
+  spatial: [1, 3, 5, 7, 9, 11, 14, 16],
+  stride: [1, 2, 3, 4, 8, 16, 32],
+  dilation: [1, 2, 3, 4, 6, 8, 12, 16, 24],
+} as const;
+
+/** The six features, in column order, with the bin table each uses. */
+export const BIN_FEATURES = [
+  ['out_channels', 'channels'],
+  ['in_channels', 'channels'],
+  ['kernel_h', 'spatial'],
+  ['kernel_w', 'spatial'],
+  ['stride', 'stride'],
+  ['dilation', 'dilation'],
+] as const;
+
+/** The contents of bins.json: bin values per feature; bin index = position + 1. */
+export function binsFile(): { features: Array<{ name: string; values: number[] }>; unknown: 0 } {
+  return {
+    features: BIN_FEATURES.map(([name, table]) => ({ name, values: [...BIN_VALUES[table]] })),
+    unknown: 0,
+  };
+}
+
+/** Index (1-based) of the nearest bin value; 0 for null / non-positive / non-finite. */
+export function binIndex(values: readonly number[], x: number | null | undefined): number {
+  if (x === null || x === undefined || !Number.isFinite(x) || x <= 0) return 0;
+  let lo = 0;
+  let hi = values.length - 1;
+  if (x <= values[0]!) return 1;
+  if (x >= values[hi]!) return hi + 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  return x - values[lo]! <= values[hi]! - x ? lo + 1 : hi + 1;
+}
+
+export function opId(category: string): number {
+  return OP_ID.get(category) ?? OTHER_ID;
+}
+
+export function nodeBins(n: OpNode): number[] {
+  const ch = BIN_VALUES.channels;
+  const stride = n.stride ? Math.max(n.stride[0], n.stride[1]) : null;
+  const dil = n.dilation ? Math.max(n.dilation[0], n.dilation[1]) : null;
+  return [
+    binIndex(ch, n.outChannels),
+    binIndex(ch, n.inChannels),
+    binIndex(BIN_VALUES.spatial, n.kernel ? n.kernel[0] : null),
+    binIndex(BIN_VALUES.spatial, n.kernel ? n.kernel[1] : null),
+    binIndex(BIN_VALUES.stride, stride),
+    binIndex(BIN_VALUES.dilation, dil),
+  ];
+}
+
+export interface Featurized {
+  ops: number[];
+  bins: number[][];
+  edges: Array<[number, number]>;
+  n: number;
+  coarsened: boolean;
+  /** Node count before coarsening, and the stages that were applied. */
+  originalNodes: number;
+  coarsening: string[];
+}
+
+/** Mutable working graph for coarsening: nodes in topological order. */
+interface WorkNode {
+  op: number;
+  bins: number[];
+  succ: Set<number>;
+  pred: Set<number>;
+  alive: boolean;
+}
+
+/** Kahn's algorithm, smallest index first, so the order is deterministic; cycles keep file order. */
+export function topoOrder(n: number, edges: ReadonlyArray<readonly [number, number]>): number[] {
+  const indeg = new Array<number>(n).fill(0);
+  const succ: number[][] = Array.from({ length: n }, () => []);
+  for (const [a, b] of edges) {
+    succ[a]!.push(b);
+    indeg[b]!++;
+  }
+  // A binary heap would be asymptotically better; graphs here are small and mostly already ordered.
+  const ready: number[] = [];
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) ready.push(i);
+  const order: number[] = [];
+  const placed = new Uint8Array(n);
+  while (order.length < n) {
+    if (ready.length === 0) {
+      // A cycle (should not happen in an OpGraph): place the first unplaced node.
+      for (let i = 0; i < n; i++)
+        if (!placed[i]) {
+          ready.push(i);
+          break;
+        }
+    }
+    let best = 0;
+    for (let k = 1; k < ready.length; k++) if (ready[k]! < ready[best]!) best = k;
+    const v = ready.splice(best, 1)[0]!;
+    if (placed[v]) continue;
+    placed[v] = 1;
+    order.push(v);
+    for (const w of succ[v]!) if (--indeg[w]! === 0 && !placed[w]) ready.push(w);
+  }
+  return order;
+}
+
+/** Featurizes an OpGraph, coarsening it when it has more than maxNodes nodes. */
+export function featurize(g: OpGraph, maxNodes = MAX_NODES): Featurized {
+  const n0 = g.nodes.length;
+  const order = topoOrder(n0, g.edges);
+  const pos = new Array<number>(n0);
+  order.forEach((v, i) => (pos[v] = i));
+  const work: WorkNode[] = order.map((v) => ({
+    op: opId(g.nodes[v]!.category),
+    bins: nodeBins(g.nodes[v]!),
+    succ: new Set(),
+    pred: new Set(),
+    alive: true,
+  }));
+  for (const [a, b] of g.edges) {
+    const pa = pos[a]!;
+    const pb = pos[b]!;
+    if (pa === pb) continue;
+    work[pa]!.succ.add(pb);
+    work[pb]!.pred.add(pa);
+  }
+  const stages = n0 > maxNodes ? coarsen(work, maxNodes) : [];
+  return compact(work, n0, stages);
+}
+
+function compact(work: WorkNode[], originalNodes: number, stages: string[]): Featurized {
+  const newIndex = new Array<number>(work.length).fill(-1);
+  const ops: number[] = [];
+  const bins: number[][] = [];
+  work.forEach((w, i) => {
+    if (!w.alive) return;
+    newIndex[i] = ops.length;
+    ops.push(w.op);
+    bins.push(w.bins);
+  });
+  const edges: Array<[number, number]> = [];
+  work.forEach((w, i) => {
+    if (!w.alive) return;
+    for (const s of [...w.succ].sort((a, b) => a - b)) edges.push([newIndex[i]!, newIndex[s]!]);
+  });
+  return { ops, bins, edges, n: ops.length, coarsened: stages.length > 0, originalNodes, coarsening: stages };
+}
+
+const ELEMENTWISE = new Set<number>(
+  [...ACTIVATIONS, ...NORMS, 'dropout', 'clip', 'reshape', 'flatten', 'transpose'].map((c) => opId(c)),
+);
+const PLUMBING = new Set<number>(['dropout', 'reshape', 'flatten', 'transpose', 'slice', 'gather', 'split', 'pad'].map((c) => opId(c)));
+
+function liveCount(work: WorkNode[]): number {
+  let c = 0;
+  for (const w of work) if (w.alive) c++;
+  return c;
+}
+
+/** Removes node v, merging it into u (u inherits v's other edges). */
+function mergeInto(work: WorkNode[], v: number, u: number): void {
+  const nv = work[v]!;
+  const nu = work[u]!;
+  for (const p of nv.pred) {
+    work[p]!.succ.delete(v);
+    if (p !== u) {
+      work[p]!.succ.add(u);
+      nu.pred.add(p);
+    }
+  }
+  for (const s of nv.succ) {
+    work[s]!.pred.delete(v);
+    if (s !== u) {
+      nu.succ.add(s);
+      work[s]!.pred.add(u);
+    }
+  }
+  nv.succ.clear();
+  nv.pred.clear();
+  nv.alive = false;
+}
+
+/** Removes node v, connecting each predecessor to each successor. */
+function bypass(work: WorkNode[], v: number): void {
+  const nv = work[v]!;
+  for (const p of nv.pred) {
+    work[p]!.succ.delete(v);
+    for (const s of nv.succ) {
+      work[p]!.succ.add(s);
+      work[s]!.pred.add(p);
+    }
+  }
+  for (const s of nv.succ) work[s]!.pred.delete(v);
+  nv.succ.clear();
+  nv.pred.clear();
+  nv.alive = false;
+}
+
+/**
+ * The coarsening rule, applied in stages, each only while the graph is still
+ * over the limit (stages that were needed are recorded in the output):
+ *
+ *  1. "plumbing": drop data-movement ops that carry no computation
+ *     (dropout, reshape, flatten, transpose, slice, gather, split, pad),
+ *     connecting their inputs to their outputs;
+ *  2. "repeats": cut the graph at its articulation positions (topological
+ *     positions no edge jumps over) into blocks; a run of k ≥ 3 consecutive
+ *     identical units (a unit = 1–12 consecutive blocks; identical = same ops,
+ *     bins and internal edges) keeps its first and last unit; if still over
+ *     the limit, a second pass reduces runs of 2 or more to one unit;
+ *  3. "elementwise": fold norms, activations and other elementwise ops into
+ *     their single producer when that producer has no other consumer
+ *     (conv→bn→relu becomes one conv node);
+ *  4. "window": merge consecutive live nodes in topological order in groups of
+ *     ceil(n / limit); a group keeps the op and bins of its first weighted
+ *     member (or its first member). This always reaches the limit.
+ */
+export function coarsen(work: WorkNode[], maxNodes: number): string[] {
+  const stages: string[] = [];
+  const over = () => liveCount(work) > maxNodes;
+
+  if (over()) {
+    stages.push('plumbing');
+    for (let v = 0; v < work.length && over(); v++) if (work[v]!.alive && PLUMBING.has(work[v]!.op)) bypass(work, v);
+  }
+  if (over()) {
+    stages.push('repeats');
+    collapseRepeats(work, 3, maxNodes);
+    if (over()) collapseRepeats(work, 2, maxNodes);
+  }
+  if (over()) {
+    stages.push('elementwise');
+    for (let v = 0; v < work.length && over(); v++) {
+      const nv = work[v]!;
+      if (!nv.alive || !ELEMENTWISE.has(nv.op) || nv.pred.size !== 1) continue;
+      const u = [...nv.pred][0]!;
+      if (work[u]!.succ.size !== 1) continue;
+      mergeInto(work, v, u);
+    }
+  }
+  if (over()) {
+    stages.push('window');
+    const live = work.map((w, i) => (w.alive ? i : -1)).filter((i) => i >= 0);
+    const size = Math.ceil(live.length / maxNodes);
+    for (let k = 0; k < live.length; k += size) {
+      const group = live.slice(k, k + size);
+      const keep = group.find((i) => WEIGHTED.has(work[i]!.op)) ?? group[0]!;
+      for (const i of group) if (i !== keep) mergeInto(work, i, keep);
+    }
+  }
+  return stages;
+}
+
+const WEIGHTED = new Set<number>(
+  ['conv', 'depthwise_conv', 'grouped_conv', 'dilated_conv', 'transposed_conv', 'linear', 'matmul', 'embedding', 'attention', 'lstm', 'gru', 'rnn'].map(
+    (c) => opId(c),
+  ),
+);
+
+/** Blocks between articulation positions of the live nodes, as lists of node indices. */
+function blocks(work: WorkNode[]): number[][] {
+  const live = work.map((w, i) => (w.alive ? i : -1)).filter((i) => i >= 0);
+  const rank = new Map(live.map((v, r) => [v, r]));
+  // reach[r] = furthest rank any edge from a node at rank ≤ r goes to.
+  const out: number[][] = [];
+  let cur: number[] = [];
+  let reach = -1;
+  for (let r = 0; r < live.length; r++) {
+    const v = live[r]!;
+    cur.push(v);
+    for (const s of work[v]!.succ) reach = Math.max(reach, rank.get(s) ?? -1);
+    // A cut after rank r when no edge from ≤ r goes beyond r + 1 (the next node is the only entry).
+    if (reach <= r + 1) {
+      out.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+function signature(work: WorkNode[], block: number[]): string {
+  const local = new Map(block.map((v, i) => [v, i]));
+  const parts: string[] = [];
+  block.forEach((v, i) => {
+    const w = work[v]!;
+    const succ = [...w.succ].map((s) => local.get(s)).filter((s) => s !== undefined).sort();
+    parts.push(`${i}:${w.op}:${w.bins.join(',')}>${succ.join(',')}`);
+  });
+  return parts.join(';');
+}
+
+/** Longest repeating unit (in blocks) the repeat search considers. */
+const MAX_PERIOD = 12;
+
+/**
+ * Reduces runs of ≥ minRun identical consecutive units (see coarsen, stage 2).
+ * A unit is 1..MAX_PERIOD consecutive blocks, so a repeated conv→bn→relu chain
+ * (three single-node blocks) is found as well as a repeated residual block.
+ */
+function collapseRepeats(work: WorkNode[], minRun: number, maxNodes: number): void {
+  const bs = blocks(work);
+  const sigs = bs.map((b) => signature(work, b));
+  const same = (a: number, b: number, p: number) => {
+    for (let k = 0; k < p; k++) if (sigs[a + k] !== sigs[b + k]) return false;
+    return true;
+  };
+  let i = 0;
+  while (i < bs.length && liveCount(work) > maxNodes) {
+    // The period with the most blocks covered by repeats starting at i.
+    let bestP = 0;
+    let bestReps = 1;
+    for (let p = 1; p <= MAX_PERIOD && i + 2 * p <= bs.length; p++) {
+      let reps = 1;
+      while (i + (reps + 1) * p <= bs.length && same(i, i + reps * p, p)) reps++;
+      if (reps >= minRun && reps * p > bestReps * bestP) {
+        bestP = p;
+        bestReps = reps;
+      }
+    }
+    if (bestP === 0) {
+      i++;
+      continue;
+    }
+    // Keep the first unit and, for runs of 3+, the last; drop the ones between.
+    const dropFrom = i + bestP;
+    const dropTo = minRun >= 3 ? i + (bestReps - 1) * bestP : i + bestReps * bestP;
+    for (let k = dropFrom; k < dropTo; k++) for (const v of bs[k]!) bypass(work, v);
+    i += bestReps * bestP;
+  }
+}
+
+export { OTHER_ID };
