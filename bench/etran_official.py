@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The five metrics of the `etran score` benchmark computed the official way.
 
-Usage: /usr/bin/python3 bench/etran_official.py FEATURES.npy LABELS.npy
+Usage: /usr/bin/python3 bench/etran_official.py FEATURES.npy LABELS.npy [energy,lda,logme,hscore,sfda]
 Prints one JSON object: each metric's value and seconds, the total, and the
 BLAS thread count. Used by bench/etran-score.bench.ts to compare speed and
 values with `etran score --metrics energy,lda,logme,hscore,sfda`.
@@ -224,6 +224,7 @@ def main():
     X = np.load(sys.argv[1])
     y = np.load(sys.argv[2]).astype(np.int64)
     t_loaded = time.perf_counter()
+    wanted = sys.argv[3].split(",") if len(sys.argv) > 3 else ["energy", "lda", "logme", "hscore", "sfda"]
     out = {"n": int(X.shape[0]), "d": int(X.shape[1]), "dtype": str(X.dtype), "metrics": {}}
     for name, fn in [
         ("energy", lambda: energy_score(X)),
@@ -232,6 +233,8 @@ def main():
         ("hscore", lambda: h_score(X, y)),
         ("sfda", lambda: sfda_score(X, y)),
     ]:
+        if name not in wanted:
+            continue
         t0 = time.perf_counter()
         value = fn()
         out["metrics"][name] = {"value": value, "seconds": time.perf_counter() - t0}

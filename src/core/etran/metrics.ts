@@ -7,7 +7,14 @@
  */
 import { energy, type EnergyOptions } from './energy.js';
 import { lda, type LdaOptions } from './lda.js';
+import { hscore } from './hscore.js';
 import { leep, type LeepOptions } from './leep.js';
+import { logme, type LogmeOptions } from './logme.js';
+import { gbc, type GbcOptions } from './gbc.js';
+import { regression, type RegressionOptions } from './regression.js';
+import { regularizedHscore } from './regularized_hscore.js';
+import { sfda, type SfdaOptions } from './sfda.js';
+import { transrate, type TransrateOptions } from './transrate.js';
 import { nce } from './nce.js';
 import type { Labels, Matrix } from './types.js';
 
@@ -73,6 +80,21 @@ add({
   compute: (m, o) => lda(m.X, m.labels, o as LdaOptions),
 });
 add({
+  name: 'regression',
+  needs: 'targets',
+  summary: 'ETran regression S_reg: −mean squared residual of the minimum-norm SVD least-squares fit of the targets; option energyShare for truncation',
+  compute: (m, o) => {
+    const r = regression(m.X, m.targets!, o as RegressionOptions);
+    return { value: r.value, warnings: r.warnings };
+  },
+});
+add({
+  name: 'logme',
+  needs: 'labels',
+  summary: 'LogME (You et al. 2021): mean log marginal evidence of a Bayesian linear model per class (thuml/LogME); option corrected=true for the N < D evidence fix',
+  compute: (m, o) => logme(m.X, m.labels, o as LogmeOptions),
+});
+add({
   name: 'leep',
   needs: 'sourceProbs',
   summary: 'LEEP (Nguyen et al. 2020): mean log empirical prediction from the source classifier (thuml/LogME); option variant=prob-mean for the ETran/SFDA benchmark',
@@ -83,6 +105,43 @@ add({
   needs: 'sourceProbs',
   summary: 'NCE (Tran et al. 2019): negative conditional entropy of labels given the source argmax (thuml/LogME)',
   compute: (m) => nce(m.sourceProbs!, m.labels),
+});
+
+add({
+  name: 'hscore',
+  needs: 'labels',
+  summary: 'H-score (Bao et al. 2019): tr(pinv(Cov X)·Cov of class means) (TLlib)',
+  compute: (m) => hscore(m.X, m.labels),
+});
+add({
+  name: 'regularized_hscore',
+  needs: 'labels',
+  summary: 'regularised H-score (Ibrahim et al. 2022): H-score with Ledoit–Wolf shrinkage of the covariance (TLlib)',
+  compute: (m) => {
+    const r = regularizedHscore(m.X, m.labels);
+    return { value: r.value, warnings: r.warnings };
+  },
+});
+add({
+  name: 'sfda',
+  needs: 'labels',
+  summary: 'SFDA (Shao et al. 2022): shrinkage Fisher discriminant, ConfMix, refit; mean probability of the true class (TencentARC/SFDA); option shrinkage',
+  compute: (m, o) => {
+    const r = sfda(m.X, m.labels, o as SfdaOptions);
+    return { value: r.value, warnings: r.warnings };
+  },
+});
+add({
+  name: 'transrate',
+  needs: 'labels',
+  summary: 'TransRate (Huang et al. 2022): coding rate of the features minus the mean per-class rate (TLlib); option eps',
+  compute: (m, o) => transrate(m.X, m.labels, o as TransrateOptions),
+});
+add({
+  name: 'gbc',
+  needs: 'labels',
+  summary: 'GBC (Pándy et al. 2022): −Σ Bhattacharyya coefficients between spherical class Gaussians (google-research); option pcaDims',
+  compute: (m, o) => gbc(m.X, m.labels, o as GbcOptions),
 });
 
 /** The per-model metric of that name, or undefined when this build has none. */
