@@ -1,0 +1,54 @@
+/**
+ * Entry point of the exact analysis: ArchGraph → OpGraph + ArchFacts.
+ *
+ *   analyzeGraph(g)      = buildOpGraph (shapes, folding, exact params, MACs)
+ *                          + factsFromOpGraph (blocks, depth, task, family)
+ *   describeFacts(path)  = loadGraph(path) + analyzeGraph, with `file`.
+ */
+import type { ArchFacts, ArchGraph, Dim, OpGraph } from './types.js';
+import { buildOpGraph } from './opgraph.js';
+import { factsFromOpGraph } from './facts.js';
+
+export interface AnalyzeOptions {
+  /** Overrides for graph input shapes, e.g. {input: [1, 3, 224, 224]}. */
+  inputShapes?: Record<string, number[]>;
+}
+
+export function analyzeGraph(g: ArchGraph, opts: AnalyzeOptions = {}): { opGraph: OpGraph; facts: Omit<ArchFacts, 'file'> } {
+  const fold = buildOpGraph(g, opts);
+  const T = fold.shapes.tensors;
+  const inputs = g.inputs
+    .filter((i) => !g.initializers[i.name])
+    .map((i) => ({ name: i.name, shape: (fold.shapes.inputShapes[i.name] ?? i.shape) as Dim[] | null, dtype: i.dtype }));
+  const outputs = g.outputs.map((o) => ({ name: o.name, shape: (T.get(o.name)?.shape ?? o.shape) as Dim[] | null, dtype: o.dtype }));
+  const notes = [...fold.notes];
+  const raw = fold.rawOps;
+  const norms = (raw.BatchNormalization ?? 0) + (raw.LayerNormalization ?? 0) + (raw.InstanceNormalization ?? 0) + (raw.GroupNormalization ?? 0);
+  const convs = fold.opGraph.nodes.filter((n) => n.category.endsWith('conv'));
+  const biased = convs.filter((n) => n.sources.length === 1 && g.nodes.find((x) => x.id === n.id)?.inputs[2]).length;
+  if (norms === 0 && convs.length >= 20 && biased >= 0.9 * convs.length) {
+    notes.push(
+      `no normalisation ops and ${biased}/${convs.length} convs carry a bias: BatchNorm appears folded into Conv (eval-mode export); the source model had ~2 more trainable values and 2 running statistics per folded channel, which cannot be recovered here`,
+    );
+  }
+  const causalMask = (raw.Trilu ?? 0) > 0 || g.nodes.some((n) => /causal/i.test(n.id) || n.op === 'GroupQueryAttention' || n.attrs.unidirectional === 1);
+  const facts = factsFromOpGraph(fold.opGraph, {
+    format: g.format,
+    inputs,
+    outputs,
+    notes,
+    name: g.name || undefined,
+    causalMask,
+    params: { trainable: fold.params.trainable, buffers: fold.params.buffers, by_category: fold.params.byCategory },
+  });
+  return { opGraph: fold.opGraph, facts };
+}
+
+/** Loads a model file (any supported format) and returns its facts. Throws InputError for bad input. */
+export async function describeFacts(path: string, opts: AnalyzeOptions = {}): Promise<ArchFacts> {
+  // loaded lazily: analysis of in-memory graphs does not need the format decoders
+  const { loadGraph } = await import('./load.js');
+  const g = await loadGraph(path);
+  const { facts } = analyzeGraph(g, opts);
+  return { file: path, ...facts };
+}

@@ -1,0 +1,218 @@
+/**
+ * Structural blocks found on the OpGraph (counts). Definitions:
+ *
+ * - residual: an add whose (≥2) inputs come from branches that share an
+ *   ancestor (a skip joins a computed path), excluding feature-pyramid merges.
+ * - depthwise_separable: a depthwise conv followed (through norms,
+ *   activations and SE gating only) by a 1x1 conv.
+ * - squeeze_excitation: global pool → FC/1x1 conv → activation → FC/1x1 conv
+ *   → sigmoid/hard-sigmoid → mul with the pooled tensor's branch.
+ * - attention: fused attention ops, plus each softmax fed by an
+ *   activation×activation product (QKᵀ, through scaling/masking) and feeding
+ *   one (·V).
+ * - inverted_residual (MobileNetV2 "linear bottleneck"): a depthwise conv
+ *   followed (through norm/activation/SE) by a 1x1 projection conv whose output
+ *   passes no activation, optionally preceded by a 1x1 expansion conv
+ *   (out > in). `withSkip` counts those whose projection feeds a residual add.
+ * - feature_pyramid: an add merging an upsampled (resize / transposed conv)
+ *   coarser map with a lateral branch.
+ */
+import type { OpGraph } from './types.js';
+import { ACTIVATIONS, NORMS } from './categories.js';
+
+export interface BlockCounts {
+  residual: number;
+  depthwise_separable: number;
+  squeeze_excitation: number;
+  attention: number;
+  inverted_residual: number;
+  feature_pyramid: number;
+}
+
+export interface BlockDetail {
+  counts: BlockCounts;
+  invertedResidualWithSkip: number;
+}
+
+const ACT = new Set<string>(ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'log_softmax'));
+const NORM = new Set<string>(NORMS);
+const SHAPE_ONLY = new Set(['reshape', 'flatten', 'transpose', 'dropout', 'other']);
+
+export function findBlocks(g: OpGraph): BlockDetail {
+  const n = g.nodes.length;
+  const preds: number[][] = Array.from({ length: n }, () => []);
+  const succ: number[][] = Array.from({ length: n }, () => []);
+  for (const [a, b] of g.edges) {
+    preds[b]!.push(a);
+    succ[a]!.push(b);
+  }
+  const cat = (i: number) => g.nodes[i]!.category;
+  const is1x1 = (i: number) => {
+    const k = g.nodes[i]!.kernel;
+    return cat(i) === 'conv' && (!k || (k[0] === 1 && k[1] === 1));
+  };
+  const isUpsample = (i: number) => cat(i) === 'resize' || cat(i) === 'transposed_conv';
+
+  /** nodes reachable forward from `start` through nodes accepted by `through`, collecting those that `hit` accepts. */
+  const forward = (start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8): number[] => {
+    const found: number[] = [];
+    let frontier = succ[start]!.slice();
+    const seen = new Set<number>([start]);
+    for (let step = 0; step < maxSteps && frontier.length; step++) {
+      const next: number[] = [];
+      for (const i of frontier) {
+        if (seen.has(i)) continue;
+        seen.add(i);
+        if (hit(i)) found.push(i);
+        else if (through(i)) next.push(...succ[i]!);
+      }
+      frontier = next;
+    }
+    return found;
+  };
+  const backward = (start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8): number[] => {
+    const found: number[] = [];
+    let frontier = preds[start]!.slice();
+    const seen = new Set<number>([start]);
+    for (let step = 0; step < maxSteps && frontier.length; step++) {
+      const next: number[] = [];
+      for (const i of frontier) {
+        if (seen.has(i)) continue;
+        seen.add(i);
+        if (hit(i)) found.push(i);
+        else if (through(i)) next.push(...preds[i]!);
+      }
+      frontier = next;
+    }
+    return found;
+  };
+
+  // Ancestor test by marking (O(N) per query; fine for thousands of nodes).
+  const mark = new Int32Array(n).fill(-1);
+  let stamp = 0;
+  const shareAncestor = (a: number, b: number): boolean => {
+    stamp++;
+    const st = [a];
+    mark[a] = stamp;
+    while (st.length) {
+      const i = st.pop()!;
+      for (const p of preds[i]!) if (mark[p] !== stamp) {
+        mark[p] = stamp;
+        st.push(p);
+      }
+    }
+    const seen = new Set<number>([b]);
+    const st2 = [b];
+    while (st2.length) {
+      const i = st2.pop()!;
+      if (mark[i] === stamp) return true;
+      for (const p of preds[i]!) if (!seen.has(p)) {
+        seen.add(p);
+        st2.push(p);
+      }
+    }
+    return false;
+  };
+
+  const isAncestor = (a: number, b: number): boolean => {
+    const seen = new Set<number>([b]);
+    const st = [b];
+    while (st.length) {
+      const i = st.pop()!;
+      if (i === a) return true;
+      for (const p of preds[i]!) if (!seen.has(p)) {
+        seen.add(p);
+        st.push(p);
+      }
+    }
+    return false;
+  };
+
+  const counts: BlockCounts = { residual: 0, depthwise_separable: 0, squeeze_excitation: 0, attention: 0, inverted_residual: 0, feature_pyramid: 0 };
+  const residualAdds = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    if (cat(i) !== 'add') continue;
+    const ps = [...new Set(preds[i]!)];
+    if (ps.length < 2) continue;
+    const up = ps.filter(isUpsample);
+    if (up.length > 0 && up.length < ps.length) {
+      counts.feature_pyramid++;
+      continue;
+    }
+    let joined = false;
+    for (let x = 0; x < ps.length && !joined; x++) for (let y = x + 1; y < ps.length && !joined; y++) joined = shareAncestor(ps[x]!, ps[y]!);
+    if (joined) {
+      counts.residual++;
+      residualAdds.add(i);
+    }
+  }
+
+  const passDw = (i: number) => NORM.has(cat(i)) || ACT.has(cat(i)) || cat(i) === 'mul' || cat(i) === 'dropout';
+  let irSkip = 0;
+  for (let i = 0; i < n; i++) {
+    if (cat(i) !== 'depthwise_conv') continue;
+    const pw = forward(i, passDw, is1x1);
+    if (pw.length) counts.depthwise_separable++;
+    // inverted residual: the 1x1 projection is linear (no activation before the next op that is not a norm)
+    const proj = pw.find((p) => forward(p, (j) => NORM.has(cat(j)) || cat(j) === 'dropout', (j) => ACT.has(cat(j)), 4).length === 0);
+    if (proj === undefined) continue;
+    const expand = backward(i, (j) => NORM.has(cat(j)) || ACT.has(cat(j)), (j) => is1x1(j) || cat(j) === 'depthwise_conv' || cat(j) === 'add', 4);
+    const e = expand.find((j) => is1x1(j));
+    const projIn = g.nodes[proj]!.inChannels;
+    const projOut = g.nodes[proj]!.outChannels;
+    // With an expansion conv it must widen; without one the projection must not widen.
+    if (e !== undefined) {
+      const ei = g.nodes[e]!.inChannels;
+      const eo = g.nodes[e]!.outChannels;
+      if (ei !== null && eo !== null && eo <= ei) continue;
+    } else if (projIn !== null && projOut !== null && projOut > projIn) continue;
+    counts.inverted_residual++;
+    // with skip: the projection's residual add also takes the block's own input (an ancestor of the depthwise conv)
+    const adds = forward(proj, (j) => NORM.has(cat(j)) || cat(j) === 'dropout', (j) => residualAdds.has(j), 4);
+    const blockStart = e ?? i;
+    if (adds.some((a) => preds[a]!.some((p) => isAncestor(p, blockStart)))) irSkip++;
+  }
+
+  // squeeze-excitation
+  const isFc = (i: number) => cat(i) === 'linear' || is1x1(i);
+  const isPool = (i: number) => ['global_avg_pool', 'global_max_pool', 'adaptive_pool', 'reduce', 'avg_pool'].includes(cat(i));
+  const skipShape = (i: number) => SHAPE_ONLY.has(cat(i));
+  for (let i = 0; i < n; i++) {
+    if (cat(i) !== 'mul') continue;
+    const ps = [...new Set(preds[i]!)];
+    if (ps.length !== 2) continue;
+    let found = false;
+    for (const gate of ps) {
+      if (found) break;
+      const gc = cat(gate);
+      if (gc !== 'sigmoid' && gc !== 'hard_sigmoid') continue;
+      const other = ps.find((p) => p !== gate)!;
+      for (const fc2 of backward(gate, skipShape, isFc, 3)) {
+        for (const act of backward(fc2, skipShape, (j) => ACT.has(cat(j)), 3)) {
+          for (const fc1 of backward(act, skipShape, isFc, 3)) {
+            for (const pool of backward(fc1, skipShape, isPool, 3)) {
+              const src = preds[pool]!;
+              if (src.some((s) => s === other || shareAncestor(s, other))) found = true;
+            }
+          }
+        }
+      }
+    }
+    if (found) counts.squeeze_excitation++;
+  }
+
+  // attention
+  const scoreOps = new Set(['add', 'sub', 'mul', 'div', 'reshape', 'transpose', 'other', 'slice', 'dropout', 'clip']);
+  for (let i = 0; i < n; i++) {
+    const c = cat(i);
+    if (c === 'attention') {
+      counts.attention++;
+      continue;
+    }
+    if (c !== 'softmax') continue;
+    const qk = backward(i, (j) => scoreOps.has(cat(j)), (j) => cat(j) === 'matmul', 5);
+    const av = forward(i, (j) => ['dropout', 'reshape', 'transpose', 'other'].includes(cat(j)), (j) => cat(j) === 'matmul', 4);
+    if (qk.length && av.length) counts.attention++;
+  }
+  return { counts, invertedResidualWithSkip: irSkip };
+}

@@ -1,0 +1,103 @@
+/**
+ * OpGraph (+ input/output signature) → ArchFacts. Works from the OpGraph
+ * alone (per-node params/MACs/shapes already on the nodes), so generated
+ * architectures built directly as OpGraphs get the same facts as loaded files.
+ */
+import type { ArchFacts, Dim, ModelFormat, OpGraph } from './types.js';
+import { ACTIVATIONS, NORMS, OP_CATEGORIES } from './categories.js';
+import { findBlocks } from './blocks.js';
+import { depthOf } from './depth.js';
+import { guessTask } from './task.js';
+import { guessFamily } from './family.js';
+import { CONV_LIKE } from './categorize.js';
+
+export interface FactsInfo {
+  format: ModelFormat;
+  inputs: Array<{ name: string; shape: Dim[] | null; dtype: string }>;
+  outputs: Array<{ name: string; shape: Dim[] | null; dtype: string }>;
+  notes?: string[];
+  /** Model/graph name: reported as separate evidence for the family, never used to decide. */
+  name?: string;
+  /** A causal (autoregressive) attention mask was seen in the source graph. */
+  causalMask?: boolean;
+  /** Exact parameter totals from the source (initializers); default: summed over the OpGraph nodes. */
+  params?: { trainable: number; buffers: number; by_category?: Record<string, number> };
+}
+
+const ACT_SET = new Set<string>(ACTIVATIONS);
+const NORM_SET = new Set<string>(NORMS);
+const CAT_ORDER = new Map<string, number>(OP_CATEGORIES.map((c, i) => [c, i]));
+
+export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 'file'> {
+  const ops: Record<string, number> = {};
+  for (const n of og.nodes) ops[n.category] = (ops[n.category] ?? 0) + 1;
+  const sortedOps: Record<string, number> = {};
+  for (const k of Object.keys(ops).sort((a, b) => (CAT_ORDER.get(a) ?? 999) - (CAT_ORDER.get(b) ?? 999) || a.localeCompare(b))) sortedOps[k] = ops[k]!;
+
+  let params = info.params;
+  if (!params) {
+    const by: Record<string, number> = {};
+    let t = 0;
+    let b = 0;
+    for (const n of og.nodes) {
+      t += n.params;
+      b += n.buffers;
+      if (n.params) by[n.category] = (by[n.category] ?? 0) + n.params;
+    }
+    params = { trainable: t, buffers: b, by_category: by };
+  }
+  let macs: number | null = 0;
+  for (const n of og.nodes) {
+    if (n.macs === null) {
+      macs = null;
+      break;
+    }
+    macs += n.macs;
+  }
+
+  const { counts: blocks, invertedResidualWithSkip } = findBlocks(og);
+  const activations = ACTIVATIONS.filter((a) => ops[a]);
+  const norms = NORMS.filter((a) => ops[a]);
+  const kernels = new Map<string, number>();
+  for (const n of og.nodes) {
+    if (!n.kernel || !(CONV_LIKE.has(n.category) || n.category === 'transposed_conv')) continue;
+    const k = `${n.kernel[0]}x${n.kernel[1]}`;
+    kernels.set(k, (kernels.get(k) ?? 0) + 1);
+  }
+  const kernel_sizes = [...kernels.keys()].sort((a, b) => area(a) - area(b) || a.localeCompare(b));
+
+  const intInput = info.inputs.some((i) => /int/.test(i.dtype));
+  const task = guessTask(og, ops, info.inputs, info.outputs, { causalMask: info.causalMask });
+  const family = guessFamily(og, ops, blocks, activations, norms, { intInput, causalMask: info.causalMask, name: info.name });
+
+  const notes = [...(info.notes ?? [])];
+  if (blocks.inverted_residual > 0) notes.push(`inverted residual blocks: ${blocks.inverted_residual} (${invertedResidualWithSkip} with a skip connection)`);
+  if (macs === null) {
+    const unknown = og.nodes.filter((n) => n.macs === null).map((n) => n.id);
+    notes.push(`MACs unknown: shapes could not be inferred for ${unknown.length} product op(s) (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''}); pass --input-shape`);
+  }
+  const facts: Omit<ArchFacts, 'file'> = {
+    format: info.format,
+    inputs: info.inputs.map((i) => ({ name: i.name, shape: i.shape, dtype: i.dtype })),
+    outputs: info.outputs.map((o) => ({ name: o.name, shape: o.shape, dtype: o.dtype })),
+    params: { total: params.trainable + params.buffers, trainable: params.trainable, buffers: params.buffers, by_category: params.by_category ?? {} },
+    macs,
+    ops: sortedOps,
+    depth: depthOf(og),
+    blocks,
+    activations,
+    norms,
+    kernel_sizes,
+    task,
+    family,
+  };
+  if (notes.length) facts.notes = notes;
+  void ACT_SET;
+  void NORM_SET;
+  return facts;
+}
+
+function area(k: string): number {
+  const [a, b] = k.split('x').map(Number);
+  return (a ?? 0) * (b ?? 0);
+}

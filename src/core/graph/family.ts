@@ -1,0 +1,176 @@
+/**
+ * Family guess from structural signatures only (stem, block types, activations,
+ * norms, widths). The graph/model name is never used to decide; when it names
+ * a family it is reported as separate evidence, with whether it agrees.
+ * Returns null (with the evidence looked at) when no signature fits.
+ */
+import type { OpGraph } from './types.js';
+import type { BlockCounts } from './blocks.js';
+import { CONV_LIKE } from './categorize.js';
+import { opTopoOrder } from './depth.js';
+
+export interface FamilyGuess {
+  guess: string | null;
+  evidence: string[];
+}
+
+export const FAMILIES = [
+  'resnet', 'resnext', 'wide_resnet', 'mobilenet_v2', 'mobilenet_v3', 'efficientnet', 'densenet', 'vgg', 'alexnet', 'squeezenet',
+  'shufflenet', 'mnasnet', 'convnext', 'regnet', 'vit', 'swin', 'inception', 'googlenet', 'unet', 'bert-like', 'gpt-like', 'lstm', 'gru',
+] as const;
+
+interface Ctx {
+  og: OpGraph;
+  ops: Record<string, number>;
+  blocks: BlockCounts;
+  activations: string[];
+  norms: string[];
+  intInput: boolean;
+  causalMask: boolean;
+}
+
+export function guessFamily(
+  og: OpGraph,
+  ops: Record<string, number>,
+  blocks: BlockCounts,
+  activations: string[],
+  norms: string[],
+  opts: { intInput?: boolean; causalMask?: boolean; name?: string } = {},
+): FamilyGuess {
+  const r = structural({ og, ops, blocks, activations, norms, intInput: !!opts.intInput, causalMask: !!opts.causalMask });
+  if (opts.name) {
+    const lower = opts.name.toLowerCase().replace(/[-\s]/g, '_');
+    const named = [...FAMILIES].sort((a, b) => b.length - a.length).find((f) => lower.includes(f.replace('-like', '').replace('-', '_')));
+    if (named) {
+      const agree = r.guess === named || (r.guess !== null && named.startsWith(r.guess)) || (r.guess !== null && r.guess.startsWith(named));
+      r.evidence.push(`(not used for the guess) the model name '${opts.name}' mentions '${named}'${agree ? ', consistent with the structure' : r.guess ? `, unlike the structural guess` : ''}`);
+    }
+  }
+  return r;
+}
+
+function structural(c: Ctx): FamilyGuess {
+  const { og, ops, blocks } = c;
+  const has = (k: string) => (ops[k] ?? 0) > 0;
+  const act = (a: string) => c.activations.includes(a);
+  const order = opTopoOrder(og);
+  const nodes = og.nodes;
+  const convs = order.filter((i) => CONV_LIKE.has(nodes[i]!.category));
+  const firstW = order.find((i) => CONV_LIKE.has(nodes[i]!.category) || nodes[i]!.category === 'linear' || nodes[i]!.category === 'embedding');
+  const stem = firstW !== undefined ? nodes[firstW]! : null;
+  const stemK = stem?.kernel?.[0] ?? null;
+  const stemS = stem?.stride?.[0] ?? null;
+  const stemDesc = stem && stem.kernel ? `first layer: ${stem.category} ${stem.kernel.join('x')} stride ${stem.stride?.[0] ?? 1}${stem.outChannels ? `, ${stem.outChannels} channels` : ''}` : null;
+  const ev: string[] = [];
+  const done = (guess: string | null, ...e: string[]) => ({ guess, evidence: [...e, ...ev] });
+
+  if ((has('lstm') || has('gru')) && !convs.length && !blocks.attention) {
+    const k = has('lstm') ? 'lstm' : 'gru';
+    return done(k, `${k} layers ×${ops[k]} and no convolutions or attention`);
+  }
+  if (blocks.attention > 0) {
+    const lnGelu = c.norms.includes('layer_norm') ? 'layer_norm' : c.norms.join('/') || 'no norm';
+    if (c.intInput && has('embedding')) {
+      if (c.causalMask) return done('gpt-like', `${blocks.attention} attention blocks over token embeddings`, 'causal attention mask (decoder-only)', `norm: ${lnGelu}`);
+      return done('bert-like', `${blocks.attention} attention blocks over token embeddings`, 'no causal mask found (bidirectional encoder)', `norm: ${lnGelu}`);
+    }
+    if (stem && CONV_LIKE.has(stem.category) && stemK && stemK === stemS && stemK >= 4) {
+      const win = has('roll') || (ops.slice ?? 0) >= 4 * blocks.attention;
+      if (stemK === 4 && (win || blocks.attention >= 12)) return done('swin', `patch embedding ${stemDesc} (4x4 patches)`, `${blocks.attention} attention blocks with shifted-window plumbing (${ops.slice ?? 0} slices)`, `norm: ${lnGelu}`);
+      return done('vit', `patch embedding: ${stemDesc} (non-overlapping ${stemK}x${stemK} patches)`, `${blocks.attention} self-attention blocks`, `norm: ${lnGelu}${act('gelu') ? ', gelu MLP' : ''}`);
+    }
+    return done(null, `${blocks.attention} attention blocks, but no token embedding or patch-embedding stem that identifies a family`);
+  }
+  const dw = nodes.filter((n) => n.category === 'depthwise_conv');
+  if (dw.length) {
+    const dw7 = dw.filter((n) => n.kernel && n.kernel[0] === 7).length;
+    if (dw7 >= 3 && c.norms.includes('layer_norm') && act('gelu')) return done('convnext', `${dw7} depthwise 7x7 convs with layer_norm and gelu (ConvNeXt block)`, stemDesc ?? '');
+    if (blocks.inverted_residual >= 3) {
+      const ir = `${blocks.inverted_residual} inverted residual blocks`;
+      const se = blocks.squeeze_excitation;
+      if (act('hard_swish')) return done('mobilenet_v3', ir, `hard_swish activations`, `${se} squeeze-excitation blocks${act('hard_sigmoid') ? ' (hard_sigmoid gates)' : ''}`);
+      if (act('silu') && se > 0) return done('efficientnet', ir, `silu (swish) activations`, `${se} squeeze-excitation blocks`);
+      if (act('relu6') && se === 0) return done('mobilenet_v2', ir, 'relu6 activations', 'no squeeze-excitation');
+      if (act('relu') && se === 0) return done('mnasnet', ir, 'plain relu activations, no squeeze-excitation');
+      return done(null, ir, `activations ${c.activations.join(', ')}; squeeze-excitation ${se}`);
+    }
+    const shuffle = channelShuffles(og);
+    if (shuffle > 0) return done('shufflenet', `${shuffle} channel shuffles (reshape → transpose → reshape)`, `${dw.length} depthwise convs`, `${ops.concat ?? 0} concats`);
+  }
+  const grouped = nodes.filter((n) => n.category === 'grouped_conv');
+  const stem7 = stem && stemK === 7 && stemS === 2;
+  const maxAfterStem = firstW !== undefined && order.slice(order.indexOf(firstW), order.indexOf(firstW) + 5).some((i) => nodes[i]!.category === 'max_pool');
+  if (blocks.residual > 0 && grouped.length) {
+    const g = grouped[0]!.groups;
+    if (stem7 && maxAfterStem) return done('resnext', `${blocks.residual} residual blocks with grouped 3x3 convs (groups=${g})`, `${stemDesc} + max_pool stem`);
+    return done('regnet', `${blocks.residual} residual blocks with grouped convs (groups=${g}, fixed group width)`, `${stemDesc} without a max_pool`, `${blocks.squeeze_excitation} squeeze-excitation blocks`);
+  }
+  if (blocks.residual > 0 && stem7 && maxAfterStem) {
+    const ratio = bottleneckRatio(og);
+    if (ratio === 2) return done('wide_resnet', `${blocks.residual} residual bottleneck blocks whose middle width is half the output width (ResNet uses a quarter)`, `${stemDesc} + max_pool stem`);
+    return done('resnet', `${blocks.residual} residual blocks (${ratio === 4 ? 'bottleneck, 4x expansion' : 'basic 3x3 + 3x3'})`, `${stemDesc} + max_pool stem`, 'batch_norm + relu');
+  }
+  const concats = og.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.category === 'concat');
+  if (concats.length) {
+    const preds: number[][] = Array.from({ length: nodes.length }, () => []);
+    for (const [a, b] of og.edges) preds[b]!.push(a);
+    const wide = concats.filter(({ i }) => preds[i]!.length >= 4).length;
+    const fire = concats.filter(({ i }) => {
+      const ps = preds[i]!.map((p) => nodes[p]!);
+      return ps.length === 2 && ps.some((p) => p.kernel?.[0] === 1) && ps.some((p) => p.kernel?.[0] === 3);
+    }).length;
+    const resizeOrDeconv = has('transposed_conv') || has('resize');
+    if (fire >= 4 && !has('linear')) return done('squeezenet', `${fire} fire modules (1x1 and 3x3 expand convs concatenated)`, 'no fully-connected layer (conv classifier + global pool)');
+    if (wide >= 3) return done('inception', `${wide} concats joining ≥4 parallel branches (inception modules)`, stemDesc ?? '');
+    if (concats.length >= 20 && blocks.residual === 0) return done('densenet', `${concats.length} concats (dense connectivity, no residual adds)`, `${ops.avg_pool ?? 0} avg_pool transitions`);
+    if (resizeOrDeconv && concats.length >= 3) return done('unet', `${concats.length} skip concats joining encoder and upsampled decoder features`, `upsampling: ${['transposed_conv', 'resize'].filter(has).join(', ')}`);
+  }
+  const linears = nodes.filter((n) => n.category === 'linear');
+  if (blocks.residual === 0 && convs.length >= 5 && linears.length >= 2 && has('max_pool')) {
+    if (stemK === 11 && stemS === 4) return done('alexnet', `${stemDesc}`, `${convs.length} convs, ${linears.length} fully-connected layers`);
+    const k3 = convs.filter((i) => nodes[i]!.kernel?.[0] === 3).length;
+    if (k3 >= convs.length - 1) return done('vgg', `${convs.length} plain 3x3 convs in sequence with max_pool between stages, no skips`, `${linears.length} fully-connected layers`);
+  }
+  return done(null, `no family signature matched (residual ${blocks.residual}, attention ${blocks.attention}, depthwise ${dw.length}, concat ${ops.concat ?? 0})`);
+}
+
+/** reshape → transpose → reshape chains (ShuffleNet channel shuffle). */
+function channelShuffles(og: OpGraph): number {
+  const preds: number[][] = Array.from({ length: og.nodes.length }, () => []);
+  const succ: number[][] = Array.from({ length: og.nodes.length }, () => []);
+  for (const [a, b] of og.edges) {
+    preds[b]!.push(a);
+    succ[a]!.push(b);
+  }
+  let n = 0;
+  og.nodes.forEach((node, i) => {
+    if (node.category !== 'transpose') return;
+    if (preds[i]!.some((p) => og.nodes[p]!.category === 'reshape') && succ[i]!.some((s) => og.nodes[s]!.category === 'reshape' || og.nodes[s]!.category === 'flatten')) n++;
+  });
+  return n;
+}
+
+/** out/mid channel ratio of 1x1 → 3x3 → 1x1 bottlenecks (4 for ResNet, 2 for Wide ResNet), null if none. */
+function bottleneckRatio(og: OpGraph): number | null {
+  const succ: number[][] = Array.from({ length: og.nodes.length }, () => []);
+  for (const [a, b] of og.edges) succ[a]!.push(b);
+  const ratios: number[] = [];
+  og.nodes.forEach((n, i) => {
+    if (n.category !== 'conv' || n.kernel?.[0] !== 3 || !n.outChannels) return;
+    // follow norm/activation to the next conv
+    let frontier = succ[i]!;
+    for (let step = 0; step < 3; step++) {
+      const next: number[] = [];
+      for (const j of frontier) {
+        const m = og.nodes[j]!;
+        if (m.category === 'conv') {
+          if (m.kernel?.[0] === 1 && m.outChannels) ratios.push(m.outChannels / n.outChannels!);
+        } else next.push(...succ[j]!);
+      }
+      frontier = next;
+    }
+  });
+  if (!ratios.length) return null;
+  ratios.sort((a, b) => a - b);
+  return ratios[Math.floor(ratios.length / 2)]!;
+}
