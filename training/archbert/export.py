@@ -131,7 +131,9 @@ def main(argv=None):
     ids = torch.randint(7, cfg.vocab_size, (3, 11))
     am = torch.ones(3, 11, dtype=torch.long)
     am[1, 8:] = 0
-    export_onnx(TextExport(model.text), "text_encoder", (ids, am), out)
+    # .eval() on the wrapper too: torch.onnx.export restores the wrapper's mode
+    # afterwards, recursively, which would put the text encoder back in training mode
+    export_onnx(TextExport(model.text).eval(), "text_encoder", (ids, am), out)
     some = sorted(ds.graphs, key=lambda g: g.n)[:3]
     ops, bins, adj, mask = collate_graphs(some)
     export_onnx(model.arch, "arch_encoder", (ops, bins, adj, mask), out)
@@ -146,6 +148,7 @@ def main(argv=None):
         os.replace(out / (f + ".tmp"), out / f)
 
     # ---- parity: a few real inputs (with padding) and the PyTorch outputs
+    model.eval()
     test = ds.split("test") or ds.graphs
     pg = [g for g in sorted(test, key=lambda g: g.n) if g.n >= 4][:2] or test[:2]
     texts = [t for g in pg for t in (g.queries[:1] + g.captions[:1])][:3]
