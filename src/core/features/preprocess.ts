@@ -5,7 +5,7 @@
  * sharp, so ground-truth boxes can be mapped through exactly the same
  * transform for RoI pooling.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { ModelSettings, ResizeMode } from './zoo.js';
 
 /** What decides the pixels a model sees (its tensor normalisation is applied later). */
@@ -58,29 +58,41 @@ export interface DecodedImage {
  * Throws (a plain Error from sharp) when the file is not a readable image.
  */
 export async function decodeImage(path: string, geometries: Geometry[]): Promise<DecodedImage> {
-  const { data, info } = await sharp(path)
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const channels = info.channels;
-  const raw = { width: info.width, height: info.height, channels } as const;
+  if (geometries.length === 1) return decodeOne(path, geometries[0]!);
+  // Several geometries: decode to raw pixels once, then resize that buffer per geometry.
+  const { data, info } = await sharp(path).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const raw = { width: info.width, height: info.height, channels: info.channels } as const;
   const pixels = new Map<string, Uint8Array>();
   await Promise.all(
     geometries.map(async (g) => {
-      const plan = planResize(info.width, info.height, g);
-      let pipeline = sharp(data, { raw });
-      if (plan.resizedWidth !== info.width || plan.resizedHeight !== info.height) {
-        pipeline = pipeline.resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' });
-      }
-      if (plan.resizedWidth !== g.width || plan.resizedHeight !== g.height) {
-        pipeline = pipeline.extract({ left: plan.left, top: plan.top, width: g.width, height: g.height });
-      }
-      const out = await pipeline.raw().toBuffer();
-      pixels.set(geometryKey(g), toRgb(out, g.width * g.height, channels));
+      const out = await resizeAndCrop(sharp(data, { raw }), info.width, info.height, g).raw().toBuffer();
+      pixels.set(geometryKey(g), toRgb(out, g.width * g.height, info.channels));
     }),
   );
   return { width: info.width, height: info.height, pixels };
+}
+
+/** One geometry: a single sharp pipeline from the file (header read, then decode + resize + crop in one pass). */
+async function decodeOne(path: string, g: Geometry): Promise<DecodedImage> {
+  const image = sharp(path);
+  const meta = await image.metadata();
+  if (!meta.width || !meta.height) throw new Error('image has no dimensions');
+  // EXIF orientation is not applied (as PIL/torchvision load images), so header size = decoded size.
+  const { data, info } = await resizeAndCrop(image.removeAlpha().toColourspace('srgb'), meta.width, meta.height, g)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: meta.width, height: meta.height, pixels: new Map([[geometryKey(g), toRgb(data, g.width * g.height, info.channels)]]) };
+}
+
+function resizeAndCrop(pipeline: Sharp, width: number, height: number, g: Geometry): Sharp {
+  const plan = planResize(width, height, g);
+  if (plan.resizedWidth !== width || plan.resizedHeight !== height) {
+    pipeline = pipeline.resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' });
+  }
+  if (plan.resizedWidth !== g.width || plan.resizedHeight !== g.height) {
+    pipeline = pipeline.extract({ left: plan.left, top: plan.top, width: g.width, height: g.height });
+  }
+  return pipeline;
 }
 
 function toRgb(buf: Buffer, count: number, channels: number): Uint8Array {
