@@ -1,0 +1,17 @@
+#!/bin/sh
+# The whole ArchBERT pipeline, resumable at every step (npm run train:archbert).
+#   1. export the real architectures (skips files already exported)
+#   2. build the dataset with the TypeScript featurizer/tokenizer
+#   3. train (continues from training/out/archbert-ckpt/last.pt if present)
+#   4. export the ONNX set, manifest, parity file and metrics to models/archbert/
+# Arguments are passed to train.py, e.g. `npm run train:archbert -- --max-minutes 30`.
+# ARCHBERT_DATASET_ARGS adds options to `archbert dataset build`.
+set -eu
+cd "$(dirname "$0")/../.."
+PY=/usr/bin/python3
+DATA=${ARCHBERT_DATA:-training/out/archbert-data}
+$PY training/archbert/export_real.py
+# shellcheck disable=SC2086
+npx tsx src/cli/archbert.ts dataset build --out "$DATA" --real training/out/real ${ARCHBERT_DATASET_ARGS:-}
+$PY training/archbert/train.py --data "$DATA" "$@"
+$PY training/archbert/export.py --data "$DATA"
