@@ -21,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
 async function archbertCommands(): Promise<Array<(p: import('commander').Command) => void>> {
   const mods = await Promise.all([
     // registered commands go here
+    import('../commands/describe.js'),
+    import('../commands/dataset.js'),
   ] as Promise<{ register: (p: import('commander').Command) => void }>[]);
   return mods.map((m) => m.register);
 }

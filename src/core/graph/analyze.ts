@@ -8,6 +8,7 @@
 import type { ArchFacts, ArchGraph, Dim, OpGraph } from './types.js';
 import { buildOpGraph } from './opgraph.js';
 import { factsFromOpGraph } from './facts.js';
+import { InputError } from '../errors.js';
 
 export interface AnalyzeOptions {
   /** Overrides for graph input shapes, e.g. {input: [1, 3, 224, 224]}. */
@@ -15,7 +16,7 @@ export interface AnalyzeOptions {
 }
 
 export function analyzeGraph(g: ArchGraph, opts: AnalyzeOptions = {}): { opGraph: OpGraph; facts: Omit<ArchFacts, 'file'> } {
-  const fold = buildOpGraph(g, opts);
+  const fold = buildOpGraph(g, { inputShapes: resolveInputShapes(g, opts.inputShapes) });
   const T = fold.shapes.tensors;
   const inputs = g.inputs
     .filter((i) => !g.initializers[i.name])
@@ -42,6 +43,22 @@ export function analyzeGraph(g: ArchGraph, opts: AnalyzeOptions = {}): { opGraph
     params: { trainable: fold.params.trainable, buffers: fold.params.buffers, by_category: fold.params.byCategory },
   });
   return { opGraph: fold.opGraph, facts };
+}
+
+/** Checks --input-shape names against the graph inputs; '*' means "the only input". */
+function resolveInputShapes(g: ArchGraph, shapes: Record<string, number[]> | undefined): Record<string, number[]> | undefined {
+  if (!shapes) return undefined;
+  const names = g.inputs.filter((i) => !g.initializers[i.name]).map((i) => i.name);
+  const out: Record<string, number[]> = {};
+  for (const [name, dims] of Object.entries(shapes)) {
+    if (name === '*') {
+      if (names.length !== 1) throw new InputError(null, `--input-shape without a name needs a model with one input; this one has ${names.length} (${names.join(', ')})`);
+      out[names[0]!] = dims;
+    } else if (!names.includes(name)) {
+      throw new InputError(null, `--input-shape names '${name}', which is not an input of the model (inputs: ${names.join(', ') || 'none'})`);
+    } else out[name] = dims;
+  }
+  return out;
 }
 
 /** Loads a model file (any supported format) and returns its facts. Throws InputError for bad input. */

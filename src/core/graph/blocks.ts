@@ -130,9 +130,16 @@ export function findBlocks(g: OpGraph): BlockDetail {
 
   const counts: BlockCounts = { residual: 0, depthwise_separable: 0, squeeze_excitation: 0, attention: 0, inverted_residual: 0, feature_pyramid: 0 };
   const residualAdds = new Set<number>();
+  const inputs = new Set(g.inputNodes);
   for (let i = 0; i < n; i++) {
     if (cat(i) !== 'add') continue;
     const ps = [...new Set(preds[i]!)];
+    if (ps.length === 1 && inputs.has(i)) {
+      // the skip is the graph input itself, joined with a path computed from it
+      counts.residual++;
+      residualAdds.add(i);
+      continue;
+    }
     if (ps.length < 2) continue;
     const up = ps.filter(isUpsample);
     if (up.length > 0 && up.length < ps.length) {
