@@ -115,35 +115,70 @@ interface WorkNode {
 
 /** Kahn's algorithm, smallest index first, so the order is deterministic; cycles keep file order. */
 export function topoOrder(n: number, edges: ReadonlyArray<readonly [number, number]>): number[] {
+  // Fast path: graphs built in data-flow order (all generated ones, most exports) are already sorted.
+  if (edges.every(([a, b]) => a < b)) return Array.from({ length: n }, (_, i) => i);
   const indeg = new Array<number>(n).fill(0);
   const succ: number[][] = Array.from({ length: n }, () => []);
   for (const [a, b] of edges) {
     succ[a]!.push(b);
     indeg[b]!++;
   }
-  // A binary heap would be asymptotically better; graphs here are small and mostly already ordered.
-  const ready: number[] = [];
-  for (let i = 0; i < n; i++) if (indeg[i] === 0) ready.push(i);
+  const heap = new MinHeap();
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) heap.push(i);
   const order: number[] = [];
   const placed = new Uint8Array(n);
+  let scan = 0;
   while (order.length < n) {
-    if (ready.length === 0) {
+    if (heap.size === 0) {
       // A cycle (should not happen in an OpGraph): place the first unplaced node.
-      for (let i = 0; i < n; i++)
-        if (!placed[i]) {
-          ready.push(i);
-          break;
-        }
+      while (placed[scan]) scan++;
+      heap.push(scan);
     }
-    let best = 0;
-    for (let k = 1; k < ready.length; k++) if (ready[k]! < ready[best]!) best = k;
-    const v = ready.splice(best, 1)[0]!;
+    const v = heap.pop();
     if (placed[v]) continue;
     placed[v] = 1;
     order.push(v);
-    for (const w of succ[v]!) if (--indeg[w]! === 0 && !placed[w]) ready.push(w);
+    for (const w of succ[v]!) if (--indeg[w]! === 0 && !placed[w]) heap.push(w);
   }
   return order;
+}
+
+class MinHeap {
+  private a: number[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  push(x: number): void {
+    const a = this.a;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= a[i]!) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  pop(): number {
+    const a = this.a;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]! < a[m]!) m = l;
+        if (r < a.length && a[r]! < a[m]!) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 /** Featurizes an OpGraph, coarsening it when it has more than maxNodes nodes. */
@@ -193,10 +228,22 @@ const ELEMENTWISE = new Set<number>(
 );
 const PLUMBING = new Set<number>(['dropout', 'reshape', 'flatten', 'transpose', 'slice', 'gather', 'split', 'pad'].map((c) => opId(c)));
 
+/** Live nodes, tracked incrementally (recounting in every loop test would be quadratic). */
+const LIVE = new WeakMap<WorkNode[], number>();
 function liveCount(work: WorkNode[]): number {
-  let c = 0;
-  for (const w of work) if (w.alive) c++;
+  let c = LIVE.get(work);
+  if (c === undefined) {
+    c = 0;
+    for (const w of work) if (w.alive) c++;
+    LIVE.set(work, c);
+  }
   return c;
+}
+function markDead(work: WorkNode[], v: number): void {
+  if (!work[v]!.alive) return;
+  const c = liveCount(work);
+  work[v]!.alive = false;
+  LIVE.set(work, c - 1);
 }
 
 /** Removes node v, merging it into u (u inherits v's other edges). */
@@ -219,7 +266,7 @@ function mergeInto(work: WorkNode[], v: number, u: number): void {
   }
   nv.succ.clear();
   nv.pred.clear();
-  nv.alive = false;
+  markDead(work, v);
 }
 
 /** Removes node v, connecting each predecessor to each successor. */
@@ -235,7 +282,7 @@ function bypass(work: WorkNode[], v: number): void {
   for (const s of nv.succ) work[s]!.pred.delete(v);
   nv.succ.clear();
   nv.pred.clear();
-  nv.alive = false;
+  markDead(work, v);
 }
 
 /**

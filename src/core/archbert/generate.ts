@@ -520,8 +520,10 @@ function cellNetwork(rng: Rng, seed: number): GeneratedArch {
   const candidates = CELL_OPS.filter((o) => !large || o !== 'self_attention');
   const ops = rng.sample(candidates, opCount) as CellOp[];
   // Normal and reduction cells each get their own genotype (as in DARTS).
+  // The first intermediate node reads both cell inputs, so every cell output stays live
+  // (otherwise a whole cell can be dead code, and the cell-op record would overstate the graph).
   const genotype = () =>
-    Array.from({ length: nodesPerCell }, (_, i) => [0, 1].map(() => ({ op: rng.pick(ops), input: rng.int(0, i + 1) })));
+    Array.from({ length: nodesPerCell }, (_, i) => [0, 1].map((j) => ({ op: rng.pick(ops), input: i === 0 ? j : rng.int(0, i + 1) })));
   const normalG = genotype();
   const reduceG = genotype();
   const reductionAt = new Set([Math.floor(cells / 3), Math.floor((2 * cells) / 3)]);
@@ -809,7 +811,8 @@ function recurrentNetwork(rng: Rng, seed: number): GeneratedArch {
       activation: act,
       norm: null,
       width: hidden,
-      head: `${pool === 'last' ? 'the last hidden state' : `${pool} pooling over time`} then a linear classifier`,
+      // "max over time", not "max pooling": the op is a reduction, and captions must name graph ops truthfully.
+      head: `${pool === 'last' ? 'the last hidden state' : `the ${pool} over time`} then a linear classifier`,
     },
   };
 }
