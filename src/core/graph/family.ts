@@ -115,14 +115,26 @@ function structural(c: Ctx): FamilyGuess {
     const preds: number[][] = Array.from({ length: nodes.length }, () => []);
     for (const [a, b] of og.edges) preds[b]!.push(a);
     const wide = concats.filter(({ i }) => preds[i]!.length >= 4).length;
+    const maxFanIn = Math.max(...concats.map(({ i }) => preds[i]!.length));
+    // the conv behind each concat input, looking through norm/activation
+    const convBehind = (p: number): number | null => {
+      for (let step = 0, j = p; step < 3; step++) {
+        if (CONV_LIKE.has(nodes[j]!.category)) return j;
+        if (preds[j]!.length !== 1) return null;
+        j = preds[j]![0]!;
+      }
+      return null;
+    };
     const fire = concats.filter(({ i }) => {
-      const ps = preds[i]!.map((p) => nodes[p]!);
-      return ps.length === 2 && ps.some((p) => p.kernel?.[0] === 1) && ps.some((p) => p.kernel?.[0] === 3);
+      const ks = preds[i]!.map(convBehind).map((j) => (j === null ? null : nodes[j]!.kernel?.[0]));
+      return ks.length === 2 && ks.includes(1) && ks.includes(3);
     }).length;
     const resizeOrDeconv = has('transposed_conv') || has('resize');
     if (fire >= 4 && !has('linear')) return done('squeezenet', `${fire} fire modules (1x1 and 3x3 expand convs concatenated)`, 'no fully-connected layer (conv classifier + global pool)');
+    if (concats.length >= 20 && blocks.residual === 0 && maxFanIn >= 8) {
+      return done('densenet', `${concats.length} concats, up to ${maxFanIn} inputs each (dense connectivity: every layer sees all earlier ones), no residual adds`, `${ops.avg_pool ?? 0} avg_pool transitions`);
+    }
     if (wide >= 3) return done('inception', `${wide} concats joining ≥4 parallel branches (inception modules)`, stemDesc ?? '');
-    if (concats.length >= 20 && blocks.residual === 0) return done('densenet', `${concats.length} concats (dense connectivity, no residual adds)`, `${ops.avg_pool ?? 0} avg_pool transitions`);
     if (resizeOrDeconv && concats.length >= 3) return done('unet', `${concats.length} skip concats joining encoder and upsampled decoder features`, `upsampling: ${['transposed_conv', 'resize'].filter(has).join(', ')}`);
   }
   const linears = nodes.filter((n) => n.category === 'linear');

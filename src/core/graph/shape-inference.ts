@@ -477,7 +477,8 @@ function inferNode(g: ArchGraph, node: ArchNode, get: (t: string) => TensorState
       if (!s0) return [{ shape: null }];
       const perm = attrInts(a.perm) ?? s0.map((_, i) => s0.length - 1 - i);
       const out = perm.map((p) => s0[p]!);
-      return [{ shape: out, values: s0.length <= 1 ? ins[0]?.values : undefined }];
+      const v = ins[0]?.values;
+      return [{ shape: out, values: v ? mapIndex(out, (idx) => v[flatIndex(s0, perm.reduce((acc, p, i) => ((acc[p] = idx[i]!), acc), new Array<number>(s0.length)))]!) : undefined }];
     }
     case 'Squeeze': {
       if (!s0) return [{ shape: null }];
@@ -560,12 +561,8 @@ function inferNode(g: ArchGraph, node: ArchNode, get: (t: string) => TensorState
         }
         ranges[ax] = [b, e, step];
       });
-      let values: number[] | undefined;
-      if (s0.length === 1 && ins[0]?.values) {
-        const [b, e, st] = ranges[0]!;
-        values = [];
-        for (let i = b; st > 0 ? i < e : i > e; i += st) values.push(ins[0].values[i]!);
-      }
+      const v = ins[0]?.values;
+      const values = v ? mapIndex(out, (idx) => v[flatIndex(s0, idx.map((k, ax) => ranges[ax]![0] + k * ranges[ax]![2]))]!) : undefined;
       return [{ shape: out, values }];
     }
     case 'Gather': {
@@ -670,7 +667,21 @@ function inferNode(g: ArchGraph, node: ArchNode, get: (t: string) => TensorState
           if (keep) out.push(1);
         } else out.push(d);
       });
-      return [{ shape: out }];
+      const v = ins[0]?.values;
+      const f = REDUCE_FN[op];
+      let values: number[] | undefined;
+      if (v && f && v.length > 0) {
+        const acc = new Map<number, number[]>();
+        mapIndex(s0, (idx, k) => {
+          const key = flatIndex(s0, idx.map((c, i) => (ax.includes(i) ? 0 : c)));
+          const list = acc.get(key) ?? [];
+          list.push(v[k]!);
+          acc.set(key, list);
+          return 0;
+        });
+        values = [...acc.keys()].sort((x, y) => x - y).map((key) => f(acc.get(key)!));
+      }
+      return [{ shape: out, values }];
     }
     case 'TopK': {
       const k = ins[1]?.values?.[0] ?? (typeof a.k === 'number' ? a.k : undefined);
@@ -738,6 +749,37 @@ function inferNode(g: ArchGraph, node: ArchNode, get: (t: string) => TensorState
     default:
       return node.outputs.map(() => ({ shape: null }));
   }
+}
+
+const REDUCE_FN: Record<string, (xs: number[]) => number> = {
+  ReduceMax: (xs) => Math.max(...xs),
+  ReduceMin: (xs) => Math.min(...xs),
+  ReduceSum: (xs) => xs.reduce((a, b) => a + b, 0),
+  ReduceProd: (xs) => xs.reduce((a, b) => a * b, 1),
+  ReduceMean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
+};
+
+/** Row-major flat offset of a multi-index. */
+function flatIndex(shape: number[], idx: number[]): number {
+  let off = 0;
+  for (let i = 0; i < shape.length; i++) off = off * shape[i]! + idx[i]!;
+  return off;
+}
+
+/** Calls f for every multi-index of `shape` in row-major order (small tensors only); undefined when too large. */
+function mapIndex(shape: number[], f: (idx: number[], flat: number) => number): number[] | undefined {
+  const n = numel(shape);
+  if (n > MAX_VALUES) return undefined;
+  const out: number[] = [];
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let k = 0; k < n; k++) {
+    out.push(f(idx, k));
+    for (let i = shape.length - 1; i >= 0; i--) {
+      if (++idx[i]! < shape[i]!) break;
+      idx[i] = 0;
+    }
+  }
+  return out;
 }
 
 /** ONNX MatMul (numpy matmul) output shape, with optional transposes (FusedMatMul). */
