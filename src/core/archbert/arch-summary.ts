@@ -91,7 +91,9 @@ function kindOf(ops: Record<string, number>): NetKind {
   if (rec > 0) return 'recurrent';
   if (attn >= 2 && conv > 4) return 'hybrid';
   if (attn >= 1 && conv <= 4) return 'transformer';
-  if (conv > 0) return 'convolutional';
+  // A patch-embedding conv in front of an all-linear body (MLP-Mixer) is still an MLP.
+  const linear = ops.linear ?? 0;
+  if (conv > 0 && !(conv <= 2 && linear >= 6)) return 'convolutional';
   return 'mlp';
 }
 

@@ -68,6 +68,11 @@ function blocksPresent(s: ArchSummary): string[] {
   return (Object.keys(s.blocks) as Array<keyof ArchSummary['blocks']>).filter((k) => s.blocks[k] > 0).map((k) => (k === 'attention' ? 'attention_block' : k));
 }
 
+/** The exporter's variant text, unless it holds a negation ("depth 4, no batch norm") that would change what a sentence asserts. */
+function safeVariant(s: ArchSummary): string | null {
+  return s.variant && !/\b(no|without|not)\b/i.test(s.variant) ? s.variant : null;
+}
+
 function familyName(s: ArchSummary): string | null {
   if (!s.family) return null;
   return familyInfo(s.familyKey)?.display ?? s.family;
@@ -83,7 +88,7 @@ const opening: Fragment = (s, rng) => {
   const kind = kindWord(rng, s);
   const fam = familyName(s);
   if (fam) {
-    const variant = s.variant && rng.chance(0.5) ? ` (${s.variant})` : '';
+    const variant = safeVariant(s) && rng.chance(0.5) ? ` (${safeVariant(s)})` : '';
     return rng.pick([
       `${fam}${variant} is ${article(kind)} for ${task}.`,
       `this is a ${fam} model${variant} for ${task}.`,
@@ -258,14 +263,18 @@ const knowledgeSentence: Fragment = (s, rng) => {
 /** Things a reader might expect that are absent: at most two, in the fixed negative forms. */
 const absenceSentence: Fragment = (s, rng) => {
   const absent: string[] = [];
-  if (s.blocks.residual === 0 && s.kind !== 'recurrent') absent.push('residual');
+  // Residual absence is said only with "residual" words: a U-Net's concatenating skips are not residual,
+  // but "it has no skip connections" would mislead a reader.
+  if (s.blocks.residual === 0 && s.kind !== 'recurrent') absent.push('residual_strict');
   if (s.blocks.attention === 0 && !s.ops.attention && s.kind !== 'transformer') absent.push('attention_block');
   if (s.norms.length === 0) absent.push('normalization');
   if (s.kind === 'convolutional' && s.convKinds.length && !s.convKinds.includes('depthwise_conv')) absent.push('depthwise_conv');
   if (s.kind === 'convolutional' && !s.pooling.includes('max_pool')) absent.push('max_pool');
   if (absent.length === 0) return null;
   const pick = rng.sample(absent, rng.int(1, Math.min(2, absent.length)));
-  const words = pick.map((k) => (k === 'normalization' ? 'normalization layers' : say(rng, k)).replace(/^(an?|the) /, ''));
+  const words = pick.map((k) =>
+    (k === 'normalization' ? 'normalization layers' : k === 'residual_strict' ? rng.pick(['residual connections', 'residual blocks']) : say(rng, k)).replace(/^(an?|the) /, ''),
+  );
   return rng.pick([`it does not use ${list(words, rng, 'or')}.`, `there is no ${list(words, rng, 'or')}.`, `it works without ${list(words, rng, 'or')}.`]);
 };
 
@@ -353,7 +362,8 @@ const qKind: QueryPart = (s, rng) => kindWord(rng, s);
 const qTask: QueryPart = (s, rng) => `for ${taskWord(rng, s.task)}`;
 const qFamily: QueryPart = (s, rng) => {
   const f = familyName(s);
-  return f ? rng.pick([f, `${f} model`, `${f}-style network`, `${f} ${s.variant ?? ''}`.trim()]) : null;
+  const variant = safeVariant(s) ?? '';
+  return f ? rng.pick([f, `${f} model`, `${f}-style network`, `${f} ${variant}`.trim()]) : null;
 };
 const qSize: QueryPart = (s, rng) =>
   rng.pick([`with about ${formatCount(s.params)} parameters`, `around ${formatCount(s.params)} params`, `${sizeWord(rng, s)}`]);

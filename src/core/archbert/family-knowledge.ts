@@ -15,10 +15,10 @@ export interface FamilyInfo {
 }
 
 export const FAMILY_KNOWLEDGE: Record<string, FamilyInfo> = {
-  alexnet: { display: 'AlexNet', purpose: 'large-scale image classification', keyIdea: 'deep convolutional layers trained on gpus with relu, dropout and local response normalization', year: 2012, related: ['vgg', 'lenet'] },
+  alexnet: { display: 'AlexNet', purpose: 'large-scale image classification', keyIdea: 'a deep stack of large convolutions trained on gpus with relu and dropout, which won imagenet 2012', year: 2012, related: ['vgg', 'lenet'] },
   lenet: { display: 'LeNet', purpose: 'handwritten digit recognition', keyIdea: 'small stacks of convolution and subsampling layers followed by fully connected layers', year: 1998, related: ['alexnet', 'mlp'] },
   vgg: { display: 'VGG', purpose: 'image classification', keyIdea: 'very deep plain stacks of small 3x3 convolutions', year: 2014, related: ['alexnet', 'resnet'] },
-  googlenet: { display: 'GoogLeNet', purpose: 'image classification', keyIdea: 'inception modules running parallel 1x1, 3x3 and 5x5 convolutions and pooling', year: 2014, related: ['inception', 'vgg'] },
+  googlenet: { display: 'GoogLeNet', purpose: 'image classification', keyIdea: 'inception modules that run parallel convolution branches of different sizes and a pooling branch, then concatenate them', year: 2014, related: ['inception', 'vgg'] },
   inception: { display: 'Inception', purpose: 'image classification', keyIdea: 'inception modules with factorized convolutions such as 1x7 followed by 7x1', year: 2015, related: ['googlenet', 'resnet'] },
   resnet: { display: 'ResNet', purpose: 'image classification and a backbone for detection and segmentation', keyIdea: 'residual learning with identity shortcut connections that make very deep networks trainable', year: 2015, related: ['resnext', 'wideresnet', 'regnet'] },
   wideresnet: { display: 'Wide ResNet', purpose: 'image classification', keyIdea: 'residual networks made wider and shallower', year: 2016, related: ['resnet', 'resnext'] },
@@ -47,15 +47,15 @@ export const FAMILY_KNOWLEDGE: Record<string, FamilyInfo> = {
   fcn: { display: 'FCN', purpose: 'semantic segmentation', keyIdea: 'fully convolutional networks that upsample coarse predictions to pixels', year: 2014, related: ['deeplabv3', 'unet'] },
   deeplabv3: { display: 'DeepLabV3', purpose: 'semantic segmentation', keyIdea: 'atrous spatial pyramid pooling with dilated convolutions', year: 2017, related: ['fcn', 'lraspp'] },
   lraspp: { display: 'LR-ASPP', purpose: 'semantic segmentation on mobile devices', keyIdea: 'a lite reduced atrous spatial pyramid pooling head on mobilenetv3', year: 2019, related: ['deeplabv3', 'fcn'] },
-  unet: { display: 'U-Net', purpose: 'biomedical image segmentation', keyIdea: 'an encoder-decoder with skip connections that concatenate encoder features into the decoder', year: 2015, related: ['fcn', 'autoencoder'] },
+  unet: { display: 'U-Net', purpose: 'biomedical image segmentation', keyIdea: 'a symmetric encoder-decoder whose decoder concatenates the encoder features of the same resolution', year: 2015, related: ['fcn', 'autoencoder'] },
   resnet3d: { display: 'ResNet3D', purpose: 'video action recognition', keyIdea: 'residual networks with 3d or factorized (2+1)d spatio-temporal convolutions', year: 2017, related: ['s3d', 'mvit'] },
   s3d: { display: 'S3D', purpose: 'video action recognition', keyIdea: 'separable spatio-temporal inception convolutions', year: 2017, related: ['resnet3d', 'mvit'] },
   mvit: { display: 'MViT', purpose: 'video recognition', keyIdea: 'multiscale vision transformers with pooling attention', year: 2021, related: ['vit', 'swin'] },
-  raft: { display: 'RAFT', purpose: 'optical flow estimation', keyIdea: 'all-pairs correlation volumes refined by a recurrent gru update operator', year: 2020, related: ['unet'] },
+  raft: { display: 'RAFT', purpose: 'optical flow estimation', keyIdea: 'all-pairs correlation volumes refined by a recurrent convolutional update operator', year: 2020, related: ['unet'] },
   lstm: { display: 'LSTM', purpose: 'sequence modelling such as text classification and language modelling', keyIdea: 'gated recurrent cells with a memory cell that mitigates vanishing gradients', year: 1997, related: ['gru', 'rnn'] },
-  gru: { display: 'GRU', purpose: 'sequence modelling such as text classification and language modelling', keyIdea: 'gated recurrent units with update and reset gates and no separate memory cell', year: 2014, related: ['lstm', 'rnn'] },
+  gru: { display: 'GRU', purpose: 'sequence modelling such as text classification and language modelling', keyIdea: 'gated recurrent units whose update and reset gates control a single hidden state', year: 2014, related: ['lstm', 'rnn'] },
   rnn: { display: 'RNN', purpose: 'sequence modelling', keyIdea: 'a simple elman recurrence over a hidden state', year: 1990, related: ['lstm', 'gru'] },
-  seq2seq: { display: 'Seq2Seq', purpose: 'machine translation', keyIdea: 'a recurrent encoder-decoder with an attention mechanism over encoder states', year: 2014, related: ['transformer', 'gru'] },
+  seq2seq: { display: 'Seq2Seq', purpose: 'machine translation', keyIdea: 'a recurrent encoder-decoder whose decoder reads the encoder states through learned alignment weights', year: 2014, related: ['transformer', 'gru'] },
   transformer: { display: 'Transformer', purpose: 'machine translation', keyIdea: 'an encoder-decoder built only from multi-head attention and feed-forward layers', year: 2017, related: ['bert', 'gpt', 'seq2seq'] },
   bert: { display: 'BERT', purpose: 'language understanding such as text classification', keyIdea: 'a bidirectional transformer encoder pre-trained with masked language modelling', year: 2018, related: ['gpt', 'transformer'] },
   gpt: { display: 'GPT', purpose: 'language modelling and text generation', keyIdea: 'a decoder-only transformer with causal self-attention trained to predict the next token', year: 2018, related: ['bert', 'transformer'] },
@@ -64,8 +64,8 @@ export const FAMILY_KNOWLEDGE: Record<string, FamilyInfo> = {
   wavenet: { display: 'WaveNet', purpose: 'audio generation', keyIdea: 'stacks of dilated causal convolutions with gated activations', year: 2016, related: ['tcn'] },
   autoencoder: { display: 'Autoencoder', purpose: 'learning compressed representations by reconstruction', keyIdea: 'an encoder that compresses the input to a bottleneck and a decoder that reconstructs it', year: 2006, related: ['vae', 'unet'] },
   vae: { display: 'VAE', purpose: 'generative modelling of images', keyIdea: 'an encoder predicting a latent gaussian, sampled with the reparameterization trick and decoded', year: 2013, related: ['autoencoder', 'dcgan'] },
-  dcgan: { display: 'DCGAN', purpose: 'image generation with adversarial training', keyIdea: 'all-convolutional generator and discriminator with transposed convolutions and batch norm', year: 2015, related: ['vae', 'autoencoder'] },
-  pointnet: { display: 'PointNet', purpose: 'point cloud classification', keyIdea: 'a shared per-point mlp followed by a symmetric max pooling over points', year: 2016, related: ['mlp'] },
+  dcgan: { display: 'DCGAN', purpose: 'image generation with adversarial training', keyIdea: 'an adversarially trained pair of all-convolutional networks: a generator that upsamples noise into images and a discriminator that tells real from fake', year: 2015, related: ['vae', 'autoencoder'] },
+  pointnet: { display: 'PointNet', purpose: 'point cloud classification', keyIdea: 'a shared per-point mlp followed by a symmetric max function over all points', year: 2016, related: ['mlp'] },
   mlp: { display: 'MLP', purpose: 'classification from flat feature vectors', keyIdea: 'stacked fully connected layers with nonlinear activations', year: 1986, related: ['lenet', 'autoencoder'] },
 };
 
