@@ -37,6 +37,27 @@ export function rankMetrics(requested: string | undefined, detection: boolean, w
   return [...new Set(wanted)];
 }
 
+/**
+ * Scoring warns per model ("MODEL: metric: text"); a zoo of 13 models on one
+ * small target repeats the same text 13 times. Identical texts are said once,
+ * naming the models (or "all N models").
+ */
+export function groupWarnings(warnings: string[], names: string[]): string[] {
+  const groups = new Map<string, string[]>();
+  const order: string[] = [];
+  for (const w of warnings) {
+    const model = names.find((n) => w.startsWith(`${n}: `));
+    const text = model ? w.slice(model.length + 2) : w;
+    if (!groups.has(text)) groups.set(text, []), order.push(text);
+    if (model) groups.get(text)!.push(model);
+  }
+  return order.map((text) => {
+    const models = groups.get(text)!;
+    if (models.length <= 1) return models.length === 1 ? `${models[0]}: ${text}` : text;
+    return `${models.length === names.length ? `all ${names.length} models` : models.join(', ')}: ${text}`;
+  });
+}
+
 function checkMetricNames(metrics: string | undefined, rankBy: string | undefined): void {
   const available = availableMetrics();
   for (const m of [...(metrics ?? '').split(',').map((s) => s.trim()).filter((s) => s && s !== 'all'), ...(rankBy ? [rankBy] : [])]) {
@@ -109,7 +130,7 @@ async function runRank(opts: RankCliOptions): Promise<number> {
   const detection = result.dataset.task === 'detection';
   const metrics = rankMetrics(opts.metrics, detection, models.every((m) => m.sourceProbs));
   const scored = scoreModels(models, { metrics, rankBy: opts.rankBy });
-  for (const w of scored.warnings) warn(w);
+  for (const w of groupWarnings(scored.warnings, scored.models.map((m) => m.name))) warn(w);
 
   let evaluation: Record<string, Evaluation> | undefined;
   if (truth) {
