@@ -122,6 +122,16 @@ def collate_graphs(graphs):
     return ops, bins, adj, mask
 
 
+def edge_index(graphs, N):
+    """Distinct edges of a collated batch as flattened (src, dst) = b*N + node."""
+    src, dst = [], []
+    for b, g in enumerate(graphs):
+        for i, j in set(map(tuple, g.edges)):
+            src.append(b * N + i)
+            dst.append(b * N + j)
+    return torch.tensor(src, dtype=torch.long), torch.tensor(dst, dtype=torch.long)
+
+
 def caption_io(tokens):
     """Dataset caption tokens ([cls] body [sep]) → decoder input [bos] body and
     target body [eos]. The TypeScript beam search starts from [bos] and stops

@@ -34,13 +34,13 @@ class Config:
     n_ops: int = 64
     bin_sizes: list = field(default_factory=lambda: [400, 400, 9, 9, 8, 10])
     n_answers: int = 100
-    hidden: int = 128          # H: token / node state width
+    hidden: int = 96           # H: token / node state width
     embed: int = 128           # E: joint embedding width
     heads: int = 4
     ff: int = 256
     text_layers: int = 2
-    gnn_layers: int = 3
-    arch_layers: int = 2
+    gnn_layers: int = 2
+    arch_layers: int = 1
     dec_layers: int = 2
     max_text: int = 96
     max_nodes: int = 512
@@ -158,7 +158,10 @@ class ArchEncoder(nn.Module):
         self.proj = nn.Linear(2 * H, cfg.embed)
         self.mam = nn.Linear(H, cfg.n_ops)  # Masked Architecture Modelling head (training only)
 
-    def forward(self, ops, bins, adj, node_mask):
+    def forward(self, ops, bins, adj, node_mask, edges=None):
+        """edges (training only): (src, dst) LongTensors of flattened b*N+i
+        indices of the distinct edges in adj; the same mean aggregation
+        computed sparsely (O(E·H) instead of O(N²·H)). The export uses adj."""
         N = ops.shape[1]
         # out-of-range ids (a newer featurizer) map to the last row instead of crashing
         x = self.op(ops.clamp(0, self.n_ops - 1))
@@ -167,13 +170,30 @@ class ArchEncoder(nn.Module):
         pos = torch.arange(N, device=ops.device).unsqueeze(0)
         x = self.drop(self.in_ln(x + self.pos(pos)))
         m = node_mask.unsqueeze(-1)
-        adj = adj * node_mask.unsqueeze(1) * node_mask.unsqueeze(2)
-        adj_t = adj.transpose(1, 2)
-        # mean aggregation: predecessors (along edges) and successors (against them)
-        deg_in = adj_t.sum(-1, keepdim=True).clamp(min=1.0)
-        deg_out = adj.sum(-1, keepdim=True).clamp(min=1.0)
+        if edges is None:
+            adj = adj * node_mask.unsqueeze(1) * node_mask.unsqueeze(2)
+            adj_t = adj.transpose(1, 2)
+            # mean aggregation: predecessors (along edges) and successors (against them)
+            deg_in = adj_t.sum(-1, keepdim=True).clamp(min=1.0)
+            deg_out = adj.sum(-1, keepdim=True).clamp(min=1.0)
+            pred = lambda h: adj_t @ h  # noqa: E731
+            succ = lambda h: adj @ h  # noqa: E731
+        else:
+            src, dst = edges
+            B = ops.shape[0]
+            ones = torch.ones(src.shape[0])
+            deg_in = torch.zeros(B * N).index_add_(0, dst, ones).clamp(min=1.0).view(B, N, 1)
+            deg_out = torch.zeros(B * N).index_add_(0, src, ones).clamp(min=1.0).view(B, N, 1)
+
+            def pred(h):
+                f = h.reshape(B * N, -1)
+                return torch.zeros_like(f).index_add_(0, dst, f[src]).view(B, N, -1)
+
+            def succ(h):
+                f = h.reshape(B * N, -1)
+                return torch.zeros_like(f).index_add_(0, src, f[dst]).view(B, N, -1)
         for ws, wf, wb, ln in zip(self.gnn_self, self.gnn_fwd, self.gnn_bwd, self.gnn_ln):
-            msg = ws(x) + wf(adj_t @ x) / deg_in + wb(adj @ x) / deg_out  # self-loop + both directions
+            msg = ws(x) + wf(pred(x)) / deg_in + wb(succ(x)) / deg_out  # self-loop + both directions
             x = ln(x + self.drop(F.gelu(msg))) * m
         bias = ((1.0 - node_mask) * NEG).unsqueeze(1)
         for blk in self.blocks:

@@ -40,7 +40,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data import (Dataset, caption_io, collate_graphs, hard_neighbours, mask_ops, mask_tokens,  # noqa: E402
+from data import (Dataset, caption_io, collate_graphs, edge_index, hard_neighbours, mask_ops, mask_tokens,  # noqa: E402
                   pad_tokens)
 from evaluate import evaluate_split  # noqa: E402
 from model import ArchBert, Config, count_params  # noqa: E402
@@ -55,7 +55,7 @@ def parse_args(argv=None):
     ap.add_argument("--ckpt", default=str(REPO / "training/out/archbert-ckpt"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--epochs", type=int, default=6)
-    ap.add_argument("--batch", type=int, default=32, help="graphs per step (half anchors, half mined neighbours)")
+    ap.add_argument("--batch", type=int, default=24, help="graphs per step (half anchors, half mined neighbours)")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--warmup", type=int, default=200)
@@ -141,7 +141,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args):
     G = [graphs[i] for i in batch_idx]
     B = len(G)
     ops, bins, adj, mask = collate_graphs(G)
-    a_emb, a_states = model.arch(ops, bins, adj, mask)
+    edges = edge_index(G, ops.shape[1])
+    a_emb, a_states = model.arch(ops, bins, adj, mask, edges)
     losses = {}
 
     # contrastive (with false-negative masking for texts two graphs share)
@@ -166,7 +167,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args):
     q = max(1, B // 4)
     o_ids, o_labels = mask_ops(ops[:q], mask[:q], cfg.n_ops, trng)
     if (o_labels != -100).any():
-        _, mam_states = model.arch(o_ids, bins[:q], adj[:q], mask[:q])
+        keep = edges[0] < q * ops.shape[1]  # the first q graphs' edges
+        _, mam_states = model.arch(o_ids, bins[:q], adj[:q], mask[:q], (edges[0][keep], edges[1][keep]))
         sel = o_labels != -100
         losses["mam"] = F.cross_entropy(model.arch.mam(mam_states[sel]), o_labels[sel])
 
@@ -197,7 +199,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args):
         losses["qa"] = F.binary_cross_entropy_with_logits(lg, tgt, reduction="sum") / len(qs)
 
     # captioning, teacher forcing
-    caps = [(i, rng.choice(g.captions)) for i, g in enumerate(G) if g.captions]
+    # at most half the batch: the vocabulary-sized output layer dominates the step
+    caps = [(i, rng.choice(g.captions)) for i, g in enumerate(G) if g.captions][: max(1, B // 2)]
     if caps:
         io = [caption_io(tok) for _, (_, tok) in caps]
         d_in, _ = pad_tokens([x for x, _ in io])
