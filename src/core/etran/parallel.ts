@@ -1,6 +1,179 @@
-/** Worker-thread splitting of the big kernels (filled in below). */
+/**
+ * Worker threads for the two kernels that dominate large problems: the Gram
+ * matrix XᵀX (N·D² multiply-adds) and the product X·Mᵀ with a few rows M
+ * (N·D·C). Behind plain synchronous functions: the calling thread posts the
+ * work, does its own share, then blocks on Atomics.wait until the workers
+ * have written theirs into shared memory.
+ *
+ * The split is by blocks of output rows, and every output entry is computed by
+ * exactly one thread with the same loop as the single-threaded path, so results
+ * are bit-identical whatever the thread count.
+ *
+ * Threads: ETRAN_THREADS (1 disables workers), else the machine's available
+ * parallelism, at most 8. The workers are started on first use and unref'd, so
+ * they never keep a process alive.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { dotBlock, packPanel, PANEL_ROWS } from './linalg.js';
+
+/** Below this many multiply-adds a job stays on the calling thread. */
+const MIN_PARALLEL_WORK = 2e8;
+
+let pool: Worker[] | null = null;
+let poolBroken = false;
+
+export function threadCount(): number {
+  const env = Number(process.env.ETRAN_THREADS);
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, 64);
+  return Math.max(1, Math.min(availableParallelism(), 8));
+}
+
+function workerSource(): string {
+  return `
+const { parentPort } = require('node:worker_threads');
+const dotBlock = ${dotBlock.toString()};
+const packPanel = ${packPanel.toString()};
+const f64 = (b) => (b ? new Float64Array(b) : null);
+parentPort.on('message', (job) => {
+  const flag = new Int32Array(job.flag);
+  try {
+    if (job.kind === 'gram') {
+      const X = f64(job.X), center = f64(job.center), rowScale = f64(job.rowScale), G = f64(job.G);
+      const { n, d, i0, i1, panelRows } = job;
+      const P = new Float64Array(d * panelRows);
+      for (let r0 = 0; r0 < n; r0 += panelRows) {
+        const len = Math.min(panelRows, n - r0);
+        packPanel(X, d, r0, len, center, rowScale, P);
+        dotBlock(P, 0, P, 0, len, i0, i1, 0, d, G, d, true);
+      }
+    } else if (job.kind === 'abt') {
+      const A = f64(job.A), B = f64(job.B), out = f64(job.out);
+      const { n, k, r0, r1, stripe } = job;
+      for (let i = r0; i < r1; i += stripe) dotBlock(A, 0, B, 0, k, i, Math.min(r1, i + stripe), 0, n, out, n, false);
+    }
+    Atomics.store(flag, 0, 1);
+  } catch (e) {
+    Atomics.store(flag, 0, 2);
+  }
+  Atomics.notify(flag, 0);
+});
+`;
+}
+
+function getPool(workers: number): Worker[] | null {
+  if (poolBroken || workers <= 0) return null;
+  if (!pool) pool = [];
+  try {
+    while (pool.length < workers) {
+      const w = new Worker(workerSource(), { eval: true });
+      w.unref();
+      w.on('error', () => {
+        poolBroken = true;
+      });
+      pool.push(w);
+    }
+  } catch {
+    poolBroken = true;
+    return null;
+  }
+  return pool.slice(0, workers);
+}
+
+const sharedCopies = new WeakMap<Float64Array, Float64Array>();
+
+/** The array itself when it already lives in shared memory, else a cached shared copy. */
+function shared(a: Float64Array): Float64Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const hit = sharedCopies.get(a);
+  if (hit) return hit;
+  const s = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  s.set(a);
+  sharedCopies.set(a, s);
+  return s;
+}
+
+function sharedZeros(len: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(len * 8));
+}
+
+/** Posts jobs[1..] to workers, runs jobs[0] here, waits for the rest. False when a worker failed. */
+function runSplit(jobs: Array<Record<string, unknown>>, local: () => void): boolean {
+  const workers = getPool(jobs.length - 1);
+  if (!workers) return false;
+  const flags = jobs.slice(1).map(() => new Int32Array(new SharedArrayBuffer(4)));
+  jobs.slice(1).forEach((job, w) => workers[w]!.postMessage({ ...job, flag: flags[w]!.buffer }));
+  local();
+  let ok = true;
+  for (const f of flags) {
+    while (Atomics.load(f, 0) === 0) Atomics.wait(f, 0, 0, 1000);
+    if (Atomics.load(f, 0) !== 1) ok = false;
+  }
+  return ok;
+}
+
+/**
+ * Splits [0, rows) of a lower-triangular output into `parts` ranges of equal area
+ * (row i costs i+1), boundaries on multiples of 4 (the micro-kernel's block).
+ */
+function triangularSplit(rows: number, parts: number): number[] {
+  const cuts = [0];
+  for (let p = 1; p < parts; p++) {
+    let r = Math.round(rows * Math.sqrt(p / parts));
+    r = Math.min(rows, Math.max(cuts[cuts.length - 1]!, r - (r % 4)));
+    cuts.push(r);
+  }
+  cuts.push(rows);
+  return cuts;
+}
+
+/**
+ * Σ_i s_i²(x_i − c)(x_i − c)ᵀ over worker threads (see linalg.gramT), full
+ * symmetric D×D; null when the job is too small or workers are unavailable, in
+ * which case the caller computes it on its own thread.
+ */
 export function parallelGramPanels(
-  _data: Float64Array, _n: number, _d: number, _center: Float64Array | null, _rowScale: Float64Array | null,
+  data: Float64Array, n: number, d: number, center: Float64Array | null, rowScale: Float64Array | null,
 ): Float64Array | null {
-  return null;
+  const threads = threadCount();
+  if (threads < 2 || n * d * d < 2 * MIN_PARALLEL_WORK) return null;
+  const X = shared(data);
+  const c = center ? shared(center) : null;
+  const s = rowScale ? shared(rowScale) : null;
+  const G = sharedZeros(d * d);
+  const cuts = triangularSplit(d, threads);
+  const jobs = cuts.slice(0, -1).map((i0, p) => ({
+    kind: 'gram', X: X.buffer, center: c?.buffer ?? null, rowScale: s?.buffer ?? null, G: G.buffer,
+    n, d, i0, i1: cuts[p + 1]!, panelRows: PANEL_ROWS,
+  }));
+  const ok = runSplit(jobs, () => {
+    const P = new Float64Array(d * PANEL_ROWS);
+    for (let r0 = 0; r0 < n; r0 += PANEL_ROWS) {
+      const len = Math.min(PANEL_ROWS, n - r0);
+      packPanel(X, d, r0, len, c, s, P);
+      dotBlock(P, 0, P, 0, len, 0, cuts[1]!, 0, d, G, d, true);
+    }
+  });
+  if (!ok) return null;
+  const out = new Float64Array(G);
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[j * d + i] = out[i * d + j]!;
+  return out;
+}
+
+/** A·Bᵀ (A m×k, B n×k) over worker threads; null when too small or workers are unavailable. */
+export function parallelMatmulABt(A: Float64Array, m: number, B: Float64Array, n: number, k: number, stripe: number): Float64Array | null {
+  const threads = threadCount();
+  if (threads < 2 || m * n * k < MIN_PARALLEL_WORK) return null;
+  const As = shared(A);
+  const Bs = shared(B);
+  const out = sharedZeros(m * n);
+  const per = Math.ceil(m / threads / stripe) * stripe;
+  const ranges: Array<[number, number]> = [];
+  for (let r = 0; r < m; r += per) ranges.push([r, Math.min(m, r + per)]);
+  const jobs = ranges.map(([r0, r1]) => ({ kind: 'abt', A: As.buffer, B: Bs.buffer, out: out.buffer, n, k, r0, r1, stripe }));
+  const ok = runSplit(jobs, () => {
+    const [r0, r1] = ranges[0]!;
+    for (let i = r0; i < r1; i += stripe) dotBlock(As, 0, Bs, 0, k, i, Math.min(r1, i + stripe), 0, n, out, n, false);
+  });
+  return ok ? new Float64Array(out) : null;
 }

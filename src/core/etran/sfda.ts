@@ -16,7 +16,7 @@
  * Gram matrix (linalg.gramT on the class-centred mixed rows).
  */
 import { InputError } from '../errors.js';
-import { classStats, gramT, softmaxRowsInPlace } from './linalg.js';
+import { classStats, gramT, largeArray } from './linalg.js';
 import {
   adaptiveShrinkage, checkLabels, meanTrueClassProbability, projectThroughInverse, shrink, withinClassScatter,
 } from './lda.js';
@@ -69,7 +69,7 @@ export function sfda(X: Matrix, y: Labels, opts: SfdaOptions = {}): { value: num
   for (let c = 0; c < C; c++) for (let j = 0; j < d; j++) others[c * d + j] = (total[j]! - stats.means[c * d + j]!) / (C - 1);
 
   // ConfMix.
-  const mixed = new Float64Array(n * d);
+  const mixed = largeArray(n * d);
   for (let i = 0; i < n; i++) {
     const c = ids[i]!;
     const p = probs[i * C + c]!;
@@ -81,7 +81,7 @@ export function sfda(X: Matrix, y: Labels, opts: SfdaOptions = {}): { value: num
 
   // Second fit with the same α: within-class scatter of the mixed rows.
   const stats2 = classStats(M, y);
-  const centred = new Float64Array(n * d);
+  const centred = largeArray(n * d);
   for (let i = 0; i < n; i++) {
     const o = i * d;
     const m = ids[i]! * d;
@@ -95,4 +95,3 @@ export function sfda(X: Matrix, y: Labels, opts: SfdaOptions = {}): { value: num
   return { value, warnings, shrinkage: alpha };
 }
 
-export { softmaxRowsInPlace };
