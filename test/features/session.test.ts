@@ -29,7 +29,7 @@ describe('execution provider selection', () => {
     const err = await openSession(new Uint8Array(), 'resnet', { device: 'cuda' }, f.factory).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkError);
     expect((err as Error).message).toMatch(/^resnet: cannot run on CUDA \(.*Failed to load shared library\)/);
-    expect((err as Error).message).toContain('--onnxruntime-node-install=cuda12');
+    expect((err as Error).message).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node');
     expect(f.calls).toEqual([['cuda']]); // never ['cuda', 'cpu']: that does not fall back by itself
   });
 

@@ -99,7 +99,7 @@ describe('etran rank (CLI contract)', () => {
     const r = runCli('etran', ['rank', '--zoo', fx('zoo-cls'), '--data', fx('images'), '--no-cache', '--device', 'cuda']);
     if (r.code === 0) return; // a machine with the CUDA provider installed
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot run on CUDA.*onnxruntime-node-install=cuda12/);
+    expect(r.stderr).toMatch(/cannot run on CUDA.*ONNXRUNTIME_NODE_INSTALL=cuda12/);
   });
 });
 

@@ -38,7 +38,7 @@ export interface OpenedSession {
 
 export const CUDA_INSTALL_HINT =
   'the CUDA execution provider is not bundled with onnxruntime-node: on Linux x64 with CUDA 12 and cuDNN 9 installed, run ' +
-  '`npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` (or set ONNXRUNTIME_NODE_INSTALL=cuda12 before `npm install`), ' +
+  '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (it downloads the provider from NuGet; see README "GPU (CUDA)"), ' +
   'or use --device cpu';
 
 let quietLogs = false;
@@ -90,7 +90,7 @@ export async function openSession(
     session,
     provider: 'cpu',
     messages: [
-      `CUDA is not available (${reason(cudaError)}); running on CPU (for a GPU: \`npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12\` with CUDA 12 + cuDNN 9; --device cpu skips this check)`,
+      `CUDA is not available (${reason(cudaError)}); running on CPU (for a GPU see README "GPU (CUDA)"; --device cpu skips this check)`,
     ],
   };
 }
