@@ -67,6 +67,14 @@ export interface ArchNode {
   constValue?: { shape: number[]; values?: number[]; dtype: string };
   /** Data layout for formats that are channels-last (Keras/TF). */
   layout?: 'NCHW' | 'NHWC';
+  /**
+   * Optional: tensor-valued attributes (ONNX TENSOR/TENSORS attrs, e.g.
+   * ConstantOfShape `value`), as {shape, dtype, values (≤ 1024 elements)}.
+   * They are not repeated in `attrs`.
+   */
+  tensorAttrs?: Record<string, { shape: number[]; values?: number[]; dtype: string }>;
+  /** Optional: set on nodes inlined from an ONNX model-local function ("domain:name"). */
+  fromFunction?: string;
 }
 
 export interface ArchGraph {
@@ -83,6 +91,8 @@ export interface ArchGraph {
   metadata: Record<string, string>;
   /** ONNX opset of the default domain, when known. */
   opset?: number;
+  /** Optional: for a subgraph, the attribute of its control-flow node (then_branch, else_branch, body). */
+  parentAttr?: string;
 }
 
 /**
