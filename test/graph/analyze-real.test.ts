@@ -92,6 +92,21 @@ describe.runIf(Object.keys(reference).length > 0)('torchvision exports vs PyTorc
   });
 });
 
+describe('small ONNX graphs (fixtures/graphs, built by the loader tests)', () => {
+  const g = (f: string) => describeFacts(join(repoRoot, 'fixtures', 'graphs', f));
+  it.runIf(existsSync(join(repoRoot, 'fixtures', 'graphs', 'se_block.onnx')))('blocks, control-flow weights, symbolic-dim notes', async () => {
+    expect((await g('se_block.onnx')).blocks.squeeze_excitation).toBe(1);
+    const tr = await g('tiny_resnet.onnx');
+    expect(tr.blocks.residual).toBe(1);
+    expect(tr.task.guess).toBe('classification');
+    expect((await g('dw_separable.onnx')).blocks.depthwise_separable).toBe(1);
+    const cf = await g('if_subgraph.onnx');
+    expect(cf.params.trainable).toBeGreaterThan(0);
+    expect(cf.notes!.join(' ')).toMatch(/control flow \(If\)/);
+    expect((await g('symbolic_dims.onnx')).notes!.join(' ')).toMatch(/dim 2 'H' = 224/);
+  });
+});
+
 describe('schema', () => {
   it('enums are exactly the vocabularies of categories.ts', () => {
     expect(schema.properties.ops.propertyNames.enum).toEqual([...OP_CATEGORIES]);

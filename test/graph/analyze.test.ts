@@ -266,6 +266,31 @@ describe('blocks', () => {
   });
 });
 
+describe('channels-last (Keras/TF) nodes', () => {
+  it('NHWC conv, depthwise conv and dense: shapes, params and MACs from Keras weight layouts', () => {
+    const b = new G([{ name: 'x', shape: [1, 32, 32, 3], dtype: 'float32' }]);
+    const nhwc = <T extends string>(t: T) => {
+      b.nodes[b.nodes.length - 1]!.layout = 'NHWC';
+      return t;
+    };
+    // Conv2D(8, 3x3, 'same', stride 2): kernel HWIO [3,3,3,8] → [1,16,16,8]
+    let t = nhwc(b.op('Conv', ['x', b.w('k1', [3, 3, 3, 8]), b.w('b1', [8])], { kernel_shape: [3, 3], strides: [2, 2], auto_pad: 'SAME_UPPER' }));
+    // DepthwiseConv2D(3x3, 'valid'): kernel [3,3,8,1], group 8 → [1,14,14,8]
+    t = nhwc(b.op('Conv', [t, b.w('dk', [3, 3, 8, 1])], { kernel_shape: [3, 3], group: 8, auto_pad: 'VALID' }));
+    t = nhwc(b.op('GlobalAveragePool', [t])); // [1,1,1,8]
+    t = b.op('Flatten', [t], { axis: 1 });
+    b.op('MatMul', [t, b.w('dense', [8, 4])]);
+    const { facts, opGraph } = analyzeGraph(b.graph());
+    expect(opGraph.nodes.map((n) => n.outShape)).toEqual([[1, 16, 16, 8], [1, 14, 14, 8], [1, 1, 1, 8], [1, 8], [1, 4]]);
+    expect(facts.ops).toMatchObject({ conv: 1, depthwise_conv: 1, linear: 1 });
+    expect(facts.params.trainable).toBe(216 + 8 + 72 + 32);
+    // conv (16·16·8)·27 = 55296; dw (14·14·8)·9 = 14112; dense 32
+    expect(facts.macs).toBe(55296 + 14112 + 32);
+    expect(opGraph.nodes[0]!.inChannels).toBe(3);
+    expect(opGraph.nodes[0]!.outChannels).toBe(8);
+  });
+});
+
 describe('factsFromOpGraph on a generated OpGraph', () => {
   const node = (id: string, category: string, extra: Partial<OpNode> = {}): OpNode => ({
     id, category, outChannels: null, inChannels: null, kernel: null, stride: null, dilation: null, groups: null, params: 0, buffers: 0, macs: 0, outShape: null, sources: [id], ...extra,

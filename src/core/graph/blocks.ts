@@ -187,19 +187,21 @@ export function findBlocks(g: OpGraph): BlockDetail {
   for (let i = 0; i < n; i++) {
     if (cat(i) !== 'mul') continue;
     const ps = [...new Set(preds[i]!)];
-    if (ps.length !== 2) continue;
+    // the gated tensor may be the graph input itself (other = -1)
+    const fedByInput = inputs.has(i);
+    if (!(ps.length === 2 || (ps.length === 1 && fedByInput))) continue;
     let found = false;
     for (const gate of ps) {
       if (found) break;
       const gc = cat(gate);
       if (gc !== 'sigmoid' && gc !== 'hard_sigmoid') continue;
-      const other = ps.find((p) => p !== gate)!;
+      const other = ps.find((p) => p !== gate) ?? -1;
       for (const fc2 of backward(gate, skipShape, isFc, 3)) {
         for (const act of backward(fc2, skipShape, (j) => ACT.has(cat(j)), 3)) {
           for (const fc1 of backward(act, skipShape, isFc, 3)) {
             for (const pool of backward(fc1, skipShape, isPool, 3)) {
               const src = preds[pool]!;
-              if (src.some((s) => s === other || shareAncestor(s, other))) found = true;
+              if (other === -1 ? inputs.has(pool) : src.some((s) => s === other || shareAncestor(s, other))) found = true;
             }
           }
         }

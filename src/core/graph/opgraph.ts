@@ -218,6 +218,13 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
     let b = 0;
     for (const i of members) {
       const n = order[i]!;
+      // control flow: weights used inside If/Loop/Scan bodies belong to this node
+      for (const r of subgraphWeights(n, flow)) {
+        if (assigned.has(r) || !FLOAT.test(r.dtype) || r.numel <= 1) continue;
+        assigned.add(r);
+        if (r.trainable) p += r.numel;
+        else b += r.numel;
+      }
       n.inputs.forEach((_, slot) => {
         for (const r of slotRecs(n, slot)) {
           if (assigned.has(r) || !isParam(r, n, slot)) continue;
@@ -311,6 +318,8 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
   // weights never consumed by a compute op
   for (const r of initRec.values()) if (!assigned.has(r) && FLOAT.test(r.dtype) && r.numel > 1) totals.unused += r.numel;
   const notes: string[] = [...shapes.notes];
+  const cf = order.filter((n) => n.subgraphs?.length).map((n) => n.op);
+  if (cf.length) notes.push(`control flow (${[...new Set(cf)].join(', ')}): weights inside the bodies are counted; their MACs are not (trip counts and branches are data-dependent)`);
   if (totals.unused > 0) notes.push(`${totals.unused} weight values are stored but not used by any compute op (not counted)`);
 
   return {
@@ -320,6 +329,21 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
     rawOps,
     notes,
   };
+}
+
+/** Weights referenced inside a node's subgraphs: outer-scope initializers by name, and the bodies' own initializers. */
+function subgraphWeights(n: ArchNode, flow: Map<string, ParamRecord[]>): ParamRecord[] {
+  if (!n.subgraphs?.length) return [];
+  const out: ParamRecord[] = [];
+  const visit = (g: ArchGraph) => {
+    for (const p of Object.values(g.initializers)) out.push({ name: `${n.id}/${p.name}`, shape: p.shape, numel: numel(p.shape), dtype: p.dtype, trainable: p.trainable });
+    for (const m of g.nodes) {
+      for (const t of m.inputs) if (t && !g.initializers[t]) for (const r of flow.get(t) ?? []) if (!out.includes(r)) out.push(r);
+      for (const sg of m.subgraphs ?? []) visit(sg);
+    }
+  };
+  for (const sg of n.subgraphs) visit(sg);
+  return out;
 }
 
 function isParam(r: ParamRecord, n: ArchNode, slot: number): boolean {

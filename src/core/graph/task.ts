@@ -46,7 +46,9 @@ export function guessTask(
       const osp = spatialOf(o.shape);
       const ch = channelOf(o.shape);
       if (osp && osp[0] === sp[0] && osp[1] === sp[1]) {
+        // dense prediction nets downsample and upsample back; a plain stack of same-size convs is no evidence
         const resized = has('resize') || has('transposed_conv');
+        if (!resized) continue;
         const extra = resized ? `; upsampling back to input size (${['resize', 'transposed_conv'].filter(has).join(', ')})` : '';
         if (ch === 3 && has('transposed_conv')) {
           return { guess: 'generation', evidence: [`output ${o.name} ${fmt(o.shape)} is a 3-channel image at the input's ${sp.join('x')} resolution${extra}`] };
