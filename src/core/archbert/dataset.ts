@@ -100,7 +100,8 @@ export interface DatasetManifest {
   max_nodes: number;
   max_tokens: { query: number; caption: number; question: number; statement: number };
   heldout_families: string[];
-  families: Record<string, { split: Split; count: number }>;
+  /** Real families: members per split (held-out families have all their members in "heldout"). */
+  families: Record<string, Record<Split, number>>;
   skipped_real: Array<{ file: string; reason: string }>;
   coarsening_rule: string;
 }
@@ -197,7 +198,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
   const qas: PendingQA[] = [];
   const stmts: PendingStatement[] = [];
   const graphCounts = { ...zeroSplits(), real: 0, generated: 0, coarsened: 0 };
-  const families: Record<string, { split: Split; count: number }> = {};
+  const families: Record<string, Record<Split, number>> = {};
   const skipped: Array<{ file: string; reason: string }> = [];
 
   const addGraph = (summary: ArchSummary, og: OpGraph, split: Split, per: TextCounts) => {
@@ -262,8 +263,8 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
         variant: e.variant ?? null,
         task: e.task,
       });
-      const fam = families[e.family] ?? { split, count: 0 };
-      fam.count++;
+      const fam = families[e.family] ?? zeroSplits();
+      fam[split]++;
       families[e.family] = fam;
       addGraph(summary, analyzed.opGraph, split, perReal);
     }
