@@ -67,6 +67,9 @@ describe.runIf(Object.keys(reference).length > 0)('torchvision exports vs PyTorc
     expect(facts.mobilenet_v2!.notes!.join(' ')).toMatch(/inverted residual blocks: 17 \(10 with a skip connection\)/);
     // 16 MBConv blocks, each with SE; 9 with skip
     expect(facts.efficientnet_b0!.blocks).toMatchObject({ squeeze_excitation: 16, inverted_residual: 16, residual: 9 });
+    if (facts.vit_b_16) expect(facts.vit_b_16.blocks).toMatchObject({ attention: 12, residual: 24 });
+    if (facts.convnext_tiny) expect(facts.convnext_tiny.blocks.residual).toBe(18);
+    if (facts.mobilenet_v3_small) expect(facts.mobilenet_v3_small.blocks).toMatchObject({ inverted_residual: 11, squeeze_excitation: 9 });
     expect(facts.vgg11!.blocks).toEqual({ residual: 0, depthwise_separable: 0, squeeze_excitation: 0, attention: 0, inverted_residual: 0, feature_pyramid: 0 });
   });
 
@@ -83,6 +86,8 @@ describe.runIf(Object.keys(reference).length > 0)('torchvision exports vs PyTorc
       shufflenet_v2_x1_0: 'shufflenet',
       regnet_y_400mf: 'regnet',
       convnext_tiny: 'convnext',
+      vit_b_16: 'vit',
+      lraspp_mobilenet_v3_large: 'mobilenet_v3',
     };
     for (const [name, fam] of Object.entries(expected)) if (facts[name]) expect(facts[name]!.family.guess, name).toBe(fam);
   });

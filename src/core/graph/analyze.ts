@@ -32,7 +32,10 @@ export function analyzeGraph(g: ArchGraph, opts: AnalyzeOptions = {}): { opGraph
       `no normalisation ops and ${biased}/${convs.length} convs carry a bias: BatchNorm appears folded into Conv (eval-mode export); the source model had ~2 more trainable values and 2 running statistics per folded channel, which cannot be recovered here`,
     );
   }
-  const causalMask = (raw.Trilu ?? 0) > 0 || g.nodes.some((n) => /causal/i.test(n.id) || n.op === 'GroupQueryAttention' || n.attrs.unidirectional === 1);
+  // Causal (decoder) attention: a Trilu-built mask, a constant [S, S] mask added to the scores
+  // (values are stripped from fixtures, so the shape is the evidence), or a unidirectional fused op.
+  const constMask = fold.attentionBiasShapes.some((s) => s.slice(0, -2).every((d) => d === 1)); // [S,S] / [1,S,S]: no per-head or per-window axis
+  const causalMask = (raw.Trilu ?? 0) > 0 || constMask || g.nodes.some((n) => n.op === 'GroupQueryAttention' || n.attrs.unidirectional === 1);
   const facts = factsFromOpGraph(fold.opGraph, {
     format: g.format,
     inputs,

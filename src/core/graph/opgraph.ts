@@ -51,6 +51,8 @@ export interface FoldResult {
   opGraph: OpGraph;
   params: ParamTotals;
   shapes: ShapeResult;
+  /** Square constants added to attention scores: 2-D ones ([S, S]) look like causal masks. */
+  attentionBiasShapes: number[][];
   /** Raw ONNX ops present (op type → count), for notes and evidence. */
   rawOps: Record<string, number>;
   notes: string[];
@@ -213,6 +215,30 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
   const totals: ParamTotals = { trainable: 0, buffers: 0, byCategory: {}, unused: 0 };
   const emitted = new Set<number>();
 
+  /**
+   * A square constant added to attention scores right before a softmax is a
+   * mask (a buffer in the source model) or a position bias the exporter
+   * pre-gathered from its learned table (Swin): neither is a learned tensor of
+   * that shape, so it counts as a buffer, and is reported.
+   */
+  const attentionBiases: ParamRecord[] = [];
+  const isAttentionBias = (i: number, r: ParamRecord): boolean => {
+    const n = order[i]!;
+    if (!(n.op === 'Add' || n.op === 'Where') || r.shape.length < 2) return false;
+    const [a, b] = r.shape.slice(-2);
+    if (a !== b || a! < 2) return false;
+    let frontier = n.outputs[0] ? keptConsumers(n.outputs[0]) : [];
+    for (let hop = 0; hop < 4 && frontier.length; hop++) {
+      if (frontier.some((c) => order[c]!.op === 'Softmax')) {
+        attentionBiases.push(r);
+        return true;
+      }
+      frontier = frontier
+        .filter((c) => ['Add', 'Where', 'Reshape', 'Mul', 'Div', 'Sub', 'Cast'].includes(order[c]!.op))
+        .flatMap((c) => (order[c]!.outputs[0] ? keptConsumers(order[c]!.outputs[0]!) : []));
+    }
+    return false;
+  };
   const paramsFor = (members: number[], category: string) => {
     let p = 0;
     let b = 0;
@@ -229,7 +255,8 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
         for (const r of slotRecs(n, slot)) {
           if (assigned.has(r) || !isParam(r, n, slot)) continue;
           assigned.add(r);
-          const buffer = !r.trainable || (n.op === 'BatchNormalization' && (slot === 3 || slot === 4));
+          const bias = isAttentionBias(i, r);
+          const buffer = bias || !r.trainable || (n.op === 'BatchNormalization' && (slot === 3 || slot === 4));
           if (buffer) b += r.numel;
           else p += r.numel;
         }
@@ -318,6 +345,10 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
   // weights never consumed by a compute op
   for (const r of initRec.values()) if (!assigned.has(r) && FLOAT.test(r.dtype) && r.numel > 1) totals.unused += r.numel;
   const notes: string[] = [...shapes.notes];
+  if (attentionBiases.length) {
+    const n = attentionBiases.reduce((a, r) => a + r.numel, 0);
+    notes.push(`${attentionBiases.length} square constant(s) added to attention scores before softmax (masks or exporter-materialised position biases, ${n} values) are counted as buffers, not parameters`);
+  }
   const cf = order.filter((n) => n.subgraphs?.length).map((n) => n.op);
   if (cf.length) notes.push(`control flow (${[...new Set(cf)].join(', ')}): weights inside the bodies are counted; their MACs are not (trip counts and branches are data-dependent)`);
   if (totals.unused > 0) notes.push(`${totals.unused} weight values are stored but not used by any compute op (not counted)`);
@@ -326,6 +357,7 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
     opGraph: { nodes, edges, inputNodes: [...inputNodes].sort((a, b) => a - b), outputNodes: [...outputNodes].sort((a, b) => a - b) },
     params: totals,
     shapes,
+    attentionBiasShapes: attentionBiases.map((r) => r.shape),
     rawOps,
     notes,
   };

@@ -67,7 +67,7 @@ export function guessTask(
     ev.push(`integer (token id) input${intIn.length > 1 ? 's' : ''}: ${intIn.map((i) => `${i.name} ${fmt(i.shape)} ${i.dtype}`).join(', ')}`);
     if (seqOps.length) ev.push(`sequence ops: ${seqOps.join(', ')}`);
     if (hints.causalMask) {
-      ev.push('causal (lower-triangular) attention mask: autoregressive decoding');
+      ev.push('causal attention mask (a Trilu op, a unidirectional fused op, or a constant [S, S] mask added to the attention scores): autoregressive decoding');
       return { guess: 'generation', evidence: ev };
     }
     return { guess: 'sequence', evidence: ev };
