@@ -30,14 +30,9 @@ import { attrInt, attrInts, inferShapes, layoutOf, type ShapeResult, type Tensor
 import { categorize } from './categorize.js';
 import { nodeMacs } from './macs.js';
 import type { OpCategory } from './categories.js';
+import { FLOAT, NON_WEIGHT_SLOTS, isParam, paramRecord, subgraphWeights, type ParamRecord } from './params.js';
 
-export interface ParamRecord {
-  name: string;
-  shape: number[];
-  numel: number;
-  dtype: string;
-  trainable: boolean;
-}
+export type { ParamRecord } from './params.js';
 
 export interface ParamTotals {
   trainable: number;
@@ -61,17 +56,6 @@ export interface FoldResult {
 const DROP_ON_DATA = new Set(['Identity', 'Cast', 'CastLike', 'Squeeze', 'Unsqueeze', 'Expand', 'Shape', 'Size', 'Constant', 'ConstantOfShape', 'Range']);
 const META = new Set(['Shape', 'Size']);
 
-/** Input slots that carry shapes, axes, indices or scalars, never weights. */
-const NON_WEIGHT_SLOTS: Record<string, number[]> = {
-  Reshape: [1], Expand: [1], Tile: [1], Slice: [1, 2, 3, 4], Squeeze: [1], Unsqueeze: [1], Split: [1], Resize: [1, 2, 3], Upsample: [1],
-  Pad: [1, 2, 3], Clip: [1, 2], TopK: [1], OneHot: [0, 1, 2], NonMaxSuppression: [2, 3, 4], ConstantOfShape: [0], Range: [0, 1, 2],
-  Gather: [1], GatherElements: [1], GatherND: [1], Pow: [1], Where: [0], CumSum: [1], Trilu: [1], ScatterND: [1], ScatterElements: [1],
-  RoiAlign: [1, 2], MaxRoiPool: [1], Dropout: [1, 2], ReduceMean: [1], ReduceSum: [1], ReduceMax: [1], ReduceMin: [1], ReduceProd: [1],
-  ReduceL2: [1], ReduceL1: [1], ReduceSumSquare: [1], ReduceLogSumExp: [1], DequantizeLinear: [1, 2], QuantizeLinear: [1, 2],
-};
-const QUANT_WEIGHT_OPS = new Set(['DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'ConvInteger', 'MatMulInteger', 'DynamicQuantizeMatMul', 'MatMulNBits']);
-const FLOAT = /float|bfloat|double/i;
-
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Elementwise/reduce ops that may be parts of a decomposed activation or norm. */
@@ -87,7 +71,7 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
 
   // ---- 1. data tensors and parameter flow -------------------------------------------
   const initRec = new Map<string, ParamRecord>();
-  const mkRec = (name: string, shape: number[], dtype: string, trainable: boolean): ParamRecord => ({ name, shape, numel: numel(shape), dtype, trainable });
+  const mkRec = paramRecord;
   for (const p of Object.values(g.initializers)) initRec.set(p.name, mkRec(p.name, p.shape, p.dtype, p.trainable));
   for (const n of order) for (const p of n.params) if (!initRec.has(p.name)) initRec.set(p.name, mkRec(p.name, p.shape, p.dtype, p.trainable));
 
@@ -361,27 +345,6 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
     rawOps,
     notes,
   };
-}
-
-/** Weights referenced inside a node's subgraphs: outer-scope initializers by name, and the bodies' own initializers. */
-function subgraphWeights(n: ArchNode, flow: Map<string, ParamRecord[]>): ParamRecord[] {
-  if (!n.subgraphs?.length) return [];
-  const out: ParamRecord[] = [];
-  const visit = (g: ArchGraph) => {
-    for (const p of Object.values(g.initializers)) out.push({ name: `${n.id}/${p.name}`, shape: p.shape, numel: numel(p.shape), dtype: p.dtype, trainable: p.trainable });
-    for (const m of g.nodes) {
-      for (const t of m.inputs) if (t && !g.initializers[t]) for (const r of flow.get(t) ?? []) if (!out.includes(r)) out.push(r);
-      for (const sg of m.subgraphs ?? []) visit(sg);
-    }
-  };
-  for (const sg of n.subgraphs) visit(sg);
-  return out;
-}
-
-function isParam(r: ParamRecord, n: ArchNode, slot: number): boolean {
-  if (!FLOAT.test(r.dtype)) return QUANT_WEIGHT_OPS.has(n.op) && r.numel > 1;
-  if (r.numel <= 1) return n.op === 'PRelu';
-  return true;
 }
 
 function channelsOf(shape: number[] | null, n: ArchNode): number | null {
