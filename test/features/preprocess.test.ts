@@ -18,13 +18,17 @@ async function png(name: string, width: number, height: number, channels: 1 | 3,
 }
 
 describe('resize plan', () => {
-  it('shorter side to the input size, then centre crop (torchvision Resize(224) + CenterCrop(224))', () => {
-    // 400×300: scale 224/300 → 298.67 × 224 → round 299; crop left = floor(75 / 2) = 37.
-    expect(planResize(400, 300, sq(224))).toEqual({ resizedWidth: 299, resizedHeight: 224, left: 37, top: 0 });
-    expect(planResize(300, 400, sq(224))).toEqual({ resizedWidth: 224, resizedHeight: 299, left: 0, top: 37 });
+  it('shorter side to the input size, then centre crop, with torchvision\'s rounding (Resize(224) + CenterCrop(224))', () => {
+    // 400×300: long side int(224 · 400 / 300) = int(298.67) = 298; crop left = round(74 / 2) = 37.
+    expect(planResize(400, 300, sq(224))).toEqual({ resizedWidth: 298, resizedHeight: 224, left: 37, top: 0 });
+    expect(planResize(300, 400, sq(224))).toEqual({ resizedWidth: 224, resizedHeight: 298, left: 0, top: 37 });
+    // 35×29 → 16: long int(16 · 35 / 29) = 19; left = round(1.5) = 2 (half to even, as Python's round).
+    expect(planResize(35, 29, sq(16))).toEqual({ resizedWidth: 19, resizedHeight: 16, left: 2, top: 0 });
+    // 37×27 → 16: long int(21.93) = 21; left = round(2.5) = 2.
+    expect(planResize(37, 27, sq(16))).toEqual({ resizedWidth: 21, resizedHeight: 16, left: 2, top: 0 });
   });
   it('crop_pct 0.875 is timm\'s Resize(256) + CenterCrop(224)', () => {
-    // 400×300 → shorter side 256: 341.33 × 256 → 341; left = floor(117/2) = 58, top = 16.
+    // 400×300 → shorter side floor(224 / 0.875) = 256: int(341.33) = 341; left = round(58.5) = 58, top = 16.
     expect(planResize(400, 300, sq(224, { cropPct: 0.875 }))).toEqual({ resizedWidth: 341, resizedHeight: 256, left: 58, top: 16 });
   });
   it('non-square inputs cover both sides', () => {

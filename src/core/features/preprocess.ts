@@ -33,17 +33,34 @@ export interface ResizePlan {
 
 export function planResize(width: number, height: number, g: Geometry): ResizePlan {
   if (g.resize === 'stretch') return { resizedWidth: g.width, resizedHeight: g.height, left: 0, top: 0 };
-  // Shorter side to (target / crop_pct), keeping aspect; then centre crop. For a square target this is
-  // torchvision's Resize(size / crop_pct) + CenterCrop(size).
-  const scale = Math.max(g.height / height, g.width / width) / g.cropPct;
-  const resizedWidth = Math.max(g.width, Math.round(width * scale));
-  const resizedHeight = Math.max(g.height, Math.round(height * scale));
+  // torchvision's Resize(S) + CenterCrop((H, W)), with its rounding: the shorter side becomes S, the
+  // longer floor(S · long / short); the crop offset is round-half-even((resized − crop) / 2).
+  // S = floor(size / crop_pct) as timm computes it; for a non-square input S grows until the
+  // resized image covers both sides (torchvision would pad instead).
+  const th = Math.floor(g.height / g.cropPct);
+  const tw = Math.floor(g.width / g.cropPct);
+  const shortIsHeight = height <= width;
+  const [shortSide, longSide] = shortIsHeight ? [height, width] : [width, height];
+  const [needShort, needLong] = shortIsHeight ? [th, tw] : [tw, th];
+  let s = Math.max(needShort, Math.ceil((needLong * shortSide) / longSide));
+  while (Math.floor((s * longSide) / shortSide) < needLong) s++;
+  const long = Math.floor((s * longSide) / shortSide);
+  const [resizedWidth, resizedHeight] = shortIsHeight ? [long, s] : [s, long];
   return {
     resizedWidth,
     resizedHeight,
-    left: Math.floor((resizedWidth - g.width) / 2),
-    top: Math.floor((resizedHeight - g.height) / 2),
+    left: roundHalfEven((resizedWidth - g.width) / 2),
+    top: roundHalfEven((resizedHeight - g.height) / 2),
   };
+}
+
+/** Python's round(): halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
 }
 
 export interface DecodedImage {
