@@ -13,7 +13,7 @@ import { readNpy, writeNpy } from '../io/npy.js';
 import type { FeatureSet } from './featureset.js';
 
 /** Bump when extraction changes in a way that changes features. */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 
 export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
