@@ -48,5 +48,7 @@ export function depthOf(g: OpGraph): number {
     best[i] = m + (isWeighted(node.category, node.params) ? 1 : 0);
   }
   const ends = g.outputNodes.length ? g.outputNodes : best.map((_, i) => i);
-  return Math.max(0, ...ends.map((i) => best[i]!));
+  let d = 0;
+  for (const i of ends) d = Math.max(d, best[i]!); // a loop: spreading huge arrays overflows the stack
+  return d;
 }

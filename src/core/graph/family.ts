@@ -115,7 +115,7 @@ function structural(c: Ctx): FamilyGuess {
     const preds: number[][] = Array.from({ length: nodes.length }, () => []);
     for (const [a, b] of og.edges) preds[b]!.push(a);
     const wide = concats.filter(({ i }) => preds[i]!.length >= 4).length;
-    const maxFanIn = Math.max(...concats.map(({ i }) => preds[i]!.length));
+    const maxFanIn = concats.reduce((m, { i }) => Math.max(m, preds[i]!.length), 0);
     // the conv behind each concat input, looking through norm/activation
     const convBehind = (p: number): number | null => {
       for (let step = 0, j = p; step < 3; step++) {
