@@ -27,7 +27,9 @@ else
 fi
 
 # --- etran rank: second run, from the feature cache ------------------------
-run "etran rank (again: features from the cache, no inference)" $ETRAN rank --zoo models/zoo/classification --data fixtures/targets/classification --cache "$ETRAN_CACHE" --json --metrics leep | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log("ranking:",j.ranking.join(" > "),"| cached:",Object.values(j.extraction).every(e=>e.cached))})'
+section "etran rank (again: features from the cache, no inference)" $ETRAN rank --zoo models/zoo/classification --data fixtures/targets/classification --json --metrics leep "| (summary)"
+$ETRAN rank --zoo models/zoo/classification --data fixtures/targets/classification --cache "$ETRAN_CACHE" --json --metrics leep 2>/dev/null \
+  | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const j=JSON.parse(s);console.log("ranking:",j.ranking.slice(0,3).join(" > "),"… | all from cache:",Object.values(j.extraction).every((e)=>e.cached))})'
 
 # --- archbert -----------------------------------------------------------------
 # (archbert demo sections go here)
