@@ -12,12 +12,13 @@
  *
  * Sizes: ETRAN_BENCH_SIZES="10000x2048,5000x2048,10000x1024" (N×D; C = 100
  * classes). The data are synthetic, seeded and class-structured:
- * x = 0.5·μ_y + ε with μ_c, ε standard normal, saved as float32.
+ * x = 0.03·μ_y + ε with μ_c, ε standard normal, saved as float32 (weak
+ * enough separation that lda and sfda stay below 1, so the value check means something).
  * Results go to bench/results/etran-score.json and stdout.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomicSync } from '../src/core/io/atomic.js';
@@ -68,7 +69,7 @@ function writeData(dir: string, n: number, d: number): { X: string; y: string } 
   for (let i = 0; i < n; i++) {
     const c = i < C ? i : Math.floor(((g() + 10) * 1e6) % C);
     y[i] = BigInt(c);
-    for (let j = 0; j < d; j++) x[i * d + j] = 0.5 * mu[c * d + j]! + g();
+    for (let j = 0; j < d; j++) x[i * d + j] = 0.03 * mu[c * d + j]! + g();
   }
   const X = join(dir, `X_${n}x${d}.npy`);
   const Y = join(dir, `y_${n}.npy`);
@@ -79,6 +80,8 @@ function writeData(dir: string, n: number, d: number): { X: string; y: string } 
 
 interface Run {
   wallSeconds: number;
+  /** user + system CPU seconds of the process and its threads (less sensitive than wall time to other load on the machine). */
+  cpuSeconds: number | null;
   peakRssMiB: number | null;
   stdout: string;
   stderr: string;
@@ -94,7 +97,10 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Run {
   const r = spawnSync(argv[0], [...argv[1]], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
-  return { wallSeconds: wall, peakRssMiB: rss ? Number(rss[1]) / 1024 : null, stdout: r.stdout ?? '', stderr: r.stderr ?? '', code: r.status ?? -1 };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const cpu = user && sys ? Number(user[1]) + Number(sys[1]) : null;
+  return { wallSeconds: wall, cpuSeconds: cpu, peakRssMiB: rss ? Number(rss[1]) / 1024 : null, stdout: r.stdout ?? '', stderr: r.stderr ?? '', code: r.status ?? -1 };
 }
 
 function pythonAvailable(): string | null {
@@ -112,6 +118,7 @@ function build(): void {
 }
 
 const fmtS = (s: number) => `${s.toFixed(2)} s`;
+const fmtC = (s: number | null) => (s === null ? '' : `, CPU ${s.toFixed(1)} s`);
 const fmtM = (m: number | null) => (m === null ? 'n/a' : `${Math.round(m)} MiB`);
 
 function main(): void {
@@ -132,8 +139,15 @@ function main(): void {
       const ours = timed(process.execPath, [join(root, 'dist/cli/etran.js'), 'score', '--labels', files.y, '--metrics', METRICS.join(','), '--json', `bench=${files.X}`], process.env);
       if (ours.code !== 0) throw new Error(`etran score failed (exit ${ours.code}): ${ours.stderr.slice(-2000)}`);
       const oursScores = (JSON.parse(ours.stdout) as { models: Array<{ scores: Record<string, number | null> }> }).models[0]!.scores;
-      const row: Record<string, unknown> = { n, d, c: C, ours: { wall_s: ours.wallSeconds, peak_rss_mib: ours.peakRssMiB, runner: 'node dist/cli/etran.js', scores: oursScores } };
-      console.log(`  etran score (node dist): ${fmtS(ours.wallSeconds)}, peak ${fmtM(ours.peakRssMiB)}`);
+      const row: Record<string, unknown> = { n, d, c: C, ours: { wall_s: ours.wallSeconds, cpu_s: ours.cpuSeconds, peak_rss_mib: ours.peakRssMiB, runner: 'node dist/cli/etran.js', scores: oursScores } };
+      console.log(`  etran score (node dist): ${fmtS(ours.wallSeconds)}${fmtC(ours.cpuSeconds)}, peak ${fmtM(ours.peakRssMiB)}`);
+      // Where our time goes: each metric in process, in CLI order (tsx; compute only).
+      const bd = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/etran-score-breakdown.ts'), files.X, files.y, METRICS.join(',')], { encoding: 'utf8', cwd: root });
+      if (bd.status === 0) {
+        const b = JSON.parse(bd.stdout) as { load_s: number; metrics: Record<string, { seconds: number }> };
+        row.ours_per_metric_s = Object.fromEntries(METRICS.map((m) => [m, b.metrics[m]!.seconds]));
+        console.log(`    in process: load ${b.load_s.toFixed(2)}, ${METRICS.map((m) => `${m} ${b.metrics[m]!.seconds.toFixed(2)}`).join(', ')} (s)`);
+      }
       if (!skipPython) {
         const py = timed('/usr/bin/python3', [join(root, 'bench/etran_official.py'), files.X, files.y, METRICS.join(',')], pyEnv);
         if (py.code !== 0) throw new Error(`etran_official.py failed (exit ${py.code}): ${py.stderr.slice(-2000)}`);
@@ -147,6 +161,7 @@ function main(): void {
         );
         row.official = {
           wall_s: py.wallSeconds,
+          cpu_s: py.cpuSeconds,
           compute_s: off.compute_seconds,
           peak_rss_mib: py.peakRssMiB,
           blas: off.blas,
@@ -154,9 +169,10 @@ function main(): void {
           scores: Object.fromEntries(METRICS.map((m) => [m, off.metrics[m]!.value])),
         };
         row.ratio = ours.wallSeconds / py.wallSeconds;
+        if (ours.cpuSeconds !== null && py.cpuSeconds !== null) row.cpu_ratio = ours.cpuSeconds / py.cpuSeconds;
         row.relative_difference = relDiff;
-        console.log(`  official numpy/scipy:    ${fmtS(py.wallSeconds)} (compute ${fmtS(off.compute_seconds)}; ${METRICS.map((m) => `${m} ${off.metrics[m]!.seconds.toFixed(2)}`).join(', ')}), peak ${fmtM(py.peakRssMiB)}, ${off.blas.library} with ${off.blas.threads ?? '?'} thread(s)`);
-        console.log(`  ratio ours/official: ${(ours.wallSeconds / py.wallSeconds).toFixed(2)}× (target ≤ 0.5×)`);
+        console.log(`  official numpy/scipy:    ${fmtS(py.wallSeconds)}${fmtC(py.cpuSeconds)} (compute ${fmtS(off.compute_seconds)}; ${METRICS.map((m) => `${m} ${off.metrics[m]!.seconds.toFixed(2)}`).join(', ')}), peak ${fmtM(py.peakRssMiB)}, ${off.blas.library} with ${off.blas.threads ?? '?'} thread(s)`);
+        console.log(`  ratio ours/official: ${(ours.wallSeconds / py.wallSeconds).toFixed(2)}× wall (target ≤ 0.5×)${ours.cpuSeconds !== null && py.cpuSeconds !== null ? `, ${(ours.cpuSeconds / py.cpuSeconds).toFixed(2)}× CPU` : ''}`);
         console.log(`  max relative difference of the values: ${METRICS.map((m) => `${m} ${relDiff[m] === null ? 'n/a' : relDiff[m]!.toExponential(1)}`).join(', ')}`);
       }
       results.push(row);
@@ -169,7 +185,7 @@ function main(): void {
     benchmark: `etran score --metrics ${METRICS.join(',')} vs bench/etran_official.py`,
     metrics_missing_from_build: missing,
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_at_end: loadavg() },
     results,
   };
   writeFileAtomicSync(join(root, 'bench/results/etran-score.json'), JSON.stringify(out, null, 2) + '\n');

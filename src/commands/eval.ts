@@ -70,9 +70,11 @@ async function runEval(opts: EvalCliOptions): Promise<number> {
     if (err instanceof InputError) throw new InputError(opts.scores, `${err.message} (truth: ${opts.truth})`);
     throw err;
   }
-  for (const name of result.dropped) {
-    warn(`model '${name}' is only in ${Object.prototype.hasOwnProperty.call(scores, name) ? opts.scores : opts.truth}; left out`);
-  }
+  const onlyIn = (file: string, names: string[]) => {
+    if (names.length > 0) warn(`${names.length} model(s) only in ${file}, left out: ${names.join(', ')}`);
+  };
+  onlyIn(opts.scores, result.dropped.filter((n) => Object.prototype.hasOwnProperty.call(scores, n)));
+  onlyIn(opts.truth, result.dropped.filter((n) => !Object.prototype.hasOwnProperty.call(scores, n)));
   if (opts.json) {
     printJson({
       metric: opts.metric,

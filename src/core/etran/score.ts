@@ -161,7 +161,8 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
         warnings.push(`${m.name}: ${name}: undefined: ${err instanceof Error ? err.message : String(err)}`);
         continue;
       }
-      for (const w of res.warnings) warnings.push(`${m.name}: ${name}: ${w}`);
+      // Metric warnings may already start with the metric's name; say it once.
+      for (const w of res.warnings) warnings.push(`${m.name}: ${name}: ${w.startsWith(`${name}: `) ? w.slice(name.length + 2) : w}`);
       if (Number.isFinite(res.value)) values[mi]!.set(name, res.value);
       else {
         values[mi]!.set(name, null);
