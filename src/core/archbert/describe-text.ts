@@ -24,8 +24,9 @@ export function list(items: string[], rng: Rng, conj = 'and'): string {
   return `${items.slice(0, -1).join(', ')}${oxford} ${conj} ${items[items.length - 1]}`;
 }
 
-function article(phrase: string): string {
-  return /^[aeiou]/.test(phrase) && !/^(one|use|uni)/.test(phrase) ? `an ${phrase}` : `a ${phrase}`;
+export function article(phrase: string): string {
+  // Vowel sound, roughly: "an EfficientNet", "an MLP", "an RNN", but "a U-Net", "a ResNet".
+  return /^([aeio]|u(?!-|ni|se)|(mlp|rnn|lstm|fcn|fcos|ssd|lr-aspp|s3d)\b)/i.test(phrase) ? `an ${phrase}` : `a ${phrase}`;
 }
 
 function cap(s: string): string {
@@ -91,9 +92,9 @@ const opening: Fragment = (s, rng) => {
     const variant = safeVariant(s) && rng.chance(0.5) ? ` (${safeVariant(s)})` : '';
     return rng.pick([
       `${fam}${variant} is ${article(kind)} for ${task}.`,
-      `this is a ${fam} model${variant} for ${task}.`,
+      `this is ${article(fam)} model${variant} for ${task}.`,
       `${article(sizeWord(rng, s))} ${kind} from the ${fam} family, used for ${task}.`,
-      `a ${fam}${variant} ${kind} that performs ${task}.`,
+      `${article(fam)}${variant} ${kind} that performs ${task}.`,
       `${fam}${variant}: ${article(kind)} designed for ${task}.`,
     ]);
   }
@@ -112,6 +113,20 @@ const opening: Fragment = (s, rng) => {
       `a generated ${kind} of ${g.cells} ${blk} in ${g.reductionCells + 1} stages, for ${task}.`,
       `${article(kind)} for ${task} that stacks ${g.cells} ${blk}.`,
       `a randomly sampled staged ${kind} with ${g.cells} ${blk}, built for ${task}.`,
+    ]);
+  }
+  if (g && g.style === 'vit') {
+    if (g.blockKind === 'windowed') {
+      return rng.pick([
+        `a generated hierarchical vision transformer with ${g.cells} windowed-attention blocks in ${g.reductionCells + 1} stages for ${task}.`,
+        `a swin-like ${kind} for ${task}: ${g.cells} blocks of shifted-window attention with ${g.reductionCells} patch-merging steps.`,
+        `a hierarchical ${kind} (${g.reductionCells + 1} stages, ${g.cells} blocks, local window attention) used for ${task}.`,
+      ]);
+    }
+    return rng.pick([
+      `a generated vision transformer with ${g.cells} layers and width ${g.width} for ${task}.`,
+      `a vit-like ${kind} of ${g.cells} global-attention layers over image patches, for ${task}.`,
+      `${article(kind)} that splits the image into patches and applies ${g.cells} transformer layers, for ${task}.`,
     ]);
   }
   if (g && g.style === 'transformer') {
@@ -173,7 +188,7 @@ const normActSentence: Fragment = (s, rng) => {
   if (acts.length) {
     return rng.pick([
       `it uses ${list(acts, rng)}; it has no normalization layers.`,
-      `nonlinearities: ${list(acts, rng)}; there is no normalization.`,
+      `nonlinearities: ${list(acts, rng)}; it has no normalization.`,
       `its activation functions are ${list(acts, rng)}.`,
     ]);
   }
@@ -275,7 +290,7 @@ const absenceSentence: Fragment = (s, rng) => {
   const words = pick.map((k) =>
     (k === 'normalization' ? 'normalization layers' : k === 'residual_strict' ? rng.pick(['residual connections', 'residual blocks']) : say(rng, k)).replace(/^(an?|the) /, ''),
   );
-  return rng.pick([`it does not use ${list(words, rng, 'or')}.`, `there is no ${list(words, rng, 'or')}.`, `it works without ${list(words, rng, 'or')}.`]);
+  return rng.pick([`it does not use ${list(words, rng, 'or')}.`, `it has no ${list(words, rng, 'or')}.`, `it works without ${list(words, rng, 'or')}.`]);
 };
 
 const cellSentence: Fragment = (s, rng) => {
@@ -387,6 +402,7 @@ const qGen: QueryPart = (s, rng) => {
   if (!g) return null;
   if (g.style === 'cell') return rng.pick([`${g.cells}-cell network`, `cell network with ${g.cells} cells`, `darts-like net, ${g.cells} cells`]);
   if (g.style === 'stage') return `${g.cells} ${STAGE_BLOCK_WORDS[g.blockKind ?? ''] ?? 'blocks'}`;
+  if (g.style === 'vit') return g.blockKind === 'windowed' ? `hierarchical window-attention vision transformer` : `${g.cells}-layer vision transformer`;
   if (g.style === 'transformer') return `${g.cells}-layer ${g.blockKind} transformer`;
   return `${g.cells}-layer ${g.blockKind}`;
 };

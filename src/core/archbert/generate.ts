@@ -12,7 +12,7 @@
 import type { OpGraph, OpNode } from '../graph/types.js';
 import { Rng } from './rng.js';
 
-export type GeneratorStyle = 'cell' | 'stage' | 'transformer' | 'recurrent';
+export type GeneratorStyle = 'cell' | 'stage' | 'vit' | 'transformer' | 'recurrent';
 
 export interface GeneratedMeta {
   style: GeneratorStyle;
@@ -51,7 +51,8 @@ export class GraphBuilder {
 
   private push(category: string, inputs: number[], shape: Shape, fields: Partial<OpNode> = {}): number {
     const id = this.nodes.length;
-    const outShape = shape.kind === 'image' ? [1, shape.c, shape.h, shape.w] : [1, shape.t, shape.d];
+    // A sequence of length 1 only arises after pooling / flattening: a plain [batch, features] vector.
+    const outShape = shape.kind === 'image' ? [1, shape.c, shape.h, shape.w] : shape.t === 1 ? [1, shape.d] : [1, shape.t, shape.d];
     this.nodes.push({
       id: `${category}_${id}`,
       category,
@@ -344,8 +345,13 @@ function selfAttention(b: GraphBuilder, x: number, rng: Rng): number {
 }
 
 /** Multi-head self-attention over a token sequence, in the op pattern PyTorch exports. */
-function selfAttentionSeq(b: GraphBuilder, x: number, rng: Rng, causal = false): number {
+/**
+ * window: tokens attend only within windows of this many tokens (Swin-style), so the
+ * score matrix is t × window instead of t × t; masked: an additive mask (causal or shifted windows).
+ */
+function selfAttentionSeq(b: GraphBuilder, x: number, rng: Rng, causal = false, window?: number): number {
   const { t, d } = b.seq(x);
+  const span = window ? Math.min(t, window) : t;
   const fused = rng.chance(0.5);
   let q: number, k: number, v: number;
   if (fused) {
@@ -360,11 +366,11 @@ function selfAttentionSeq(b: GraphBuilder, x: number, rng: Rng, causal = false):
     v = b.linear(x, d);
   }
   const kt = b.simple('transpose', k);
-  const scores = b.matmul(q, kt, { kind: 'seq', t, d: t }, t * t * d);
+  const scores = b.matmul(q, kt, { kind: 'seq', t, d: span }, t * span * d);
   const scaled = b.simple(rng.chance(0.5) ? 'div' : 'mul', scores);
   const masked = causal ? b.simple('add', scaled) : scaled;
   const attn = b.act(masked, 'softmax');
-  const ctx = b.matmul(attn, v, { kind: 'seq', t, d }, t * t * d);
+  const ctx = b.matmul(attn, v, { kind: 'seq', t, d }, t * span * d);
   return b.linear(ctx, d);
 }
 
@@ -767,6 +773,96 @@ function transformerNetwork(rng: Rng, seed: number): GeneratedArch {
   };
 }
 
+/**
+ * Vision transformers: a patchify convolution, then either global attention over all
+ * patches (ViT-like, optional class token) or a hierarchy of windowed-attention stages
+ * joined by patch merging (Swin-like: shifted windows are a slice + concat "roll").
+ */
+function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch {
+  const b = new GraphBuilder();
+  const res = rng.pick([32, 64, 224, 224]);
+  const hierarchical = rng.chance(0.45);
+  const patch = res === 32 ? rng.pick([2, 4]) : res === 64 ? rng.pick([4, 8]) : hierarchical ? 4 : rng.pick([14, 16, 32]);
+  let d = rng.pick(hierarchical ? [48, 64, 96, 128] : [64, 128, 192, 256, 384, 512, 768]);
+  const act = rng.pick(['gelu', 'gelu', 'gelu', 'relu', 'silu']);
+  const norm = rng.chance(0.9) ? 'layer_norm' : 'batch_norm';
+  const mlpRatio = rng.pick([2, 3, 4]);
+  const classes = res === 224 ? rng.pick([100, 1000]) : rng.pick([10, 100, 200]);
+  const width = d;
+  let grid = Math.floor(res / patch);
+  let x = b.markInput(b.conv(-1, d, patch, { fromInput: { kind: 'image', c: 3, h: res, w: res }, stride: patch, bias: true }));
+  x = b.toTokens(x);
+  if (hierarchical) x = b.norm(x, norm);
+  const useCls = !hierarchical && rng.chance(0.6);
+  if (useCls) x = b.simple('concat', x, { kind: 'seq', t: grid * grid + 1, d }, { params: d });
+  // Learned position embedding: an add whose second operand is a parameter tensor.
+  if (!hierarchical || rng.chance(0.3)) {
+    const { t } = b.seq(x);
+    x = b.simple('add', x, b.shape(x), { params: t * d });
+  }
+  const block = (x0: number, window?: number, shifted = false): number => {
+    let y = b.norm(x0, norm);
+    if (shifted) y = b.simple('concat', [b.simple('slice', y), b.simple('slice', y)]);
+    if (window) y = b.simple('reshape', y);
+    let a = selfAttentionSeq(b, y, rng, shifted, window);
+    if (window) a = b.simple('reshape', a);
+    const x1 = b.elementwise('add', x0, a);
+    const m = b.linear(b.act(b.linear(b.norm(x1, norm), d * mlpRatio), act), d);
+    return b.elementwise('add', x1, m);
+  };
+  let layers = 0;
+  let merges = 0;
+  if (hierarchical) {
+    const stages = rng.int(2, 4);
+    const window = rng.pick([4, 7, 8]) ** 2;
+    for (let st = 0; st < stages; st++) {
+      if (st > 0 && grid >= 2) {
+        // Patch merging: 2×2 neighbouring tokens concatenated (4d), normalised, projected to 2d.
+        const parts = [0, 1, 2, 3].map(() => b.simple('slice', x, { kind: 'seq', t: (grid / 2) ** 2, d }));
+        x = b.concat(parts);
+        x = b.norm(x, norm);
+        x = b.linear(x, 2 * d, false);
+        d *= 2;
+        grid = Math.floor(grid / 2);
+        merges++;
+      }
+      const depth = rng.pick([1, 2, 2, 3, 4]);
+      for (let i = 0; i < depth; i++) {
+        x = block(x, window, i % 2 === 1);
+        layers++;
+      }
+    }
+  } else {
+    const depth = rng.int(2, 12);
+    for (let i = 0; i < depth; i++) x = block(x);
+    layers = depth;
+  }
+  x = b.norm(x, norm);
+  const pooled = useCls ? b.simple('gather', x, { kind: 'seq', t: 1, d }) : b.simple('reduce', x, { kind: 'seq', t: 1, d });
+  const out = b.linear(pooled, classes);
+  return {
+    id: `gen-vit-${seed}`,
+    name: `autonet_vit_${seed}`,
+    seed,
+    graph: b.build([out]),
+    meta: {
+      style: 'vit',
+      task: 'classification',
+      modality: 'image',
+      input: [1, 3, res, res],
+      numClasses: classes,
+      cells: layers,
+      reductionCells: merges,
+      cellOps: [],
+      blockKind: hierarchical ? 'windowed' : 'global',
+      activation: act,
+      norm,
+      width,
+      head: `a ${patch}x${patch} patch embedding; ${useCls ? 'the class token' : 'the mean over tokens'} then a linear classifier`,
+    },
+  };
+}
+
 function recurrentNetwork(rng: Rng, seed: number): GeneratedArch {
   const b = new GraphBuilder();
   const kind = rng.pick(['lstm', 'lstm', 'gru', 'gru', 'rnn'] as const);
@@ -819,10 +915,11 @@ function recurrentNetwork(rng: Rng, seed: number): GeneratedArch {
 
 /** The style mix of the generated set (AutoNet cells dominate, as in the original). */
 const STYLE_WEIGHTS: ReadonlyArray<readonly [GeneratorStyle, number]> = [
-  ['cell', 55],
-  ['stage', 25],
-  ['transformer', 12],
-  ['recurrent', 8],
+  ['cell', 50],
+  ['stage', 23],
+  ['vit', 10],
+  ['transformer', 10],
+  ['recurrent', 7],
 ];
 
 /** One generated architecture; the seed fixes everything (style included, unless given). */
@@ -834,6 +931,8 @@ export function generateArchitecture(seed: number, style?: GeneratorStyle): Gene
       return cellNetwork(rng, seed);
     case 'stage':
       return stageNetwork(rng, seed);
+    case 'vit':
+      return visionTransformerNetwork(rng, seed);
     case 'transformer':
       return transformerNetwork(rng, seed);
     case 'recurrent':

@@ -11,7 +11,7 @@
  */
 import { ACTIVATIONS, NORMS } from '../graph/categories.js';
 import { CONV_KINDS, POOLING, RECURRENT, type ArchSummary, type BlockKind } from './arch-summary.js';
-import { say, taskWord } from './describe-text.js';
+import { article, say, taskWord } from './describe-text.js';
 import { FAMILY_KNOWLEDGE, familyInfo } from './family-knowledge.js';
 import { Rng } from './rng.js';
 import { KIND_CANON, KIND_WORDS, canon, formatCount, layerBucket, paramRange, PARAM_RANGES } from './vocabulary-text.js';
@@ -272,12 +272,12 @@ function realize(c: Claim, rng: Rng): string {
     case 'kernel':
       return c.negated ? `has no ${c.value} convolutions` : rng.pick([`uses ${c.value} convolutions`, `has ${c.value} kernels`]);
     case 'params':
-      return rng.pick([`has about ${formatCount(c.value)} parameters`, `has roughly ${formatCount(c.value)} parameters`, `is a ${formatCount(c.value)}-parameter model`]);
+      return rng.pick([`has about ${formatCount(c.value)} parameters`, `has roughly ${formatCount(c.value)} parameters`, `counts about ${formatCount(c.value)} parameters`]);
     case 'task':
       return rng.pick([`is designed for ${taskWord(rng, c.value)}`, `is used for ${taskWord(rng, c.value)}`, `performs ${taskWord(rng, c.value)}`]);
     case 'family': {
       const d = FAMILY_KNOWLEDGE[c.value]?.display ?? c.value;
-      return rng.pick([`belongs to the ${d} family`, `is a ${d} model`, `is a variant of ${d}`]);
+      return rng.pick([`belongs to the ${d} family`, `is ${article(d)} model`, `is a variant of ${d}`]);
     }
     case 'kind':
       return `is ${/^[aeiou]/.test(KIND_CANON[c.value]!) ? 'an' : 'a'} ${rng.pick(KIND_WORDS[c.value] ?? [c.value])}`;

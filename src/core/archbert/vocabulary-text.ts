@@ -14,7 +14,7 @@ export const NAMES: Record<string, { canon: string; say: string[] }> = {
   rms_norm: { canon: 'rms normalization', say: ['rms normalization', 'rmsnorm'] },
   lrn: { canon: 'local response normalization', say: ['local response normalization', 'lrn'] },
   // activations
-  relu: { canon: 'relu', say: ['relu', 'rectified linear units', 'relu activations'] },
+  relu: { canon: 'relu', say: ['relu', 'rectified linear units', 'rectifiers'] },
   relu6: { canon: 'relu6', say: ['relu6', 'clipped relu (relu6)'] },
   leaky_relu: { canon: 'leaky relu', say: ['leaky relu', 'leaky rectified linear units'] },
   prelu: { canon: 'prelu', say: ['prelu', 'parametric relu'] },
