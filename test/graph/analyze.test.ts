@@ -205,6 +205,49 @@ describe('parameters', () => {
   });
 });
 
+describe('quantised and sequence graphs', () => {
+  it('QDQ conv: int8 weight and int32 bias count, scales and zero points do not', () => {
+    const b = new G(img(1, 4, 8, 8));
+    const wq = b.op('DequantizeLinear', [b.w('wq', [8, 4, 3, 3], { dtype: 'int8' }), b.w('ws', [8]), b.w('wz', [8], { dtype: 'int8' })], { axis: 0 });
+    const bq = b.op('DequantizeLinear', [b.w('bq', [8], { dtype: 'int32' }), b.w('bs', [8])]);
+    b.op('Conv', ['x', wq, bq], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    const { facts } = analyzeGraph(b.graph());
+    expect(facts.params.trainable).toBe(288 + 8);
+    expect(facts.macs).toBe(8 * 64 * 36);
+    expect(facts.ops).toEqual({ conv: 1 });
+  });
+  it('token ids → embedding → attention with a constant [S, S] Where mask → generation, gpt-like', () => {
+    const S = 8;
+    const b = new G([{ name: 'ids', shape: [1, S], dtype: 'int64' }]);
+    const e = b.op('Gather', [b.w('E', [100, 16]), 'ids']);
+    const q = b.op('MatMul', [e, b.w('Wq', [16, 16])]);
+    const k = b.op('MatMul', [e, b.w('Wk', [16, 16])]);
+    const v = b.op('MatMul', [e, b.w('Wv', [16, 16])]);
+    const sc = b.op('MatMul', [q, b.op('Transpose', [k], { perm: [0, 2, 1] })]);
+    const masked = b.op('Where', [b.w('causal', [S, S], { dtype: 'bool' }), sc, b.w('ninf', [], { values: [-1e9] })]);
+    const att = b.op('MatMul', [b.op('Softmax', [masked], { axis: -1 }), v]);
+    b.op('Add', [att, e]);
+    const { facts } = analyzeGraph(b.graph());
+    expect(facts.ops).toMatchObject({ embedding: 1, linear: 3, matmul: 2, softmax: 1 });
+    expect(facts.params.trainable).toBe(1600 + 3 * 256); // the bool mask is no parameter
+    expect(facts.blocks).toMatchObject({ attention: 1, residual: 1 });
+    expect(facts.task.guess).toBe('generation');
+    expect(facts.family.guess).toBe('gpt-like');
+    // q,k,v 3·(8·16·16) + QKᵀ 8·8·16 + AV 8·8·16
+    expect(facts.macs).toBe(3 * 2048 + 1024 + 1024);
+  });
+  it('decomposed activations: x·sigmoid(x) = silu, x·hardsigmoid(x) = hard_swish, x·tanh(softplus(x)) = mish', () => {
+    const b = new G(img(1, 4, 4, 4));
+    const silu = b.op('Mul', ['x', b.op('Sigmoid', ['x'])]);
+    const c = b.op('Conv', [silu, b.w('w', [4, 4, 1, 1])], { kernel_shape: [1, 1] });
+    const hs = b.op('Mul', [c, b.op('HardSigmoid', [c], { alpha: 1 / 6, beta: 0.5 })]);
+    const c2 = b.op('Conv', [hs, b.w('w2', [4, 4, 1, 1])], { kernel_shape: [1, 1] });
+    b.op('Mul', [c2, b.op('Tanh', [b.op('Softplus', [c2])])]);
+    const { facts } = analyzeGraph(b.graph());
+    expect(facts.ops).toEqual({ conv: 2, silu: 1, hard_swish: 1, mish: 1 });
+  });
+});
+
 describe('blocks', () => {
   it('residual add over a conv path, SE gate, decomposed attention, GELU and LayerNorm folding', () => {
     const b = new G(img(1, 16, 8, 8));

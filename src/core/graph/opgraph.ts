@@ -46,7 +46,7 @@ export interface FoldResult {
   opGraph: OpGraph;
   params: ParamTotals;
   shapes: ShapeResult;
-  /** Square constants added to attention scores: 2-D ones ([S, S]) look like causal masks. */
+  /** Square constants added to (or masking, via Where) attention scores: [S, S] ones look like causal masks. */
   attentionBiasShapes: number[][];
   /** Raw ONNX ops present (op type → count), for notes and evidence. */
   rawOps: Record<string, number>;
@@ -78,6 +78,7 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
   const data = new Set<string>();
   for (const i of g.inputs) if (!g.initializers[i.name]) data.add(i.name);
   const flow = new Map<string, ParamRecord[]>();
+  const dequantized = new Set<ParamRecord>();
   for (const [name, rec] of initRec) flow.set(name, [rec]);
   const isDataNode: boolean[] = [];
   order.forEach((n, idx) => {
@@ -93,11 +94,12 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
       if (!t || NON_WEIGHT_SLOTS[n.op]?.includes(slot)) return;
       for (const r of flow.get(t) ?? []) if (!recs.includes(r)) recs.push(r);
     });
-    // Node-attached params (Keras-style loaders) flow too.
+    // Params attached to the node without an input slot (Keras-style loaders) flow too.
     for (const p of n.params) {
       const r = initRec.get(p.name);
-      if (r && !recs.includes(r)) recs.push(r);
+      if (r && !n.inputs.includes(p.name) && !recs.includes(r)) recs.push(r);
     }
+    if (n.op === 'DequantizeLinear') for (const r of recs) dequantized.add(r);
     for (const t of n.outputs) {
       if (!t) continue;
       if (n.op === 'Identity' && recs.length === 1 && t !== recs[0]!.name) {
@@ -206,30 +208,44 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
    * that shape, so it counts as a buffer, and is reported.
    */
   const attentionBiases: ParamRecord[] = [];
-  const isAttentionBias = (i: number, r: ParamRecord): boolean => {
-    const n = order[i]!;
-    if (!(n.op === 'Add' || n.op === 'Where') || r.shape.length < 2) return false;
-    const [a, b] = r.shape.slice(-2);
-    if (a !== b || a! < 2) return false;
-    let frontier = n.outputs[0] ? keptConsumers(n.outputs[0]) : [];
+  /** The node's output reaches a Softmax within a few score-arithmetic hops. */
+  const feedsSoftmax = (i: number): boolean => {
+    const out = order[i]!.outputs[0];
+    let frontier = out ? keptConsumers(out) : [];
     for (let hop = 0; hop < 4 && frontier.length; hop++) {
-      if (frontier.some((c) => order[c]!.op === 'Softmax')) {
-        attentionBiases.push(r);
-        return true;
-      }
+      if (frontier.some((c) => order[c]!.op === 'Softmax')) return true;
       frontier = frontier
         .filter((c) => ['Add', 'Where', 'Reshape', 'Mul', 'Div', 'Sub', 'Cast'].includes(order[c]!.op))
         .flatMap((c) => (order[c]!.outputs[0] ? keptConsumers(order[c]!.outputs[0]!) : []));
     }
     return false;
   };
+  // Where(constant condition, scores, -inf) before a softmax: a constant (e.g. GPT-2's causal) mask
+  const maskShapes: number[][] = [];
+  order.forEach((n, i) => {
+    const cond = n.inputs[0];
+    if (n.op !== 'Where' || !kept[i] || !cond || data.has(cond) || !feedsSoftmax(i)) return;
+    const sh = st(cond).shape;
+    if (sh && sh.length >= 2 && sh[sh.length - 1] === sh[sh.length - 2]) maskShapes.push(sh);
+  });
+  const isAttentionBias = (i: number, r: ParamRecord): boolean => {
+    const n = order[i]!;
+    if (!(n.op === 'Add' || n.op === 'Where') || r.shape.length < 2) return false;
+    const [a, b] = r.shape.slice(-2);
+    if (a !== b || a! < 2) return false;
+    if (!feedsSoftmax(i)) return false;
+    attentionBiases.push(r);
+    return true;
+  };
   const paramsFor = (members: number[], category: string) => {
     let p = 0;
     let b = 0;
     for (const i of members) {
       const n = order[i]!;
-      // control flow: weights used inside If/Loop/Scan bodies belong to this node
-      for (const r of subgraphWeights(n, flow)) {
+      // control flow: weights used inside If/Loop/Scan bodies belong to this node;
+      // params attached without an input slot (Keras-style loaders) too
+      const slotless = n.params.filter((q) => !n.inputs.includes(q.name)).map((q) => initRec.get(q.name)!).filter(Boolean);
+      for (const r of [...subgraphWeights(n, flow), ...slotless]) {
         if (assigned.has(r) || !FLOAT.test(r.dtype) || r.numel <= 1) continue;
         assigned.add(r);
         if (r.trainable) p += r.numel;
@@ -237,7 +253,7 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
       }
       n.inputs.forEach((_, slot) => {
         for (const r of slotRecs(n, slot)) {
-          if (assigned.has(r) || !isParam(r, n, slot)) continue;
+          if (assigned.has(r) || !isParam(r, n, dequantized)) continue;
           assigned.add(r);
           const bias = isAttentionBias(i, r);
           const buffer = bias || !r.trainable || (n.op === 'BatchNormalization' && (slot === 3 || slot === 4));
@@ -341,7 +357,7 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
     opGraph: { nodes, edges, inputNodes: [...inputNodes].sort((a, b) => a - b), outputNodes: [...outputNodes].sort((a, b) => a - b) },
     params: totals,
     shapes,
-    attentionBiasShapes: attentionBiases.map((r) => r.shape),
+    attentionBiasShapes: [...attentionBiases.map((r) => r.shape), ...maskShapes],
     rawOps,
     notes,
   };

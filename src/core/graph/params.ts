@@ -24,6 +24,9 @@ export const NON_WEIGHT_SLOTS: Record<string, number[]> = {
   Gather: [1], GatherElements: [1], GatherND: [1], Pow: [1], Where: [0], CumSum: [1], Trilu: [1], ScatterND: [1], ScatterElements: [1],
   RoiAlign: [1, 2], MaxRoiPool: [1], Dropout: [1, 2], ReduceMean: [1], ReduceSum: [1], ReduceMax: [1], ReduceMin: [1], ReduceProd: [1],
   ReduceL2: [1], ReduceL1: [1], ReduceSumSquare: [1], ReduceLogSumExp: [1], DequantizeLinear: [1, 2], QuantizeLinear: [1, 2],
+  // quantised ops: scales and zero points are not weights
+  QLinearConv: [1, 2, 4, 5, 6, 7], QLinearMatMul: [1, 2, 4, 5, 6, 7], ConvInteger: [2, 3], MatMulInteger: [2, 3],
+  DynamicQuantizeLinear: [0], QLinearAdd: [1, 2, 4, 5, 6, 7],
 };
 export const QUANT_WEIGHT_OPS = new Set(['DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'ConvInteger', 'MatMulInteger', 'DynamicQuantizeMatMul', 'MatMulNBits']);
 export const FLOAT = /float|bfloat|double/i;
@@ -43,8 +46,12 @@ export function subgraphWeights(n: ArchNode, flow: Map<string, ParamRecord[]>): 
   return out;
 }
 
-export function isParam(r: ParamRecord, n: ArchNode, _slot: number): boolean {
-  if (!FLOAT.test(r.dtype)) return QUANT_WEIGHT_OPS.has(n.op) && r.numel > 1;
+/**
+ * `dequantized`: integer tensors that reached this node through a
+ * DequantizeLinear (QDQ-quantised weights and int32 biases).
+ */
+export function isParam(r: ParamRecord, n: ArchNode, dequantized: Set<ParamRecord>): boolean {
+  if (!FLOAT.test(r.dtype)) return (QUANT_WEIGHT_OPS.has(n.op) || dequantized.has(r)) && r.numel > 1;
   if (r.numel <= 1) return n.op === 'PRelu';
   return true;
 }

@@ -293,6 +293,7 @@ const UNARY_SAME = new Set([
   'Round', 'IsNaN', 'IsInf', 'ThresholdedRelu', 'Shrink', 'BatchNormalization', 'InstanceNormalization', 'LayerNormalization',
   'GroupNormalization', 'RMSNormalization', 'SimplifiedLayerNormalization', 'SkipLayerNormalization', 'LRN', 'Dropout', 'Clip',
   'MeanVarianceNormalization', 'CumSum', 'Trilu', 'BiasGelu', 'FastGelu', 'QuickGelu', 'LpNormalization', 'Swish',
+  'DequantizeLinear', 'QuantizeLinear', 'DynamicQuantizeLinear',
 ]);
 const VALUE_UNARY: Record<string, (x: number) => number> = {
   Identity: (x) => x, Cast: (x) => x, Neg: (x) => -x, Floor: Math.floor, Ceil: Math.ceil, Sqrt: Math.sqrt, Abs: Math.abs,
