@@ -18,6 +18,7 @@
  */
 import type { Labels, Matrix } from './types.js';
 import { parallelGramPanels, parallelMatmulABt, threadCount } from './parallel.js';
+import { abtRowsWasm, dotsKernel, gramRowsWasm } from './wasm/dots.js';
 
 // ---------------------------------------------------------------- basics
 
@@ -154,17 +155,27 @@ export function packPanel(
  */
 export function gramT(X: Matrix, center: Float64Array | null = null, rowScale: Float64Array | null = null): Float64Array {
   const { rows: n, cols: d, data } = X;
-  const G = parallelGramPanels(data, n, d, center, rowScale);
-  if (G) return G;
+  const par = parallelGramPanels(data, n, d, center, rowScale);
+  if (par) return par;
   const out = new Float64Array(d * d);
-  const P = new Float64Array(d * PANEL_ROWS);
-  for (let r0 = 0; r0 < n; r0 += PANEL_ROWS) {
-    const len = Math.min(PANEL_ROWS, n - r0);
-    packPanel(data, d, r0, len, center, rowScale, P);
-    dotBlock(P, 0, P, 0, len, 0, d, 0, d, out, d, true);
+  const kern = dotsKernel();
+  if (kern) {
+    gramRowsWasm(kern, data, n, d, center, rowScale, 0, d, out, panelRowsFor(n));
+  } else {
+    const P = new Float64Array(d * PANEL_ROWS);
+    for (let r0 = 0; r0 < n; r0 += PANEL_ROWS) {
+      const len = Math.min(PANEL_ROWS, n - r0);
+      packPanel(data, d, r0, len, center, rowScale, P);
+      dotBlock(P, 0, P, 0, len, 0, d, 0, d, out, d, true);
+    }
   }
   mirrorLower(out, d);
   return out;
+}
+
+/** Panel width for the SIMD Gram kernel: PANEL_ROWS, or N rounded up to even when smaller. */
+export function panelRowsFor(n: number): number {
+  return Math.min(PANEL_ROWS, (n + 1) & ~1);
 }
 
 /** XXᵀ (N×N) for row-major X, rows optionally centred by `center`. */
@@ -175,8 +186,8 @@ export function gramRows(X: Matrix, center: Float64Array | null = null): Float64
     data = new Float64Array(n * d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = X.data[i * d + j]! - center[j]!;
   }
-  const out = new Float64Array(n * n);
-  dotBlock(data, 0, data, 0, d, 0, n, 0, n, out, n, true);
+  const out = matmulABt(data, n, data, n, d);
+  // Exact symmetry (the two triangles can differ in the last bit).
   mirrorLower(out, n);
   return out;
 }
@@ -188,6 +199,11 @@ export function matmulABt(A: Float64Array, m: number, B: Float64Array, n: number
   const par = parallelMatmulABt(A, m, B, n, k, stripe);
   if (par) return par;
   const out = new Float64Array(m * n);
+  const kern = dotsKernel();
+  if (kern) {
+    abtRowsWasm(kern, A, B, n, k, 0, m, out);
+    return out;
+  }
   for (let i0 = 0; i0 < m; i0 += stripe) dotBlock(A, 0, B, 0, k, i0, Math.min(m, i0 + stripe), 0, n, out, n, false);
   return out;
 }

@@ -15,7 +15,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { dotBlock, packPanel, PANEL_ROWS } from './linalg.js';
+import { dotBlock, packPanel, panelRowsFor, PANEL_ROWS } from './linalg.js';
+import { abtRowsWasm, DOTS_WASM_BASE64, dotsKernel, gramRowsWasm, instantiateDots } from './wasm/dots.js';
 
 /** Below this many multiply-adds a job stays on the calling thread. */
 const MIN_PARALLEL_WORK = 2e8;
@@ -34,6 +35,10 @@ function workerSource(): string {
 const { parentPort } = require('node:worker_threads');
 const dotBlock = ${dotBlock.toString()};
 const packPanel = ${packPanel.toString()};
+const instantiateDots = ${instantiateDots.toString()};
+const gramRowsWasm = ${gramRowsWasm.toString()};
+const abtRowsWasm = ${abtRowsWasm.toString()};
+const kern = instantiateDots(${JSON.stringify(DOTS_WASM_BASE64)});
 const f64 = (b) => (b ? new Float64Array(b) : null);
 parentPort.on('message', (job) => {
   const flag = new Int32Array(job.flag);
@@ -41,6 +46,12 @@ parentPort.on('message', (job) => {
     if (job.kind === 'gram') {
       const X = f64(job.X), center = f64(job.center), rowScale = f64(job.rowScale), G = f64(job.G);
       const { n, d, i0, i1, panelRows } = job;
+      if (job.wasm && kern) {
+        gramRowsWasm(kern, X, n, d, center, rowScale, i0, i1, G, panelRows);
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+        return;
+      }
       const P = new Float64Array(d * panelRows);
       for (let r0 = 0; r0 < n; r0 += panelRows) {
         const len = Math.min(panelRows, n - r0);
@@ -50,7 +61,8 @@ parentPort.on('message', (job) => {
     } else if (job.kind === 'abt') {
       const A = f64(job.A), B = f64(job.B), out = f64(job.out);
       const { n, k, r0, r1, stripe } = job;
-      for (let i = r0; i < r1; i += stripe) dotBlock(A, 0, B, 0, k, i, Math.min(r1, i + stripe), 0, n, out, n, false);
+      if (job.wasm && kern) abtRowsWasm(kern, A, B, n, k, r0, r1, out);
+      else for (let i = r0; i < r1; i += stripe) dotBlock(A, 0, B, 0, k, i, Math.min(r1, i + stripe), 0, n, out, n, false);
     }
     Atomics.store(flag, 0, 1);
   } catch (e) {
@@ -142,11 +154,19 @@ export function parallelGramPanels(
   const s = rowScale ? shared(rowScale) : null;
   const G = sharedZeros(d * d);
   const cuts = triangularSplit(d, threads);
+  // Every thread must take the same path (SIMD or scalar) for thread-count-independent results.
+  const kern = dotsKernel();
+  const wasm = kern !== null;
+  const panelRows = wasm ? panelRowsFor(n) : PANEL_ROWS;
   const jobs = cuts.slice(0, -1).map((i0, p) => ({
     kind: 'gram', X: X.buffer, center: c?.buffer ?? null, rowScale: s?.buffer ?? null, G: G.buffer,
-    n, d, i0, i1: cuts[p + 1]!, panelRows: PANEL_ROWS,
+    n, d, i0, i1: cuts[p + 1]!, panelRows, wasm,
   }));
   const ok = runSplit(jobs, () => {
+    if (kern) {
+      gramRowsWasm(kern, X, n, d, c, s, 0, cuts[1]!, G, panelRows);
+      return;
+    }
     const P = new Float64Array(d * PANEL_ROWS);
     for (let r0 = 0; r0 < n; r0 += PANEL_ROWS) {
       const len = Math.min(PANEL_ROWS, n - r0);
@@ -170,10 +190,13 @@ export function parallelMatmulABt(A: Float64Array, m: number, B: Float64Array, n
   const per = Math.ceil(m / threads / stripe) * stripe;
   const ranges: Array<[number, number]> = [];
   for (let r = 0; r < m; r += per) ranges.push([r, Math.min(m, r + per)]);
-  const jobs = ranges.map(([r0, r1]) => ({ kind: 'abt', A: As.buffer, B: Bs.buffer, out: out.buffer, n, k, r0, r1, stripe }));
+  const kern = dotsKernel();
+  const wasm = kern !== null;
+  const jobs = ranges.map(([r0, r1]) => ({ kind: 'abt', A: As.buffer, B: Bs.buffer, out: out.buffer, n, k, r0, r1, stripe, wasm }));
   const ok = runSplit(jobs, () => {
     const [r0, r1] = ranges[0]!;
-    for (let i = r0; i < r1; i += stripe) dotBlock(As, 0, Bs, 0, k, i, Math.min(r1, i + stripe), 0, n, out, n, false);
+    if (kern) abtRowsWasm(kern, As, Bs, n, k, r0, r1, out);
+    else for (let i = r0; i < r1; i += stripe) dotBlock(As, 0, Bs, 0, k, i, Math.min(r1, i + stripe), 0, n, out, n, false);
   });
   return ok ? new Float64Array(out) : null;
 }
