@@ -25,7 +25,7 @@
  * single-element constants in arithmetic are not parameters. BatchNorm
  * running mean/var (and any initializer marked non-trainable) are buffers.
  */
-import type { ArchGraph, ArchNode, OpGraph, OpNode } from './types.js';
+import type { ArchGraph, ArchNode, OpGraph, OpNode, ParamInfo } from './types.js';
 import { attrInt, attrInts, inferShapes, layoutOf, type ShapeResult, type TensorState } from './shape-inference.js';
 import { categorize } from './categorize.js';
 import { nodeMacs } from './macs.js';
@@ -72,8 +72,9 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
   // ---- 1. data tensors and parameter flow -------------------------------------------
   const initRec = new Map<string, ParamRecord>();
   const mkRec = paramRecord;
-  for (const p of Object.values(g.initializers)) initRec.set(p.name, mkRec(p.name, p.shape, p.dtype, p.trainable));
-  for (const n of order) for (const p of n.params) if (!initRec.has(p.name)) initRec.set(p.name, mkRec(p.name, p.shape, p.dtype, p.trainable));
+  const roleOf = (p: ParamInfo) => (p as ParamInfo & { role?: string }).role;
+  for (const p of Object.values(g.initializers)) initRec.set(p.name, mkRec(p.name, p.shape, p.dtype, p.trainable, roleOf(p)));
+  for (const n of order) for (const p of n.params) if (!initRec.has(p.name)) initRec.set(p.name, mkRec(p.name, p.shape, p.dtype, p.trainable, roleOf(p)));
 
   const data = new Set<string>();
   for (const i of g.inputs) if (!g.initializers[i.name]) data.add(i.name);

@@ -15,6 +15,8 @@ export interface ParamRecord {
   numel: number;
   dtype: string;
   trainable: boolean;
+  /** The loader's classification when it gives one ('constant' = plumbing, never a parameter). */
+  role?: string;
 }
 
 /** Input slots that carry shapes, axes, indices or scalars, never weights. */
@@ -51,6 +53,7 @@ export function subgraphWeights(n: ArchNode, flow: Map<string, ParamRecord[]>): 
  * DequantizeLinear (QDQ-quantised weights and int32 biases).
  */
 export function isParam(r: ParamRecord, n: ArchNode, dequantized: Set<ParamRecord>): boolean {
+  if (r.role === 'constant') return false;
   if (!FLOAT.test(r.dtype)) return (QUANT_WEIGHT_OPS.has(n.op) || dequantized.has(r)) && r.numel > 1;
   if (r.numel <= 1) return n.op === 'PRelu';
   return true;
@@ -58,6 +61,6 @@ export function isParam(r: ParamRecord, n: ArchNode, dequantized: Set<ParamRecor
 
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-export function paramRecord(name: string, shape: number[], dtype: string, trainable: boolean): ParamRecord {
-  return { name, shape, numel: numel(shape), dtype, trainable };
+export function paramRecord(name: string, shape: number[], dtype: string, trainable: boolean, role?: string): ParamRecord {
+  return { name, shape, numel: numel(shape), dtype, trainable, ...(role ? { role } : {}) };
 }
