@@ -44,6 +44,30 @@ class Graph:
     statements: list = field(default_factory=list)  # dicts
 
 
+def load_dataset(root: str | Path, cache_dir: str | Path | None = None) -> "Dataset":
+    """Dataset(root), through a pickle cache keyed by the dataset's data hash
+    (parsing the 200 MB of JSONL takes a minute on a busy machine)."""
+    import pickle
+    root = Path(root)
+    man = root / "manifest.json"
+    h = json.loads(man.read_text()).get("data_hash") if man.exists() else None
+    if cache_dir is None or not h:
+        return Dataset(root)
+    path = Path(cache_dir) / f"{h}.pkl"
+    if path.exists():
+        with open(path, "rb") as f:
+            ds = pickle.load(f)
+        ds.root = root
+        return ds
+    ds = Dataset(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(ds, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return ds
+
+
 class Dataset:
     def __init__(self, root: str | Path):
         self.root = Path(root)

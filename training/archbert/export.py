@@ -29,7 +29,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data import BOS, Dataset, collate_graphs, pad_tokens  # noqa: E402
+from data import BOS, collate_graphs, load_dataset, pad_tokens  # noqa: E402
 from evaluate import evaluate_split  # noqa: E402
 from model import ArchBert, Config, count_params  # noqa: E402
 
@@ -108,8 +108,8 @@ def main(argv=None):
     ap.add_argument("--data", default=str(REPO / "training/out/archbert-data"))
     ap.add_argument("--ckpt", default=str(REPO / "training/out/archbert-ckpt"))
     ap.add_argument("--out", default=str(REPO / "models/archbert"))
-    ap.add_argument("--caption-limit", type=int, default=0,
-                    help="caption metrics on the first N graphs of a split (0 = all)")
+    ap.add_argument("--caption-limit", type=int, default=500,
+                    help="caption metrics on the first N graphs (with captions, split order) of a split; 0 = all")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--skip-eval", action="store_true", help="no metrics (development only)")
     args = ap.parse_args(argv)
@@ -117,7 +117,7 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    ds = Dataset(args.data)
+    ds = load_dataset(args.data, REPO / "training/out/archbert-cache")
     state = torch.load(Path(args.ckpt) / "last.pt")
     if state["data_hash"] != ds.data_hash():
         sys.exit(f"{args.ckpt}: checkpoint was trained on data {state['data_hash']}, dataset is {ds.data_hash()}")
@@ -220,6 +220,7 @@ def main(argv=None):
         "bytes_total": sum(v["bytes"] for v in files.values()),
         "metrics": metrics,
         "metrics_definitions": "training/archbert/README.md#metrics",
+        "caption_limit": args.caption_limit or None,
         "eval_seconds": eval_seconds,
         "versions": {"torch": torch.__version__, "onnx": __import__("onnx").__version__, "python": sys.version.split()[0]},
     }

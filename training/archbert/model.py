@@ -278,6 +278,9 @@ class ArchBert(nn.Module):
         # contrastive temperature, learned in log space (CLIP), init 0.07
         self.log_inv_temp = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
         self.apply(_init_weights)
+        # QA answers are rare positives among hundreds: start at the prior
+        # (sigmoid ≈ 1/A) instead of 0.5, so the summed BCE starts near log A
+        nn.init.constant_(self.qa.net[-1].bias, -math.log(max(2, cfg.n_answers)))
 
     def parts(self):
         return {"text_encoder": self.text, "arch_encoder": self.arch, "reasoning_head": self.reasoning,

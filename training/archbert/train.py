@@ -40,7 +40,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data import (Dataset, caption_io, collate_graphs, edge_index, hard_neighbours, mask_ops, mask_tokens,  # noqa: E402
+from data import (caption_io, load_dataset, collate_graphs, edge_index, hard_neighbours, mask_ops, mask_tokens,  # noqa: E402
                   pad_tokens)
 from evaluate import evaluate_split  # noqa: E402
 from model import ArchBert, Config, count_params  # noqa: E402
@@ -227,7 +227,7 @@ def main(argv=None):
     ckpt_path = ckpt_dir / "last.pt"
 
     t_load = time.time()
-    ds = Dataset(args.data)
+    ds = load_dataset(args.data, REPO / "training/out/archbert-cache")
     train_graphs = ds.split("train")
     print(f"data: {len(ds.graphs)} graphs ({len(train_graphs)} train), vocab {ds.vocab_size}, "
           f"{ds.n_ops} ops, {len(ds.answers)} answers, loaded in {time.time() - t_load:.1f}s", flush=True)
