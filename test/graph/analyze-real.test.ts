@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeFacts } from '../../src/core/graph/analyze.js';
 import { ACTIVATIONS, NORMS, OP_CATEGORIES, TASKS } from '../../src/core/graph/categories.js';
 import type { ArchFacts } from '../../src/core/graph/types.js';
+import { FAMILIES } from '../../src/core/graph/family.js';
 import { repoRoot } from '../helpers/cli.js';
 
 const dir = join(repoRoot, 'fixtures', 'models');
@@ -113,8 +114,9 @@ describe('small ONNX graphs (fixtures/graphs, built by the loader tests)', () =>
 });
 
 describe('schema', () => {
-  it('enums are exactly the vocabularies of categories.ts', () => {
+  it('enums are exactly the vocabularies of categories.ts (regenerate: npx tsx schema/build-arch-facts-schema.ts)', () => {
     expect(schema.properties.ops.propertyNames.enum).toEqual([...OP_CATEGORIES]);
+    expect(schema.properties.family.properties.guess.enum).toEqual([...FAMILIES, null]);
     expect(schema.properties.activations.items.enum).toEqual([...ACTIVATIONS]);
     expect(schema.properties.norms.items.enum).toEqual([...NORMS]);
     expect(schema.properties.task.properties.guess.enum).toEqual([...TASKS]);
