@@ -24,8 +24,6 @@ export interface FactsInfo {
   params?: { trainable: number; buffers: number; by_category?: Record<string, number> };
 }
 
-const ACT_SET = new Set<string>(ACTIVATIONS);
-const NORM_SET = new Set<string>(NORMS);
 const CAT_ORDER = new Map<string, number>(OP_CATEGORIES.map((c, i) => [c, i]));
 
 export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 'file'> {
@@ -92,8 +90,6 @@ export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 
     family,
   };
   if (notes.length) facts.notes = notes;
-  void ACT_SET;
-  void NORM_SET;
   return facts;
 }
 

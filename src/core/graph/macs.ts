@@ -73,9 +73,7 @@ export function nodeMacs(node: ArchNode, ins: Array<number[] | null>, outs: Arra
       const w = ins[1];
       const r = ins[2];
       if (!x || !w || !r) return null;
-      const batchFirst = attrInt(node.attrs.layout, 0) === 1;
-      const steps = x[0]! * x[1]!; // seq × batch in either layout
-      void batchFirst;
+      const steps = x[0]! * x[1]!; // seq × batch in either layout (attr `layout` only swaps them)
       return steps * (numel(w) + numel(r));
     }
     case 'Attention': {

@@ -17,13 +17,13 @@
  *    tanh form), SiLU, hard-swish, hard-sigmoid, Mish, LayerNorm, RMSNorm,
  *    softmax (as exported by PyTorch below opset 17/14/…).
  *
- * Parameters: every weight tensor counts once however many ops use it (tied
- * weights). PyTorch's exporter de-duplicates equal-valued initializers and
- * re-creates the distinct parameters as `Identity(initializer)` nodes: each
- * such Identity output is a distinct parameter and counts on its own.
- * Tensors in shape/axes/scales/indices slots, integer tensors and
- * single-element constants in arithmetic are not parameters. BatchNorm
- * running mean/var (and any initializer marked non-trainable) are buffers.
+ * Parameters (rules in params.ts): every weight tensor counts once however
+ * many ops use it (tied weights). PyTorch's exporter de-duplicates
+ * equal-valued initializers and re-creates the distinct parameters as
+ * `Identity(initializer)` nodes: each such Identity output is a distinct
+ * parameter and counts on its own. BatchNorm running mean/var, initializers
+ * marked non-trainable, and square constants added to attention scores
+ * (masks, pre-gathered position biases) are buffers.
  */
 import type { ArchGraph, ArchNode, OpGraph, OpNode, ParamInfo } from './types.js';
 import { attrInt, attrInts, inferShapes, layoutOf, type ShapeResult, type TensorState } from './shape-inference.js';
@@ -488,7 +488,7 @@ function foldElementwiseClusters(
     if (exits.length !== 1) return;
     const ops: Record<string, number> = {};
     for (const m of members) ops[order[m]!.op] = (ops[order[m]!.op] ?? 0) + 1;
-    const category = recognise(ops, members.map((m) => order[m]!), st);
+    const category = recognise(ops);
     if (!category) return;
     const gid = groups.length;
     groups.push({ members, category, main: members[members.length - 1]!, exit: exits[0]! });
@@ -499,7 +499,8 @@ function foldElementwiseClusters(
   });
 }
 
-function recognise(ops: Record<string, number>, nodes: ArchNode[], st: (t: string) => TensorState): OpCategory | null {
+/** The op a decomposed cluster computes, from its multiset of ONNX ops; null when unsure. */
+function recognise(ops: Record<string, number>): OpCategory | null {
   const has = (o: string) => (ops[o] ?? 0) > 0;
   const only = (allowed: string[]) => Object.keys(ops).every((o) => allowed.includes(o));
   if (has('Erf') && only(['Erf', 'Div', 'Mul', 'Add'])) return 'gelu';
@@ -518,7 +519,5 @@ function recognise(ops: Record<string, number>, nodes: ArchNode[], st: (t: strin
   }
   if (ops.ReduceMean === 1 && !has('Sub') && (has('Sqrt') || has('Reciprocal')) && only(['ReduceMean', 'Pow', 'Mul', 'Add', 'Sqrt', 'Div', 'Reciprocal'])) return 'rms_norm';
   if (has('Exp') && has('ReduceSum') && has('Div') && only(['Exp', 'ReduceSum', 'Div', 'Sub', 'ReduceMax'])) return 'softmax';
-  void nodes;
-  void st;
   return null;
 }
