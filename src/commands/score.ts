@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { readLabelsFile, readMatrixFile } from '../core/etran/features-file.js';
 import { METRIC_NAMES, perModelMetric } from '../core/etran/metrics.js';
-import { resolveMetrics, scoreModels, type ModelFeatures, type ScoreResult } from '../core/etran/score.js';
+import { chooseRankBy, resolveMetrics, scoreModels, type ModelFeatures, type ScoreResult } from '../core/etran/score.js';
 import { asSourceProbabilities } from '../core/etran/source-probs.js';
 import { action, color, print, printJson, warn, withJson } from './common.js';
 
@@ -148,7 +148,8 @@ async function runScore(specs: string[], opts: ScoreCliOptions): Promise<number>
 
   // Check the metric list before reading any (possibly large) file.
   const requested = opts.metrics?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  resolveMetrics(requested, { models: feats.length, withSourceProbs: probFor.size, withTargets: opts.targets ? feats.length : 0 });
+  const metrics = resolveMetrics(requested, { models: feats.length, withSourceProbs: probFor.size, withTargets: opts.targets ? feats.length : 0 });
+  chooseRankBy(opts.rankBy, metrics, feats.length);
   const weights = opts.weights ? parseWeights(opts.weights) : undefined;
   const metricOptions = parseMetricOptions(opts.metricOption);
 

@@ -133,6 +133,31 @@ describe('etran score: contract', () => {
     }
   });
 
+  it('--targets (detection): regression is reported and etran sums the three min-max components', () => {
+    const T = Float64Array.from({ length: N * 4 }, (_, k) => (y[Math.floor(k / 4)]! + (k % 4)) / 10);
+    const t = writeNpyFile(dir, 'boxes.npy', { dtype: 'float32', shape: [N, 4], data: Float32Array.from(T) });
+    const r = etran(['--labels', join(dir, 'y.npy'), '--targets', t, '--metrics', 'energy,lda,regression,etran', '--json', `weak=${join(dir, 'weak32.npy')}`, `good=${join(dir, 'good.npy')}`]);
+    expect(r.code, r.stderr).toBe(0);
+    const [w, g] = json(r.stdout).models as [{ scores: Record<string, number> }, { scores: Record<string, number> }];
+    for (const m of [w, g]) expect(m.scores.regression).toBeLessThanOrEqual(0);
+    const wins = (a: typeof w, b: typeof w) => ['energy', 'lda', 'regression'].filter((k) => a.scores[k]! > b.scores[k]!).length;
+    expect(g.scores.etran).toBeCloseTo(wins(g, w), 12);
+    expect(w.scores.etran).toBeCloseTo(wins(w, g), 12);
+  });
+
+  it('usage errors: bare --source-probs with two models, bad --weights, --rank-by outside the metrics', () => {
+    const two = [`a=${join(dir, 'good.npy')}`, `b=${join(dir, 'weak32.npy')}`];
+    const r1 = etran(['--labels', join(dir, 'y.npy'), '--source-probs', join(dir, 'logits.npy'), '--metrics', 'leep', ...two]);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/logits\.npy: --source-probs needs NAME=FILE/);
+    const r2 = etran(['--labels', join(dir, 'y.npy'), '--weights', 'energy=x', ...two]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/--weights/);
+    const r3 = etran(['--labels', join(dir, 'y.npy'), '--metrics', 'lda', '--rank-by', 'energy', ...two]);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/--rank-by 'energy'/);
+  });
+
   it('human output is a ranked table, plain text when piped', () => {
     const r = etran(['--labels', join(dir, 'y.npy'), '--metrics', 'lda,energy,etran', `weak=${join(dir, 'weak32.npy')}`, `good=${join(dir, 'good.npy')}`]);
     expect(r.code).toBe(0);

@@ -146,6 +146,9 @@ describe('scoreModels', () => {
     expect(() => scoreModels([{ ...three[0]!, labels: { ids: new Int32Array(N), numClasses: 1, names: ['x'] } }])).toThrow(/one class/);
     expect(() => scoreModels(three, { metrics: ['lda'], rankBy: 'energy' })).toThrow(/not among the computed metrics/);
     expect(() => scoreModels(three, { metrics: ['lda'], metricOptions: { bogus: {} } })).toThrow(/unknown metric 'bogus'/);
+    expect(() => scoreModels(three, { metrics: ['lda'], metricOptions: { leep: { varient: 'log' } } })).toThrow(/unknown option 'varient' for metric leep \(known: variant\)/);
+    const P = probs(9, 4);
+    expect(() => scoreModels([{ ...three[0]!, sourceProbs: P }], { metrics: ['leep'], metricOptions: { leep: { variant: 'nolog' } } })).toThrow(InputError);
   });
 });
 

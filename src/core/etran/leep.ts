@@ -11,6 +11,7 @@
  * log: what the ETran/SFDA benchmark code (SFDA metrics.py `LEEP`) reports as
  * LEEP, and what its published LEEP τ values come from.
  */
+import { InputError } from '../errors.js';
 import type { Labels, Matrix } from './types.js';
 
 export interface LeepOptions {
@@ -22,7 +23,7 @@ export const LEEP_VARIANTS = ['log', 'prob-mean'] as const;
 
 export function leep(probs: Matrix, labels: Labels, opts: LeepOptions = {}): { value: number; warnings: string[] } {
   const variant = opts.variant ?? 'log';
-  if (!LEEP_VARIANTS.includes(variant)) throw new Error(`leep: unknown variant '${String(variant)}' (expected ${LEEP_VARIANTS.join(' or ')})`);
+  if (!LEEP_VARIANTS.includes(variant)) throw new InputError(null, `leep: unknown variant '${String(variant)}' (expected ${LEEP_VARIANTS.join(' or ')})`);
   const { rows: n, cols: cs, data: p } = probs;
   const ct = labels.numClasses;
   const y = labels.ids;

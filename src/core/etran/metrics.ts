@@ -58,6 +58,8 @@ export interface PerModelMetric {
   needs: MetricNeed;
   /** One line for --help. */
   summary: string;
+  /** Names of the options the metric accepts (checked, so a typo is an error rather than silently ignored). */
+  options: string[];
   compute(model: PreparedModel, options: Record<string, unknown>): MetricResult;
 }
 
@@ -69,18 +71,21 @@ function add(metric: PerModelMetric): void {
 
 add({
   name: 'energy',
+  options: ['fraction'],
   needs: 'labels',
   summary: 'ETran energy S_en: mean of the 0.5 % lowest logsumexp of the features (official Energy_Score); option fraction',
   compute: (m, o) => energy(m.X, o as EnergyOptions),
 });
 add({
   name: 'lda',
+  options: ['variant', 'normalize'],
   needs: 'labels',
   summary: "ETran classification S_cls: the official shrinkage-LDA score in closed form; options variant=shrinkage-projection, normalize=l2|pooled-variance",
   compute: (m, o) => lda(m.X, m.labels, o as LdaOptions),
 });
 add({
   name: 'regression',
+  options: ['energyShare'],
   needs: 'targets',
   summary: 'ETran regression S_reg: −mean squared residual of the minimum-norm SVD least-squares fit of the targets; option energyShare for truncation',
   compute: (m, o) => {
@@ -90,18 +95,21 @@ add({
 });
 add({
   name: 'logme',
+  options: ['corrected'],
   needs: 'labels',
   summary: 'LogME (You et al. 2021): mean log marginal evidence of a Bayesian linear model per class (thuml/LogME); option corrected=true for the N < D evidence fix',
   compute: (m, o) => logme(m.X, m.labels, o as LogmeOptions),
 });
 add({
   name: 'leep',
+  options: ['variant'],
   needs: 'sourceProbs',
   summary: 'LEEP (Nguyen et al. 2020): mean log empirical prediction from the source classifier (thuml/LogME); option variant=prob-mean for the ETran/SFDA benchmark',
   compute: (m, o) => leep(m.sourceProbs!, m.labels, o as LeepOptions),
 });
 add({
   name: 'nce',
+  options: [],
   needs: 'sourceProbs',
   summary: 'NCE (Tran et al. 2019): negative conditional entropy of labels given the source argmax (thuml/LogME)',
   compute: (m) => nce(m.sourceProbs!, m.labels),
@@ -109,12 +117,14 @@ add({
 
 add({
   name: 'hscore',
+  options: [],
   needs: 'labels',
   summary: 'H-score (Bao et al. 2019): tr(pinv(Cov X)·Cov of class means) (TLlib)',
   compute: (m) => hscore(m.X, m.labels),
 });
 add({
   name: 'regularized_hscore',
+  options: [],
   needs: 'labels',
   summary: 'regularised H-score (Ibrahim et al. 2022): H-score with Ledoit–Wolf shrinkage of the covariance (TLlib)',
   compute: (m) => {
@@ -124,6 +134,7 @@ add({
 });
 add({
   name: 'sfda',
+  options: ['shrinkage'],
   needs: 'labels',
   summary: 'SFDA (Shao et al. 2022): shrinkage Fisher discriminant, ConfMix, refit; mean probability of the true class (TencentARC/SFDA); option shrinkage',
   compute: (m, o) => {
@@ -133,12 +144,14 @@ add({
 });
 add({
   name: 'transrate',
+  options: ['eps'],
   needs: 'labels',
   summary: 'TransRate (Huang et al. 2022): coding rate of the features minus the mean per-class rate (TLlib); option eps',
   compute: (m, o) => transrate(m.X, m.labels, o as TransrateOptions),
 });
 add({
   name: 'gbc',
+  options: ['pcaDims'],
   needs: 'labels',
   summary: 'GBC (Pándy et al. 2022): −Σ Bhattacharyya coefficients between spherical class Gaussians (google-research); option pcaDims',
   compute: (m, o) => gbc(m.X, m.labels, o as GbcOptions),

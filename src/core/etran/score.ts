@@ -119,9 +119,14 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
     withTargets: models.filter((m) => m.targets).length,
   };
   const metrics = resolveMetrics(opts.metrics, avail);
+  const rankBy = chooseRankBy(opts.rankBy, metrics, models.length);
   const metricOptions = opts.metricOptions ?? {};
-  for (const key of Object.keys(metricOptions)) {
+  for (const [key, value] of Object.entries(metricOptions)) {
     if (!isMetricName(key)) throw new InputError(null, `options given for unknown metric '${key}'`);
+    const known = key === 'etran' ? [] : (perModelMetric(key)?.options ?? []);
+    for (const opt of Object.keys((value ?? {}) as Record<string, unknown>)) {
+      if (!known.includes(opt)) throw new InputError(null, `unknown option '${opt}' for metric ${key} (${known.length > 0 ? `known: ${known.join(', ')}` : 'it takes none'})`);
+    }
   }
   const warnings: string[] = [];
 
@@ -176,7 +181,6 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
     etran.forEach((v, mi) => values[mi]!.set('etran', v));
   }
 
-  const rankBy = chooseRankBy(opts.rankBy, metrics, models.length);
   const out = models.map((m, mi) => {
     const scores: Record<string, number | null> = {};
     for (const name of metrics) scores[name] = values[mi]!.get(name) ?? null;
@@ -189,7 +193,8 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
   return { models: out, ranking, warnings, rankBy };
 }
 
-function chooseRankBy(requested: string | undefined, metrics: MetricName[], nModels: number): MetricName {
+/** The metric a ranking uses: the requested one (checked) or etran with ≥ 2 models, else the first metric. */
+export function chooseRankBy(requested: string | undefined, metrics: MetricName[], nModels: number): MetricName {
   if (requested !== undefined) {
     if (!isMetricName(requested)) throw new InputError(null, `unknown --rank-by metric '${requested}' (known: ${METRIC_NAMES.join(', ')})`);
     if (!metrics.includes(requested)) throw new InputError(null, `--rank-by '${requested}' is not among the computed metrics (${metrics.join(', ')})`);
