@@ -16,12 +16,14 @@ if (!xPath || !yPath || !list) {
 const t0 = performance.now();
 const labels = await readLabelsFile(yPath);
 const { matrix: X } = await readMatrixFile(xPath, 'features');
-const out: { load_s: number; metrics: Record<string, { value: number; seconds: number }> } = { load_s: (performance.now() - t0) / 1000, metrics: {} };
+const out: { load_s: number; metrics: Record<string, { value: number; seconds: number; cpu_seconds: number }> } = { load_s: (performance.now() - t0) / 1000, metrics: {} };
 for (const name of list.split(',')) {
   const metric = perModelMetric(name);
   if (!metric) throw new Error(`unknown metric ${name}`);
   const t = performance.now();
+  const c = process.cpuUsage(); // whole process, worker threads included
   const r = metric.compute({ name: 'bench', X, labels }, {});
-  out.metrics[name] = { value: r.value, seconds: (performance.now() - t) / 1000 };
+  const dc = process.cpuUsage(c);
+  out.metrics[name] = { value: r.value, seconds: (performance.now() - t) / 1000, cpu_seconds: (dc.user + dc.system) / 1e6 };
 }
 console.log(JSON.stringify(out));

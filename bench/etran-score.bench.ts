@@ -144,14 +144,15 @@ function main(): void {
       // Where our time goes: each metric in process, in CLI order (tsx; compute only).
       const bd = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/etran-score-breakdown.ts'), files.X, files.y, METRICS.join(',')], { encoding: 'utf8', cwd: root });
       if (bd.status === 0) {
-        const b = JSON.parse(bd.stdout) as { load_s: number; metrics: Record<string, { seconds: number }> };
+        const b = JSON.parse(bd.stdout) as { load_s: number; metrics: Record<string, { seconds: number; cpu_seconds: number }> };
         row.ours_per_metric_s = Object.fromEntries(METRICS.map((m) => [m, b.metrics[m]!.seconds]));
-        console.log(`    in process: load ${b.load_s.toFixed(2)}, ${METRICS.map((m) => `${m} ${b.metrics[m]!.seconds.toFixed(2)}`).join(', ')} (s)`);
+        row.ours_per_metric_cpu_s = Object.fromEntries(METRICS.map((m) => [m, b.metrics[m]!.cpu_seconds]));
+        console.log(`    in process, wall/CPU s: load ${b.load_s.toFixed(2)}, ${METRICS.map((m) => `${m} ${b.metrics[m]!.seconds.toFixed(1)}/${b.metrics[m]!.cpu_seconds.toFixed(1)}`).join(', ')}`);
       }
       if (!skipPython) {
         const py = timed('/usr/bin/python3', [join(root, 'bench/etran_official.py'), files.X, files.y, METRICS.join(',')], pyEnv);
         if (py.code !== 0) throw new Error(`etran_official.py failed (exit ${py.code}): ${py.stderr.slice(-2000)}`);
-        const off = JSON.parse(py.stdout) as { metrics: Record<string, { value: number; seconds: number }>; compute_seconds: number; blas: { threads: number | null; library: string } };
+        const off = JSON.parse(py.stdout) as { metrics: Record<string, { value: number; seconds: number; cpu_seconds: number }>; compute_seconds: number; blas: { threads: number | null; library: string } };
         const relDiff = Object.fromEntries(
           METRICS.map((m) => {
             const a = oursScores[m];
@@ -166,12 +167,13 @@ function main(): void {
           peak_rss_mib: py.peakRssMiB,
           blas: off.blas,
           per_metric_s: Object.fromEntries(METRICS.map((m) => [m, off.metrics[m]!.seconds])),
+          per_metric_cpu_s: Object.fromEntries(METRICS.map((m) => [m, off.metrics[m]!.cpu_seconds])),
           scores: Object.fromEntries(METRICS.map((m) => [m, off.metrics[m]!.value])),
         };
         row.ratio = ours.wallSeconds / py.wallSeconds;
         if (ours.cpuSeconds !== null && py.cpuSeconds !== null) row.cpu_ratio = ours.cpuSeconds / py.cpuSeconds;
         row.relative_difference = relDiff;
-        console.log(`  official numpy/scipy:    ${fmtS(py.wallSeconds)}${fmtC(py.cpuSeconds)} (compute ${fmtS(off.compute_seconds)}; ${METRICS.map((m) => `${m} ${off.metrics[m]!.seconds.toFixed(2)}`).join(', ')}), peak ${fmtM(py.peakRssMiB)}, ${off.blas.library} with ${off.blas.threads ?? '?'} thread(s)`);
+        console.log(`  official numpy/scipy:    ${fmtS(py.wallSeconds)}${fmtC(py.cpuSeconds)} (compute ${fmtS(off.compute_seconds)}; wall/CPU s: ${METRICS.map((m) => `${m} ${off.metrics[m]!.seconds.toFixed(1)}/${off.metrics[m]!.cpu_seconds.toFixed(1)}`).join(', ')}), peak ${fmtM(py.peakRssMiB)}, ${off.blas.library} with ${off.blas.threads ?? '?'} thread(s)`);
         console.log(`  ratio ours/official: ${(ours.wallSeconds / py.wallSeconds).toFixed(2)}× wall (target ≤ 0.5×)${ours.cpuSeconds !== null && py.cpuSeconds !== null ? `, ${(ours.cpuSeconds / py.cpuSeconds).toFixed(2)}× CPU` : ''}`);
         console.log(`  max relative difference of the values: ${METRICS.map((m) => `${m} ${relDiff[m] === null ? 'n/a' : relDiff[m]!.toExponential(1)}`).join(', ')}`);
       }

@@ -180,6 +180,7 @@ describe('etran score: contract', () => {
     expect(r.code).toBe(0);
     expect(typeof json(r.stdout).models[0]!.scores.energy).toBe('number');
     expect(r.stderr).toMatch(/warning:.*energy/);
+    expect(r.stderr).toMatch(/warning: small: 1 of 40 feature column\(s\) are constant/);
   });
 });
 

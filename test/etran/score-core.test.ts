@@ -139,6 +139,13 @@ describe('scoreModels', () => {
     for (const m of r.models) for (const v of Object.values(m.scores)) expect(Number.isFinite(v)).toBe(true);
   });
 
+  it('ties across models on the rank-by metric: a defined ranking and a warning', () => {
+    const r = scoreModels([three[0]!, { ...three[0]!, name: 'twin' }], { metrics: ['lda', 'etran'] });
+    expect(r.ranking).toEqual(['weak', 'twin']);
+    expect(r.models.map((m) => m.scores.etran)).toEqual([0, 0]);
+    expect(r.warnings.join('\n')).toMatch(/tie on etran/);
+  });
+
   it('rejects inconsistent input with InputError', () => {
     expect(() => scoreModels([])).toThrow(InputError);
     expect(() => scoreModels([three[0]!, { ...three[1]!, name: 'weak' }])).toThrow(/given twice/);

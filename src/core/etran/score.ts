@@ -129,6 +129,10 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
     }
   }
   const warnings: string[] = [];
+  for (const m of models) {
+    const k = constantColumns(m.X);
+    if (k > 0) warnings.push(`${m.name}: ${k} of ${m.X.cols} feature column(s) are constant (they carry no information; metrics handle them, but check the features)`);
+  }
 
   // Per-model metrics to compute: the requested ones plus ETran's components.
   const detection = avail.withTargets > 0;
@@ -190,7 +194,22 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
     out.map((m) => m.name),
     out.map((m) => m.scores[rankBy] ?? null),
   );
+  const top = out.map((m) => m.scores[rankBy]).filter((v): v is number => v !== null && v !== undefined);
+  if (new Set(top).size < top.length) warnings.push(`ranking: some models tie on ${rankBy}; tied models keep their input order`);
   return { models: out, ranking, warnings, rankBy };
+}
+
+/** Number of columns whose values are all equal. */
+function constantColumns(X: Matrix): number {
+  const { rows, cols, data } = X;
+  const varies = new Uint8Array(cols);
+  for (let i = 1; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) if (data[o + j] !== data[j]) varies[j] = 1;
+  }
+  let k = 0;
+  for (let j = 0; j < cols; j++) if (!varies[j]) k++;
+  return k;
 }
 
 /** The metric a ranking uses: the requested one (checked) or etran with ≥ 2 models, else the first metric. */
