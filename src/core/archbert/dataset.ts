@@ -20,7 +20,7 @@ import { InputError } from '../errors.js';
 import type { ArchFacts, OpGraph } from '../graph/types.js';
 import { familyKey, summarize, type ArchSummary } from './arch-summary.js';
 import { captions, queries } from './describe-text.js';
-import { OP_VOCAB, binsFile, featurize, MAX_NODES } from './featurize.js';
+import { OP_VOCAB, binsFile, featurize, MAX_NODES, type Featurized } from './featurize.js';
 import { generateArchitecture } from './generate.js';
 import { qaPairs, statements } from './qa.js';
 import { Rng, hash32 } from './rng.js';
@@ -89,7 +89,7 @@ export interface DatasetManifest {
   commit: string | null;
   data_hash: string;
   files: Record<string, { sha256: string; lines: number }>;
-  graphs: Record<Split, number> & { real: number; generated: number; coarsened: number };
+  graphs: Record<Split, number> & { real: number; generated: number; coarsened: number; redrawn_duplicates: number };
   texts: Record<Split, number>;
   qa: Record<Split, number>;
   statements: Record<Split, number> & { true: number; false: number; hard_negative: number };
@@ -201,8 +201,14 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
   const families: Record<string, Record<Split, number>> = {};
   const skipped: Array<{ file: string; reason: string }> = [];
 
-  const addGraph = (summary: ArchSummary, og: OpGraph, split: Split, per: TextCounts) => {
-    const f = featurize(og, MAX_NODES);
+  // Featurized structures seen so far: a generated graph identical to an earlier one (same
+  // ops, bins and edges) is redrawn, since the encoder could never tell the two apart.
+  const structures = new Set<string>();
+  const structureKey = (f: Featurized) => createHash('sha1').update(JSON.stringify([f.ops, f.bins, f.edges])).digest('hex');
+  let redrawn = 0;
+
+  const addGraph = (summary: ArchSummary, f: Featurized, split: Split, per: TextCounts) => {
+    structures.add(structureKey(f));
     graphsOut.push({
       id: summary.id,
       name: summary.name,
@@ -266,15 +272,22 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       const fam = families[e.family] ?? zeroSplits();
       fam[split]++;
       families[e.family] = fam;
-      addGraph(summary, analyzed.opGraph, split, perReal);
+      addGraph(summary, featurize(analyzed.opGraph, MAX_NODES), split, perReal);
     }
   }
 
   // (1b) generated architectures
   for (let i = 0; i < opts.generated; i++) {
     if (i % 500 === 0) progress('generated', i, opts.generated);
-    const graphSeed = hash32(`${opts.seed}:generated:${i}`);
-    const arch = generateArchitecture(graphSeed);
+    let graphSeed = hash32(`${opts.seed}:generated:${i}`);
+    let arch = generateArchitecture(graphSeed);
+    let f = featurize(arch.graph, MAX_NODES);
+    for (let attempt = 1; structures.has(structureKey(f)) && attempt <= 20; attempt++) {
+      redrawn++;
+      graphSeed = hash32(`${opts.seed}:generated:${i}:${attempt}`);
+      arch = generateArchitecture(graphSeed);
+      f = featurize(arch.graph, MAX_NODES);
+    }
     const facts = deps.factsOf(arch.graph, { name: arch.name, input: arch.meta.input });
     const task = arch.meta.modality === 'image' ? 'image classification' : arch.meta.task === 'generation' ? 'language modeling' : 'text classification';
     const summary = summarize(arch.graph, facts, {
@@ -286,7 +299,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       task,
       generated: arch.meta,
     });
-    addGraph(summary, arch.graph, generatedSplit(graphSeed), perGen);
+    addGraph(summary, f, generatedSplit(graphSeed), perGen);
   }
   progress('generated', opts.generated, opts.generated);
 
@@ -377,7 +390,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     commit: opts.commit ?? null,
     data_hash: whole.digest('hex'),
     files: fileInfo,
-    graphs: graphCounts,
+    graphs: { ...graphCounts, redrawn_duplicates: redrawn },
     texts: textCounts,
     qa: qaCounts,
     statements: stCounts,
