@@ -43,6 +43,7 @@ export function analyzeGraph(g: ArchGraph, opts: AnalyzeOptions = {}): { opGraph
     notes,
     name: g.name || undefined,
     causalMask,
+    dataDependentShapes: ['NonMaxSuppression', 'NonZero', 'Unique', 'Compress'].some((op) => (raw[op] ?? 0) > 0),
     params: { trainable: fold.params.trainable, buffers: fold.params.buffers, by_category: fold.params.byCategory },
   });
   return { opGraph: fold.opGraph, facts };

@@ -2,7 +2,8 @@
  * Structural blocks found on the OpGraph (counts). Definitions:
  *
  * - residual: an add whose (≥2) inputs come from branches that share an
- *   ancestor (a skip joins a computed path), excluding feature-pyramid merges.
+ *   ancestor and differ in weighted depth (a skip joins a computed path),
+ *   excluding feature-pyramid merges.
  * - depthwise_separable: a depthwise conv followed (through norms,
  *   activations and SE gating only) by a 1x1 conv.
  * - squeeze_excitation: global pool → FC/1x1 conv → activation → FC/1x1 conv
@@ -19,6 +20,7 @@
  */
 import type { OpGraph } from './types.js';
 import { ACTIVATIONS, NORMS } from './categories.js';
+import { isWeighted, opTopoOrder } from './depth.js';
 
 export interface BlockCounts {
   residual: number;
@@ -130,6 +132,13 @@ export function findBlocks(g: OpGraph): BlockDetail {
 
   const counts: BlockCounts = { residual: 0, depthwise_separable: 0, squeeze_excitation: 0, attention: 0, inverted_residual: 0, feature_pyramid: 0 };
   const residualAdds = new Set<number>();
+  // weighted layers on the longest path ending at each node
+  const wdepth = new Array<number>(n).fill(0);
+  for (const i of opTopoOrder(g)) {
+    let m = 0;
+    for (const p of preds[i]!) m = Math.max(m, wdepth[p]!);
+    wdepth[i] = m + (isWeighted(g.nodes[i]!.category, g.nodes[i]!.params) ? 1 : 0);
+  }
   const inputs = new Set(g.inputNodes);
   for (let i = 0; i < n; i++) {
     if (cat(i) !== 'add') continue;
@@ -146,8 +155,12 @@ export function findBlocks(g: OpGraph): BlockDetail {
       counts.feature_pyramid++;
       continue;
     }
+    // a skip joins a computed path: the branches share an ancestor and differ in weighted depth
+    // (box-decoding arithmetic on one tensor, or parallel convs of equal depth, is no residual)
     let joined = false;
-    for (let x = 0; x < ps.length && !joined; x++) for (let y = x + 1; y < ps.length && !joined; y++) joined = shareAncestor(ps[x]!, ps[y]!);
+    for (let x = 0; x < ps.length && !joined; x++) {
+      for (let y = x + 1; y < ps.length && !joined; y++) joined = wdepth[ps[x]!] !== wdepth[ps[y]!] && shareAncestor(ps[x]!, ps[y]!);
+    }
     if (joined) {
       counts.residual++;
       residualAdds.add(i);

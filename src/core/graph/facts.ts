@@ -20,6 +20,13 @@ export interface FactsInfo {
   name?: string;
   /** A causal (autoregressive) attention mask was seen in the source graph. */
   causalMask?: boolean;
+  /**
+   * The graph has ops whose output sizes depend on the data (NonMaxSuppression,
+   * NonZero, …): products after them get no static shape, and `macs` then sums
+   * the statically known products (a lower bound, said in the notes) instead of
+   * being null.
+   */
+  dataDependentShapes?: boolean;
   /** Exact parameter totals from the source (initializers); default: summed over the OpGraph nodes. */
   params?: { trainable: number; buffers: number; by_category?: Record<string, number> };
 }
@@ -44,14 +51,13 @@ export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 
     }
     params = { trainable: t, buffers: b, by_category: by };
   }
-  let macs: number | null = 0;
+  let known = 0;
+  const unknownMacs: string[] = [];
   for (const n of og.nodes) {
-    if (n.macs === null) {
-      macs = null;
-      break;
-    }
-    macs += n.macs;
+    if (n.macs === null) unknownMacs.push(n.id);
+    else known += n.macs;
   }
+  const macs: number | null = unknownMacs.length === 0 || info.dataDependentShapes ? known : null;
 
   const { counts: blocks, invertedResidualWithSkip } = findBlocks(og);
   const activations = ACTIVATIONS.filter((a) => ops[a]);
@@ -70,9 +76,13 @@ export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 
 
   const notes = [...(info.notes ?? [])];
   if (blocks.inverted_residual > 0) notes.push(`inverted residual blocks: ${blocks.inverted_residual} (${invertedResidualWithSkip} with a skip connection)`);
+  const list = (ids: string[]) => `${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}`;
   if (macs === null) {
-    const unknown = og.nodes.filter((n) => n.macs === null).map((n) => n.id);
-    notes.push(`MACs unknown: shapes could not be inferred for ${unknown.length} product op(s) (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''}); pass --input-shape`);
+    notes.push(`MACs unknown: shapes could not be inferred for ${unknownMacs.length} product op(s) (${list(unknownMacs)}); pass --input-shape`);
+  } else if (unknownMacs.length) {
+    notes.push(
+      `MACs are a lower bound: ${unknownMacs.length} product op(s) run on a data-dependent number of items (after NMS / NonZero, e.g. per detected box) and are not counted (${list(unknownMacs)})`,
+    );
   }
   const facts: Omit<ArchFacts, 'file'> = {
     format: info.format,

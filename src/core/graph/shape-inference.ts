@@ -297,6 +297,7 @@ const UNARY_SAME = new Set([
 ]);
 const VALUE_UNARY: Record<string, (x: number) => number> = {
   Identity: (x) => x, Cast: (x) => x, Neg: (x) => -x, Floor: Math.floor, Ceil: Math.ceil, Sqrt: Math.sqrt, Abs: Math.abs,
+  Reciprocal: (x) => 1 / x, Round: (x) => Math.round(x), Sign: Math.sign, Exp: Math.exp, Log: Math.log,
 };
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Mod', 'BitShift', 'Sum', 'Mean', 'PRelu']);
 
