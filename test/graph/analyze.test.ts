@@ -297,6 +297,23 @@ describe('blocks', () => {
     // longest path: conv, conv, SE 1x1, SE 1x1, then one projection (the attention products carry no weight)
     expect(facts.depth).toBe(5);
   });
+  it('arithmetic on one tensor (box decoding) is no residual: the branches must differ in weighted depth', () => {
+    const b = new G(img(1, 4, 8, 8));
+    const c = b.op('Conv', ['x', b.w('w', [4, 4, 1, 1])], { kernel_shape: [1, 1] });
+    const m = b.op('Mul', [c, b.op('Exp', [c])]);
+    b.op('Add', [m, b.op('Sigmoid', [c])]);
+    expect(analyzeGraph(b.graph()).facts.blocks.residual).toBe(0);
+  });
+  it('products after a data-dependent op: MACs are a lower bound, said in the notes', () => {
+    const b = new G([{ name: 'x', shape: [4, 8], dtype: 'float32' }]);
+    const s = b.op('Gemm', ['x', b.w('W1', [8, 8])]); // 4·8·8 = 256
+    const keep = b.op('NonZero', [b.op('Relu', [s])]);
+    const g = b.op('Gather', [s, b.op('Reshape', [keep, b.ints([-1])])], { axis: 0 });
+    b.op('Gemm', [g, b.w('W2', [8, 2])]);
+    const { facts } = analyzeGraph(b.graph());
+    expect(facts.macs).toBe(256);
+    expect(facts.notes!.join(' ')).toMatch(/MACs are a lower bound: 1 product op/);
+  });
   it('feature pyramid: upsample + lateral add', () => {
     const b = new G(img(1, 8, 16, 16));
     const c4 = b.op('Conv', ['x', b.w('l', [8, 8, 1, 1])], { kernel_shape: [1, 1] });
