@@ -114,3 +114,17 @@ describe('QA and statements', () => {
     expect(claimHolds(s, { slot: 'params', value: s.params / 10 })).toBe(false);
   });
 });
+
+describe('canonical caption', () => {
+  it('is deterministic, fact-consistent and names the facts in a fixed order', async () => {
+    const { canonicalCaption } = await import('../../src/core/archbert/describe-text.js');
+    for (const s of SUMMARIES.slice(0, 40)) {
+      const c = canonicalCaption(s);
+      expect(canonicalCaption(s)).toBe(c);
+      expect(contradictions(c, s)).toEqual([]);
+      expect(c).toContain(`normalization: ${s.norms.length ? '' : 'none'}`);
+      expect(c.indexOf('normalization:')).toBeLessThan(c.indexOf('activations:'));
+      expect(c.endsWith('parameters.')).toBe(true);
+    }
+  });
+});

@@ -19,7 +19,7 @@ import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ArchFacts, OpGraph } from '../graph/types.js';
 import { familyKey, summarize, type ArchSummary } from './arch-summary.js';
-import { captions, queries } from './describe-text.js';
+import { canonicalCaption, captions, queries } from './describe-text.js';
 import { OP_VOCAB, binsFile, featurize, MAX_NODES, type Featurized } from './featurize.js';
 import { generateArchitecture } from './generate.js';
 import { qaPairs, statements } from './qa.js';
@@ -128,6 +128,7 @@ interface PendingText {
   split: Split;
   kind: 'caption' | 'query';
   text: string;
+  canonical: boolean;
 }
 interface PendingQA {
   graphId: string;
@@ -228,8 +229,9 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     graphCounts[summary.source]++;
     if (f.coarsened) graphCounts.coarsened++;
     const rng = Rng.derive(opts.seed, `text:${summary.id}`);
-    for (const text of captions(summary, rng, per.captions)) texts.push({ graphId: summary.id, split, kind: 'caption', text });
-    for (const text of queries(summary, rng, per.queries)) texts.push({ graphId: summary.id, split, kind: 'query', text });
+    texts.push({ graphId: summary.id, split, kind: 'caption', text: canonicalCaption(summary), canonical: true });
+    for (const text of captions(summary, rng, per.captions)) texts.push({ graphId: summary.id, split, kind: 'caption', text, canonical: false });
+    for (const text of queries(summary, rng, per.queries)) texts.push({ graphId: summary.id, split, kind: 'query', text, canonical: false });
     for (const q of qaPairs(summary, rng, per.qa)) qas.push({ graphId: summary.id, split, ...q });
     for (const s of statements(summary, rng, per.statements)) stmts.push({ graphId: summary.id, split, ...s });
   };
@@ -327,7 +329,14 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
   const textCounts = zeroSplits();
   for (const t of texts) {
     const max = t.kind === 'caption' ? MAX_CAPTION_TOKENS : MAX_TEXT_TOKENS;
-    textsOut.push({ graph_id: t.graphId, split: t.split, kind: t.kind, text: t.text, tokens: enc(tokenizer, t.text, max, t.kind === 'caption' ? 'captions' : 'queries') });
+    textsOut.push({
+      graph_id: t.graphId,
+      split: t.split,
+      kind: t.kind,
+      text: t.text,
+      tokens: enc(tokenizer, t.text, max, t.kind === 'caption' ? 'captions' : 'queries'),
+      canonical: t.canonical,
+    });
     textCounts[t.split]++;
   }
   const qaOut = new JsonlSink();

@@ -9,7 +9,7 @@
 import type { ArchSummary } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
 import { Rng } from './rng.js';
-import { KIND_WORDS, NAMES, canon, formatCount, paramRange } from './vocabulary-text.js';
+import { KIND_CANON, KIND_WORDS, NAMES, canon, formatCount, paramRange } from './vocabulary-text.js';
 
 export function say(rng: Rng, key: string): string {
   const forms = NAMES[key]?.say;
@@ -366,6 +366,27 @@ export function captions(s: ArchSummary, rng: Rng, count: number): string[] {
   const details = ['brief', 'medium', 'detailed'] as const;
   for (let i = 0; out.size < count && i < count * 4; i++) out.add(caption(s, rng, details[i % 3]));
   return [...out];
+}
+
+/**
+ * The canonical caption: one deterministic description per graph, fixed order and
+ * fixed words (no paraphrase, no family name), so a caption decoder has a
+ * well-defined target and ROUGE/BLEU against it measure content, not style.
+ */
+export function canonicalCaption(s: ArchSummary): string {
+  const parts: string[] = [`${article(KIND_CANON[s.kind] ?? 'network')} for ${s.task}.`];
+  if (s.convKinds.length) {
+    const k = s.kernelSizes.length ? ` with ${s.kernelSizes.join(', ')} kernels` : '';
+    parts.push(`convolutions: ${s.convKinds.map(canon).join(', ')}${k}.`);
+  }
+  if (s.recurrent.length) parts.push(`recurrent layers: ${s.recurrent.map(canon).join(', ')}.`);
+  parts.push(`normalization: ${s.norms.length ? s.norms.map(canon).join(', ') : 'none'}.`);
+  parts.push(`activations: ${s.activations.length ? s.activations.map(canon).join(', ') : 'none'}.`);
+  if (s.pooling.length) parts.push(`pooling: ${s.pooling.map(canon).join(', ')}.`);
+  const blocks = (Object.keys(s.blocks) as Array<keyof ArchSummary['blocks']>).filter((b) => s.blocks[b] > 0);
+  parts.push(`blocks: ${blocks.length ? blocks.map((b) => canon(b === 'attention' ? 'attention_block' : b)).join(', ') : 'none'}.`);
+  parts.push(`${s.weightedLayers} weighted layers, ${formatCount(s.params)} parameters.`);
+  return parts.join(' ');
 }
 
 // ---------------------------------------------------------------------------

@@ -51,7 +51,7 @@ const FORMS: Array<[string, string]> = (() => {
   return forms.sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
 })();
 
-const NEGATION = /\b(does not use|do not use|there is no|there are no|without|has no|have no|no|not)\b/;
+const NEGATION = /\b(does not use|do not use|there is no|there are no|without|has no|have no|no|not|none)\b/;
 
 export interface Mention {
   key: string;
