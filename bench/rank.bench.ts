@@ -10,7 +10,7 @@
  *           model read + graph surgery + session creation + decoding +
  *           inference + feature collection, all timed.
  * Each side runs in its own child process (for its peak RSS), alternating
- * raw/etran/raw/etran; the faster of the two runs of each is reported.
+ * raw/etran/raw/etran/…; the fastest run of each is reported.
  * Then the cache's effect: the `etran rank` CLI run twice with a fresh cache
  * directory (cold, then warm) as whole processes.
  *
@@ -18,11 +18,11 @@
  * training/export_bench_resnet18.py (Python + torch, offline), and
  * bench/out/images/<class>/*.jpg (320×256, seeded) by this script.
  * Results: stdout and bench/results/rank.json.
- * Env: RANK_BENCH_IMAGES (default 500), RANK_BENCH_REPEATS (default 2).
+ * Env: RANK_BENCH_IMAGES (default 500), RANK_BENCH_REPEATS (default 3).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -34,7 +34,7 @@ const zooDir = join(out, 'zoo');
 const modelPath = join(zooDir, 'resnet18.onnx');
 const imageDir = join(out, 'images');
 const N_IMAGES = Number(process.env.RANK_BENCH_IMAGES ?? 500);
-const REPEATS = Number(process.env.RANK_BENCH_REPEATS ?? 2);
+const REPEATS = Number(process.env.RANK_BENCH_REPEATS ?? 3);
 const CLASSES = 5;
 const BATCH = 32;
 
@@ -92,6 +92,8 @@ function ensureModel(): void {
 
 interface ChildReport {
   seconds: number;
+  /** etran: model read, hashing, graph surgery and session creation (raw: session creation is not timed). */
+  setupSeconds?: number;
   images: number;
   maxRssMB: number;
   perModel?: Record<string, { images: number; seconds: number }>;
@@ -132,7 +134,7 @@ async function childEtran(): Promise<ChildReport> {
   const seconds = (performance.now() - t0) / 1000;
   if (r.failures.length > 0) throw new Error(r.failures.map((f) => f.message).join('; '));
   const perModel = Object.fromEntries(r.features.map((f) => [f.name, { images: f.images, seconds: f.seconds }]));
-  return { seconds, images: r.images, maxRssMB: process.resourceUsage().maxRSS / 1024, perModel };
+  return { seconds, setupSeconds: r.setupSeconds, images: r.images, maxRssMB: process.resourceUsage().maxRSS / 1024, perModel };
 }
 
 function runChild(mode: 'raw' | 'etran'): ChildReport {
@@ -191,7 +193,9 @@ async function main(): Promise<void> {
     raw_session_run: { seconds: raw.seconds, images_per_s: rawRate, peak_rss_mb: raw.maxRssMB, runs_s: raws.map((r) => r.seconds) },
     etran_extraction: { seconds: etran.seconds, images_per_s: etranRate, peak_rss_mb: etran.maxRssMB, runs_s: etrans.map((r) => r.seconds), per_model: etran.perModel },
     ratio: etranRate / rawRate,
+    ratio_excluding_setup: raw.seconds > 0 ? raw.seconds / (etran.seconds - (etran.setupSeconds ?? 0)) : null,
     target_ratio: 0.9,
+    load_average_1m: loadavg()[0],
     cache: {
       cold_cli_seconds: cold.seconds,
       warm_cli_seconds: warm.seconds,
@@ -203,7 +207,8 @@ async function main(): Promise<void> {
   console.log(`raw session.run      ${f(raw.seconds)} s  ${f(rawRate, 1)} img/s  peak RSS ${f(raw.maxRssMB, 0)} MB  (runs: ${raws.map((r) => f(r.seconds)).join(', ')} s)`);
   console.log(`etran extraction     ${f(etran.seconds)} s  ${f(etranRate, 1)} img/s  peak RSS ${f(etran.maxRssMB, 0)} MB  (runs: ${etrans.map((r) => f(r.seconds)).join(', ')} s)`);
   for (const [name, pm] of Object.entries(etran.perModel ?? {})) console.log(`  per model: ${name} ${f(pm.images / pm.seconds, 1)} img/s`);
-  console.log(`ratio etran/raw      ${f(result.ratio, 3)} (target ≥ ${result.target_ratio}) ${result.ratio >= result.target_ratio ? 'MET' : 'NOT MET'}`);
+  console.log(`ratio etran/raw      ${f(result.ratio, 3)} (target ≥ ${result.target_ratio}) ${result.ratio >= result.target_ratio ? 'MET' : 'NOT MET'}; without etran's ${f(etran.setupSeconds ?? 0)} s setup: ${f(result.ratio_excluding_setup ?? NaN, 3)}`);
+  console.log(`load average (1 min) at the end: ${f(loadavg()[0]!)} on ${cpus().length} CPUs${loadavg()[0]! > cpus().length ? ' — the machine is shared and busy: figures are noisy' : ''}`);
   console.log(`cache: cold \`etran rank\` ${f(cold.seconds)} s, warm ${f(warm.seconds)} s (all cached: ${result.cache.warm_all_cached})`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'rank.json'), JSON.stringify(result, null, 2) + '\n');

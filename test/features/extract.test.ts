@@ -115,3 +115,23 @@ describe('feature cache', () => {
     expect(third.features.every((f) => !f.cached)).toBe(true);
   });
 });
+
+describe('decode limiter', () => {
+  it('runs at most n tasks at once, all of them, results in place', async () => {
+    const { limiter } = await import('../../src/core/features/extract.js');
+    const limit = limiter(2);
+    let running = 0;
+    let peak = 0;
+    const task = (v: number) => async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      if (v === 3) throw new Error('three');
+      return v * 10;
+    };
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((v) => limit(task(v))));
+    expect(peak).toBe(2);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 20, 'three', 40, 50]);
+  });
+});

@@ -42,7 +42,7 @@ export async function buildFeatureSets(opts: PipelineOptions): Promise<PipelineR
   if (dataset.kind === 'precomputed') {
     if (opts.maxImages) throw new InputError(opts.data, '--max-images applies to images, not to precomputed features');
     const features = await loadPrecomputed(dataset);
-    return { dataset, images: features[0]?.rows ?? 0, features, failures: [], skipped: [], messages: [], seconds: 0, warnings: [] };
+    return { dataset, images: features[0]?.rows ?? 0, features, failures: [], skipped: [], messages: [], seconds: 0, setupSeconds: 0, warnings: [] };
   }
   if (!opts.zoo) throw new InputError(null, `--zoo is required: ${opts.data} holds images, not precomputed features`);
   const zoo = await loadZoo(opts.zoo);
