@@ -2,12 +2,13 @@
  * `archbert describe` speed: load + analyze (shape inference, folding, params,
  * MACs, blocks, depth, task, family) of every committed torchvision export in
  * fixtures/models, median of RUNS in-process runs after one warm-up; then
- * the whole CLI process for ResNet-50 (`describe --json`), which includes
- * Node/tsx start-up. Target: ResNet-50 well under a second.
+ * the whole CLI process for ResNet-50 (`describe --json`), from source (with
+ * tsx start-up) and, when dist/ is built, as the installed binary runs.
+ * Target: ResNet-50 well under a second.
  * Env: DESCRIBE_BENCH_RUNS (default 7).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadGraph } from '../src/core/graph/load.js';
@@ -52,4 +53,20 @@ for (let i = 0; i < 3; i++) {
     process.exit(1);
   }
 }
-console.log(`\nCLI process 'archbert describe resnet50.onnx --json' (incl. Node + tsx start-up): median ${median(times).toFixed(0)} ms of 3`);
+console.log(`\nCLI process 'archbert describe resnet50.onnx --json' from source (incl. Node + tsx start-up): median ${median(times).toFixed(0)} ms of 3`);
+
+// The installed binary runs the compiled dist/ (npm run build): no tsx start-up.
+const bin = join(root, 'bin', 'archbert.js');
+if (existsSync(join(root, 'dist', 'cli', 'archbert.js'))) {
+  const built: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [bin, 'describe', join(dir, 'resnet50.onnx'), '--json'], { encoding: 'utf8' });
+    built.push(performance.now() - t0);
+    if (r.status !== 0) {
+      console.error(r.stderr);
+      process.exit(1);
+    }
+  }
+  console.log(`CLI process 'bin/archbert.js describe resnet50.onnx --json' (built dist/): median ${median(built).toFixed(0)} ms of 3`);
+} else console.log('(dist/ not built: run npm run build to time the installed binary)');

@@ -116,7 +116,14 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
   const producer = new Map<string, number>();
   order.forEach((n, i) => n.outputs.forEach((t) => t && producer.set(t, i)));
   const consumers = new Map<string, number[]>();
-  order.forEach((n, i) => n.inputs.forEach((t) => t && consumers.set(t, [...(consumers.get(t) ?? []), i])));
+  order.forEach((n, i) =>
+    n.inputs.forEach((t) => {
+      if (!t) return;
+      const list = consumers.get(t);
+      if (list) list.push(i);
+      else consumers.set(t, [i]);
+    }),
+  );
 
   /** A data tensor resolved through dropped pass-through nodes to the tensor of a kept node or a graph input. */
   const resolveMemo = new Map<string, string[]>();

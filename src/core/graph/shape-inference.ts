@@ -109,6 +109,14 @@ function broadcastValues(op: string, a: TensorState, b: TensorState, outShape: n
   if (!a.values || !b.values || !outShape || !a.shape || !b.shape) return undefined;
   const n = numel(outShape);
   if (n > MAX_VALUES) return undefined;
+  const f0 = binaryFn(op);
+  if (!f0) return undefined;
+  // fast paths: equal sizes, or one side a single value
+  const av = a.values;
+  const bv = b.values;
+  if (av.length === n && bv.length === n) return av.map((x, i) => f0(x, bv[i]!));
+  if (av.length === n && bv.length === 1) return av.map((x) => f0(x, bv[0]!));
+  if (av.length === 1 && bv.length === n) return bv.map((y) => f0(av[0]!, y));
   const idx = (s: number[], flat: number) => {
     // map flat index of outShape to flat index of s (broadcast)
     let rem = flat;
