@@ -351,6 +351,48 @@ describe('channels-last (Keras/TF) nodes', () => {
   });
 });
 
+describe('task and family rules', () => {
+  const unet = (squash: boolean) => {
+    const b = new G(img(1, 3, 16, 16));
+    const e1 = b.op('Relu', [b.op('Conv', ['x', b.w('e1', [8, 3, 3, 3])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })]);
+    let down = b.op('MaxPool', [e1], { kernel_shape: [2, 2], strides: [2, 2] });
+    const skips = [e1];
+    for (let i = 0; i < 2; i++) {
+      const e = b.op('Relu', [b.op('Conv', [down, b.w(`e${i + 2}`, [8, 8, 3, 3])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })]);
+      skips.push(e);
+      down = b.op('MaxPool', [e], { kernel_shape: [2, 2], strides: [2, 2] });
+    }
+    let up = down; // [1,8,2,2]
+    for (let i = 2; i >= 0; i--) {
+      const u = b.op('ConvTranspose', [up, b.w(`u${i}`, [8, 8, 2, 2])], { kernel_shape: [2, 2], strides: [2, 2] });
+      up = b.op('Relu', [b.op('Conv', [b.op('Concat', [u, skips[i]!], { axis: 1 }), b.w(`d${i}`, [8, 16, 3, 3])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })]);
+    }
+    const out = b.op('Conv', [up, b.w('head', [3, 8, 1, 1])], { kernel_shape: [1, 1] });
+    if (squash) b.op('Tanh', [out]);
+    return analyzeGraph(b.graph()).facts;
+  };
+  it('encoder-decoder with skip concats: per-pixel scores → segmentation, unet', () => {
+    const f = unet(false);
+    expect(f.outputs[0]!.shape).toEqual([1, 3, 16, 16]);
+    expect(f.task.guess).toBe('segmentation');
+    expect(f.family.guess).toBe('unet');
+  });
+  it('the same net squashing an RGB output with tanh → generation (image to image)', () => {
+    expect(unet(true).task.guess).toBe('generation');
+  });
+  it('a noise vector decoded by transposed convs → generation', () => {
+    const b = new G([{ name: 'z', shape: [1, 16], dtype: 'float32' }]);
+    const r = b.op('Reshape', ['z', b.ints([1, 16, 1, 1])]);
+    const u = b.op('ConvTranspose', [r, b.w('u', [16, 3, 4, 4])], { kernel_shape: [4, 4] });
+    b.op('Tanh', [u]);
+    const f = analyzeGraph(b.graph()).facts;
+    expect(f.outputs[0]!.shape).toEqual([1, 3, 4, 4]);
+    expect(f.task.guess).toBe('generation');
+    // ConvTranspose MACs: every input element × Cout × kernel = 16 · 3 · 16
+    expect(f.macs).toBe(16 * 3 * 16);
+  });
+});
+
 describe('factsFromOpGraph on a generated OpGraph', () => {
   const node = (id: string, category: string, extra: Partial<OpNode> = {}): OpNode => ({
     id, category, outChannels: null, inChannels: null, kernel: null, stride: null, dilation: null, groups: null, params: 0, buffers: 0, macs: 0, outShape: null, sources: [id], ...extra,

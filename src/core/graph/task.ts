@@ -50,8 +50,10 @@ export function guessTask(
         const resized = has('resize') || has('transposed_conv');
         if (!resized) continue;
         const extra = resized ? `; upsampling back to input size (${['resize', 'transposed_conv'].filter(has).join(', ')})` : '';
-        if (ch === 3 && has('transposed_conv')) {
-          return { guess: 'generation', evidence: [`output ${o.name} ${fmt(o.shape)} is a 3-channel image at the input's ${sp.join('x')} resolution${extra}`] };
+        // an RGB image squashed into a range (tanh/sigmoid) is generated; per-pixel class scores are not squashed
+        const squashed = lastCats.some((c) => c === 'tanh' || c === 'sigmoid' || c === 'hard_sigmoid' || c === 'clip');
+        if (ch === 3 && squashed) {
+          return { guess: 'generation', evidence: [`output ${o.name} ${fmt(o.shape)} is a 3-channel image at the input's ${sp.join('x')} resolution, squashed by ${lastCats.join('/')}${extra}`] };
         }
         return { guess: 'segmentation', evidence: [`output ${o.name} ${fmt(o.shape)} keeps the input's ${sp.join('x')} spatial size with ${ch ?? '?'} channels per pixel${extra}`] };
       }
