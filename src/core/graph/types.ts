@@ -33,6 +33,13 @@ export interface ParamInfo {
   /** false for BatchNorm running statistics and other non-learned buffers. */
   trainable: boolean;
   /**
+   * Optional, finer than `trainable`: 'weight' (learned), 'buffer' (non-learned
+   * state such as BatchNorm running mean/var or Keras Normalization statistics),
+   * 'constant' (shape/axes/index tensors, exported scalars, quantization
+   * scales: graph plumbing rather than model state). Loaders set it.
+   */
+  role?: 'weight' | 'buffer' | 'constant';
+  /**
    * Optional: the contents (flattened, row-major) of SMALL tensors (≤ 1024
    * elements), e.g. int64 shape/axes/pads/starts constants and Resize scales.
    * Static shape inference of Reshape/Slice/Resize/Pad/… needs them; absent

@@ -12,6 +12,8 @@
  *     Expand/Tile shapes, Slice/Pad/Resize/Clip/Squeeze/Reduce* arguments,
  *     Gather indices, quantization scales and zero points, Dropout ratio …
  *     (NON_LEARNED_INPUTS below).
+ * `role` refines this: 'buffer' for BatchNormalization running statistics,
+ * 'constant' for the other non-trainable tensors, 'weight' otherwise.
  * Everything else (Conv/Gemm/MatMul weights, biases, norm scales, embedding
  * tables, ConvNeXt layer scales, ViT class token and position embedding) is
  * trainable.
@@ -84,6 +86,7 @@ export function nonLearnedByType(dtype: string, shape: number[]): boolean {
  */
 export function attachParams(root: ArchGraph): void {
   const nonLearnedUse = new Set<ParamInfo>();
+  const statsUse = new Set<ParamInfo>();
   const visit = (g: ArchGraph, scopes: Array<Record<string, ParamInfo>>, attach: boolean) => {
     const chain = [g.initializers, ...scopes];
     const resolve = (name: string) => {
@@ -98,6 +101,7 @@ export function attachParams(root: ArchGraph): void {
         const p = resolve(t);
         if (!p) return;
         if (bad.includes(i)) nonLearnedUse.add(p);
+        if (n.op === 'BatchNormalization' && (i === 3 || i === 4)) statsUse.add(p);
         if (attach && !params.includes(p)) params.push(p);
       });
       if (attach) n.params = params;
@@ -108,6 +112,7 @@ export function attachParams(root: ArchGraph): void {
   const mark = (g: ArchGraph) => {
     for (const p of Object.values(g.initializers)) {
       p.trainable = !nonLearnedByType(p.dtype, p.shape) && !nonLearnedUse.has(p);
+      p.role = p.trainable ? 'weight' : statsUse.has(p) ? 'buffer' : 'constant';
     }
     for (const n of g.nodes) for (const sg of n.subgraphs ?? []) mark(sg);
   };

@@ -31,6 +31,7 @@ import onnxProto from 'onnx-proto';
 import { InputError } from '../../errors.js';
 import type { ArchGraph, ArchNode, AttrValue, ParamInfo, TensorInfo } from '../types.js';
 import { attachParams } from './onnx-params.js';
+import { checkGraph } from './check.js';
 import { dtypeName, tensorValues, tidyFloat32, toNum, type Int64, type TensorData } from './onnx-tensor.js';
 
 const { onnx } = onnxProto;
@@ -194,7 +195,7 @@ function convertGraph(g: IGraph, ctx: Ctx, outer: Set<string>, depth: number, pa
     for (const an of convertNode(n, i, ctx, scope, ids, '', new Map(), 0)) nodes.push(an);
   });
 
-  checkGraph(nodes, inputs, outputs, initializers, outer, ctx);
+  checkGraph(nodes, inputs, outputs, initializers, outer, ctx.file);
   const out: ArchGraph = {
     format: 'onnx',
     name: g.name ?? '',
@@ -328,56 +329,4 @@ function constantValue(
   const floats = list(attrs.value_floats);
   if (floats) return { shape: [floats.length], values: floats.length <= 1024 ? floats : undefined, dtype: 'float32' };
   return undefined;
-}
-
-/** Reference and cycle checks: a graph that breaks them is corrupt, and analysis could not trust it. */
-function checkGraph(
-  nodes: ArchNode[],
-  inputs: TensorInfo[],
-  outputs: TensorInfo[],
-  initializers: Record<string, ParamInfo>,
-  outer: Set<string>,
-  ctx: Ctx,
-): void {
-  const producer = new Map<string, number>();
-  nodes.forEach((n, i) => n.outputs.forEach((t) => t && producer.set(t, i)));
-  const inputNames = new Set(inputs.map((t) => t.name));
-  const isKnown = (t: string) => t === '' || producer.has(t) || Object.hasOwn(initializers, t) || outer.has(t) || inputNames.has(t);
-  // Subgraph nodes may read names of this graph; their own checks saw `outer` ⊇ these names.
-  for (const n of nodes) {
-    for (const t of n.inputs) {
-      if (!isKnown(t)) {
-        throw new InputError(ctx.file, `node '${n.id}' (${n.op}) reads '${t}', which no node, graph input or initializer defines`);
-      }
-    }
-  }
-  for (const o of outputs) {
-    if (!isKnown(o.name)) throw new InputError(ctx.file, `graph output '${o.name}' is not produced by any node`);
-  }
-  // Kahn's algorithm over producer → consumer edges.
-  const indeg = new Array<number>(nodes.length).fill(0);
-  const consumers: number[][] = nodes.map(() => []);
-  nodes.forEach((n, i) => {
-    const seen = new Set<number>();
-    for (const t of n.inputs) {
-      const p = producer.get(t);
-      if (p !== undefined && !seen.has(p)) {
-        seen.add(p);
-        consumers[p].push(i);
-        indeg[i]++;
-      }
-    }
-  });
-  const queue: number[] = [];
-  indeg.forEach((d, i) => d === 0 && queue.push(i));
-  let done = 0;
-  while (queue.length) {
-    const i = queue.pop()!;
-    done++;
-    for (const c of consumers[i]) if (--indeg[c] === 0) queue.push(c);
-  }
-  if (done < nodes.length) {
-    const stuck = nodes[indeg.findIndex((d) => d > 0)];
-    throw new InputError(ctx.file, `the graph has a cycle (through node '${stuck.id}', ${stuck.op})`);
-  }
 }
