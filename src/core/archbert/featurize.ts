@@ -295,8 +295,9 @@ function bypass(work: WorkNode[], v: number): void {
  *  2. "repeats": cut the graph at its articulation positions (topological
  *     positions no edge jumps over) into blocks; a run of k ≥ 3 consecutive
  *     identical units (a unit = 1–12 consecutive blocks; identical = same ops,
- *     bins and internal edges) keeps its first and last unit; if still over
- *     the limit, a second pass reduces runs of 2 or more to one unit;
+ *     bins and internal edges) loses its middle units, from the second on,
+ *     until the graph fits or only the first and last remain; if still over
+ *     the limit, a second pass does the same to runs of 2 or more, down to one unit;
  *  3. "elementwise": fold norms, activations and other elementwise ops into
  *     their single producer when that producer has no other consumer
  *     (conv→bn→relu becomes one conv node);
@@ -411,10 +412,12 @@ function collapseRepeats(work: WorkNode[], minRun: number, maxNodes: number): vo
       i++;
       continue;
     }
-    // Keep the first unit and, for runs of 3+, the last; drop the ones between.
-    const dropFrom = i + bestP;
-    const dropTo = minRun >= 3 ? i + (bestReps - 1) * bestP : i + bestReps * bestP;
-    for (let k = dropFrom; k < dropTo; k++) for (const v of bs[k]!) bypass(work, v);
+    // Keep the first unit and, for runs of 3+, the last; drop the ones between, one unit
+    // at a time from the second on, only while the graph is still over the limit.
+    const lastKept = minRun >= 3 ? bestReps - 1 : bestReps;
+    for (let u = 1; u < lastKept && liveCount(work) > maxNodes; u++) {
+      for (let k = i + u * bestP; k < i + (u + 1) * bestP; k++) for (const v of bs[k]!) bypass(work, v);
+    }
     i += bestReps * bestP;
   }
 }

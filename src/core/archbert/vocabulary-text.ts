@@ -97,8 +97,8 @@ export function formatCount(n: number): string {
 /** Parameter-count ranges: the answers of "how many parameters" and the size words. */
 export const PARAM_RANGES: ReadonlyArray<{ label: string; lo: number; hi: number; size: string[] }> = [
   { label: 'under 100k', lo: 0, hi: 1e5, size: ['tiny', 'very small', 'minuscule'] },
-  { label: '100k to 1m', lo: 1e5, hi: 1e6, size: ['very small', 'tiny', 'lightweight'] },
-  { label: '1m to 5m', lo: 1e6, hi: 5e6, size: ['small', 'lightweight', 'compact', 'mobile-sized'] },
+  { label: '100k to 1m', lo: 1e5, hi: 1e6, size: ['very small', 'tiny', 'lightweight', 'efficient'] },
+  { label: '1m to 5m', lo: 1e6, hi: 5e6, size: ['small', 'lightweight', 'compact', 'mobile-sized', 'efficient'] },
   { label: '5m to 25m', lo: 5e6, hi: 25e6, size: ['medium-sized', 'mid-sized', 'moderately sized'] },
   { label: '25m to 100m', lo: 25e6, hi: 100e6, size: ['large', 'big', 'heavy'] },
   { label: 'over 100m', lo: 100e6, hi: Infinity, size: ['very large', 'huge', 'massive'] },
