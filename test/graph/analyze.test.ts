@@ -216,6 +216,16 @@ describe('quantised and sequence graphs', () => {
     expect(facts.macs).toBe(8 * 64 * 36);
     expect(facts.ops).toEqual({ conv: 1 });
   });
+  it("ONNX Runtime's FusedConv / FusedGemm count like Conv / Gemm", () => {
+    const b = new G(img(1, 3, 8, 8));
+    const c = b.op('FusedConv', ['x', b.w('w', [4, 3, 3, 3]), b.w('b', [4])], { kernel_shape: [3, 3], activation: 'Relu' });
+    const f = b.op('Flatten', [c]);
+    b.op('FusedGemm', [f, b.w('fc', [144, 2])], { activation: 'Relu' });
+    const { facts } = analyzeGraph(b.graph());
+    expect(facts.ops).toMatchObject({ conv: 1, linear: 1 });
+    expect(facts.params.trainable).toBe(108 + 4 + 288);
+    expect(facts.macs).toBe(4 * 36 * 27 + 288); // 6x6 output
+  });
   it('token ids → embedding → attention with a constant [S, S] Where mask → generation, gpt-like', () => {
     const S = 8;
     const b = new G([{ name: 'ids', shape: [1, S], dtype: 'int64' }]);

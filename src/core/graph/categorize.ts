@@ -3,7 +3,7 @@
  * categories.ts. The one place where op names meet the shared vocabulary.
  */
 import type { ArchNode } from './types.js';
-import { attrInt, attrInts } from './shape-inference.js';
+import { attrInt, attrInts, baseOp } from './shape-inference.js';
 import type { OpCategory } from './categories.js';
 
 export interface CategorizeContext {
@@ -94,7 +94,7 @@ export const WEIGHTED = new Set<string>(['conv', 'depthwise_conv', 'grouped_conv
 export const CONV_LIKE = new Set<string>(['conv', 'depthwise_conv', 'grouped_conv', 'dilated_conv']);
 
 export function categorize(node: ArchNode, ctx: CategorizeContext): OpCategory {
-  const op = node.op;
+  const op = baseOp(node.op);
   if (op === 'Conv' || op === 'ConvInteger' || op === 'QLinearConv') return convCategory(node, ctx);
   if (op === 'Gemm' || op === 'MatMul' || op === 'MatMulInteger' || op === 'QLinearMatMul' || op === 'FusedMatMul' || op === 'Einsum') {
     const wSlots = op === 'QLinearMatMul' ? [0, 3] : [0, 1];

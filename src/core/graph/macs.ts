@@ -6,7 +6,7 @@
  * shapes are unknown.
  */
 import type { ArchNode } from './types.js';
-import { attrInt, attrInts, einsumShape, layoutOf, matmulShape } from './shape-inference.js';
+import { attrInt, attrInts, baseOp, einsumShape, layoutOf, matmulShape } from './shape-inference.js';
 
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -17,7 +17,7 @@ export const PRODUCT_OPS = new Set([
 
 /** MACs of one node given its input and output shapes (ONNX slot order). */
 export function nodeMacs(node: ArchNode, ins: Array<number[] | null>, outs: Array<number[] | null>): number | null {
-  const op = node.op;
+  const op = baseOp(node.op);
   if (!PRODUCT_OPS.has(op)) return 0;
   const x = ins[0] ?? null;
   const y = outs[0] ?? null;

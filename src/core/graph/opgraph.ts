@@ -26,7 +26,7 @@
  * (masks, pre-gathered position biases) are buffers.
  */
 import type { ArchGraph, ArchNode, OpGraph, OpNode, ParamInfo } from './types.js';
-import { attrInt, attrInts, inferShapes, layoutOf, type ShapeResult, type TensorState } from './shape-inference.js';
+import { attrInt, attrInts, baseOp, inferShapes, layoutOf, type ShapeResult, type TensorState } from './shape-inference.js';
 import { categorize } from './categorize.js';
 import { nodeMacs } from './macs.js';
 import type { OpCategory } from './categories.js';
@@ -185,7 +185,7 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
   };
   order.forEach((n, i) => {
     if (!kept[i] || group.has(i)) return;
-    if (!['MatMul', 'Gemm', 'Einsum', 'FusedMatMul'].includes(n.op) || catOf(i) !== 'linear') return;
+    if (!['MatMul', 'Gemm', 'Einsum', 'FusedMatMul'].includes(baseOp(n.op)) || catOf(i) !== 'linear') return;
     const out = n.outputs[0];
     if (!out) return;
     const cs = keptConsumers(out);
@@ -393,13 +393,14 @@ function geometry(n: ArchNode, category: string, st: (t: string) => TensorState)
   };
   const x = st(n.inputs[0] ?? '').shape;
   const y = st(n.outputs[0] ?? '').shape;
-  if (n.op === 'Conv' || n.op === 'ConvTranspose' || n.op === 'ConvInteger' || n.op.endsWith('Pool') && !n.op.startsWith('Global')) {
+  const op = baseOp(n.op);
+  if (op === 'Conv' || op === 'ConvTranspose' || op === 'ConvInteger' || op === 'QLinearConv' || (op.endsWith('Pool') && !op.startsWith('Global'))) {
     const w = st(n.inputs[1] ?? '').shape;
     const nsp = x ? x.length - 2 : w ? w.length - 2 : 2;
     out.kernel = pair(attrInts(n.attrs.kernel_shape) ?? (w && n.layout !== 'NHWC' ? w.slice(2) : null));
     out.stride = pair(attrInts(n.attrs.strides) ?? new Array(Math.max(nsp, 1)).fill(1));
     out.dilation = pair(attrInts(n.attrs.dilations) ?? new Array(Math.max(nsp, 1)).fill(1));
-    if (n.op !== 'MaxPool' && n.op !== 'AveragePool' && n.op !== 'LpPool') out.groups = attrInt(n.attrs.group, 1);
+    if (op !== 'MaxPool' && op !== 'AveragePool' && op !== 'LpPool') out.groups = attrInt(n.attrs.group, 1);
     if (x) out.inChannels = x[layoutOf(n, x.length).channelAxis] ?? null;
     if (y) out.outChannels = y[layoutOf(n, y.length).channelAxis] ?? null;
   } else if (category === 'linear' || category === 'matmul') {

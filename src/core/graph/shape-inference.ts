@@ -35,6 +35,15 @@ export interface ShapeResult {
 const MAX_VALUES = 4096;
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
+/**
+ * ONNX Runtime's fused/contrib variants computed like their base op (the fused
+ * activation or layout change does not alter shapes, weights or MACs).
+ */
+const BASE_OP: Record<string, string> = { FusedConv: 'Conv', FusedGemm: 'Gemm', FusedMatMul: 'FusedMatMul', NhwcConv: 'Conv' };
+export function baseOp(op: string): string {
+  return BASE_OP[op] ?? op;
+}
+
 export function attrInt(a: AttrValue | undefined, dflt: number): number {
   return typeof a === 'number' ? a : typeof a === 'boolean' ? Number(a) : dflt;
 }
@@ -179,7 +188,7 @@ export interface Layout {
 }
 export function layoutOf(node: ArchNode, rank: number): Layout {
   const spatial: number[] = [];
-  if (node.layout === 'NHWC') {
+  if (node.layout === 'NHWC' || node.op === 'NhwcConv') {
     for (let i = 1; i < rank - 1; i++) spatial.push(i);
     return { channelAxis: rank - 1, spatialAxes: spatial };
   }
@@ -312,7 +321,7 @@ const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Equal'
 function inferNode(g: ArchGraph, node: ArchNode, get: (t: string) => TensorState): TensorState[] {
   const ins = node.inputs.map((t) => get(t));
   const s0 = ins[0]?.shape ?? null;
-  const op = node.op;
+  const op = baseOp(node.op);
   const a = node.attrs;
 
   if (op === 'Constant') {
