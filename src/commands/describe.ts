@@ -87,7 +87,8 @@ function printFacts(f: ArchFacts): void {
   print(
     `${h('params')}   ${formatCount(f.params.total)} total = ${formatCount(f.params.trainable)} trainable (${f.params.trainable.toLocaleString('en-US')}) + ${formatCount(f.params.buffers)} buffers (${f.params.buffers.toLocaleString('en-US')})`,
   );
-  print(`${h('MACs')}     ${f.macs === null ? 'unknown (see notes)' : `${formatMacs(f.macs)} (${f.macs.toLocaleString('en-US')})`}`);
+  const lowerBound = f.notes?.some((n) => n.startsWith('MACs are a lower bound')) ? ', lower bound: see notes' : '';
+  print(`${h('MACs')}     ${f.macs === null ? 'unknown (see notes)' : `${formatMacs(f.macs)} (${f.macs.toLocaleString('en-US')}${lowerBound})`}`);
   print(`${h('depth')}    ${f.depth} weighted layers on the longest path`);
   print();
   print(h('ops'));
