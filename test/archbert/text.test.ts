@@ -128,3 +128,38 @@ describe('canonical caption', () => {
     }
   });
 });
+
+describe('caption grammar on real exports (fixtures/models)', () => {
+  const FIX: Array<[string, string, string]> = [
+    ['convnext_tiny', 'ConvNeXt', 'image classification'],
+    ['densenet121', 'DenseNet', 'image classification'],
+    ['efficientnet_b0', 'EfficientNet', 'image classification'],
+    ['lraspp_mobilenet_v3_large', 'LR-ASPP', 'semantic segmentation'],
+    ['mobilenet_v2', 'MobileNetV2', 'image classification'],
+    ['mobilenet_v3_small', 'MobileNetV3', 'image classification'],
+    ['regnet_y_400mf', 'RegNet', 'image classification'],
+    ['resnet18', 'ResNet', 'image classification'],
+    ['resnet50', 'ResNet', 'image classification'],
+    ['shufflenet_v2_x1_0', 'ShuffleNetV2', 'image classification'],
+    ['squeezenet1_0', 'SqueezeNet', 'image classification'],
+    ['ssdlite320_mobilenet_v3_large', 'SSDlite', 'object detection'],
+    ['vgg11', 'VGG', 'image classification'],
+    ['vit_b_16', 'ViT', 'image classification'],
+  ];
+  it('captions, canonical captions and queries never contradict the facts, family knowledge included', async () => {
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('../helpers/cli.js');
+    const { canonicalCaption } = await import('../../src/core/archbert/describe-text.js');
+    const bad: string[] = [];
+    for (const [name, family, task] of FIX) {
+      const a = await graphDeps.analyzeFile(join(repoRoot, 'fixtures', 'models', `${name}.onnx`));
+      const s = summarize(a.opGraph, a.facts, { id: name, name, source: 'real', family, variant: null, task });
+      const rng = new Rng(11);
+      for (const t of [canonicalCaption(s), ...captions(s, rng, 25), ...queries(s, rng, 10)]) {
+        const c = contradictions(t, s);
+        if (c.length) bad.push(`${name}: "${t}" → ${c.map((m) => `${m.negated ? 'not ' : ''}${m.key}`).join(', ')}`);
+      }
+    }
+    expect(bad.slice(0, 8)).toEqual([]);
+  });
+});
