@@ -13,12 +13,12 @@ import { action, color, print, printJson, warn, withJson } from './common.js';
 
 interface ScoreCliOptions {
   labels: string;
-  sourceProbs: string[];
+  sourceProbs?: string[];
   targets?: string;
   metrics?: string;
   rankBy?: string;
   weights?: string;
-  metricOption: string[];
+  metricOption?: string[];
   json?: boolean;
 }
 
@@ -29,7 +29,7 @@ export function parseNamedPath(spec: string): { name: string; path: string; name
   return { name: basename(spec, extname(spec)), path: spec, named: false };
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** `energy=0.2,lda=0.8` → weights of the ETran components. */
 function parseWeights(text: string): { energy?: number; lda?: number; regression?: number } {
@@ -98,12 +98,12 @@ export function register(program: Command): void {
       .description('Score how well each model will transfer to a target dataset, from its features on that data (the input of its last linear layer), and rank the models.')
       .argument('<features...>', 'NAME=FEATURES.npy (or .csv) per model; a bare path means NAME = file stem')
       .requiredOption('--labels <file>', 'target labels, one per feature row (.npy integers or strings, .csv, .txt)')
-      .option('--source-probs <spec>', 'NAME=P.npy: a source model\'s softmax over its own classes (N × C_s), for leep/nce; repeat per model (a bare path when scoring one model); logits are detected and soft-maxed', collect, [])
+      .option('--source-probs <spec>', 'NAME=P.npy: a source model\'s softmax over its own classes (N × C_s), for leep/nce; repeat per model (a bare path when scoring one model); logits are detected and soft-maxed', collect)
       .option('--targets <file>', 'regression targets (N × K, e.g. normalised box cx,cy,w,h) for the regression metric and detection ETran')
       .option('--metrics <list>', `comma-separated metrics (default: all the inputs allow): ${METRIC_NAMES.join(',')}`)
       .option('--rank-by <metric>', 'metric that orders the ranking (default: etran with ≥ 2 models, else the first metric)')
       .option('--weights <list>', 'ETran component weights, e.g. energy=0.15,lda=0.85 (defaults 0.15/0.85; 1/1/1 with --targets)')
-      .option('--metric-option <METRIC.KEY=VALUE>', 'an option of one metric, e.g. leep.variant=prob-mean (repeatable)', collect, []),
+      .option('--metric-option <METRIC.KEY=VALUE>', 'an option of one metric, e.g. leep.variant=prob-mean (repeatable)', collect),
   )
     .addHelpText(
       'after',
@@ -133,7 +133,7 @@ async function runScore(specs: string[], opts: ScoreCliOptions): Promise<number>
     names.add(f.name);
   }
   // Source probabilities per model name.
-  const probSpecs = opts.sourceProbs.map(parseNamedPath);
+  const probSpecs = (opts.sourceProbs ?? []).map(parseNamedPath);
   const probFor = new Map<string, string>();
   for (const p of probSpecs) {
     let name = p.name;
@@ -151,7 +151,7 @@ async function runScore(specs: string[], opts: ScoreCliOptions): Promise<number>
   const metrics = resolveMetrics(requested, { models: feats.length, withSourceProbs: probFor.size, withTargets: opts.targets ? feats.length : 0 });
   chooseRankBy(opts.rankBy, metrics, feats.length);
   const weights = opts.weights ? parseWeights(opts.weights) : undefined;
-  const metricOptions = parseMetricOptions(opts.metricOption);
+  const metricOptions = parseMetricOptions(opts.metricOption ?? []);
 
   const labels = await readLabelsFile(opts.labels);
   const n = labels.ids.length;
