@@ -122,6 +122,7 @@ const fmtC = (s: number | null) => (s === null ? '' : `, CPU ${s.toFixed(1)} s`)
 const fmtM = (m: number | null) => (m === null ? 'n/a' : `${Math.round(m)} MiB`);
 
 function main(): void {
+  const loadAtStart = loadavg();
   build();
   const missing = BENCH_METRICS.filter((m) => !METRICS.includes(m));
   if (missing.length > 0) console.log(`not in this build, left out on both sides: ${missing.join(', ')}`);
@@ -132,6 +133,9 @@ function main(): void {
   delete pyEnv.OPENBLAS_CORETYPE;
   delete pyEnv.OPENBLAS_L2_SIZE;
   const results: unknown[] = [];
+  // Start-up cost of the CLI alone (module loading), part of every whole-process figure below.
+  const startup = timed(process.execPath, [join(root, 'dist/cli/etran.js'), '--version'], process.env);
+  console.log(`etran --version (start-up only): ${fmtS(startup.wallSeconds)}${fmtC(startup.cpuSeconds)}`);
   try {
     for (const { n, d } of sizes) {
       console.log(`\nN=${n} D=${d} C=${C}: generating data …`);
@@ -186,8 +190,9 @@ function main(): void {
   const out = {
     benchmark: `etran score --metrics ${METRICS.join(',')} vs bench/etran_official.py`,
     metrics_missing_from_build: missing,
+    cli_startup: { wall_s: startup.wallSeconds, cpu_s: startup.cpuSeconds },
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_at_end: loadavg() },
+    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_at_start: loadAtStart, load_average_at_end: loadavg() },
     results,
   };
   writeFileAtomicSync(join(root, 'bench/results/etran-score.json'), JSON.stringify(out, null, 2) + '\n');
