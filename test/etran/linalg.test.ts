@@ -77,7 +77,8 @@ describe('Gram matrices and products', () => {
 });
 
 describe('symmetric eigen-decomposition', () => {
-  it.each([1, 2, 3, 4, 17, 60])('reconstructs A = V Λ Vᵀ with orthonormal V, n=%i', (n) => {
+  // n ≥ 128 runs the blocked (SIMD) reduction.
+  it.each([1, 2, 3, 4, 17, 60, 150])('reconstructs A = V Λ Vᵀ with orthonormal V, n=%i', (n) => {
     const R = randomMatrix(n, n, n);
     const A = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = R[i * n + j]! + R[j * n + i]!;
@@ -93,9 +94,13 @@ describe('symmetric eigen-decomposition', () => {
       expect(Math.abs(o - (i === j ? 1 : 0))).toBeLessThan(1e-12);
     }
   });
-  it('diagonal and block structure (zero off-diagonals skip reflections)', () => {
+  it('diagonal matrices (every reflection skipped), unblocked and blocked', () => {
     const A = Float64Array.from([3, 0, 0, 0, 1, 0, 0, 0, 2]);
     expect(Array.from(symEig(A, 3).values)).toEqual([1, 2, 3]);
+    const n = 140;
+    const D = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) D[i * n + i] = (i * 37) % n;
+    expect(Array.from(symEig(D, n).values)).toEqual(Array.from({ length: n }, (_, i) => i));
   });
   it('VᵀB equals Vᵀ·B', () => {
     const n = 12, m = 3;

@@ -237,13 +237,13 @@ export function trace(A: Float64Array, n: number): number {
  * next step's product p = β A v: one pass over the trailing triangle per step
  * instead of two, which halves the memory traffic that bounds this phase.
  */
-function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array, betas: Float64Array): void {
+function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array, betas: Float64Array, kStart = 0): void {
   const p = new Float64Array(n);
   const v = new Float64Array(n);
   const vp = new Float64Array(n); // previous step's v and w (pending update)
   const wp = new Float64Array(n);
   let pending = false;
-  for (let k = 0; k < n - 2; k++) {
+  for (let k = kStart; k < n - 2; k++) {
     // Bring column k up to date.
     if (pending) {
       const vk = vp[k]!, wk = wp[k]!;
@@ -331,6 +331,133 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
   e[n - 1] = 0;
 }
 
+/** Panel width of the blocked reduction. */
+const TRI_NB = 32;
+
+/**
+ * Blocked Householder reduction (LAPACK dsytrd/dlatrd, lower): panels of
+ * TRI_NB columns are reduced against the matrix as it stood at the panel's
+ * start, with the panel's own updates applied on the fly through V and W
+ * (A_cur = A − V Wᵀ − W Vᵀ); after the panel the trailing matrix receives all
+ * of them at once, a rank-2·TRI_NB update run by the SIMD dot kernel. The
+ * per-column products with the trailing matrix become read-only, halving the
+ * memory traffic again, and half the flops move into the fast kernel.
+ *
+ * Works in the kernel's linear memory; on return `a` holds the same state the
+ * unblocked routine would have reached at the returned column (reflectors in
+ * the columns before it, the updated trailing matrix after), so the unblocked
+ * routine finishes from there. Returns 0 (nothing done) without WebAssembly or
+ * for small n.
+ */
+function tridiagonalizeBlocked(a: Float64Array, n: number, d: Float64Array, e: Float64Array, betas: Float64Array): number {
+  const nb = TRI_NB;
+  if (n < 4 * nb) return 0;
+  const kern = dotsKernel();
+  if (!kern) return 0;
+  const np = ((n + 3) & ~3) + 4;
+  const mBytes = np * np * 8;
+  const uBytes = np * 2 * nb * 8;
+  const vBytes = mBytes + 2 * uBytes; // v, then p, n doubles each
+  const pBytes = vBytes + np * 8;
+  const need = pBytes + np * 8;
+  if (need > kern.mem.buffer.byteLength) kern.mem.grow(Math.ceil((need - kern.mem.buffer.byteLength) / 65536));
+  const M = new Float64Array(kern.mem.buffer, 0, np * np);
+  const U1 = new Float64Array(kern.mem.buffer, mBytes, np * 2 * nb);
+  const U2 = new Float64Array(kern.mem.buffer, mBytes + uBytes, np * 2 * nb);
+  const v = new Float64Array(kern.mem.buffer, vBytes, np);
+  const p = new Float64Array(kern.mem.buffer, pBytes, np);
+  M.fill(0);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) M[i * np + j] = a[i * n + j]!;
+  const Vc = new Float64Array(nb * n); // column q of V at q*n
+  const Wc = new Float64Array(nb * n);
+  const col = new Float64Array(n);
+  const c1 = new Float64Array(nb);
+  const c2 = new Float64Array(nb);
+  let k0 = 0;
+  while (n - k0 - 2 > 2 * nb) {
+    Vc.fill(0);
+    Wc.fill(0);
+    for (let j = 0; j < nb; j++) {
+      const k = k0 + j;
+      // Current column k, rows ≥ k: A0 − Σ_q (V[i][q] W[k][q] + W[i][q] V[k][q]).
+      for (let i = k; i < n; i++) col[i] = M[i * np + k]!;
+      for (let q = 0; q < j; q++) {
+        const wk = Wc[q * n + k]!, vk = Vc[q * n + k]!;
+        const vo = q * n;
+        for (let i = k; i < n; i++) col[i]! -= Vc[vo + i]! * wk + Wc[vo + i]! * vk;
+      }
+      d[k] = col[k]!;
+      const x0 = col[k + 1]!;
+      let sigma = 0;
+      for (let i = k + 2; i < n; i++) sigma += col[i]! * col[i]!;
+      if (sigma === 0) {
+        // No reflection: v = 0, w = 0 (column q stays zero in V and W).
+        e[k] = x0;
+        betas[k] = 0;
+        for (let i = k + 1; i < n; i++) M[i * np + k] = 0;
+        continue;
+      }
+      const norm = Math.sqrt(x0 * x0 + sigma);
+      const alpha = x0 <= 0 ? norm : -norm;
+      const v0 = x0 - alpha;
+      const beta = 2 / (v0 * v0 + sigma);
+      betas[k] = beta;
+      e[k] = alpha;
+      v[k + 1] = v0;
+      for (let i = k + 2; i < n; i++) v[i] = col[i]!;
+      for (let i = k + 1; i < n; i++) M[i * np + k] = v[i]!; // reflector kept in column k
+      // p = A0_tr v (read-only pass over the trailing lower triangle, SIMD).
+      p.fill(0, k + 1, n);
+      kern.symv(0, np, vBytes, pBytes, k + 1, n);
+      // − V (Wᵀ v) − W (Vᵀ v) over the panel so far.
+      for (let q = 0; q < j; q++) {
+        const vo = q * n;
+        let sw = 0, sv = 0;
+        for (let i = k + 1; i < n; i++) {
+          sw += Wc[vo + i]! * v[i]!;
+          sv += Vc[vo + i]! * v[i]!;
+        }
+        c1[q] = sw;
+        c2[q] = sv;
+      }
+      for (let q = 0; q < j; q++) {
+        const vo = q * n, a1 = c1[q]!, a2 = c2[q]!;
+        for (let i = k + 1; i < n; i++) p[i]! -= Vc[vo + i]! * a1 + Wc[vo + i]! * a2;
+      }
+      let pv = 0;
+      for (let i = k + 1; i < n; i++) {
+        p[i]! *= beta;
+        pv += p[i]! * v[i]!;
+      }
+      const K = 0.5 * beta * pv;
+      const vo = j * n;
+      for (let i = k + 1; i < n; i++) {
+        Vc[vo + i] = v[i]!;
+        Wc[vo + i] = p[i]! - K * v[i]!;
+      }
+    }
+    // Trailing update M[t0.., t0..] −= V Wᵀ + W Vᵀ: rows of U1 = [V W], U2 = −[W V].
+    const t0 = k0 + nb;
+    const rows = (n - t0 + 3) & ~3;
+    U1.fill(0, t0 * 2 * nb, (t0 + rows) * 2 * nb);
+    U2.fill(0, t0 * 2 * nb, (t0 + rows) * 2 * nb);
+    for (let i = t0; i < n; i++) {
+      const o = i * 2 * nb;
+      for (let q = 0; q < nb; q++) {
+        const vq = Vc[q * n + i]!, wq = Wc[q * n + i]!;
+        U1[o + q] = vq;
+        U1[o + nb + q] = wq;
+        U2[o + q] = -wq;
+        U2[o + nb + q] = -vq;
+      }
+    }
+    kern.dots(mBytes + t0 * 2 * nb * 8, mBytes + uBytes + t0 * 2 * nb * 8, 2 * nb, rows, rows, (t0 * np + t0) * 8, np, 1, 0);
+    k0 = t0;
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = M[i * np + j]!;
+  return k0;
+}
+
 export interface SymEig {
   /** Eigenvalues in ascending order. */
   values: Float64Array;
@@ -352,7 +479,8 @@ export function symEig(A: Float64Array, n: number, B: Float64Array | null = null
   const d = new Float64Array(n);
   const e = new Float64Array(n); // e[i] couples i and i+1
   const betas = new Float64Array(n);
-  tridiagonalize(a, n, d, e, betas);
+  const k0 = tridiagonalizeBlocked(a, n, d, e, betas);
+  tridiagonalize(a, n, d, e, betas, k0);
   // W = QᵀB = H_{n-3} ... H_0 B.
   let W: Float64Array | null = null;
   if (B) {

@@ -27,6 +27,8 @@ declare namespace WebAssembly {
 export interface DotsKernel {
   mem: WebAssembly.Memory;
   dots: (a: number, b: number, k: number, ni: number, nj: number, out: number, ldo: number, lower: number, ioff: number) => void;
+  /** p += A·v over rows/columns [k1, n) of a symmetric A stored in its lower triangle (byte addresses, row stride ld). */
+  symv: (m: number, ld: number, v: number, p: number, k1: number, n: number) => void;
 }
 
 /** A fresh kernel instance (own linear memory), or null when WebAssembly SIMD is unavailable. */
@@ -34,7 +36,11 @@ export function instantiateDots(base64: string): DotsKernel | null {
   try {
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    return { mem: inst.exports.mem as WebAssembly.Memory, dots: inst.exports.dots as DotsKernel['dots'] };
+    return {
+      mem: inst.exports.mem as WebAssembly.Memory,
+      dots: inst.exports.dots as DotsKernel['dots'],
+      symv: inst.exports.symv as DotsKernel['symv'],
+    };
   } catch {
     return null;
   }

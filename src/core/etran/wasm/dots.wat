@@ -79,6 +79,47 @@
             (br $jloop)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $iloop))))
+  ;; p[j] += A[i][j]·v[i] and p[i] += Σ_{j<i} A[i][j]·v[j] + A[i][i]·v[i] for k1 ≤ j ≤ i < n:
+;; p += A·v for the symmetric A stored in the lower triangle (row stride ld
+;; elements), f64x2 along each row. Byte addresses m, v, p.
+  (func (export "symv")
+    (param $m i32) (param $ld i32) (param $v i32) (param $p i32) (param $k1 i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $row i32) (local $vi f64) (local $vis v128)
+    (local $s v128) (local $x v128) (local $ss f64) (local $a f64) (local $q i32)
+    (local.set $i (local.get $k1))
+    (block $iexit
+      (loop $iloop
+        (br_if $iexit (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $row (i32.add (local.get $m) (i32.shl (i32.mul (local.get $i) (local.get $ld)) (i32.const 3))))
+        (local.set $vi (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $vis (f64x2.splat (local.get $vi)))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $j (local.get $k1))
+        (block $jexit
+          (loop $jloop
+            (br_if $jexit (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $i)))
+            (local.set $x (v128.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3)))))
+            (local.set $s (f64x2.add (local.get $s)
+              (f64x2.mul (local.get $x) (v128.load (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 3)))))))
+            (local.set $q (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 3))))
+            (v128.store (local.get $q) (f64x2.add (v128.load (local.get $q)) (f64x2.mul (local.get $x) (local.get $vis))))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $jloop)))
+        (local.set $ss (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+        (if (i32.lt_u (local.get $j) (local.get $i))
+          (then
+            (local.set $a (f64.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3)))))
+            (local.set $ss (f64.add (local.get $ss)
+              (f64.mul (local.get $a) (f64.load (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 3)))))))
+            (local.set $q (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 3))))
+            (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.mul (local.get $a) (local.get $vi))))))
+        (local.set $q (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))
+        (f64.store (local.get $q)
+          (f64.add (f64.load (local.get $q))
+            (f64.add (local.get $ss)
+              (f64.mul (f64.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 3)))) (local.get $vi)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $iloop))))
   ;; out[0] += lane0(x) + lane1(x); out[1] += lane0(y) + lane1(y)
   (func $acc2 (param $o i32) (param $x v128) (param $y v128)
     (f64.store (local.get $o)
