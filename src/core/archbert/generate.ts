@@ -458,6 +458,18 @@ function invertedResidual(b: GraphBuilder, x: number, out: number, stride: numbe
   return y;
 }
 
+/** Fused-MBConv: a 3x3 conv expanding (or keeping) channels, then a 1x1 projection; residual when shapes match. */
+function fusedMBConv(b: GraphBuilder, x: number, out: number, stride: number, st: ConvStyle, expand: number): number {
+  const c = b.img(x).c;
+  let y = normAct(b, b.conv(x, c * expand, 3, { stride, bias: !st.norm }), st);
+  if (expand !== 1) {
+    y = b.conv(y, out, 1, { bias: !st.norm });
+    if (st.norm) y = b.norm(y, st.norm);
+  } else if (c !== out) y = normAct(b, b.conv(y, out, 1, { bias: !st.norm }), st, false);
+  if (stride === 1 && c === out) y = b.elementwise('add', y, x);
+  return y;
+}
+
 // ---------------------------------------------------------------------------
 // Network styles
 
@@ -608,7 +620,10 @@ function stageNetwork(rng: Rng, seed: number): GeneratedArch {
   const total = rng.int(4, 18);
   const perStage = Array.from({ length: nStages }, () => 1);
   for (let i = nStages; i < total; i++) perStage[rng.int(0, nStages - 1)]!++;
-  const useSE = blockKind === 'inverted_residual' && rng.chance(0.5);
+  // SE in inverted residuals (MobileNetV3 / EfficientNet) and after the grouped 3x3 of bottlenecks (RegNetY).
+  const useSE = (blockKind === 'inverted_residual' && rng.chance(0.5)) || ((blockKind === 'resnext' || blockKind === 'bottleneck') && rng.chance(0.35));
+  // Fused-MBConv (a full 3x3 expansion conv, no depthwise) in the early stages (EfficientNetV2).
+  const fusedStages = blockKind === 'inverted_residual' && rng.chance(0.4) ? rng.int(1, Math.max(1, nStages - 1)) : 0;
   const growth = rng.pick([12, 16, 24, 32]);
   const { x: s0, kind: stemKind } = stem(b, rng, { kind: 'image', c: 3, h: res, w: res }, width, st, large);
   let x = s0;
@@ -636,7 +651,8 @@ function stageNetwork(rng: Rng, seed: number): GeneratedArch {
           const mid = Math.max(8, out / 4) * (blockKind === 'resnext' ? 2 : 1);
           const groups = blockKind === 'resnext' ? rng.pick([8, 16, 32].filter((g) => mid % g === 0).concat([1])) : 1;
           const y1 = convUnit(b, x, mid, 1, st);
-          const y2 = convUnit(b, y1, mid, 3, st, { stride, groups });
+          let y2 = convUnit(b, y1, mid, 3, st, { stride, groups });
+          if (useSE) y2 = squeezeExcite(b, y2, st, rng);
           let y3 = b.conv(y2, out * 2, 1, { bias: !st.norm });
           if (st.norm) y3 = b.norm(y3, st.norm);
           let sc = x;
@@ -648,7 +664,8 @@ function stageNetwork(rng: Rng, seed: number): GeneratedArch {
           break;
         }
         case 'inverted_residual':
-          x = invertedResidual(b, x, out, stride, st, i === 0 && stage === 0 ? 1 : rng.pick([3, 4, 6]), rng.pick([3, 3, 5]), useSE, rng);
+          if (stage < fusedStages) x = fusedMBConv(b, x, out, stride, st, rng.pick([1, 4]));
+          else x = invertedResidual(b, x, out, stride, st, i === 0 && stage === 0 ? 1 : rng.pick([3, 4, 6]), rng.pick([3, 3, 5]), useSE, rng);
           break;
         case 'convnext': {
           if (stride === 2) {
