@@ -2,9 +2,9 @@
 
   /usr/bin/python3 training/zoo/train_classifiers.py [--only NAME ...] [--force]
 
-Resumable: a model whose .onnx exists AND has an entry in metrics.json is
+Resumable: a model whose .onnx, metrics.json entry and checkpoint exist is
 skipped, so a cut-off run picks up where it stopped. Each model is trained with
-one thread, a fixed seed, AdamW + cosine schedule, then exported (opset 13,
+one thread, a fixed seed, AdamW + one-cycle schedule, then exported (opset 13,
 input 'input' [N,3,32,32], output 'logits') and checked with onnxruntime-node
 against PyTorch on real and random inputs (max abs diff recorded).
 """
@@ -24,6 +24,8 @@ import data  # noqa: E402
 import onnx_export  # noqa: E402
 
 OUT = os.path.join(data.REPO, 'models', 'zoo', 'classification')
+# PyTorch weights of exactly the exported models, for fine-tuning (transferability ground truth).
+CKPT = os.path.join(data.REPO, 'training', 'zoo', 'checkpoints', 'classification')
 
 TOPS5 = [0, 1, 2, 3, 4]   # t-shirt, trouser, pullover, dress, coat (targets use 5..9)
 ALL10 = list(range(10))
@@ -192,11 +194,15 @@ def main():
     for name, spec in SPECS.items():
         if args.only and name not in args.only:
             continue
-        if not args.force and name in metrics and os.path.exists(os.path.join(OUT, f'{name}.onnx')):
+        done = name in metrics and os.path.exists(os.path.join(OUT, f'{name}.onnx')) \
+            and os.path.exists(os.path.join(CKPT, f'{name}.pt'))
+        if not args.force and done:
             print(f'{name}: cached', flush=True)
             continue
         print(f'{name}: training', flush=True)
         model, m, xva = train_one(name, spec)
+        os.makedirs(CKPT, exist_ok=True)
+        torch.save(model.state_dict(), os.path.join(CKPT, f'{name}.pt'))
         m.update(export_and_check(name, model, xva))
         print(f'{name}: params {m["params"]} train {m["train_accuracy"]} val {m["val_accuracy"]} '
               f'{m["train_seconds"]}s onnx {m["onnx_bytes"]}B ort diff {m["ort_max_abs_diff"]}', flush=True)

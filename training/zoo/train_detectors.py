@@ -11,7 +11,7 @@ normalisation of gray-replicated canvases):
   'features' [N, F, H/S, W/S]: the backbone output the head reads (stride S).
 mAP@0.5 on held-out canvases is computed by `evaluate` here (VOC all-point
 interpolated AP per class, mean over classes; no pycocotools on Debian).
-Resumable like train_classifiers.py (skip models with an .onnx + metrics entry).
+Resumable like train_classifiers.py. PyTorch weights go to training/zoo/checkpoints/detection/.
 """
 import argparse
 import json
@@ -31,6 +31,8 @@ import detection_data as dd  # noqa: E402
 import onnx_export  # noqa: E402
 
 OUT = os.path.join(data.REPO, 'models', 'zoo', 'detection')
+# PyTorch weights of exactly the exported models, for fine-tuning (transferability ground truth).
+CKPT = os.path.join(data.REPO, 'training', 'zoo', 'checkpoints', 'detection')
 SIZE = 64
 
 
@@ -75,10 +77,10 @@ SPECS = {
                              canvases=2000, epochs=8, seed=22),
     'det_mobilenet_fmnist10': dict(backbone='mobilenet', width=64, source='fashion', classes=list(range(10)),
                                    canvases=2000, epochs=8, seed=23),
-    'det_resnet_s8_fmnist_tops5': dict(backbone='resnet_s8', width=64, source='fashion', classes=TOPS5,
+    'det_resnet_s8_fmnist_tops5': dict(backbone='resnet_s8', width=48, source='fashion', classes=TOPS5,
                                        canvases=2000, epochs=8, seed=24),
     'det_plain_mnist_short': dict(backbone='plain', width=32, source='mnist', classes=list(range(10)),
-                                  canvases=600, epochs=2, seed=25),
+                                  canvases=1000, epochs=4, seed=25),
 }
 
 
@@ -271,11 +273,15 @@ def main():
     for name, spec in SPECS.items():
         if args.only and name not in args.only:
             continue
-        if not args.force and name in metrics and os.path.exists(os.path.join(OUT, f'{name}.onnx')):
+        done = name in metrics and os.path.exists(os.path.join(OUT, f'{name}.onnx')) \
+            and os.path.exists(os.path.join(CKPT, f'{name}.pt'))
+        if not args.force and done:
             print(f'{name}: cached', flush=True)
             continue
         print(f'{name}: training', flush=True)
         model, m, xva = train_one(name, spec)
+        os.makedirs(CKPT, exist_ok=True)
+        torch.save(model.state_dict(), os.path.join(CKPT, f'{name}.pt'))
         m.update(export_and_check(name, model, xva))
         print(f'{name}: params {m["params"]} mAP50 train {m["train_map50"]} val {m["val_map50"]} '
               f'{m["train_seconds"]}s onnx {m["onnx_bytes"]}B ort diff {m["ort_max_abs_diff"]}', flush=True)
