@@ -106,6 +106,10 @@ describe('dataset build (real fixtures + generated)', () => {
     // the held-out families' names never become answers
     expect(answers).not.toContain('convnext');
     expect(answers).not.toContain('regnet');
+    // ... nor appear in any non-held-out text (no leakage through negatives or generated captions)
+    for (const t of [...texts, ...st, ...qa.map((q) => ({ split: q.split, text: q.question }))]) {
+      if (t.split !== 'heldout') expect(t.text.toLowerCase(), t.text).not.toMatch(/convnext|regnet|swin|efficientnetv2/);
+    }
   });
 
   it('real graphs get several captions, queries, QA pairs and statements; family questions are flagged', () => {

@@ -233,7 +233,9 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     for (const text of captions(summary, rng, per.captions)) texts.push({ graphId: summary.id, split, kind: 'caption', text, canonical: false });
     for (const text of queries(summary, rng, per.queries)) texts.push({ graphId: summary.id, split, kind: 'query', text, canonical: false });
     for (const q of qaPairs(summary, rng, per.qa)) qas.push({ graphId: summary.id, split, ...q });
-    for (const s of statements(summary, rng, per.statements)) stmts.push({ graphId: summary.id, split, ...s });
+    // Held-out family names appear only in held-out texts: no "is a RegNet model" negatives in train.
+    const avoidFamilies = split === 'heldout' ? [] : HELDOUT_FAMILIES;
+    for (const s of statements(summary, rng, per.statements, { avoidFamilies })) stmts.push({ graphId: summary.id, split, ...s });
   };
 
   // (1a) real architectures

@@ -119,7 +119,7 @@ const opening: Fragment = (s, rng) => {
     if (g.blockKind === 'windowed') {
       return rng.pick([
         `a generated hierarchical vision transformer with ${g.cells} windowed-attention blocks in ${g.reductionCells + 1} stages for ${task}.`,
-        `a swin-like ${kind} for ${task}: ${g.cells} blocks of shifted-window attention with ${g.reductionCells} patch-merging steps.`,
+        `a shifted-window ${kind} for ${task}: ${g.cells} blocks of local window attention with ${g.reductionCells} patch-merging steps.`,
         `a hierarchical ${kind} (${g.reductionCells + 1} stages, ${g.cells} blocks, local window attention) used for ${task}.`,
       ]);
     }
@@ -152,7 +152,8 @@ const STAGE_BLOCK_WORDS: Record<string, string> = {
   bottleneck: 'bottleneck residual blocks',
   resnext: 'grouped bottleneck blocks',
   inverted_residual: 'inverted residual blocks',
-  convnext: 'convnext-style blocks',
+  // Never a held-out family's name in generated text (that would leak it into training).
+  convnext: 'large-kernel depthwise blocks',
   vgg: 'plain convolution layers',
   dense: 'densely connected layers',
 };

@@ -314,7 +314,7 @@ function trueClaims(s: ArchSummary): Claim[] {
 }
 
 /** The same claim with its value swapped for a plausible wrong one (null if none is wrong). */
-function swap(s: ArchSummary, c: Claim, rng: Rng): Claim | null {
+function swap(s: ArchSummary, c: Claim, rng: Rng, avoid: readonly string[]): Claim | null {
   const alt = (universe: readonly string[], used: string[]) => {
     const cands = universe.filter((u) => !used.includes(u));
     return cands.length ? rng.pick(cands) : null;
@@ -354,7 +354,7 @@ function swap(s: ArchSummary, c: Claim, rng: Rng): Claim | null {
       return v ? { slot: 'task', value: v } : null;
     }
     case 'family': {
-      const rel = familyInfo(c.value)?.related.filter((r) => r !== s.familyKey) ?? [];
+      const rel = familyInfo(c.value)?.related.filter((r) => r !== s.familyKey && !avoid.includes(r)) ?? [];
       return rel.length ? { slot: 'family', value: rng.pick(rel) } : null;
     }
     case 'kind': {
@@ -378,13 +378,19 @@ function easyNegative(s: ArchSummary, rng: Rng): Claim | null {
   return cands.length ? rng.pick(cands) : null;
 }
 
+export interface StatementOptions {
+  /** Family keys never used as a wrong family (held-out names must not leak into training text). */
+  avoidFamilies?: readonly string[];
+}
+
 /**
  * `count` statements, about half true. Each negative is a true statement with
  * one claim swapped (hard) or a single far-off claim (easy, ~1 in 4).
  * Labels are re-evaluated from the claims, so a swap that happens to be true
  * is labelled true.
  */
-export function statements(s: ArchSummary, rng: Rng, count: number): Statement[] {
+export function statements(s: ArchSummary, rng: Rng, count: number, opts: StatementOptions = {}): Statement[] {
+  const avoid = opts.avoidFamilies ?? [];
   const pool = trueClaims(s);
   const out: Statement[] = [];
   const seen = new Set<string>();
@@ -403,7 +409,7 @@ export function statements(s: ArchSummary, rng: Rng, count: number): Statement[]
         template = `easy:${e.slot}`;
       } else {
         const k = rng.int(0, claims.length - 1);
-        const swapped = swap(s, claims[k]!, rng);
+        const swapped = swap(s, claims[k]!, rng, avoid);
         if (!swapped) continue;
         claims[k] = swapped;
         hard = true;
