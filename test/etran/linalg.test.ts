@@ -136,6 +136,20 @@ describe('Cholesky', () => {
     const eig = symEig(A, n).values;
     expect(choleskyLogDet(L, n)).toBeCloseTo(eig.reduce((s, v) => s + Math.log(v), 0), 9);
   });
+  it('blocked path (n ≥ 192): LLᵀ = A, and rank deficiency is refused', () => {
+    const m = 230;
+    const A2 = gramT({ rows: 300, cols: m, data: randomMatrix(300, m, 11) });
+    const L = cholesky(A2, m)!;
+    let err = 0;
+    for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let t = 0; t <= j; t++) s += L[i * m + t]! * L[j * m + t]!;
+      err = Math.max(err, Math.abs(s - A2[i * m + j]!));
+    }
+    expect(err).toBeLessThan(1e-11);
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) expect(L[i * m + j]).toBe(0);
+    expect(cholesky(gramT({ rows: 150, cols: m, data: randomMatrix(150, m, 12) }), m)).toBeNull();
+  });
   it('refuses singular and indefinite matrices', () => {
     expect(cholesky(Float64Array.from([1, 1, 1, 1]), 2)).toBeNull();
     expect(cholesky(Float64Array.from([1, 2, 2, 1]), 2)).toBeNull();

@@ -602,6 +602,10 @@ export function cholesky(A: Float64Array, n: number, relTol = 1e-12): Float64Arr
   for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, A[i * n + i]!);
   if (!(maxDiag > 0)) return null;
   const tol = relTol * maxDiag;
+  if (n >= 4 * CHOL_NB) {
+    const blocked = choleskyBlocked(A, n, tol);
+    if (blocked !== undefined) return blocked;
+  }
   const L = new Float64Array(n * n);
   const S = new Float64Array(16);
   // Left-looking, by 4×4 tiles: tile(I, J) = A_IJ − L_I,<J · L_J,<Jᵀ (a register-blocked
@@ -629,6 +633,66 @@ export function cholesky(A: Float64Array, n: number, relTol = 1e-12): Float64Arr
       }
     }
   }
+  return L;
+}
+
+const CHOL_NB = 48;
+
+/**
+ * Right-looking blocked Cholesky in the SIMD kernel's memory: each panel of
+ * CHOL_NB columns is factorised against the already-updated trailing matrix,
+ * then the trailing matrix receives the panel's rank-CHOL_NB update through the
+ * dot kernel (most of the n³/6 flops). undefined when WebAssembly is unavailable.
+ */
+function choleskyBlocked(A: Float64Array, n: number, tol: number): Float64Array | null | undefined {
+  const kern = dotsKernel();
+  if (!kern) return undefined;
+  const nb = CHOL_NB;
+  const np = ((n + 3) & ~3) + 4;
+  const mBytes = np * np * 8;
+  const pBytes = np * nb * 8;
+  const need = mBytes + 2 * pBytes;
+  if (need > kern.mem.buffer.byteLength) kern.mem.grow(Math.ceil((need - kern.mem.buffer.byteLength) / 65536));
+  const M = new Float64Array(kern.mem.buffer, 0, np * np);
+  const P1 = new Float64Array(kern.mem.buffer, mBytes, np * nb);
+  const P2 = new Float64Array(kern.mem.buffer, mBytes + pBytes, np * nb);
+  M.fill(0);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) M[i * np + j] = A[i * n + j]!;
+  for (let k0 = 0; k0 < n; k0 += nb) {
+    const k1 = Math.min(n, k0 + nb);
+    // Panel: columns [k0, k1) of L for rows ≥ k0 (left-looking within the panel).
+    for (let j = k0; j < k1; j++) {
+      const oj = j * np;
+      let s = M[oj + j]!;
+      for (let q = k0; q < j; q++) s -= M[oj + q]! * M[oj + q]!;
+      if (!(s > tol)) return null;
+      const ljj = Math.sqrt(s);
+      M[oj + j] = ljj;
+      const inv = 1 / ljj;
+      for (let i = j + 1; i < n; i++) {
+        const oi = i * np;
+        let t = M[oi + j]!;
+        for (let q = k0; q < j; q++) t -= M[oi + q]! * M[oj + q]!;
+        M[oi + j] = t * inv;
+      }
+    }
+    if (k1 >= n) break;
+    // Trailing update M[k1.., k1..] −= L_panel L_panelᵀ (lower), via P1 = L rows, P2 = −L rows.
+    const rows = (n - k1 + 3) & ~3;
+    const w = k1 - k0; // ≤ nb; pad the dot length to nb (even) with zeros
+    P1.fill(0, k1 * nb, (k1 + rows) * nb);
+    P2.fill(0, k1 * nb, (k1 + rows) * nb);
+    for (let i = k1; i < n; i++) {
+      for (let q = 0; q < w; q++) {
+        const l = M[i * np + k0 + q]!;
+        P1[i * nb + q] = l;
+        P2[i * nb + q] = -l;
+      }
+    }
+    kern.dots(mBytes + k1 * nb * 8, mBytes + pBytes + k1 * nb * 8, nb, rows, rows, (k1 * np + k1) * 8, np, 1, 0);
+  }
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) L[i * n + j] = M[i * np + j]!;
   return L;
 }
 
