@@ -44,6 +44,22 @@ export async function loadGraph(path: string): Promise<ArchGraph> {
 
 /** Parses model bytes; `file` names the source in errors. */
 export function parseGraph(buf: Uint8Array, file: string): ArchGraph {
+  try {
+    return parseBytes(buf, file);
+  } catch (e) {
+    if (e instanceof InputError && e.file === file) throw new InputError(file, oneLine(e.message.slice(file.length + 2)));
+    throw e;
+  }
+}
+
+/** Error messages quote names from the file: keep them one printable line of bounded length. */
+function oneLine(msg: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = msg.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+  return clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
+}
+
+function parseBytes(buf: Uint8Array, file: string): ArchGraph {
   if (buf.length === 0) throw new InputError(file, 'empty file');
   const kind = sniffContainer(buf);
   switch (kind) {

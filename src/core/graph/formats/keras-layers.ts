@@ -16,6 +16,7 @@
  * count, which is layout independent.
  */
 import type { AttrValue, Dim } from '../types.js';
+import { table } from './table.js';
 
 export type Shape = Dim[] | null;
 
@@ -55,11 +56,20 @@ const str = (v: unknown, dflt: string): string => (typeof v === 'string' ? v : d
 
 /** An int or tuple config value expanded to `n` ints (kernel_size: 3 → [3, 3]). */
 function tuple(v: unknown, n: number, dflt: number): number[] {
-  if (typeof v === 'number') return new Array(n).fill(v);
-  if (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number')) return v as number[];
-  if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'number') return new Array(n).fill(v[0]);
-  if (v === undefined || v === null) return new Array(n).fill(dflt);
-  throw new LayerConfigError(`expected ${n} integers, got ${JSON.stringify(v)}`);
+  let out: unknown[];
+  if (typeof v === 'number') out = new Array(n).fill(v);
+  else if (Array.isArray(v) && v.length === n) out = v;
+  else if (Array.isArray(v) && v.length === 1) out = new Array(n).fill(v[0]);
+  else if (v === undefined || v === null) out = new Array(n).fill(dflt);
+  else throw new LayerConfigError(`expected ${n} positive integers, got ${JSON.stringify(v)}`);
+  // kernel sizes, strides, dilations, pool and upsampling sizes are all positive integers
+  if (!out.every((x) => Number.isSafeInteger(x) && (x as number) > 0)) throw new LayerConfigError(`expected ${n} positive integers, got ${JSON.stringify(v)}`);
+  return out as number[];
+}
+
+/** An optional positive-integer config value (groups, depth_multiplier …). */
+function posIntOr(cfg: Cfg, key: string, dflt: number): number {
+  return cfg[key] === undefined || cfg[key] === null ? dflt : posInt(cfg, key);
 }
 
 /** A positive integer config value (units, filters …). */
@@ -194,7 +204,7 @@ function conv(rank: number, opts: { transpose?: boolean } = {}): Translator {
     const kernel = tuple(cfg.kernel_size, rank, 1);
     const strides = tuple(cfg.strides, rank, 1);
     const dil = tuple(cfg.dilation_rate, rank, 1);
-    const groups = num(cfg.groups, 1);
+    const groups = posIntOr(cfg, 'groups', 1);
     const padding = str(cfg.padding, 'valid').toLowerCase();
     const cin = x ? x[g.chAxis] : null;
     const useBias = bool(cfg.use_bias, true);
@@ -235,7 +245,7 @@ function depthwise(rank: number, separable: boolean): Translator {
     const kernel = tuple(cfg.kernel_size, rank, 1);
     const strides = tuple(cfg.strides, rank, 1);
     const dil = tuple(cfg.dilation_rate, rank, 1);
-    const mult = num(cfg.depth_multiplier, 1);
+    const mult = posIntOr(cfg, 'depth_multiplier', 1);
     const padding = str(cfg.padding, 'valid').toLowerCase();
     const cin = x ? x[g.chAxis] : null;
     const useBias = bool(cfg.use_bias, true);
@@ -598,7 +608,7 @@ function recurrent(cell: 'LSTM' | 'GRU' | 'RNN', cfg: Cfg, ins: Shape[], bidirec
   return { nodes, outShapes, weights };
 }
 
-const RNN_CELLS: Record<string, 'LSTM' | 'GRU' | 'RNN'> = { LSTM: 'LSTM', CuDNNLSTM: 'LSTM', GRU: 'GRU', CuDNNGRU: 'GRU', SimpleRNN: 'RNN' };
+const RNN_CELLS: Record<string, 'LSTM' | 'GRU' | 'RNN'> = table({ LSTM: 'LSTM', CuDNNLSTM: 'LSTM', GRU: 'GRU', CuDNNGRU: 'GRU', SimpleRNN: 'RNN' });
 
 const bidirectionalLayer: Translator = (cfg, ins) => {
   const inner = cfg.layer as Cfg | undefined;
@@ -631,11 +641,11 @@ const multiHeadAttention: Translator = (cfg, ins) => {
   const k = ins[2] ?? v;
   const heads = posInt(cfg, 'num_heads');
   const keyDim = posInt(cfg, 'key_dim');
-  const valueDim = typeof cfg.value_dim === 'number' ? cfg.value_dim : keyDim;
+  const valueDim = posIntOr(cfg, 'value_dim', keyDim);
   const eq = q ? q[q.length - 1] : null;
   const ek = k ? k[k.length - 1] : null;
   const ev = v ? v[v.length - 1] : null;
-  const outDim = typeof cfg.output_shape === 'number' ? cfg.output_shape : Array.isArray(cfg.output_shape) ? (cfg.output_shape as number[])[0] : eq;
+  const outDim = cfg.output_shape === undefined || cfg.output_shape === null ? eq : Array.isArray(cfg.output_shape) ? posInt({ output_shape: cfg.output_shape[0] }, 'output_shape') : posInt(cfg, 'output_shape');
   const useBias = bool(cfg.use_bias, true);
   const W = (name: string, shape: Dim[]): WeightSpec => ({ name, shape: shape.every(known) ? (shape as number[]) : null, trainable: true, role: 'weight' });
   const weights: WeightSpec[] = [W('query/kernel', [eq, heads, keyDim])];
@@ -739,11 +749,11 @@ const normalization: Translator = (cfg, ins) => {
   };
 };
 
-const TFOP_MAP: Record<string, string> = {
+const TFOP_MAP: Record<string, string> = table({
   '__operators__.add': 'Add', 'math.add': 'Add', 'math.subtract': 'Sub', 'math.multiply': 'Mul', 'math.truediv': 'Div',
   'nn.relu': 'Relu', 'nn.relu6': 'Clip', 'math.sigmoid': 'Sigmoid', 'nn.sigmoid': 'Sigmoid', 'math.tanh': 'Tanh',
   'nn.silu': 'Swish', 'nn.swish': 'Swish', 'nn.gelu': 'Gelu', 'nn.softmax': 'Softmax', 'math.reduce_mean': 'ReduceMean',
-};
+});
 
 /** TFOpLambda: a TF function called in the functional API (tf.nn.relu(x) …); known elementwise ones map to ops. */
 const tfOpLambda: Translator = (cfg, ins) => {
@@ -756,7 +766,7 @@ const tfOpLambda: Translator = (cfg, ins) => {
   return { nodes: [{ suffix: '', op, inputs: ins.map((_, i) => `$in${i}`), outputs: ['$out0'], attrs }], outShapes: [out], weights: [] };
 };
 
-export const TRANSLATORS: Record<string, Translator> = {
+export const TRANSLATORS: Record<string, Translator> = table({
   Dense: dense,
   Conv1D: conv(1), Conv2D: conv(2), Conv3D: conv(3),
   Convolution1D: conv(1), Convolution2D: conv(2), Convolution3D: conv(3),
@@ -798,4 +808,4 @@ export const TRANSLATORS: Record<string, Translator> = {
   UpSampling1D: upSampling(1), UpSampling2D: upSampling(2), UpSampling3D: upSampling(3),
   Rescaling: rescaling, Normalization: normalization,
   TFOpLambda: tfOpLambda,
-};
+});

@@ -381,6 +381,9 @@ function convertLayer(layer: Obj, lname: string, ins: string[], prefix: string, 
         st.unresolved.push(pname);
         continue;
       }
+      if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+        throw new InputError(st.file, `layer '${lname}' (${cls}): weight '${w.name}' would have shape [${shape.join(', ')}]; the layer config or input shape is inconsistent`);
+      }
       st.initializers[pname] = { name: pname, shape, dtype, trainable: w.trainable, role: w.role };
     }
     weightName.set(w.name, pname);

@@ -19,13 +19,14 @@
  * trainable.
  */
 import type { ArchGraph, ParamInfo } from '../types.js';
+import { table } from './table.js';
 
 const NON_LEARNED_DTYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'bool', 'string']);
 
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 /** op → input indices that never hold learned weights. */
-export const NON_LEARNED_INPUTS: Record<string, number[]> = {
+export const NON_LEARNED_INPUTS: Record<string, number[]> = table({
   BatchNormalization: [3, 4],
   Reshape: [1],
   Expand: [1],
@@ -70,7 +71,7 @@ export const NON_LEARNED_INPUTS: Record<string, number[]> = {
   ReduceSumSquare: [1],
   Loop: range(0, 1),
   If: [0],
-};
+});
 
 /** True when `dtype`/`shape` alone say the tensor is not a learned weight. */
 export function nonLearnedByType(dtype: string, shape: number[]): boolean {

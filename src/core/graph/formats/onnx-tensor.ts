@@ -4,11 +4,12 @@
  * contents. Large tensors are never decoded: the loader needs only dims and
  * dtype, and `raw_data` of a 100 MB model stays a view into the file buffer.
  */
+import { table } from './table.js';
 /** protobufjs int64 values: a number, or a Long when the `long` package is present. */
 export type Int64 = number | { toNumber(): number };
 
 /** ONNX TensorProto.DataType → dtype name used across the code base. */
-export const ONNX_DTYPES: Record<number, string> = {
+export const ONNX_DTYPES: Record<number, string> = table({
   0: 'undefined',
   1: 'float32',
   2: 'uint8',
@@ -33,11 +34,11 @@ export const ONNX_DTYPES: Record<number, string> = {
   21: 'uint4',
   22: 'int4',
   23: 'float4e2m1',
-};
+});
 
-export const DTYPE_CODES: Record<string, number> = Object.fromEntries(
+export const DTYPE_CODES: Record<string, number> = table(Object.fromEntries(
   Object.entries(ONNX_DTYPES).map(([k, v]) => [v, Number(k)]),
-);
+));
 
 export function dtypeName(code: number | null | undefined): string {
   return ONNX_DTYPES[code ?? 0] ?? `dtype${code}`;
@@ -97,10 +98,10 @@ export function tensorValues(t: TensorData, numel: number): number[] | undefined
   const raw = t.rawData;
   if (raw && raw.length > 0) {
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const size: Record<string, number> = {
+    const size: Record<string, number> = table({
       float32: 4, float64: 8, int64: 8, uint64: 8, int32: 4, uint32: 4,
       int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1, float16: 2,
-    };
+    });
     const bytes = size[dt];
     if (!bytes || raw.byteLength !== bytes * numel) return undefined;
     const out = new Array<number>(numel);

@@ -30,6 +30,7 @@ import { InputError } from '../../errors.js';
 import type { ArchGraph, ArchNode, AttrValue, Dim, ParamInfo, TensorInfo } from '../types.js';
 import { attachParams } from './onnx-params.js';
 import { MAX_VALUES, tidyFloat32 } from './onnx-tensor.js';
+import { table } from './table.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -41,11 +42,11 @@ interface NodeDef {
   attr: Obj;
 }
 
-const TF_DTYPES: Record<string, string> = {
+const TF_DTYPES: Record<string, string> = table({
   DT_FLOAT: 'float32', DT_HALF: 'float16', DT_DOUBLE: 'float64', DT_INT32: 'int32', DT_INT64: 'int64', DT_INT8: 'int8',
   DT_UINT8: 'uint8', DT_INT16: 'int16', DT_UINT16: 'uint16', DT_BOOL: 'bool', DT_STRING: 'string', DT_BFLOAT16: 'bfloat16',
   DT_COMPLEX64: 'complex64',
-};
+});
 const tfDtype = (v: unknown): string => (typeof v === 'string' ? TF_DTYPES[v] ?? v.replace(/^DT_/, '').toLowerCase() : 'float32');
 
 const b64 = (s: unknown): string => (typeof s === 'string' ? Buffer.from(s, 'base64').toString('utf8') : '');
@@ -97,7 +98,7 @@ function inlineTensor(t: unknown): { shape: number[]; values?: number[]; dtype: 
 }
 
 function decode(buf: Buffer, dtype: string, n: number): number[] | undefined {
-  const size: Record<string, number> = { float32: 4, int32: 4, int64: 8, float64: 8, uint8: 1, int8: 1, bool: 1, int16: 2, uint16: 2 };
+  const size: Record<string, number> = table({ float32: 4, int32: 4, int64: 8, float64: 8, uint8: 1, int8: 1, bool: 1, int16: 2, uint16: 2 });
   const s = size[dtype];
   if (!s || buf.length < s * n) return undefined;
   const out: number[] = [];
@@ -134,7 +135,7 @@ function readManifest(v: unknown, file: string): Map<string, ManifestWeight> {
   if (v === undefined || v === null) return out;
   if (!Array.isArray(v)) throw new InputError(file, 'weightsManifest must be a list of weight groups');
   const dir = dirname(file);
-  const bytesOf: Record<string, number> = { float32: 4, int32: 4, int64: 8, float16: 2, uint8: 1, int8: 1, bool: 1, int16: 2, uint16: 2, complex64: 8 };
+  const bytesOf: Record<string, number> = table({ float32: 4, int32: 4, int64: 8, float16: 2, uint8: 1, int8: 1, bool: 1, int16: 2, uint16: 2, complex64: 8 });
   for (const group of v) {
     const ws = isObj(group) ? group.weights : undefined;
     if (!Array.isArray(ws)) throw new InputError(file, 'weightsManifest group without a weights list');
@@ -191,7 +192,7 @@ function readRange(files: string[], offset: number, length: number): Buffer | un
 
 // ---------------------------------------------------------------- translation
 
-const ACTIVATIONS: Record<string, { op: string; attrs?: Record<string, AttrValue> }> = {
+const ACTIVATIONS: Record<string, { op: string; attrs?: Record<string, AttrValue> }> = table({
   Relu: { op: 'Relu' },
   Relu6: { op: 'Clip', attrs: { min: 0, max: 6 } },
   Elu: { op: 'Elu' },
@@ -204,9 +205,9 @@ const ACTIVATIONS: Record<string, { op: string; attrs?: Record<string, AttrValue
   LeakyRelu: { op: 'LeakyRelu' },
   Prelu: { op: 'PRelu' },
   Gelu: { op: 'Gelu' },
-};
+});
 
-const SIMPLE: Record<string, string> = {
+const SIMPLE: Record<string, string> = table({
   BiasAdd: 'Add', Add: 'Add', AddV2: 'Add', AddN: 'Sum', Sub: 'Sub', Mul: 'Mul', RealDiv: 'Div', Div: 'Div',
   Maximum: 'Max', Minimum: 'Min', Sqrt: 'Sqrt', Rsqrt: 'Rsqrt', Exp: 'Exp', Log: 'Log', Neg: 'Neg', Abs: 'Abs',
   Square: 'Square', Pow: 'Pow', Erf: 'Erf', Floor: 'Floor', Identity: 'Identity', IdentityN: 'Identity', StopGradient: 'Identity',
@@ -215,7 +216,7 @@ const SIMPLE: Record<string, string> = {
   NonMaxSuppressionV3: 'NonMaxSuppression', NonMaxSuppressionV4: 'NonMaxSuppression', NonMaxSuppressionV5: 'NonMaxSuppression',
   TopKV2: 'TopK', ArgMax: 'ArgMax', Fill: 'ConstantOfShape', Range: 'Range',
   BatchMatMul: 'MatMul', BatchMatMulV2: 'MatMul', BatchMatMulV3: 'MatMul',
-};
+});
 
 interface Emit {
   nodes: ArchNode[];
