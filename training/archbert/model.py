@@ -34,14 +34,14 @@ class Config:
     n_ops: int = 64
     bin_sizes: list = field(default_factory=lambda: [400, 400, 9, 9, 8, 10])
     n_answers: int = 100
-    hidden: int = 96           # H: token / node state width
-    embed: int = 128           # E: joint embedding width
+    hidden: int = 64           # H: token / node state width
+    embed: int = 96            # E: joint embedding width
     heads: int = 4
-    ff: int = 256
+    ff: int = 192
     text_layers: int = 2
     gnn_layers: int = 2
     arch_layers: int = 1
-    dec_layers: int = 2
+    dec_layers: int = 1
     max_text: int = 96
     max_nodes: int = 512
     dropout: float = 0.1
@@ -252,7 +252,7 @@ class CaptionDecoder(nn.Module):
         self.ln = nn.LayerNorm(H)
         self.out = nn.Linear(H, cfg.vocab_size)
 
-    def all_logits(self, input_ids, node_states, node_mask):
+    def states(self, input_ids, node_states, node_mask):
         T = input_ids.shape[1]
         pos = torch.arange(T, device=input_ids.device).unsqueeze(0)
         x = self.drop(self.tok(input_ids) + self.pos(pos))
@@ -260,10 +260,14 @@ class CaptionDecoder(nn.Module):
         mem_bias = ((1.0 - node_mask) * NEG).unsqueeze(1)
         for blk in self.blocks:
             x = blk(x, causal.unsqueeze(0), node_states, mem_bias)
-        return self.out(self.ln(x))
+        return self.ln(x)
+
+    def all_logits(self, input_ids, node_states, node_mask):
+        return self.out(self.states(input_ids, node_states, node_mask))
 
     def forward(self, input_ids, node_states, node_mask):
-        return self.all_logits(input_ids, node_states, node_mask)[:, -1]
+        # one step: only the last position needs the vocabulary projection
+        return self.out(self.states(input_ids, node_states, node_mask)[:, -1])
 
 
 class ArchBert(nn.Module):

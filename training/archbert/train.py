@@ -55,10 +55,10 @@ def parse_args(argv=None):
     ap.add_argument("--ckpt", default=str(REPO / "training/out/archbert-ckpt"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--epochs", type=int, default=6)
-    ap.add_argument("--batch", type=int, default=24, help="graphs per step (half anchors, half mined neighbours)")
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--batch", type=int, default=16, help="graphs per step (half anchors, half mined neighbours)")
+    ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--weight-decay", type=float, default=0.01)
-    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--real-fraction", type=float, default=0.2,
                     help="oversample real architectures to about this share of each epoch")
     ap.add_argument("--max-minutes", type=float, default=110.0, help="stop cleanly after this much training time")
