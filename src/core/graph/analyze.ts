@@ -24,12 +24,15 @@ export function analyzeGraph(g: ArchGraph, opts: AnalyzeOptions = {}): { opGraph
   const outputs = g.outputs.map((o) => ({ name: o.name, shape: (T.get(o.name)?.shape ?? o.shape) as Dim[] | null, dtype: o.dtype }));
   const notes = [...fold.notes];
   const raw = fold.rawOps;
-  const norms = (raw.BatchNormalization ?? 0) + (raw.LayerNormalization ?? 0) + (raw.InstanceNormalization ?? 0) + (raw.GroupNormalization ?? 0);
-  const convs = fold.opGraph.nodes.filter((n) => n.category.endsWith('conv'));
-  const biased = convs.filter((n) => n.sources.length === 1 && g.nodes.find((x) => x.id === n.id)?.inputs[2]).length;
-  if (norms === 0 && convs.length >= 20 && biased >= 0.9 * convs.length) {
+  // BatchNorm folded into Conv by an eval-mode export: no norm op is left and the
+  // exporter named the folded conv weights itself (onnx::Conv_N) instead of by module
+  // path; convs that simply have biases (VGG, SqueezeNet, ConvNeXt) are not flagged.
+  const convNodes = g.nodes.filter((n) => n.op === 'Conv' || n.op === 'ConvTranspose');
+  const exporterNamed = convNodes.filter((n) => /^onnx::Conv(Transpose)?_\d+$/.test(n.inputs[1] ?? '')).length;
+  const normsLeft = fold.opGraph.nodes.some((n) => /_norm$/.test(n.category));
+  if (!normsLeft && convNodes.length > 0 && exporterNamed >= 0.5 * convNodes.length) {
     notes.push(
-      `no normalisation ops and ${biased}/${convs.length} convs carry a bias: BatchNorm appears folded into Conv (eval-mode export); the source model had ~2 more trainable values and 2 running statistics per folded channel, which cannot be recovered here`,
+      `no normalisation ops and ${exporterNamed}/${convNodes.length} conv weights carry exporter-made names (onnx::Conv_N): BatchNorm was folded into Conv by an eval-mode export; the source model had 2 more trainable values and 2 running statistics per folded channel, which cannot be recovered here`,
     );
   }
   // Causal (decoder) attention: a Trilu-built mask, a constant [S, S] mask added to the scores

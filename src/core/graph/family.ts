@@ -8,6 +8,9 @@ import type { OpGraph } from './types.js';
 import type { BlockCounts } from './blocks.js';
 import { CONV_LIKE } from './categorize.js';
 import { opTopoOrder } from './depth.js';
+import { ACTIVATIONS, NORMS } from './categories.js';
+
+const ACT_OR_NORM = new Set<string>([...ACTIVATIONS, ...NORMS]);
 
 export interface FamilyGuess {
   guess: string | null;
@@ -17,6 +20,7 @@ export interface FamilyGuess {
 export const FAMILIES = [
   'resnet', 'resnext', 'wide_resnet', 'mobilenet_v2', 'mobilenet_v3', 'efficientnet', 'densenet', 'vgg', 'alexnet', 'squeezenet',
   'shufflenet', 'mnasnet', 'convnext', 'regnet', 'vit', 'swin', 'inception', 'googlenet', 'unet', 'bert-like', 'gpt-like', 'lstm', 'gru',
+  'transformer', 'mlp_mixer',
 ] as const;
 
 interface Ctx {
@@ -71,6 +75,9 @@ function structural(c: Ctx): FamilyGuess {
   if (blocks.attention > 0) {
     const lnGelu = c.norms.includes('layer_norm') ? 'layer_norm' : c.norms.join('/') || 'no norm';
     if (c.intInput && has('embedding')) {
+      if (c.causalMask && (ops.embedding ?? 0) >= 2 && (c.og.inputNodes.length >= 2)) {
+        return done('transformer', `${blocks.attention} attention blocks over ${ops.embedding} token embeddings (source and target)`, 'causal mask in the decoder: encoder-decoder Transformer', `norm: ${lnGelu}`);
+      }
       if (c.causalMask) return done('gpt-like', `${blocks.attention} attention blocks over token embeddings`, 'causal attention mask (decoder-only)', `norm: ${lnGelu}`);
       return done('bert-like', `${blocks.attention} attention blocks over token embeddings`, 'no causal mask found (bidirectional encoder)', `norm: ${lnGelu}`);
     }
@@ -80,6 +87,9 @@ function structural(c: Ctx): FamilyGuess {
       return done('vit', `patch embedding: ${stemDesc} (non-overlapping ${stemK}x${stemK} patches)`, `${blocks.attention} self-attention blocks`, `norm: ${lnGelu}${act('gelu') ? ', gelu MLP' : ''}`);
     }
     return done(null, `${blocks.attention} attention blocks, but no token embedding or patch-embedding stem that identifies a family`);
+  }
+  if (!blocks.attention && stem && CONV_LIKE.has(stem.category) && stemK && stemK === stemS && stemK >= 4 && convs.length === 1 && (ops.linear ?? 0) >= 4 && (ops.transpose ?? 0) >= 2) {
+    return done('mlp_mixer', `patch embedding: ${stemDesc}, then only linear layers`, `${ops.transpose} transposes between token-mixing and channel-mixing MLPs`, `norm: ${c.norms.join(', ') || 'none'}`);
   }
   const dw = nodes.filter((n) => n.category === 'depthwise_conv');
   if (dw.length) {
@@ -110,11 +120,32 @@ function structural(c: Ctx): FamilyGuess {
     if (ratio === 2) return done('wide_resnet', `${blocks.residual} residual bottleneck blocks whose middle width is half the output width (ResNet uses a quarter)`, `${stemDesc} + max_pool stem`);
     return done('resnet', `${blocks.residual} residual blocks (${ratio === 4 ? 'bottleneck, 4x expansion' : 'basic 3x3 + 3x3'})`, `${stemDesc} + max_pool stem`, 'batch_norm + relu');
   }
+  const square = convs.filter((i) => (nodes[i]!.kernel?.[0] ?? 0) > 1 && nodes[i]!.kernel?.[0] === nodes[i]!.kernel?.[1]).length;
+  if (blocks.residual > 0 && c.norms.includes('batch_norm') && square > 0 && !grouped.length && !dw.length) {
+    // CIFAR-style ResNets: 3x3 stem, no max_pool. Pre-activation blocks (BN-ReLU-conv: the add
+    // takes a conv output) whose first stage is ≥ 4x wider than the stem are Wide ResNets.
+    const preds: number[][] = Array.from({ length: nodes.length }, () => []);
+    for (const [a, b] of og.edges) preds[b]!.push(a);
+    const adds = order.filter((i) => nodes[i]!.category === 'add' && preds[i]!.length >= 2);
+    const preact = adds.filter((i) => preds[i]!.some((p) => CONV_LIKE.has(nodes[p]!.category))).length;
+    const firstAdd = adds[0] !== undefined ? nodes[adds[0]]! : null;
+    const width = firstAdd?.outShape && firstAdd.outShape.length === 4 ? Number(firstAdd.outShape[1]) : null;
+    const widen = width && stem?.outChannels ? width / stem.outChannels : null;
+    if (preact >= adds.length / 2 && widen !== null && widen >= 4) {
+      return done('wide_resnet', `${blocks.residual} pre-activation residual blocks (the adds take conv outputs)`, `first stage ${width} channels = ${widen}x the ${stem!.outChannels}-channel stem`);
+    }
+    return done('resnet', `${blocks.residual} residual blocks of plain convs with batch_norm`, `${stemDesc ?? 'no stem found'}${maxAfterStem ? ' + max_pool' : ' (CIFAR-style stem, no max_pool)'}`);
+  }
   const concats = og.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.category === 'concat');
   if (concats.length) {
     const preds: number[][] = Array.from({ length: nodes.length }, () => []);
     for (const [a, b] of og.edges) preds[b]!.push(a);
-    const wide = concats.filter(({ i }) => preds[i]!.length >= 4).length;
+    // inception modules: ≥ 4 parallel branches ending in convs/pools at one resolution (not flattened multi-scale heads)
+    const branchEnd = (p: number) => {
+      const cat0 = nodes[p]!.category;
+      return CONV_LIKE.has(cat0) || cat0.endsWith('_pool') || ACT_OR_NORM.has(cat0);
+    };
+    const wide = concats.filter(({ i }) => preds[i]!.length >= 4 && preds[i]!.filter(branchEnd).length >= 3).length;
     const maxFanIn = concats.reduce((m, { i }) => Math.max(m, preds[i]!.length), 0);
     // the conv behind each concat input, looking through norm/activation
     const convBehind = (p: number): number | null => {
@@ -135,7 +166,9 @@ function structural(c: Ctx): FamilyGuess {
       return done('densenet', `${concats.length} concats, up to ${maxFanIn} inputs each (dense connectivity: every layer sees all earlier ones), no residual adds`, `${ops.avg_pool ?? 0} avg_pool transitions`);
     }
     if (wide >= 3) return done('inception', `${wide} concats joining ≥4 parallel branches (inception modules)`, stemDesc ?? '');
-    if (resizeOrDeconv && concats.length >= 3) return done('unet', `${concats.length} skip concats joining encoder and upsampled decoder features`, `upsampling: ${['transposed_conv', 'resize'].filter(has).join(', ')}`);
+    // U-Net: skip concats that take an upsampled (resize / transposed conv) decoder map directly
+    const upConcats = concats.filter(({ i }) => preds[i]!.some((p) => ['resize', 'transposed_conv'].includes(nodes[p]!.category))).length;
+    if (resizeOrDeconv && upConcats >= 2) return done('unet', `${upConcats} skip concats joining encoder features with upsampled decoder features`, `upsampling: ${['transposed_conv', 'resize'].filter(has).join(', ')}`);
   }
   const linears = nodes.filter((n) => n.category === 'linear');
   if (blocks.residual === 0 && convs.length >= 5 && linears.length >= 2 && has('max_pool')) {

@@ -52,14 +52,16 @@ export function guessTask(
         const extra = resized ? `; upsampling back to input size (${['resize', 'transposed_conv'].filter(has).join(', ')})` : '';
         // an RGB image squashed into a range (tanh/sigmoid) is generated; per-pixel class scores are not squashed
         const squashed = lastCats.some((c) => c === 'tanh' || c === 'sigmoid' || c === 'hard_sigmoid' || c === 'clip');
-        if (ch === 3 && squashed) {
-          return { guess: 'generation', evidence: [`output ${o.name} ${fmt(o.shape)} is a 3-channel image at the input's ${sp.join('x')} resolution, squashed by ${lastCats.join('/')}${extra}`] };
+        const inCh = channelOf(img.shape!);
+        if ((ch === 3 || (ch !== null && ch === inCh)) && squashed) {
+          return { guess: 'generation', evidence: [`output ${o.name} ${fmt(o.shape)} is an image like the input (${ch} channels, ${sp.join('x')}), squashed by ${lastCats.join('/')}: reconstruction / image-to-image${extra}`] };
         }
         return { guess: 'segmentation', evidence: [`output ${o.name} ${fmt(o.shape)} keeps the input's ${sp.join('x')} spatial size with ${ch ?? '?'} channels per pixel${extra}`] };
       }
     }
   }
-  const vecIn = inputs.length > 0 && inputs.every((i) => i.shape && i.shape.length <= 2 && !/int/.test(i.dtype));
+  // a latent/noise vector: [N, Z] or [N, Z, 1, 1] (DCGAN)
+  const vecIn = inputs.length > 0 && inputs.every((i) => i.shape && !/int/.test(i.dtype) && (i.shape.length <= 2 || (i.shape.length === 4 && i.shape[2] === 1 && i.shape[3] === 1)));
   const imgOut = outputs.find((o) => o.shape && o.shape.length === 4);
   if (vecIn && imgOut && (has('transposed_conv') || has('resize'))) {
     return { guess: 'generation', evidence: [`vector input ${inputs.map((i) => `${i.name} ${fmt(i.shape)}`).join(', ')} decoded to image output ${imgOut.name} ${fmt(imgOut.shape)}`, `upsampling ops: ${['transposed_conv', 'resize'].filter(has).join(', ')}`] };
