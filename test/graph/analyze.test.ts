@@ -390,6 +390,30 @@ describe('task and family rules', () => {
   it('the same net squashing an RGB output with tanh → generation (image to image)', () => {
     expect(unet(true).task.guess).toBe('generation');
   });
+  it('CIFAR-style ResNet (3x3 stem, no max_pool) → resnet; pre-activation and 4x wider → wide_resnet', () => {
+    const net = (preact: boolean, width: number) => {
+      const b = new G(img(1, 3, 8, 8));
+      const conv = (x: string, cin: number, cout: number, name: string) =>
+        b.op('Conv', [x, b.w(name, [cout, cin, 3, 3])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+      const bn = (x: string, c: number, name: string) => b.op('BatchNormalization', [x, b.w(`${name}g`, [c]), b.w(`${name}b`, [c]), b.w(`${name}m`, [c]), b.w(`${name}v`, [c])]);
+      let x = conv('x', 3, 16, 'stem');
+      if (!preact) x = b.op('Relu', [bn(x, 16, 'bn0')]);
+      x = conv(x, 16, width, 'proj');
+      for (let k = 0; k < 2; k++) {
+        let y: string;
+        if (preact) y = conv(b.op('Relu', [bn(conv(b.op('Relu', [bn(x, width, `a${k}`)]), width, width, `c${k}a`), width, `b${k}`)]), width, width, `c${k}b`);
+        else y = bn(conv(b.op('Relu', [bn(conv(x, width, width, `c${k}a`), width, `a${k}`)]), width, width, `c${k}b`), width, `b${k}`);
+        x = b.op('Add', [y, x]);
+        if (!preact) x = b.op('Relu', [x]);
+      }
+      b.op('Gemm', [b.op('Flatten', [b.op('GlobalAveragePool', [x])]), b.w('fc', [width, 10])]);
+      return analyzeGraph(b.graph()).facts;
+    };
+    const r = net(false, 16);
+    expect(r.blocks.residual).toBe(2);
+    expect(r.family.guess).toBe('resnet');
+    expect(net(true, 64).family.guess).toBe('wide_resnet');
+  });
   it('a noise vector decoded by transposed convs → generation', () => {
     const b = new G([{ name: 'z', shape: [1, 16], dtype: 'float32' }]);
     const r = b.op('Reshape', ['z', b.ints([1, 16, 1, 1])]);
