@@ -13,10 +13,12 @@
  * 4. Refit on the mixed features with the first fit's α; score = mean p(y_i | x_i).
  *
  * The refit needs the within-class scatter of the mixed features: one more
- * Gram matrix (linalg.gramT on the class-centred mixed rows).
+ * Gram matrix (linalg.gramT on the class-centred mixed rows). The mixed rows
+ * themselves are never stored; their logits come from the centred rows plus a
+ * per-class offset.
  */
 import { InputError } from '../errors.js';
-import { classStats, gramT, largeArray } from './linalg.js';
+import { classStats, gramT, largeArray, matmulABt, softmaxRowsInPlace } from './linalg.js';
 import {
   adaptiveShrinkage, checkLabels, meanTrueClassProbability, projectThroughInverse, shrink, withinClassScatter,
 } from './lda.js';
@@ -68,30 +70,49 @@ export function sfda(X: Matrix, y: Labels, opts: SfdaOptions = {}): { value: num
   const others = new Float64Array(C * d);
   for (let c = 0; c < C; c++) for (let j = 0; j < d; j++) others[c * d + j] = (total[j]! - stats.means[c * d + j]!) / (C - 1);
 
-  // ConfMix.
-  const mixed = largeArray(n * d);
+  // ConfMix, x'_i = p_i·x_i + (1 − p_i)·m̄_{y_i}, never materialised: the refit needs
+  // only the class means of x' and the class-centred rows x' − μ'_{y_i}.
+  const pTrue = new Float64Array(n);
+  for (let i = 0; i < n; i++) pTrue[i] = probs[i * C + ids[i]!]!;
+  const means2 = new Float64Array(C * d);
+  const pSum = new Float64Array(C);
   for (let i = 0; i < n; i++) {
     const c = ids[i]!;
-    const p = probs[i * C + c]!;
-    const o = i * d;
-    const m = c * d;
-    for (let j = 0; j < d; j++) mixed[o + j] = p * data[o + j]! + (1 - p) * others[m + j]!;
+    const p = pTrue[i]!;
+    pSum[c]! += p;
+    const o = i * d, m = c * d;
+    for (let j = 0; j < d; j++) means2[m + j]! += p * data[o + j]!;
   }
-  const M: Matrix = { rows: n, cols: d, data: mixed };
-
-  // Second fit with the same α: within-class scatter of the mixed rows.
-  const stats2 = classStats(M, y);
+  for (let c = 0; c < C; c++) {
+    const nc = stats.counts[c]!;
+    const rest = 1 - pSum[c]! / nc;
+    for (let j = 0; j < d; j++) means2[c * d + j] = means2[c * d + j]! / nc + rest * others[c * d + j]!;
+  }
   const centred = largeArray(n * d);
   for (let i = 0; i < n; i++) {
+    const p = pTrue[i]!;
     const o = i * d;
-    const m = ids[i]! * d;
-    for (let j = 0; j < d; j++) centred[o + j] = mixed[o + j]! - stats2.means[m + j]!;
+    const c = ids[i]! * d;
+    for (let j = 0; j < d; j++) centred[o + j] = p * data[o + j]! + (1 - p) * others[c + j]! - means2[c + j]!;
   }
+
+  // Second fit with the same α: Sw of the mixed rows, coef = μ'·Sw'^{-1}.
   const Sw2 = gramT({ rows: n, cols: d, data: centred });
   for (let i = 0; i < d * d; i++) Sw2[i]! /= n;
-  const coef2 = projectThroughInverse(shrink(Sw2, d, alpha), d, stats2.means, C, warnings, 'sfda');
-  const b2 = interceptFor(stats2.means, coef2, stats2.priors, C, d);
-  const { value } = meanTrueClassProbability(mixed, n, d, coef2, b2, y);
+  const coef2 = projectThroughInverse(shrink(Sw2, d, alpha), d, means2, C, warnings, 'sfda');
+  const b2 = interceptFor(means2, coef2, stats.priors, C, d);
+  // Logits of x' = (x' − μ'_y)·coefᵀ + μ'_y·coefᵀ + b.
+  const offset = matmulABt(means2, C, coef2, C, d); // C×C: μ'_a·coef_b
+  for (let a = 0; a < C; a++) for (let b = 0; b < C; b++) offset[a * C + b]! += b2[b]!;
+  const Z = matmulABt(centred, n, coef2, C, d);
+  for (let i = 0; i < n; i++) {
+    const o = ids[i]! * C;
+    for (let b = 0; b < C; b++) Z[i * C + b]! += offset[o + b]!;
+  }
+  softmaxRowsInPlace(Z, n, C);
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc += Z[i * C + ids[i]!]!;
+  const value = acc / n;
   return { value, warnings, shrinkage: alpha };
 }
 
