@@ -201,3 +201,16 @@ describe('native archbert graph', () => {
     expect(g.metadata.framework).toBe('pytorch');
   });
 });
+
+describe('README', () => {
+  it("the native-format example in README.md loads", async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Model formats'));
+    const block = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    const { parseGraph } = await import('../../src/core/graph/load.js');
+    const g = parseGraph(new TextEncoder().encode(block), 'README.md');
+    expect(g.format).toBe('native');
+    expect(trainable(g)).toBe(432 + 16 + 32 + 160 + 10);
+    expect(buffers(g)).toBe(32);
+  });
+});
