@@ -94,6 +94,8 @@ interface ChildReport {
   seconds: number;
   /** etran: model read, hashing, graph surgery and session creation (raw: session creation is not timed). */
   setupSeconds?: number;
+  /** CPU time (user + system, all threads) of the timed part: less sensitive than wall time to other load on the machine. */
+  cpuSeconds: number;
   images: number;
   maxRssMB: number;
   perModel?: Record<string, { images: number; seconds: number }>;
@@ -119,22 +121,26 @@ async function childRaw(): Promise<ChildReport> {
     batches.push(new ort.Tensor('float32', t, [items.length, 3, 224, 224]));
   }
   const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (const b of batches) await session.run({ input: b });
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, images: ds.items.length, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  const c = process.cpuUsage(c0);
+  return { seconds, cpuSeconds: (c.user + c.system) / 1e6, images: ds.items.length, maxRssMB: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** Child: the pipeline `etran rank` runs, cache off. */
 async function childEtran(): Promise<ChildReport> {
   const { buildFeatureSets } = await import('../src/core/features/pipeline.js');
   const { SessionOpener } = await import('../src/core/runtime/session.js');
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await buildFeatureSets({ zoo: zooDir, data: imageDir, cacheDir: null, batchSize: BATCH, opener: new SessionOpener({ device: 'cpu' }) });
   const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
   if (r.failures.length > 0) throw new Error(r.failures.map((f) => f.message).join('; '));
   const perModel = Object.fromEntries(r.features.map((f) => [f.name, { images: f.images, seconds: f.seconds }]));
-  return { seconds, setupSeconds: r.setupSeconds, images: r.images, maxRssMB: process.resourceUsage().maxRSS / 1024, perModel };
+  return { seconds, cpuSeconds: (c.user + c.system) / 1e6, setupSeconds: r.setupSeconds, images: r.images, maxRssMB: process.resourceUsage().maxRSS / 1024, perModel };
 }
 
 function runChild(mode: 'raw' | 'etran'): ChildReport {
@@ -190,8 +196,10 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, ort: ort.env.versions.common },
     images: raw.images,
     model: 'torchvision resnet18 (random weights), 224×224, batch 32, CPU',
-    raw_session_run: { seconds: raw.seconds, images_per_s: rawRate, peak_rss_mb: raw.maxRssMB, runs_s: raws.map((r) => r.seconds) },
-    etran_extraction: { seconds: etran.seconds, images_per_s: etranRate, peak_rss_mb: etran.maxRssMB, runs_s: etrans.map((r) => r.seconds), per_model: etran.perModel },
+    raw_session_run: { seconds: raw.seconds, images_per_s: rawRate, cpu_seconds: raw.cpuSeconds, peak_rss_mb: raw.maxRssMB, runs_s: raws.map((r) => r.seconds), runs_cpu_s: raws.map((r) => r.cpuSeconds) },
+    etran_extraction: { seconds: etran.seconds, images_per_s: etranRate, cpu_seconds: etran.cpuSeconds, setup_seconds: etran.setupSeconds, peak_rss_mb: etran.maxRssMB, runs_s: etrans.map((r) => r.seconds), runs_cpu_s: etrans.map((r) => r.cpuSeconds), per_model: etran.perModel },
+    /** CPU-time ratio over the fastest (by CPU time) run of each side. */
+    cpu_ratio: Math.min(...raws.map((r) => r.cpuSeconds)) / Math.min(...etrans.map((r) => r.cpuSeconds)),
     ratio: etranRate / rawRate,
     ratio_excluding_setup: raw.seconds > 0 ? raw.seconds / (etran.seconds - (etran.setupSeconds ?? 0)) : null,
     target_ratio: 0.9,
@@ -204,10 +212,11 @@ async function main(): Promise<void> {
   };
   const f = (x: number, d = 2) => x.toFixed(d);
   console.log(`images: ${result.images} (${result.model}); ${result.machine.cpus} CPUs (${result.machine.model})`);
-  console.log(`raw session.run      ${f(raw.seconds)} s  ${f(rawRate, 1)} img/s  peak RSS ${f(raw.maxRssMB, 0)} MB  (runs: ${raws.map((r) => f(r.seconds)).join(', ')} s)`);
-  console.log(`etran extraction     ${f(etran.seconds)} s  ${f(etranRate, 1)} img/s  peak RSS ${f(etran.maxRssMB, 0)} MB  (runs: ${etrans.map((r) => f(r.seconds)).join(', ')} s)`);
+  console.log(`raw session.run      ${f(raw.seconds)} s  ${f(rawRate, 1)} img/s  peak RSS ${f(raw.maxRssMB, 0)} MB  (runs: ${raws.map((r) => f(r.seconds)).join(', ')} s wall; ${raws.map((r) => f(r.cpuSeconds)).join(', ')} s CPU)`);
+  console.log(`etran extraction     ${f(etran.seconds)} s  ${f(etranRate, 1)} img/s  peak RSS ${f(etran.maxRssMB, 0)} MB  (runs: ${etrans.map((r) => f(r.seconds)).join(', ')} s wall; ${etrans.map((r) => f(r.cpuSeconds)).join(', ')} s CPU)`);
   for (const [name, pm] of Object.entries(etran.perModel ?? {})) console.log(`  per model: ${name} ${f(pm.images / pm.seconds, 1)} img/s`);
   console.log(`ratio etran/raw      ${f(result.ratio, 3)} (target ≥ ${result.target_ratio}) ${result.ratio >= result.target_ratio ? 'MET' : 'NOT MET'}; without etran's ${f(etran.setupSeconds ?? 0)} s setup: ${f(result.ratio_excluding_setup ?? NaN, 3)}`);
+  console.log(`CPU time ratio       ${f(result.cpu_ratio, 3)} (raw ${f(Math.min(...raws.map((r) => r.cpuSeconds)))} s vs etran ${f(Math.min(...etrans.map((r) => r.cpuSeconds)))} s of CPU, fastest runs)`);
   console.log(`load average (1 min) at the end: ${f(loadavg()[0]!)} on ${cpus().length} CPUs${loadavg()[0]! > cpus().length ? ' — the machine is shared and busy: figures are noisy' : ''}`);
   console.log(`cache: cold \`etran rank\` ${f(cold.seconds)} s, warm ${f(warm.seconds)} s (all cached: ${result.cache.warm_all_cached})`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });

@@ -36,8 +36,10 @@ export interface ExtractOptions {
   opener: SessionOpener;
   cache: FeatureCache | null;
   batchSize?: number;
-  /** Images decoded at once (default: 1 per 8 CPU cores, at least 1; see decodeLimit). */
+  /** Images decoded at once (default: 1 per 8 CPU cores, at least 1; see defaultDecodeConcurrency). */
   decodeConcurrency?: number;
+  /** Batches decoded ahead of the one being run (default 2; 0 = decode, then run, no overlap). */
+  prefetch?: number;
   strict?: boolean;
   onProgress?: (e: ProgressEvent) => void;
 }
@@ -257,23 +259,24 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
       ),
     ).then((images) => ({ items, images }));
 
-  // Two batches decode ahead of the one being run.
+  // `prefetch` batches decode while one is being run; with 0, decoding and inference take turns.
+  const prefetch = opts.prefetch ?? 2;
   const ahead: Promise<DecodedBatch>[] = [];
   let nextBatch = 0;
-  const refill = () => {
-    while (ahead.length < 2 && nextBatch < batches.length) {
+  const refill = (upTo: number) => {
+    while (ahead.length < upTo && nextBatch < batches.length) {
       const p = decodeBatch(batches[nextBatch++]!);
       p.catch(() => undefined); // surfaced when awaited
       ahead.push(p);
     }
   };
-  refill();
   const totalImages = data.items.length;
   let seen = 0;
-  while (ahead.length > 0) {
+  while (ahead.length > 0 || nextBatch < batches.length) {
+    refill(Math.max(1, prefetch));
     const waitStart = performance.now();
     const batch = await ahead.shift()!;
-    refill();
+    refill(prefetch);
     const waited = (performance.now() - waitStart) / 1000;
     seen += batch.items.length;
     const okIdx = batch.images.map((im, i) => (im ? i : -1)).filter((i) => i >= 0);
