@@ -214,3 +214,23 @@ describe('README', () => {
     expect(buffers(g)).toBe(32);
   });
 });
+
+describe('translated JSON models give the hand-computed MACs through the analysis', () => {
+  // The loaders' job is ONNX semantics that shape inference and MAC counting understand; these
+  // MAC totals are hand-computed from the layer definitions (batch 1).
+  it('keras3_sequential: 26²·32·9 + 11²·64·288 + 1,600·10 = 2,440,960', async () => {
+    const { analyzeGraph } = await import('../../src/core/graph/analyze.js');
+    const { facts } = analyzeGraph(await loadGraph(join(G, 'keras3_sequential.json')));
+    expect(facts.macs).toBe(26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 1600 * 10);
+  });
+  it('keras2_transformer: QKV 3·8·64², scores and context 2·4·8²·16, out 8·64², MLP 2·8·64·128, head 256', async () => {
+    const { analyzeGraph } = await import('../../src/core/graph/analyze.js');
+    const { facts } = analyzeGraph(await loadGraph(join(G, 'keras2_transformer.json')));
+    expect(facts.macs).toBe(3 * 8 * 64 * 64 + 2 * 4 * 8 * 8 * 16 + 8 * 64 * 64 + 2 * 8 * 64 * 128 + 64 * 4);
+  });
+  it('tfjs_graph_block: stem 16²·16·27 + dw 16²·16·9 + pw 16²·24·16 + head 240', async () => {
+    const { analyzeGraph } = await import('../../src/core/graph/analyze.js');
+    const { facts } = analyzeGraph(await loadGraph(join(G, 'tfjs_graph_block.json')));
+    expect(facts.macs).toBe(16 * 16 * 16 * 27 + 16 * 16 * 16 * 9 + 16 * 16 * 24 * 16 + 240);
+  });
+});
