@@ -102,8 +102,8 @@ describe('symmetric eigen-decomposition', () => {
     for (let i = 0; i < n; i++) D[i * n + i] = (i * 37) % n;
     expect(Array.from(symEig(D, n).values)).toEqual(Array.from({ length: n }, (_, i) => i));
   });
-  it('VᵀB equals Vᵀ·B', () => {
-    const n = 12, m = 3;
+  it.each([12, 90])('VᵀB equals Vᵀ·B (n=%i; ≥ 64 applies the reflectors in SIMD)', (n) => {
+    const m = 3;
     const R = randomMatrix(n, n, 4);
     const A = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = R[i * n + j]! + R[j * n + i]!;
@@ -148,6 +148,17 @@ describe('Cholesky', () => {
     }
     expect(err).toBeLessThan(1e-11);
     for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) expect(L[i * m + j]).toBe(0);
+    // SIMD solve path (n ≥ 64), odd number of right-hand sides.
+    const B = randomMatrix(m, 5, 13);
+    const Xs = Float64Array.from(B);
+    choleskySolveInPlace(L, m, Xs, 5);
+    let res = 0;
+    for (let i = 0; i < m; i++) for (let c = 0; c < 5; c++) {
+      let s = 0;
+      for (let j = 0; j < m; j++) s += A2[i * m + j]! * Xs[j * 5 + c]!;
+      res = Math.max(res, Math.abs(s - B[i * 5 + c]!));
+    }
+    expect(res).toBeLessThan(1e-9);
     expect(cholesky(gramT({ rows: 150, cols: m, data: randomMatrix(150, m, 12) }), m)).toBeNull();
   });
   it('refuses singular and indefinite matrices', () => {

@@ -18,7 +18,7 @@
  */
 import type { Labels, Matrix } from './types.js';
 import { parallelGramPanels, parallelMatmulABt, threadCount } from './parallel.js';
-import { abtRowsWasm, dotsKernel, gramRowsWasm } from './wasm/dots.js';
+import { abtRowsWasm, dotsKernel, ensureMemory, gramRowsWasm } from './wasm/dots.js';
 
 // ---------------------------------------------------------------- basics
 
@@ -483,27 +483,7 @@ export function symEig(A: Float64Array, n: number, B: Float64Array | null = null
   tridiagonalize(a, n, d, e, betas, k0);
   // W = QᵀB = H_{n-3} ... H_0 B.
   let W: Float64Array | null = null;
-  if (B) {
-    W = Float64Array.from(B);
-    const u = new Float64Array(m);
-    for (let k = 0; k < n - 2; k++) {
-      const beta = betas[k]!;
-      if (beta === 0) continue;
-      u.fill(0);
-      for (let i = k + 1; i < n; i++) {
-        const vi = a[i * n + k]!;
-        if (vi === 0) continue;
-        const o = i * m;
-        for (let c = 0; c < m; c++) u[c]! += vi * W[o + c]!;
-      }
-      for (let i = k + 1; i < n; i++) {
-        const f = beta * a[i * n + k]!;
-        if (f === 0) continue;
-        const o = i * m;
-        for (let c = 0; c < m; c++) W[o + c]! -= f * u[c]!;
-      }
-    }
-  }
+  if (B) W = applyReflectors(a, n, betas, B, m);
   tql2(d, e, n, W, m);
 
   // Ascending order, eigenvalues and the rows of VᵀB together.
@@ -516,6 +496,50 @@ export function symEig(A: Float64Array, n: number, B: Float64Array | null = null
     for (let i = 0; i < n; i++) vtb.set(W.subarray(order[i]! * m, order[i]! * m + m), i * m);
   }
   return { values, vtb };
+}
+
+/** QᵀB = H_{n-3} ⋯ H_0 B for the reflectors stored by the tridiagonalisation (SIMD when available). */
+function applyReflectors(a: Float64Array, n: number, betas: Float64Array, B: Float64Array, m: number): Float64Array {
+  const W = Float64Array.from(B);
+  const kern = n >= 64 && m >= 2 ? dotsKernel() : null;
+  if (kern) {
+    const mp = (m + 1) & ~1;
+    const wBytes = n * mp * 8;
+    const vOff = wBytes;
+    const uOff = vOff + n * 8;
+    ensureMemory(kern, uOff + mp * 8);
+    const Wk = new Float64Array(kern.mem.buffer, 0, n * mp);
+    const vk = new Float64Array(kern.mem.buffer, vOff, n);
+    Wk.fill(0);
+    for (let i = 0; i < n; i++) for (let c = 0; c < m; c++) Wk[i * mp + c] = B[i * m + c]!;
+    for (let k = 0; k < n - 2; k++) {
+      const beta = betas[k]!;
+      if (beta === 0) continue;
+      for (let i = k + 1; i < n; i++) vk[i] = a[i * n + k]!;
+      kern.reflect(0, mp, vOff, uOff, k + 1, n, beta);
+    }
+    for (let i = 0; i < n; i++) for (let c = 0; c < m; c++) W[i * m + c] = Wk[i * mp + c]!;
+    return W;
+  }
+  const u = new Float64Array(m);
+  for (let k = 0; k < n - 2; k++) {
+    const beta = betas[k]!;
+    if (beta === 0) continue;
+    u.fill(0);
+    for (let i = k + 1; i < n; i++) {
+      const vi = a[i * n + k]!;
+      if (vi === 0) continue;
+      const o = i * m;
+      for (let c = 0; c < m; c++) u[c]! += vi * W[o + c]!;
+    }
+    for (let i = k + 1; i < n; i++) {
+      const f = beta * a[i * n + k]!;
+      if (f === 0) continue;
+      const o = i * m;
+      for (let c = 0; c < m; c++) W[o + c]! -= f * u[c]!;
+    }
+  }
+  return W;
 }
 
 /**
@@ -730,6 +754,20 @@ function prefixDots(L: Float64Array, n: number, i0: number, bi: number, j0: numb
  * Inner loops run along the m right-hand sides, which are contiguous.
  */
 export function choleskySolveInPlace(L: Float64Array, n: number, B: Float64Array, m: number): void {
+  const kern = n >= 64 && m >= 2 ? dotsKernel() : null;
+  if (kern) {
+    // Same operations in the same order, f64x2 along the right-hand sides.
+    const mp = (m + 1) & ~1;
+    const lBytes = n * n * 8;
+    ensureMemory(kern, lBytes + n * mp * 8);
+    new Float64Array(kern.mem.buffer, 0, n * n).set(L);
+    const Bk = new Float64Array(kern.mem.buffer, lBytes, n * mp);
+    Bk.fill(0);
+    for (let i = 0; i < n; i++) for (let c = 0; c < m; c++) Bk[i * mp + c] = B[i * m + c]!;
+    kern.cholsolve(0, n, lBytes, mp, n);
+    for (let i = 0; i < n; i++) for (let c = 0; c < m; c++) B[i * m + c] = Bk[i * mp + c]!;
+    return;
+  }
   // Forward: L Y = B.
   for (let i = 0; i < n; i++) {
     const oi = i * m;

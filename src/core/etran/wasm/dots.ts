@@ -29,6 +29,16 @@ export interface DotsKernel {
   dots: (a: number, b: number, k: number, ni: number, nj: number, out: number, ldo: number, lower: number, ioff: number) => void;
   /** p += A·v over rows/columns [k1, n) of a symmetric A stored in its lower triangle (byte addresses, row stride ld). */
   symv: (m: number, ld: number, v: number, p: number, k1: number, n: number) => void;
+  /** Applies H = I − β v vᵀ (v over rows [k1, n)) to the rows of W (n×m, m even); u is m doubles of scratch. */
+  reflect: (w: number, m: number, v: number, u: number, k1: number, n: number, beta: number) => void;
+  /** Solves (L Lᵀ) X = B in place, L n×n lower (row stride ldl), B n×m (m even). */
+  cholsolve: (l: number, ldl: number, b: number, m: number, n: number) => void;
+}
+
+/** Grows the kernel's memory to at least `bytes`. */
+export function ensureMemory(kern: DotsKernel, bytes: number): void {
+  const have = kern.mem.buffer.byteLength;
+  if (bytes > have) kern.mem.grow(Math.ceil((bytes - have) / 65536));
 }
 
 /** A fresh kernel instance (own linear memory), or null when WebAssembly SIMD is unavailable. */
@@ -40,6 +50,8 @@ export function instantiateDots(base64: string): DotsKernel | null {
       mem: inst.exports.mem as WebAssembly.Memory,
       dots: inst.exports.dots as DotsKernel['dots'],
       symv: inst.exports.symv as DotsKernel['symv'],
+      reflect: inst.exports.reflect as DotsKernel['reflect'],
+      cholsolve: inst.exports.cholsolve as DotsKernel['cholsolve'],
     };
   } catch {
     return null;

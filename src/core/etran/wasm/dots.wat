@@ -120,6 +120,99 @@
               (f64.mul (f64.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 3)))) (local.get $vi)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $iloop))))
+  ;; y[0..m) += a·x[0..m), m even (byte addresses).
+  (func $axpy (param $y i32) (param $x i32) (param $a f64) (param $m i32)
+    (local $as v128) (local $end i32)
+    (local.set $as (f64x2.splat (local.get $a)))
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $m) (i32.const 3))))
+    (block $exit
+      (loop $l
+        (br_if $exit (i32.ge_u (local.get $y) (local.get $end)))
+        (v128.store (local.get $y)
+          (f64x2.add (v128.load (local.get $y)) (f64x2.mul (v128.load (local.get $x)) (local.get $as))))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $l))))
+  ;; Σ_i v[i]·... : u[0..m) = Σ_{i∈[k1,n)} v[i]·W[i,:]; then W[i,:] −= β·v[i]·u for the
+  ;; reflector H = I − β v vᵀ applied to the rows of W (n×m, m even; byte addresses).
+  (func (export "reflect")
+    (param $w i32) (param $m i32) (param $v i32) (param $u i32) (param $k1 i32) (param $n i32) (param $beta f64)
+    (local $i i32) (local $vi f64) (local $rowb i32)
+    (local.set $rowb (i32.shl (local.get $m) (i32.const 3)))
+    (memory.fill (local.get $u) (i32.const 0) (local.get $rowb))
+    (local.set $i (local.get $k1))
+    (block $e1
+      (loop $l1
+        (br_if $e1 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $vi (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (f64.ne (local.get $vi) (f64.const 0))
+          (then (call $axpy (local.get $u) (i32.add (local.get $w) (i32.mul (local.get $i) (local.get $rowb))) (local.get $vi) (local.get $m))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l1)))
+    (local.set $i (local.get $k1))
+    (block $e2
+      (loop $l2
+        (br_if $e2 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $vi (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (f64.ne (local.get $vi) (f64.const 0))
+          (then (call $axpy (i32.add (local.get $w) (i32.mul (local.get $i) (local.get $rowb))) (local.get $u)
+            (f64.neg (f64.mul (local.get $beta) (local.get $vi))) (local.get $m))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l2))))
+  ;; Solves L·Y = B then Lᵀ·X = Y in place: L lower n×n (row stride ldl elements),
+  ;; B n×m (m even) with each column a right-hand side (byte addresses).
+  (func (export "cholsolve") (param $l i32) (param $ldl i32) (param $b i32) (param $m i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $rowb i32) (local $li i32) (local $bi i32) (local $lij f64)
+    (local.set $rowb (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $i (i32.const 0))
+    (block $fe
+      (loop $fl
+        (br_if $fe (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $li (i32.add (local.get $l) (i32.shl (i32.mul (local.get $i) (local.get $ldl)) (i32.const 3))))
+        (local.set $bi (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $rowb))))
+        (local.set $j (i32.const 0))
+        (block $je
+          (loop $jl
+            (br_if $je (i32.ge_u (local.get $j) (local.get $i)))
+            (local.set $lij (f64.load (i32.add (local.get $li) (i32.shl (local.get $j) (i32.const 3)))))
+            (if (f64.ne (local.get $lij) (f64.const 0))
+              (then (call $axpy (local.get $bi) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowb)))
+                (f64.neg (local.get $lij)) (local.get $m))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jl)))
+        (call $scale (local.get $bi) (f64.div (f64.const 1) (f64.load (i32.add (local.get $li) (i32.shl (local.get $i) (i32.const 3))))) (local.get $m))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $fl)))
+    (local.set $i (local.get $n))
+    (block $be
+      (loop $bl
+        (br_if $be (i32.eqz (local.get $i)))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (local.set $li (i32.add (local.get $l) (i32.shl (i32.mul (local.get $i) (local.get $ldl)) (i32.const 3))))
+        (local.set $bi (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $rowb))))
+        (call $scale (local.get $bi) (f64.div (f64.const 1) (f64.load (i32.add (local.get $li) (i32.shl (local.get $i) (i32.const 3))))) (local.get $m))
+        (local.set $j (i32.const 0))
+        (block $je2
+          (loop $jl2
+            (br_if $je2 (i32.ge_u (local.get $j) (local.get $i)))
+            (local.set $lij (f64.load (i32.add (local.get $li) (i32.shl (local.get $j) (i32.const 3)))))
+            (if (f64.ne (local.get $lij) (f64.const 0))
+              (then (call $axpy (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowb))) (local.get $bi)
+                (f64.neg (local.get $lij)) (local.get $m))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jl2)))
+        (br $bl))))
+  ;; y[0..m) *= a, m even.
+  (func $scale (param $y i32) (param $a f64) (param $m i32)
+    (local $as v128) (local $end i32)
+    (local.set $as (f64x2.splat (local.get $a)))
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $m) (i32.const 3))))
+    (block $exit
+      (loop $l
+        (br_if $exit (i32.ge_u (local.get $y) (local.get $end)))
+        (v128.store (local.get $y) (f64x2.mul (v128.load (local.get $y)) (local.get $as)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $l))))
   ;; out[0] += lane0(x) + lane1(x); out[1] += lane0(y) + lane1(y)
   (func $acc2 (param $o i32) (param $x v128) (param $y v128)
     (f64.store (local.get $o)
