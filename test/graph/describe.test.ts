@@ -57,7 +57,7 @@ describe('archbert describe', () => {
   });
 
   it('bad --input-shape → exit 2', () => {
-    for (const spec of ['input=1xfoo', 'nope=1x3x224x224']) {
+    for (const spec of ['input=1xfoo', 'nope=1x3x224x224', 'input=1x3x224']) {
       const r = runCli('archbert', ['describe', model, '--input-shape', spec]);
       expect(r.code, spec).toBe(2);
       expect(r.stderr.trim().split('\n').length).toBe(1);

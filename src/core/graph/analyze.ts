@@ -57,6 +57,14 @@ function resolveInputShapes(g: ArchGraph, shapes: Record<string, number[]> | und
   if (!shapes) return undefined;
   const names = g.inputs.filter((i) => !g.initializers[i.name]).map((i) => i.name);
   const out: Record<string, number[]> = {};
+  const declared = (name: string) => g.inputs.find((i) => i.name === name)?.shape ?? null;
+  for (const [key, dims] of Object.entries(shapes)) {
+    const name = key === '*' && names.length === 1 ? names[0]! : key;
+    const d = declared(name);
+    if (d && d.length !== dims.length) {
+      throw new InputError(null, `--input-shape ${name}=${dims.join('x')} has rank ${dims.length}, but the model declares rank ${d.length} (${d.map((x) => x ?? '?').join('x')})`);
+    }
+  }
   for (const [name, dims] of Object.entries(shapes)) {
     if (name === '*') {
       if (names.length !== 1) throw new InputError(null, `--input-shape without a name needs a model with one input; this one has ${names.length} (${names.join(', ')})`);
@@ -73,6 +81,13 @@ export async function describeFacts(path: string, opts: AnalyzeOptions = {}): Pr
   // loaded lazily: analysis of in-memory graphs does not need the format decoders
   const { loadGraph } = await import('./load.js');
   const g = await loadGraph(path);
-  const { facts } = analyzeGraph(g, opts);
+  let facts: Omit<ArchFacts, 'file'>;
+  try {
+    ({ facts } = analyzeGraph(g, opts));
+  } catch (e) {
+    // name the file in option errors too (one line: "FILE: problem")
+    if (e instanceof InputError && e.file === null) throw new InputError(path, e.message);
+    throw e;
+  }
   return { file: path, ...facts };
 }
