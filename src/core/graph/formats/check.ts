@@ -13,13 +13,14 @@ export function checkGraph(
   inputs: TensorInfo[],
   outputs: TensorInfo[],
   initializers: Record<string, ParamInfo>,
-  outer: Set<string>,
+  /** Whether an enclosing scope defines the name (subgraphs read outer tensors). */
+  outer: (name: string) => boolean,
   file: string,
 ): void {
   const producer = new Map<string, number>();
   nodes.forEach((n, i) => n.outputs.forEach((t) => t && producer.set(t, i)));
   const inputNames = new Set(inputs.map((t) => t.name));
-  const isKnown = (t: string) => t === '' || producer.has(t) || Object.hasOwn(initializers, t) || outer.has(t) || inputNames.has(t);
+  const isKnown = (t: string) => t === '' || producer.has(t) || Object.hasOwn(initializers, t) || outer(t) || inputNames.has(t);
   // Subgraph nodes may read names of this graph; their own checks saw `outer` ⊇ these names.
   for (const n of nodes) {
     for (const t of n.inputs) {

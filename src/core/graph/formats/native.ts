@@ -116,7 +116,7 @@ export function parseNative(doc: Record<string, unknown>, file: string): ArchGra
     return node;
   });
   if (!nodes.length) fail('nodes', 'the graph has no nodes');
-  checkGraph(nodes, inputs, outputs, initializers, new Set(), file);
+  checkGraph(nodes, inputs, outputs, initializers, () => false, file);
   const metadata: Record<string, string> = {};
   if (doc.metadata !== undefined) {
     if (!isObj(doc.metadata)) fail('metadata', 'expected an object of strings');

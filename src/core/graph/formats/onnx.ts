@@ -83,7 +83,7 @@ export function parseOnnx(buf: Uint8Array, file: string): ArchGraph {
   if (model.docString) metadata.doc_string = model.docString.slice(0, 1000);
   for (const kv of model.metadataProps ?? []) if (kv.key) metadata[kv.key] = kv.value ?? '';
 
-  const graph = convertGraph(model.graph, ctx, new Set(), 0);
+  const graph = convertGraph(model.graph, ctx, [], 0);
   if (graph.nodes.length === 0 && graph.outputs.length === 0) {
     throw new InputError(file, 'not an ONNX model: the graph has no nodes and no outputs');
   }
@@ -158,12 +158,12 @@ function attrKind(a: IAttr): number {
 }
 
 interface Scope {
-  /** Names defined in enclosing graphs (visible to this subgraph). */
-  outer: Set<string>;
+  /** Names defined by this graph and the enclosing ones, innermost first (visible to a subgraph). */
+  outer: Array<Set<string>>;
   depth: number;
 }
 
-function convertGraph(g: IGraph, ctx: Ctx, outer: Set<string>, depth: number, parentAttr?: string): ArchGraph {
+function convertGraph(g: IGraph, ctx: Ctx, outer: Array<Set<string>>, depth: number, parentAttr?: string): ArchGraph {
   if (depth > MAX_NESTING) throw new InputError(ctx.file, `subgraphs nested deeper than ${MAX_NESTING} levels`);
   // Null-prototype maps: tensor names such as "constructor" must not hit Object.prototype.
   const initializers: Record<string, ParamInfo> = Object.create(null);
@@ -185,17 +185,18 @@ function convertGraph(g: IGraph, ctx: Ctx, outer: Set<string>, depth: number, pa
   }
 
   // Every name this graph defines, for subgraph scoping and reference checks.
-  const defined = new Set<string>([...outer, ...inputs.map((t) => t.name), ...Object.keys(initializers)]);
+  // (a chain of per-graph sets, not one merged copy: many If/Loop bodies must not each copy every outer name)
+  const defined = new Set<string>([...inputs.map((t) => t.name), ...Object.keys(initializers)]);
   for (const n of g.node ?? []) for (const o of n.output ?? []) if (o) defined.add(o);
 
   const nodes: ArchNode[] = [];
   const ids = new Set<string>();
-  const scope: Scope = { outer: defined, depth };
+  const scope: Scope = { outer: [defined, ...outer], depth };
   (g.node ?? []).forEach((n, i) => {
     for (const an of convertNode(n, i, ctx, scope, ids, '', new Map(), 0)) nodes.push(an);
   });
 
-  checkGraph(nodes, inputs, outputs, initializers, outer, ctx.file);
+  checkGraph(nodes, inputs, outputs, initializers, (t) => outer.some((s) => s.has(t)), ctx.file);
   const out: ArchGraph = {
     format: 'onnx',
     name: g.name ?? '',
