@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import { decodeNpy, type NpyArray } from '../io/npy.js';
 import { readInputFile } from '../io/files.js';
 import { labelsFromValues, type RawLabel } from './labels.js';
+import { largeArray } from './linalg.js';
 import type { Labels, Matrix } from './types.js';
 
 /** What a matrix file holds, for messages ("features", "source probabilities", …). */
@@ -47,7 +48,10 @@ function matrixFromNpy(arr: NpyArray, file: string, role: MatrixRole): LoadedMat
   else if (arr.shape.length === 1 && role === 'targets') [rows, cols] = [arr.shape[0]!, 1];
   else throw new InputError(file, `${role} must be a 2-D array (N × D), got shape ${shapeText(arr.shape)}`);
   if (rows === 0 || cols === 0) throw new InputError(file, `${role} are empty (shape ${shapeText(arr.shape)})`);
-  const data = arr.data instanceof Float64Array ? arr.data : Float64Array.from(arr.data as Float32Array);
+  // Features go straight into the memory the metric kernels share with their worker
+  // threads (largeArray), so the kernels need no second copy of X.
+  const data = largeArray(rows * cols);
+  data.set(arr.data as Float32Array | Float64Array);
   return { matrix: { rows, cols, data }, dtype: arr.dtype };
 }
 
