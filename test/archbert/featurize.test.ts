@@ -106,6 +106,7 @@ describe('featurize', () => {
     const f = featurize({ nodes, edges, inputNodes: [0], outputNodes: [n - 1] });
     expect(f.n).toBeLessThanOrEqual(512);
     expect(f.coarsening).toContain('window');
+    expect(f.n).toBe(512); // the window stage lands exactly on the limit
     expect(f.originalNodes).toBe(n);
   });
 
@@ -117,5 +118,17 @@ describe('featurize', () => {
       expect(f.bins.every((b) => b.length === 6)).toBe(true);
       for (const [a, c] of f.edges) expect(a >= 0 && c < f.n && a !== c).toBe(true);
     }
+  });
+});
+
+describe('repeats on cell networks', () => {
+  it('collapses repeated DARTS cells (which read the two previous cells) without the lossy window stage', () => {
+    const a = generateArchitecture(6, 'cell');
+    expect(a.meta.cells).toBeGreaterThanOrEqual(15);
+    expect(a.graph.nodes.length).toBeGreaterThan(800);
+    const f = featurize(a.graph);
+    expect(f.coarsening).toEqual(['plumbing', 'repeats']);
+    expect(f.n).toBeGreaterThan(480);
+    expect(f.n).toBeLessThanOrEqual(512);
   });
 });

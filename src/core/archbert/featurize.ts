@@ -292,18 +292,19 @@ function bypass(work: WorkNode[], v: number): void {
  *  1. "plumbing": drop data-movement ops that carry no computation
  *     (dropout, reshape, flatten, transpose, slice, gather, split, pad),
  *     connecting their inputs to their outputs;
- *  2. "repeats": cut the graph at its articulation positions (topological
- *     positions no edge jumps over) into blocks; a run of k ≥ 3 consecutive
- *     identical units (a unit = 1–12 consecutive blocks; identical = same ops,
- *     bins and internal edges) loses its middle units, from the second on,
- *     until the graph fits or only the first and last remain; if still over
- *     the limit, a second pass does the same to runs of 2 or more, down to one unit;
+ *  2. "repeats": a run of k ≥ 3 identical consecutive units (a unit = up to
+ *     400 consecutive nodes in topological order; identical = node by node the
+ *     same op, bins and successor offsets) loses its middle units, from the
+ *     second on, until the graph fits or only the first and last remain; if
+ *     still over the limit, a second pass does the same to runs of 2 or more,
+ *     down to one unit;
  *  3. "elementwise": fold norms, activations and other elementwise ops into
  *     their single producer when that producer has no other consumer
  *     (conv→bn→relu becomes one conv node);
- *  4. "window": merge consecutive live nodes in topological order in groups of
- *     ceil(n / limit); a group keeps the op and bins of its first weighted
- *     member (or its first member). This always reaches the limit.
+ *  4. "window": split the live nodes, in topological order, into exactly
+ *     `limit` runs of consecutive nodes (sizes differ by at most one) and merge
+ *     each run into one node with the op and bins of its first weighted member
+ *     (or its first member). This always lands exactly on the limit.
  */
 export function coarsen(work: WorkNode[], maxNodes: number): string[] {
   const stages: string[] = [];
@@ -330,10 +331,13 @@ export function coarsen(work: WorkNode[], maxNodes: number): string[] {
   }
   if (over()) {
     stages.push('window');
+    // Exactly maxNodes groups of consecutive nodes, sizes differing by at most one,
+    // so the graph lands on the limit instead of far below it.
     const live = work.map((w, i) => (w.alive ? i : -1)).filter((i) => i >= 0);
-    const size = Math.ceil(live.length / maxNodes);
-    for (let k = 0; k < live.length; k += size) {
-      const group = live.slice(k, k + size);
+    const L = live.length;
+    for (let g = 0; g < maxNodes; g++) {
+      const group = live.slice(Math.floor((g * L) / maxNodes), Math.floor(((g + 1) * L) / maxNodes));
+      if (group.length < 2) continue;
       const keep = group.find((i) => WEIGHTED.has(work[i]!.op)) ?? group[0]!;
       for (const i of group) if (i !== keep) mergeInto(work, i, keep);
     }
@@ -347,62 +351,63 @@ const WEIGHTED = new Set<number>(
   ),
 );
 
-/** Blocks between articulation positions of the live nodes, as lists of node indices. */
-function blocks(work: WorkNode[]): number[][] {
-  const live = work.map((w, i) => (w.alive ? i : -1)).filter((i) => i >= 0);
-  const rank = new Map(live.map((v, r) => [v, r]));
-  // reach[r] = furthest rank any edge from a node at rank ≤ r goes to.
-  const out: number[][] = [];
-  let cur: number[] = [];
-  let reach = -1;
-  for (let r = 0; r < live.length; r++) {
-    const v = live[r]!;
-    cur.push(v);
-    for (const s of work[v]!.succ) reach = Math.max(reach, rank.get(s) ?? -1);
-    // A cut after rank r when no edge from ≤ r goes beyond r + 1 (the next node is the only entry).
-    if (reach <= r + 1) {
-      out.push(cur);
-      cur = [];
-    }
-  }
-  if (cur.length) out.push(cur);
-  return out;
-}
-
-function signature(work: WorkNode[], block: number[]): string {
-  const local = new Map(block.map((v, i) => [v, i]));
-  const parts: string[] = [];
-  block.forEach((v, i) => {
-    const w = work[v]!;
-    const succ = [...w.succ].map((s) => local.get(s)).filter((s) => s !== undefined).sort();
-    parts.push(`${i}:${w.op}:${w.bins.join(',')}>${succ.join(',')}`);
-  });
-  return parts.join(';');
-}
-
-/** Longest repeating unit (in blocks) the repeat search considers. */
-const MAX_PERIOD = 12;
+/** Longest repeating unit, in nodes, the repeat search considers (a DARTS cell is 30–250 nodes). */
+const MAX_PERIOD = 400;
 
 /**
  * Reduces runs of ≥ minRun identical consecutive units (see coarsen, stage 2).
- * A unit is 1..MAX_PERIOD consecutive blocks, so a repeated conv→bn→relu chain
- * (three single-node blocks) is found as well as a repeated residual block.
+ *
+ * A unit is a stretch of P consecutive live nodes (topological order); two
+ * units are identical when node k of each has the same op, the same bins and
+ * the same successor offsets (successor rank − own rank). Edges crossing unit
+ * boundaries are therefore part of the pattern, so a cell that reads the two
+ * previous cells (DARTS) repeats as well as a residual block does.
+ * Candidate periods come from the next occurrences of the same node signature;
+ * windows are compared by a polynomial hash, then verified exactly.
  */
 function collapseRepeats(work: WorkNode[], minRun: number, maxNodes: number): void {
-  const bs = blocks(work);
-  const sigs = bs.map((b) => signature(work, b));
+  const live = work.map((w, i) => (w.alive ? i : -1)).filter((i) => i >= 0);
+  const n = live.length;
+  const rank = new Map(live.map((v, r) => [v, r]));
+  const intern = new Map<string, number>();
+  const ids = live.map((v, r) => {
+    const w = work[v]!;
+    const offs = [...w.succ].map((x) => (rank.get(x) ?? r) - r).sort((a, b) => a - b);
+    const key = `${w.op}:${w.bins.join(',')}>${offs.join(',')}`;
+    let id = intern.get(key);
+    if (id === undefined) intern.set(key, (id = intern.size + 1));
+    return id;
+  });
+  // Prefix hashes mod 2^32: H(a, p) = P[a+p] − P[a]·B^p.
+  const B = 0x9e3779b1;
+  const pre = new Uint32Array(n + 1);
+  const pow = new Uint32Array(n + 1);
+  pow[0] = 1;
+  for (let i = 0; i < n; i++) {
+    pre[i + 1] = (Math.imul(pre[i]!, B) + ids[i]!) >>> 0;
+    pow[i + 1] = Math.imul(pow[i]!, B) >>> 0;
+  }
+  const hash = (a: number, p: number) => (pre[a + p]! - Math.imul(pre[a]!, pow[p]!)) >>> 0;
   const same = (a: number, b: number, p: number) => {
-    for (let k = 0; k < p; k++) if (sigs[a + k] !== sigs[b + k]) return false;
+    if (hash(a, p) !== hash(b, p)) return false;
+    for (let k = 0; k < p; k++) if (ids[a + k] !== ids[b + k]) return false;
     return true;
   };
+  // Next occurrence of each position's signature, for candidate periods.
+  const nextSame = new Int32Array(n).fill(-1);
+  const lastSeen = new Map<number, number>();
+  for (let i = n - 1; i >= 0; i--) {
+    nextSame[i] = lastSeen.get(ids[i]!) ?? -1;
+    lastSeen.set(ids[i]!, i);
+  }
   let i = 0;
-  while (i < bs.length && liveCount(work) > maxNodes) {
-    // The period with the most blocks covered by repeats starting at i.
+  while (i < n && liveCount(work) > maxNodes) {
     let bestP = 0;
     let bestReps = 1;
-    for (let p = 1; p <= MAX_PERIOD && i + 2 * p <= bs.length; p++) {
+    for (let j = nextSame[i]!; j !== -1 && j - i <= MAX_PERIOD && i + 2 * (j - i) <= n; j = nextSame[j]!) {
+      const p = j - i;
       let reps = 1;
-      while (i + (reps + 1) * p <= bs.length && same(i, i + reps * p, p)) reps++;
+      while (i + (reps + 1) * p <= n && same(i, i + reps * p, p)) reps++;
       if (reps >= minRun && reps * p > bestReps * bestP) {
         bestP = p;
         bestReps = reps;
@@ -416,7 +421,7 @@ function collapseRepeats(work: WorkNode[], minRun: number, maxNodes: number): vo
     // at a time from the second on, only while the graph is still over the limit.
     const lastKept = minRun >= 3 ? bestReps - 1 : bestReps;
     for (let u = 1; u < lastKept && liveCount(work) > maxNodes; u++) {
-      for (let k = i + u * bestP; k < i + (u + 1) * bestP; k++) for (const v of bs[k]!) bypass(work, v);
+      for (let k = i + u * bestP; k < i + (u + 1) * bestP; k++) bypass(work, live[k]!);
     }
     i += bestReps * bestP;
   }
