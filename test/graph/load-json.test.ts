@@ -228,6 +228,11 @@ describe('translated JSON models give the hand-computed MACs through the analysi
     const { facts } = analyzeGraph(await loadGraph(join(G, 'keras2_transformer.json')));
     expect(facts.macs).toBe(3 * 8 * 64 * 64 + 2 * 4 * 8 * 8 * 16 + 8 * 64 * 64 + 2 * 8 * 64 * 128 + 64 * 4);
   });
+  it('tfjs_misc: transposed convs (input elements × out × k), dilated conv, time-distributed dense, conv1d', async () => {
+    const { analyzeGraph } = await import('../../src/core/graph/analyze.js');
+    const { facts } = analyzeGraph(await loadGraph(join(G, 'tfjs_misc.json')));
+    expect(facts.macs).toBe(10 * 12 * 6 * 4 * 9 + 20 * 24 * 4 * 5 * 6 + 34 * 65 * 3 * 5 * 9 + 5 * 3 * 7 + 5 * 4 * 5 * 2 + 8 * 2);
+  });
   it('tfjs_graph_block: stem 16²·16·27 + dw 16²·16·9 + pw 16²·24·16 + head 240', async () => {
     const { analyzeGraph } = await import('../../src/core/graph/analyze.js');
     const { facts } = analyzeGraph(await loadGraph(join(G, 'tfjs_graph_block.json')));

@@ -708,6 +708,76 @@ const upSampling = (rank: number): Translator => (cfg, ins) => {
   return { nodes: [{ suffix: '', op: 'Upsample', inputs: ['$in0'], outputs: ['$out0'], attrs: { scales, mode } }], outShapes: [out], weights: [], layout: layoutOf(g) };
 };
 
+/** Cropping1D/2D/3D → Slice over the spatial axes (ONNX opset-1 style attrs: starts/ends/axes). */
+const cropping = (rank: number): Translator => (cfg, ins) => {
+  const x = ins[0] ?? null;
+  const g = geometry(x, rank, cfg);
+  const c = cfg.cropping;
+  let pairs: number[][];
+  if (typeof c === 'number') pairs = new Array(rank).fill([c, c]);
+  else if (Array.isArray(c) && c.every((e) => typeof e === 'number')) pairs = rank === 1 ? [c as number[]] : (c as number[]).map((e) => [e, e]);
+  else if (Array.isArray(c)) pairs = (c as unknown[]).map((e) => (typeof e === 'number' ? [e, e] : (e as number[])));
+  else pairs = new Array(rank).fill([rank === 1 ? 1 : 0, rank === 1 ? 1 : 0]);
+  if (pairs.length !== rank || !pairs.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isSafeInteger(v) && v >= 0))) {
+    throw new LayerConfigError(`cropping must give ${rank} pairs of non-negative integers, got ${JSON.stringify(c)}`);
+  }
+  const out = x ? x.slice() : null;
+  g.spatial.forEach((ax, i) => {
+    if (out && known(out[ax])) out[ax] = (out[ax] as number) - pairs[i]![0]! - pairs[i]![1]!;
+  });
+  const INT_MAX = 2147483647;
+  return {
+    nodes: [{ suffix: '', op: 'Slice', inputs: ['$in0'], outputs: ['$out0'], attrs: { axes: g.spatial, starts: pairs.map((p) => p[0]!), ends: pairs.map((p) => (p[1] ? -p[1] : INT_MAX)) } }],
+    outShapes: [out],
+    weights: [],
+    layout: layoutOf(g),
+  };
+};
+
+/** RepeatVector(n): [batch, f] → [batch, n, f], as Unsqueeze + Tile. */
+const repeatVector: Translator = (cfg, ins) => {
+  const x = ins[0] ?? null;
+  const n = posInt(cfg, 'n');
+  const nodes: EmitNode[] = [
+      { suffix: '/unsqueeze', op: 'Unsqueeze', inputs: ['$in0'], outputs: ['%u'], attrs: { axes: [1] } },
+      { suffix: '/repeats', op: 'Constant', inputs: [], outputs: ['%reps'], attrs: { value_ints: [1, n, 1] } },
+      { suffix: '', op: 'Tile', inputs: ['%u', '%reps'], outputs: ['$out0'] },
+  ];
+  return {
+    nodes,
+    outShapes: [x ? [x[0] ?? null, n, ...x.slice(1)] : null],
+    weights: [],
+  };
+};
+
+/** Layers that act on the last axis or elementwise: TimeDistributed(layer) is the layer itself. */
+const PER_STEP = new Set(['Dense', 'Activation', 'Dropout', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'LayerNormalization']);
+
+/**
+ * TimeDistributed(layer): the inner layer applied to every step of axis 1.
+ * Dense-like inner layers translate as themselves (they already act on the
+ * last axis); others become one TimeDistributed node whose weights and
+ * output shape are those of the inner layer on one step.
+ */
+const timeDistributed: Translator = (cfg, ins) => {
+  const inner = cfg.layer as Cfg | undefined;
+  const cls = inner && typeof inner.class_name === 'string' ? inner.class_name : '';
+  const icfg = (inner?.config ?? {}) as Cfg;
+  const tr = Object.hasOwn(TRANSLATORS, cls) ? TRANSLATORS[cls] : undefined;
+  if (!tr) throw new LayerConfigError(`TimeDistributed over '${cls || 'unknown'}' is not supported`);
+  const x = ins[0] ?? null;
+  if (PER_STEP.has(cls)) return tr(icfg, ins, cls);
+  const step = x ? [x[0] ?? null, ...x.slice(2)] : null;
+  const r = tr(icfg, [step], cls);
+  const o = r.outShapes[0] ?? null;
+  return {
+    nodes: [{ suffix: '', op: 'TimeDistributed', inputs: ['$in0', ...r.weights.map((w) => `@${w.name}`)], outputs: ['$out0'], attrs: { layer: cls } }],
+    outShapes: [o && x ? [o[0] ?? null, x[1] ?? null, ...o.slice(1)] : null],
+    weights: r.weights,
+    layout: r.layout,
+  };
+};
+
 const dropout = ELEMENTWISE_SAME('Dropout', (cfg) => ({ ratio: num(cfg.rate, 0.5) }));
 const identity = ELEMENTWISE_SAME('Identity');
 
@@ -808,4 +878,6 @@ export const TRANSLATORS: Record<string, Translator> = table({
   UpSampling1D: upSampling(1), UpSampling2D: upSampling(2), UpSampling3D: upSampling(3),
   Rescaling: rescaling, Normalization: normalization,
   TFOpLambda: tfOpLambda,
+  Cropping1D: cropping(1), Cropping2D: cropping(2), Cropping3D: cropping(3),
+  RepeatVector: repeatVector, TimeDistributed: timeDistributed,
 });

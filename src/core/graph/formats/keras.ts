@@ -411,6 +411,10 @@ function convertLayer(layer: Obj, lname: string, ins: string[], prefix: string, 
       layout: r.layout ?? (channelsFirstCfg(cfg) ? 'NCHW' : 'NHWC'),
     };
     if (e.op === 'Constant' && typeof e.attrs?.value_float === 'number') node.constValue = { shape: [], values: [e.attrs.value_float], dtype: 'float32' };
+    if (e.op === 'Constant' && Array.isArray(e.attrs?.value_ints)) {
+      const v = e.attrs.value_ints as number[];
+      node.constValue = { shape: [v.length], values: v, dtype: 'int64' };
+    }
     st.nodes.push(node);
   }
   const n = Math.max(1, r.outShapes.length);
