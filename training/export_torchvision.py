@@ -40,7 +40,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -246,7 +245,6 @@ def main() -> int:
     ref_path = out / "reference.json"
     refs = json.loads(ref_path.read_text()) if ref_path.exists() else {}
     for name in names:
-        t0 = time.time()
         try:
             subprocess.run([sys.executable, __file__, "--out", str(out), "--child", name],
                            check=True, timeout=a.timeout)
