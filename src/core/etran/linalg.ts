@@ -2,19 +2,21 @@
  * Small dense Float64 kernels for the transferability metrics.
  *
  * Everything here works on row-major Float64Arrays (element (i, j) of an r×c
- * matrix at i*c + j). The metrics need few primitives, and each is written as
- * a tight typed-array loop rather than through ml-matrix, whose nested-array
- * storage costs 3-10× at the sizes that matter (D = 2048):
+ * matrix at i*c + j). The metrics need few primitives, each written as a tight
+ * loop rather than through ml-matrix, whose nested-array storage is several
+ * times slower at the sizes that matter (D = 2048):
  *
- * - Gram matrices (XᵀX via transposed row panels, XXᵀ, A·Bᵀ) with a 4×4
- *   register-blocked dot-product micro-kernel, split across worker threads
- *   when large (parallel.ts);
- * - the symmetric eigen-decomposition as Householder tridiagonalisation plus
- *   implicit QL (EISPACK tred2/tql2 lineage). It can return VᵀB for a few
- *   right-hand sides B instead of the eigenvectors V themselves, which is all
- *   LogME and a pseudo-inverse need and saves the O(n³) accumulation of V;
- * - Cholesky factorisation and solves (H-score, SFDA, TransRate use these in
- *   place of inverses, with a pseudo-inverse fallback when a matrix is singular).
+ * - Gram matrices (XᵀX through transposed row panels, XXᵀ, A·Bᵀ): a
+ *   WebAssembly SIMD dot-product kernel (wasm/dots.wat, f64x2, ~3× the best
+ *   scalar loop), split across worker threads when large (parallel.ts);
+ *   the register-blocked scalar `dotBlock` is the fallback;
+ * - the symmetric eigen-decomposition: blocked Householder tridiagonalisation
+ *   (LAPACK dsytrd/dlatrd scheme, products and updates in the SIMD kernel), then
+ *   implicit QL with Wilkinson shifts (EISPACK tql2). It returns VᵀB for a few
+ *   right-hand sides B instead of V, which is all LogME and a pseudo-inverse
+ *   need and saves the O(n³) accumulation of V;
+ * - blocked Cholesky factorisation and solves (H-score, SFDA, TransRate use
+ *   these in place of inverses, with a pseudo-inverse fallback when singular).
  */
 import type { Labels, Matrix } from './types.js';
 import { parallelGramPanels, parallelMatmulABt, threadCount } from './parallel.js';
