@@ -135,7 +135,7 @@ async function childEtran(): Promise<ChildReport> {
   const { SessionOpener } = await import('../src/core/runtime/session.js');
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await buildFeatureSets({ zoo: zooDir, data: imageDir, cacheDir: null, batchSize: BATCH, opener: new SessionOpener({ device: 'cpu' }) });
+  const r = await buildFeatureSets({ zoo: zooDir, data: imageDir, cacheDir: null, batchSize: BATCH, opener: new SessionOpener({ device: 'cpu', spin: false }) }); // as `etran rank` opens them
   const seconds = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   if (r.failures.length > 0) throw new Error(r.failures.map((f) => f.message).join('; '));

@@ -61,7 +61,7 @@ export async function runExtraction(opts: ExtractionCliOptions): Promise<Pipelin
       batchSize: opts.batchSize,
       strict: opts.strict,
       cacheDir: opts.cache === false ? null : resolve(opts.cache),
-      opener: new SessionOpener({ device: opts.device, intraOpThreads: opts.threads }),
+      opener: new SessionOpener({ device: opts.device, intraOpThreads: opts.threads, spin: false }),
       onStart: ({ models, images }) => {
         reporter = interactive() ? new InkProgress() : new LogProgress();
         reporter.start(models, images);

@@ -72,3 +72,16 @@ describe('execution provider selection', () => {
     await s.session.release();
   });
 });
+
+describe('spinning', () => {
+  it('spin: false turns off ORT intra-op spinning; the default leaves ORT alone', async () => {
+    const seen: Array<Record<string, unknown> | undefined> = [];
+    const factory: SessionFactory = async (_m, o) => {
+      seen.push(o.extra as Record<string, unknown> | undefined);
+      return {} as ort.InferenceSession;
+    };
+    await openSession(new Uint8Array(), 'm', { device: 'cpu', spin: false }, factory);
+    await openSession(new Uint8Array(), 'm', { device: 'cpu' }, factory);
+    expect(seen).toEqual([{ session: { intra_op: { allow_spinning: '0' } } }, undefined]);
+  });
+});

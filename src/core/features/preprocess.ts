@@ -6,6 +6,9 @@
  * transform for RoI pooling.
  */
 import sharp, { type Sharp } from 'sharp';
+
+// Each image is decoded once: libvips' operation cache only costs memory and bookkeeping here.
+sharp.cache(false);
 import type { ModelSettings, ResizeMode } from './zoo.js';
 
 /** What decides the pixels a model sees (its tensor normalisation is applied later). */

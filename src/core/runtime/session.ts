@@ -20,6 +20,12 @@ export interface SessionSettings {
   device: Device;
   /** Threads ORT uses inside one operator; 0 or undefined = ORT's default (one per physical core). */
   intraOpThreads?: number;
+  /**
+   * Let ORT's worker threads spin while waiting for work (ORT's default: true). Feature extraction
+   * turns it off: image decoding runs alongside inference, and spinning threads burn the CPU time
+   * the decoder needs (measured: ~0.5 CPU-s per 128 ResNet-18 images on 2 cores, 15 % of inference).
+   */
+  spin?: boolean;
 }
 
 /** Creates a session for a model (bytes or path) with the given providers; injectable for tests. */
@@ -52,6 +58,7 @@ function quietOrtLogs(): void {
 function baseOptions(settings: SessionSettings): ort.InferenceSession.SessionOptions {
   const options: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
   if (settings.intraOpThreads && settings.intraOpThreads > 0) options.intraOpNumThreads = settings.intraOpThreads;
+  if (settings.spin === false) options.extra = { session: { intra_op: { allow_spinning: '0' } } };
   return options;
 }
 
