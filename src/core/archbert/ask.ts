@@ -1,0 +1,502 @@
+/**
+ * `archbert ask`: questions and statements about one architecture.
+ *
+ * Design (the issue's "sound design"): the question is understood by a rule
+ * parser over the same vocabulary the dataset grammar uses, backed by the
+ * learned QA head when the rules do not recognise what is asked (the head's
+ * best answer tells which kind of thing is asked: a normalisation, a
+ * parameter range, yes/no …). Exact values always come from the graph facts.
+ * The learned heads (QA head for questions, reasoning head for statements and
+ * yes/no questions) are also run; when they contradict the facts, the facts
+ * win and the answer says so. Evidence = OpGraph nodes (their source node ids)
+ * that support the answer.
+ */
+import type { OpGraph } from '../graph/types.js';
+import type { ArchSummary } from './arch-summary.js';
+import { CONV_KINDS, POOLING, RECURRENT } from './arch-summary.js';
+import { familyInfo, FAMILY_KNOWLEDGE } from './family-knowledge.js';
+import { featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
+import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './vocabulary-text.js';
+
+export type AskKind = 'yes_no' | 'choice' | 'value' | 'statement';
+
+export interface AskAnswer {
+  question: string;
+  answer: string;
+  value: boolean | number | string | string[];
+  kind: AskKind;
+  confidence: number;
+  evidence: Array<{ node: string; op: string }>;
+}
+
+/** What the parser understood. `template` names the QA-head template it corresponds to (for the learned cross-check). */
+export type Intent =
+  | { type: 'presence'; keys: string[]; negated: boolean; phrase: string }
+  | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string }
+  | { type: 'task_is'; task: TaskKey }
+  | { type: 'family_is'; family: string }
+  | { type: 'lightweight' }
+  | { type: 'which'; what: 'norm' | 'activation' | 'pooling' | 'kernels' | 'blocks' | 'conv_kinds' | 'recurrent' }
+  | { type: 'which_of'; options: string[]; negated: boolean }
+  | { type: 'count'; what: 'params' | 'layers' | 'depth' | 'macs' | 'op'; key?: string }
+  | { type: 'what'; what: 'task' | 'family' | 'kind' | 'after_conv' | 'modality' | 'largest_kernel' | 'year' | 'input' };
+
+export interface ParsedQuestion {
+  kind: AskKind;
+  intent: Intent | null;
+}
+
+const YES_NO_START = /^(does|do|did|is|are|was|were|has|have|had|can|could|will|would|should|uses?|contains?)\b/;
+const WH_START = /^(which|what|how|who|when|where|why|whats|what's|list|name|tell|give|show)\b/;
+
+export function normalizeQuestion(q: string): string {
+  return q
+    .toLowerCase()
+    .replace(/normalis(ation|ed|e)/g, 'normaliz$1')
+    .replace(/[‘’]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Kind of sentence: a yes/no question, a wh-question, or a statement to check. */
+export function sentenceKind(q: string): 'yes_no' | 'wh' | 'statement' {
+  const s = q.replace(/^(so|and|ok|okay|hey|please|tell me|quick question)[,:]?\s+/, '');
+  if (YES_NO_START.test(s)) return 'yes_no';
+  if (WH_START.test(s) || /^(in which|on which|for which|at which)\b/.test(s)) return 'wh';
+  if (s.endsWith('?')) return /\b(which|what|how many|how much)\b/.test(s) ? 'wh' : 'yes_no';
+  return 'statement';
+}
+
+const FAMILY_FORMS: Array<[string, string]> = (() => {
+  const forms: Array<[string, string]> = [];
+  for (const [key, info] of Object.entries(FAMILY_KNOWLEDGE)) {
+    forms.push([info.display.toLowerCase(), key], [key, key]);
+  }
+  forms.push(['swin', 'swin'], ['efficientnet v2', 'efficientnetv2'], ['efficientnet-v2', 'efficientnetv2'], ['efficientnet_v2', 'efficientnetv2'], ['mobilenet v2', 'mobilenetv2'], ['mobilenet v3', 'mobilenetv3'], ['vision transformer', 'vit'], ['mixer', 'mlpmixer'], ['wide resnet', 'wideresnet'], ['mask r-cnn', 'maskrcnn'], ['faster r-cnn', 'fasterrcnn']);
+  return forms.sort((a, b) => b[0].length - a[0].length);
+})();
+
+function familyMention(q: string): string | null {
+  for (const [form, key] of FAMILY_FORMS) {
+    if (form.length < 3) continue;
+    const re = new RegExp(`(^|[^a-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`);
+    if (re.test(q)) return key;
+  }
+  return null;
+}
+
+const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> = [
+  [/normaliz|norm layers|\bnorms?\b/, 'norm'],
+  [/activation|non-?linearit/, 'activation'],
+  [/pool/, 'pooling'],
+  [/kernel|filter size|receptive/, 'kernels'],
+  [/block|building|module/, 'blocks'],
+  [/convolution (types|kinds)|kinds? of convolution|types? of convolution|conv types/, 'conv_kinds'],
+  [/recurren|rnn cell|cells/, 'recurrent'],
+];
+
+/** Parses a question or statement into its kind and intent (null = not understood by the rules). */
+export function parseQuestion(raw: string): ParsedQuestion {
+  const q = normalizeQuestion(raw);
+  const sk = sentenceKind(q);
+  const body = q.replace(/[?.!]+$/, '');
+  if (sk === 'wh') {
+    // "which of these does it (not) use: a, b, c?" / "which of batch norm, layer norm or group norm is used?"
+    const of = /which (?:one )?of (?:these|the following|them)?\s*(.*)$/.exec(body);
+    if (of) {
+      const opts = featurePhrases(body).map((p) => p.key);
+      if (opts.length >= 2) return { kind: 'choice', intent: { type: 'which_of', options: [...new Set(opts)], negated: /\b(not|absent|missing|never|doesn't|isn't|aren't|lacks?)\b/.test(body) } };
+    }
+    if (/how many|how much|number of|count of|how big|how large|how deep|what size|size of/.test(body)) {
+      if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
+      if (/macs?\b|flops|multiply|operations|compute/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
+      if (/how deep|depth|longest path/.test(body) && !/weighted|layers/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
+      const ph = featurePhrases(body).filter((p) => p.key !== 'normalization');
+      if (ph.length) return { kind: 'value', intent: { type: 'count', what: 'op', key: ph[0]!.key } };
+      if (/layer|deep/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
+    }
+    if (/\b(task|used for|designed for|good for|purpose|problem|meant for|built for|does it do|is it for|solve)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'task' } };
+    if (/famil|which (architecture|model) is|what (architecture|model) is (this|it)|known architecture|based on/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'family' } };
+    if (/\b(follows?|after|comes next)\b/.test(body) && /conv/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'after_conv' } };
+    if (/\b(year|when)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'year' } };
+    if (/largest|biggest|widest/.test(body) && /kernel|filter/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'largest_kernel' } };
+    if (/input (shape|size|resolution)|input tensor|resolution/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'input' } };
+    if (/kind of input|input modality|data type|modality|what (data|input)/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'modality' } };
+    if (/(type|kind|sort) of (neural )?(network|net|model|architecture)|is it a cnn/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'kind' } };
+    for (const [re, what] of WHICH_TOPICS) if (re.test(body)) return { kind: 'choice', intent: { type: 'which', what } };
+    return { kind: 'value', intent: null };
+  }
+  const kind: AskKind = sk === 'yes_no' ? 'yes_no' : 'statement';
+  const negated = /\b(not|no|never|without|doesn't|don't|isn't|aren't|lacks?|free of|none)\b/.test(body);
+  const bounds = parseConstraints(body).filter((c) => c.kind === 'max_params' || c.kind === 'min_params');
+  if (bounds.length) {
+    const b = bounds[0] as Extract<Intent, { type: 'params_bound' }> & { kind: 'max_params' | 'min_params' };
+    return { kind, intent: { type: 'params_bound', kind: b.kind, value: b.value, text: b.text } };
+  }
+  if (/\b(lightweight|light-weight|mobile|compact|efficient|small enough|tiny)\b/.test(body)) return { kind, intent: { type: 'lightweight' } };
+  const phrases = featurePhrases(body);
+  if (phrases.length) return { kind, intent: { type: 'presence', keys: [...new Set(phrases.map((p) => p.key))], negated, phrase: phrases.map((p) => p.phrase).join(', ') } };
+  const fam = familyMention(body);
+  if (fam) return { kind, intent: { type: 'family_is', family: fam } };
+  const task = parseConstraints(body).find((c) => c.kind === 'task');
+  if (task && task.kind === 'task') return { kind, intent: { type: 'task_is', task: task.task } };
+  return { kind, intent: null };
+}
+
+/** The canonical answer strings (as in answers.json) the facts give for an intent, when it maps to a QA template. */
+export function factAnswerStrings(s: ArchSummary, intent: Intent): string[] | null {
+  const none = (xs: string[]) => (xs.length ? xs : ['none']);
+  switch (intent.type) {
+    case 'which':
+      switch (intent.what) {
+        case 'norm':
+          return none(s.norms.map(canon));
+        case 'activation':
+          return none(s.activations.map(canon));
+        case 'pooling':
+          return none(s.pooling.map(canon));
+        case 'kernels':
+          return none([...s.kernelSizes]);
+        case 'blocks':
+          return none(BLOCKS.filter((b) => s.blocks[b] > 0).map((b) => canon(b === 'attention' ? 'attention_block' : b)));
+        case 'conv_kinds':
+          return none(s.convKinds.map(canon));
+        case 'recurrent':
+          return none(s.recurrent.map(canon));
+      }
+      break;
+    case 'count':
+      if (intent.what === 'params') return [paramRange(s.params).label];
+      if (intent.what === 'layers') return [layerBucket(s.weightedLayers)];
+      return null;
+    case 'what':
+      if (intent.what === 'task') return [s.task];
+      if (intent.what === 'kind') return [KIND_CANON[s.kind]!];
+      if (intent.what === 'after_conv') return s.afterConv ? [canon(s.afterConv)] : null;
+      if (intent.what === 'modality') return [s.modality];
+      return null;
+    case 'lightweight':
+      return [s.params < 5e6 ? 'yes' : 'no'];
+    case 'presence':
+      if (intent.keys.length === 1 && BLOCK_LIKE.has(intent.keys[0]!)) return [hasFeature(s, intent.keys[0]!) ? 'yes' : 'no'];
+      return null;
+    default:
+      return null;
+  }
+  return null;
+}
+
+const BLOCKS = ['residual', 'depthwise_separable', 'squeeze_excitation', 'attention', 'inverted_residual', 'feature_pyramid'] as const;
+const BLOCK_LIKE = new Set(['residual', 'depthwise_separable', 'squeeze_excitation', 'attention', 'inverted_residual', 'feature_pyramid']);
+
+/** Categories whose nodes are evidence for a feature key. */
+function evidenceCategories(key: string): string[] {
+  switch (key) {
+    case 'conv':
+      return [...CONV_KINDS];
+    case 'normalization':
+      return ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'lrn'];
+    case 'attention':
+    case 'attention_block':
+      return ['attention', 'softmax', 'matmul'];
+    case 'recurrent':
+      return [...RECURRENT];
+    case 'residual':
+      return ['add'];
+    case 'depthwise_separable':
+    case 'inverted_residual':
+      return ['depthwise_conv'];
+    case 'squeeze_excitation':
+      return ['global_avg_pool', 'mul'];
+    case 'feature_pyramid':
+      return ['resize', 'add'];
+    default:
+      return [key];
+  }
+}
+
+const MAX_EVIDENCE = 12;
+
+export function evidenceFor(og: OpGraph, categories: readonly string[], limit = MAX_EVIDENCE): Array<{ node: string; op: string }> {
+  const set = new Set(categories);
+  const out: Array<{ node: string; op: string }> = [];
+  for (const n of og.nodes) {
+    if (!set.has(n.category)) continue;
+    out.push({ node: n.sources[0] ?? n.id, op: n.category });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** Biggest-parameter nodes: evidence for a parameter count. */
+function paramEvidence(og: OpGraph, limit = 5): Array<{ node: string; op: string }> {
+  return [...og.nodes]
+    .filter((n) => n.params > 0)
+    .sort((a, b) => b.params - a.params)
+    .slice(0, limit)
+    .map((n) => ({ node: n.sources[0] ?? n.id, op: n.category }));
+}
+
+const WEIGHTED_CATS = [...CONV_KINDS, 'linear', 'embedding', 'attention', ...RECURRENT];
+const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/** Learned outputs available for the cross-check (computed by the caller from the ONNX heads). */
+export interface LearnedView {
+  /** Answers of the QA head with sigmoid ≥ 0.5 (or the single best), with probabilities. */
+  qa: Array<{ answer: string; prob: number }>;
+  /** Reasoning head: probability that the (statement form of the) text is true. */
+  statementProb: number | null;
+}
+
+/** Which QA template an answer string belongs to (used to understand a question the rules missed). */
+export function intentFromAnswer(answer: string): Intent | null {
+  const a = answer.toLowerCase();
+  if (a === 'yes' || a === 'no' || a === 'none') return null;
+  if (/^(under 100k|100k to 1m|1m to 5m|5m to 25m|25m to 100m|over 100m)$/.test(a)) return { type: 'count', what: 'params' };
+  if (/^(\d+ to \d+|over 200)$/.test(a)) return { type: 'count', what: 'layers' };
+  if (/^\d+x\d+$/.test(a)) return { type: 'which', what: 'kernels' };
+  if (/normalization$/.test(a)) return { type: 'which', what: 'norm' };
+  if (/pooling$/.test(a)) return { type: 'which', what: 'pooling' };
+  if (/convolution$/.test(a)) return { type: 'which', what: 'conv_kinds' };
+  if (/(classification|detection|segmentation|modeling|modelling|generation|translation|estimation|recognition)$/.test(a)) return { type: 'what', what: 'task' };
+  if (Object.values(KIND_CANON).includes(a)) return { type: 'what', what: 'kind' };
+  if (['image', 'text', 'video', 'audio', 'point cloud', 'vector'].includes(a)) return { type: 'what', what: 'modality' };
+  if (['lstm', 'gru', 'simple rnn'].includes(a)) return { type: 'which', what: 'recurrent' };
+  if (/^\d{4}$/.test(a)) return { type: 'what', what: 'year' };
+  if (['relu', 'gelu', 'silu', 'relu6', 'hard swish', 'leaky relu', 'sigmoid', 'tanh', 'elu', 'mish', 'prelu', 'selu', 'hard sigmoid'].includes(a)) return { type: 'which', what: 'activation' };
+  return null;
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const A = new Set(a);
+  return A.size === new Set(b).size && b.every((x) => A.has(x));
+}
+
+/**
+ * Answers from the facts, cross-checked with the learned view. `learned` may
+ * be null (e.g. in unit tests of the exact part).
+ */
+export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, learned: LearnedView | null): AskAnswer {
+  const parsed = parseQuestion(question);
+  let intent = parsed.intent;
+  let kind = parsed.kind;
+  let understoodBy: 'rules' | 'learned' = 'rules';
+  if (!intent && learned && learned.qa.length && kind !== 'statement' && kind !== 'yes_no') {
+    intent = intentFromAnswer(learned.qa[0]!.answer);
+    if (intent) {
+      understoodBy = 'learned';
+      kind = intent.type === 'which' ? 'choice' : 'value';
+    }
+  }
+  const base = { question, kind } as const;
+  if (!intent) {
+    // Neither the rules nor the learned head's answer tell what is asked: report the learned answer, clearly marked.
+    if (learned && (kind === 'yes_no' || kind === 'statement') && learned.statementProb !== null) {
+      const yes = learned.statementProb >= 0.5;
+      const conf = yes ? learned.statementProb : 1 - learned.statementProb;
+      return {
+        ...base,
+        answer: `${kind === 'yes_no' ? (yes ? 'Yes' : 'No') : yes ? 'True' : 'False'} (learned model only, not checked against the facts: the question names nothing the facts record)`,
+        value: yes,
+        confidence: round(conf),
+        evidence: [],
+      };
+    }
+    if (learned && learned.qa.length) {
+      const answers = learned.qa.map((a) => a.answer);
+      return {
+        ...base,
+        kind: answers.length > 1 ? 'choice' : 'value',
+        answer: `${list(answers)} (learned model only, not checked against the facts)`,
+        value: answers.length > 1 ? answers : answers[0]!,
+        confidence: round(Math.min(...learned.qa.map((a) => a.prob))),
+        evidence: [],
+      };
+    }
+    return { ...base, answer: 'I could not tell what is asked (try naming a layer type, block, task or size)', value: '', confidence: 0, evidence: [] };
+  }
+
+  const r = exactAnswer(intent, kind, s, og);
+  let answer = r.answer;
+  if (understoodBy === 'learned') answer += ' (question understood from the learned model\'s answer)';
+  // Cross-check with the learned heads: facts win.
+  if (learned) {
+    const factStrings = factAnswerStrings(s, intent);
+    if (typeof r.value === 'boolean' && learned.statementProb !== null && intent.type !== 'lightweight') {
+      // The reasoning head judged the text as a statement; for a question about absence, its truth is the negation.
+      const learnedTrue = learned.statementProb >= 0.5;
+      const factTrue = r.value;
+      if (learnedTrue !== factTrue) answer += ` (the learned model said ${kind === 'yes_no' ? (learnedTrue ? 'yes' : 'no') : learnedTrue ? 'true' : 'false'}; the graph facts say otherwise, and the facts win)`;
+    } else if (factStrings && learned.qa.length && understoodBy === 'rules') {
+      const said = learned.qa.map((a) => a.answer);
+      if (!sameSet(said, factStrings)) answer += ` (the learned model said ${list(said)}; the graph facts say ${list(factStrings)}, and the facts win)`;
+    }
+  }
+  return { ...base, kind, answer, value: r.value, confidence: 1, evidence: r.evidence };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+interface Exact {
+  answer: string;
+  value: boolean | number | string | string[];
+  evidence: Array<{ node: string; op: string }>;
+}
+
+function yesNo(kind: AskKind, truth: boolean, detail: string): string {
+  const head = kind === 'statement' ? (truth ? 'True' : 'False') : truth ? 'Yes' : 'No';
+  return `${head}: ${detail}`;
+}
+
+function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph): Exact {
+  switch (intent.type) {
+    case 'presence': {
+      const present = intent.keys.map((k) => ({ k, has: hasFeature(s, k) }));
+      // "does it use X?" → all present; "does it have no X?" / "it does not use X" → all absent.
+      const truth = intent.negated ? present.every((p) => !p.has) : present.every((p) => p.has);
+      const parts = present.map((p) => {
+        const count = evidenceFor(og, evidenceCategories(p.k), 1e9).length;
+        const name = p.k.replace(/_/g, ' ');
+        if (!p.has) return `no ${name} in the graph`;
+        return BLOCK_LIKE.has(p.k) ? `${s.blocks[p.k as (typeof BLOCKS)[number]] || count} ${name} block(s) found` : `${count} ${name} op(s) in the graph`;
+      });
+      const evidence = present.filter((p) => p.has).flatMap((p) => evidenceFor(og, evidenceCategories(p.k)));
+      return { answer: yesNo(kind, truth, parts.join('; ')), value: truth, evidence: evidence.slice(0, MAX_EVIDENCE) };
+    }
+    case 'params_bound': {
+      const truth = satisfies(s, { kind: intent.kind, value: intent.value, text: intent.text });
+      return { answer: yesNo(kind, truth, `it has ${s.params.toLocaleString('en-US')} parameters (${formatCount(s.params)})`), value: truth, evidence: paramEvidence(og) };
+    }
+    case 'lightweight': {
+      const truth = s.params < 5e6;
+      return { answer: yesNo(kind, truth, `${formatCount(s.params)} parameters (lightweight here means under 5m)`), value: truth, evidence: paramEvidence(og) };
+    }
+    case 'task_is': {
+      const truth = taskMatches(s, intent.task);
+      return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}`), value: truth, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+    }
+    case 'family_is': {
+      const truth = s.familyKey === intent.family;
+      const fam = s.family ? (familyInfo(s.familyKey)?.display ?? s.family) : 'no known family';
+      return { answer: yesNo(kind, truth, `the graph matches ${fam}`), value: truth, evidence: [] };
+    }
+    case 'which': {
+      const strings = factAnswerStrings(s, intent)!.filter((x) => x !== 'none');
+      const cats: string[] =
+        intent.what === 'norm' ? s.norms : intent.what === 'activation' ? s.activations : intent.what === 'pooling' ? s.pooling : intent.what === 'conv_kinds' || intent.what === 'kernels' ? s.convKinds : intent.what === 'recurrent' ? s.recurrent : [];
+      const evidence =
+        intent.what === 'blocks'
+          ? BLOCKS.filter((b) => s.blocks[b] > 0).flatMap((b) => evidenceFor(og, evidenceCategories(b), 3))
+          : evidenceFor(og, cats.flatMap((c) => [c]), MAX_EVIDENCE);
+      const label = { norm: 'normalization', activation: 'activation functions', pooling: 'pooling', kernels: 'convolution kernel sizes', blocks: 'block types', conv_kinds: 'convolution types', recurrent: 'recurrent layers' }[intent.what];
+      return { answer: strings.length ? `${cap(label)}: ${list(strings)}` : `None: the graph has no ${label}`, value: strings, evidence: evidence.slice(0, MAX_EVIDENCE) };
+    }
+    case 'which_of': {
+      const chosen = intent.options.filter((k) => (intent.negated ? !hasFeature(s, k) : hasFeature(s, k)));
+      const names = chosen.map(canon);
+      const evidence = intent.negated ? [] : chosen.flatMap((k) => evidenceFor(og, evidenceCategories(k), 4));
+      return { answer: names.length ? `${cap(list(names))}` : `None of them`, value: names, evidence: evidence.slice(0, MAX_EVIDENCE) };
+    }
+    case 'count': {
+      if (intent.what === 'params') return { answer: `${s.params.toLocaleString('en-US')} parameters (${formatCount(s.params)})`, value: s.params, evidence: paramEvidence(og) };
+      if (intent.what === 'macs') {
+        return s.macs === null
+          ? { answer: 'Unknown: the MACs could not be computed for this graph (see describe notes)', value: 0, evidence: [] }
+          : { answer: `${s.macs.toLocaleString('en-US')} multiply-accumulates (${formatCount(s.macs)} MACs, about ${formatCount(2 * s.macs)} FLOPs)`, value: s.macs, evidence: paramEvidence(og) };
+      }
+      if (intent.what === 'depth') return { answer: `${s.depth} weighted layers on the longest path`, value: s.depth, evidence: [] };
+      if (intent.what === 'layers') return { answer: `${s.weightedLayers} weighted layers (convolution, linear, embedding, attention, recurrent)`, value: s.weightedLayers, evidence: evidenceFor(og, WEIGHTED_CATS) };
+      const key = intent.key!;
+      const cats = evidenceCategories(key);
+      const n = BLOCK_LIKE.has(key) ? s.blocks[key as (typeof BLOCKS)[number]] : og.nodes.filter((x) => cats.includes(x.category)).length;
+      return { answer: `${n} ${key.replace(/_/g, ' ')}${BLOCK_LIKE.has(key) ? ' block(s)' : ' op(s)'}`, value: n, evidence: evidenceFor(og, cats) };
+    }
+    case 'what': {
+      switch (intent.what) {
+        case 'task':
+          return { answer: `${cap(s.task)}`, value: s.task, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+        case 'family': {
+          const fam = s.family ? (familyInfo(s.familyKey)?.display ?? s.family) : null;
+          return { answer: fam ? `${fam} (matched by the graph's structure)` : 'No known family matches the graph', value: fam ?? 'unknown', evidence: [] };
+        }
+        case 'kind':
+          return { answer: cap(KIND_CANON[s.kind]!), value: KIND_CANON[s.kind]!, evidence: [] };
+        case 'after_conv':
+          return s.afterConv
+            ? { answer: `${cap(canon(s.afterConv))} most often follows a convolution`, value: canon(s.afterConv), evidence: evidenceFor(og, [s.afterConv]) }
+            : { answer: 'There are no convolutions', value: 'none', evidence: [] };
+        case 'modality':
+          return { answer: cap(s.modality), value: s.modality, evidence: [] };
+        case 'largest_kernel': {
+          const ks = [...s.kernelSizes].sort((a, b) => area(b) - area(a));
+          return ks.length ? { answer: `${ks[0]}`, value: ks[0]!, evidence: [] } : { answer: 'There are no convolutions', value: 'none', evidence: [] };
+        }
+        case 'year': {
+          const info = familyInfo(s.familyKey);
+          return info ? { answer: `${info.year} (${info.display})`, value: info.year, evidence: [] } : { answer: 'Unknown: no known family matches the graph', value: 'unknown', evidence: [] };
+        }
+        case 'input': {
+          const shape = s.input ? s.input.map((d) => (d === null ? '?' : String(d))).join('x') : 'unknown';
+          return { answer: `Input shape ${shape}`, value: shape, evidence: og.inputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+        }
+      }
+    }
+  }
+  return { answer: '', value: '', evidence: [] };
+}
+
+const area = (k: string) => k.split('x').reduce((p, v) => p * Number(v), 1);
+const cap = (t: string) => (t ? t[0]!.toUpperCase() + t.slice(1) : t);
+
+/** The statement form of a yes/no question, for the reasoning head ("does it use X?" → "it uses X"). */
+export function statementForm(question: string, intent: Intent | null): string {
+  if (intent?.type === 'presence') {
+    const phrase = intent.phrase;
+    return intent.negated ? `it does not use ${phrase}.` : `it uses ${phrase}.`;
+  }
+  return normalizeQuestion(question).replace(/\?+$/, '.');
+}
+
+export { POOLING };
+
+// ---- learned heads (ONNX) -------------------------------------------------
+
+import { embedTexts, type ArchEncoding } from './embed.js';
+import { ort, type ModelSet } from './runtime.js';
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * Runs the QA head on the question and, for yes/no questions about presence
+ * and for statements, the reasoning head on the statement form.
+ * QA prediction as in the metric definition: answers with logit ≥ 0, else the single best.
+ */
+export async function learnedView(set: ModelSet, question: string, arch: Pick<ArchEncoding, 'embedding'>): Promise<LearnedView> {
+  const parsed = parseQuestion(question);
+  const wantsStatement = parsed.kind === 'statement' || (parsed.kind === 'yes_no' && parsed.intent?.type === 'presence');
+  const texts = [normalizeQuestion(question)];
+  if (wantsStatement) texts.push(statementForm(question, parsed.intent));
+  const emb = await embedTexts(set, texts);
+  const E = arch.embedding.length;
+  const a = new ort.Tensor('float32', arch.embedding, [1, E]);
+  const qa = await set.run('qa_head', { question_embedding: new ort.Tensor('float32', emb[0]!, [1, E]), arch_embedding: a });
+  const logits = qa.logits!.data as Float32Array;
+  let picks: Array<{ answer: string; prob: number }> = [];
+  let best = 0;
+  for (let i = 0; i < logits.length; i++) {
+    if (logits[i]! > logits[best]!) best = i;
+    if (logits[i]! >= 0) picks.push({ answer: set.answers[i]!, prob: sigmoid(logits[i]!) });
+  }
+  if (picks.length === 0) picks = [{ answer: set.answers[best]!, prob: sigmoid(logits[best]!) }];
+  picks.sort((x, y) => y.prob - x.prob);
+  let statementProb: number | null = null;
+  if (wantsStatement) {
+    const r = await set.run('reasoning_head', { text_embedding: new ort.Tensor('float32', emb[1]!, [1, E]), arch_embedding: a });
+    statementProb = (r.prob!.data as Float32Array)[0]!;
+  }
+  return { qa: picks, statementProb };
+}

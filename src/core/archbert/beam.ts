@@ -1,0 +1,138 @@
+/**
+ * Beam search over a one-step decoder (the exported caption_decoder gives the
+ * next-token logits for a batch of prefixes). Pure: the step function is
+ * injected, so the search is tested with hand-made logits.
+ *
+ * Hypotheses are ranked by length-normalised log-probability
+ * score = Σ log p / len^alpha (GNMT-style, alpha = 1 → mean log-prob), so the
+ * search does not favour short captions; len counts generated tokens
+ * including [eos]. A hypothesis ends at [eos] or at maxLength ids (incl. [bos]).
+ */
+
+export interface BeamOptions {
+  /** Beams kept per step (default 4). */
+  width?: number;
+  /** Maximum ids in a sequence, [bos] included (the dataset's captions: 96). */
+  maxLength?: number;
+  /** Length-normalisation exponent (0 = raw sum, 1 = mean). */
+  alpha?: number;
+  bos: number;
+  eos: number;
+  /** Ids never generated (pad, cls, …). */
+  banned?: readonly number[];
+}
+
+export interface BeamHypothesis {
+  /** Generated ids without [bos] and without [eos]. */
+  tokens: number[];
+  logProb: number;
+  score: number;
+  finished: boolean;
+}
+
+/** Logits of the next token for each prefix (rows in the same order). */
+export type StepFn = (prefixes: number[][]) => Promise<Float32Array[]>;
+
+export const DEFAULT_BEAM_WIDTH = 4;
+
+function logSoftmax(logits: Float32Array, banned: ReadonlySet<number>): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (!banned.has(i) && logits[i]! > max) max = logits[i]!;
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) if (!banned.has(i)) sum += Math.exp(logits[i]! - max);
+  const lse = max + Math.log(sum);
+  const out = new Float64Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = banned.has(i) ? -Infinity : logits[i]! - lse;
+  return out;
+}
+
+const normalised = (logProb: number, len: number, alpha: number) => logProb / Math.pow(Math.max(1, len), alpha);
+
+/** Best hypotheses, best first (at most `width`). */
+export async function beamSearch(step: StepFn, opts: BeamOptions): Promise<BeamHypothesis[]> {
+  const width = Math.max(1, opts.width ?? DEFAULT_BEAM_WIDTH);
+  const maxLength = opts.maxLength ?? 96;
+  const alpha = opts.alpha ?? 1;
+  const banned = new Set(opts.banned ?? []);
+  banned.delete(opts.eos);
+  let live: Array<{ tokens: number[]; logProb: number }> = [{ tokens: [], logProb: 0 }];
+  const done: BeamHypothesis[] = [];
+  while (live.length > 0) {
+    const logits = await step(live.map((h) => [opts.bos, ...h.tokens]));
+    const cands: Array<{ tokens: number[]; logProb: number; eos: boolean }> = [];
+    live.forEach((h, i) => {
+      const lp = logSoftmax(logits[i]!, banned);
+      // Only the top `width` continuations of each beam can survive the cut.
+      const top = topK(lp, width);
+      for (const t of top) {
+        if (lp[t] === -Infinity) continue;
+        cands.push({ tokens: [...h.tokens, t], logProb: h.logProb + lp[t]!, eos: t === opts.eos });
+      }
+    });
+    // Ties broken by token sequence so the search is deterministic.
+    cands.sort((a, b) => b.logProb - a.logProb || cmpSeq(a.tokens, b.tokens));
+    live = [];
+    for (const c of cands) {
+      if (live.length >= width) break;
+      if (c.eos) {
+        const tokens = c.tokens.slice(0, -1);
+        done.push({ tokens, logProb: c.logProb, score: normalised(c.logProb, c.tokens.length, alpha), finished: true });
+      } else if (c.tokens.length + 1 >= maxLength) {
+        done.push({ tokens: c.tokens, logProb: c.logProb, score: normalised(c.logProb, c.tokens.length, alpha), finished: false });
+      } else {
+        live.push({ tokens: c.tokens, logProb: c.logProb });
+      }
+    }
+    // Stop once no live beam can beat the worst kept finished one... with length
+    // normalisation a longer beam can still improve, so we stop only when
+    // `width` finished hypotheses exist and the best live one is already worse
+    // than all of them even if every further token had probability 1.
+    if (done.length >= width && live.length > 0) {
+      const worstKept = [...done].sort((a, b) => b.score - a.score)[width - 1]!.score;
+      const bestLive = Math.max(...live.map((h) => normalised(h.logProb, maxLength - 1, alpha)));
+      if (bestLive < worstKept) break;
+    }
+  }
+  return done.sort((a, b) => b.score - a.score || cmpSeq(a.tokens, b.tokens)).slice(0, width);
+}
+
+function topK(values: Float64Array, k: number): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (idx.length < k) {
+      idx.push(i);
+      idx.sort((a, b) => values[b]! - values[a]! || a - b);
+    } else if (values[i]! > values[idx[k - 1]!]!) {
+      idx[k - 1] = i;
+      idx.sort((a, b) => values[b]! - values[a]! || a - b);
+    }
+  }
+  return idx;
+}
+
+function cmpSeq(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** Greedy decoding exactly as the metric definition: argmax (lowest id on ties) until [eos] or maxLength ids. */
+export async function greedyDecode(step: StepFn, opts: { bos: number; eos: number; maxLength?: number }, count = 1): Promise<number[][]> {
+  const maxLength = opts.maxLength ?? 96;
+  const seqs: number[][] = Array.from({ length: count }, () => []);
+  const active = new Set(seqs.map((_, i) => i));
+  while (active.size > 0) {
+    const ids = [...active];
+    const logits = await step(ids.map((i) => [opts.bos, ...seqs[i]!]));
+    ids.forEach((i, r) => {
+      const l = logits[r]!;
+      let best = 0;
+      for (let t = 1; t < l.length; t++) if (l[t]! > l[best]!) best = t;
+      if (best === opts.eos) active.delete(i);
+      else {
+        seqs[i]!.push(best);
+        if (seqs[i]!.length + 1 >= maxLength) active.delete(i);
+      }
+    });
+  }
+  return seqs;
+}
