@@ -182,7 +182,7 @@ const normActSentence: Fragment = (s, rng) => {
     return rng.pick([
       `it normalizes with ${list(norms, rng)} and uses ${list(acts, rng)}.`,
       `activations: ${list(acts, rng)}; normalization: ${list(norms, rng)}.`,
-      `${cap(list(norms, rng))} and ${list(acts, rng)} nonlinearities appear throughout.`,
+      `${cap(list(norms, rng))} and the nonlinearities ${list(acts, rng)} appear throughout.`,
       `it combines ${list(norms, rng)} with ${list(acts, rng)}.`,
     ]);
   }

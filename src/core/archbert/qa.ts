@@ -14,7 +14,7 @@ import { CONV_KINDS, POOLING, RECURRENT, type ArchSummary, type BlockKind } from
 import { article, say, taskWord } from './describe-text.js';
 import { FAMILY_KNOWLEDGE, familyInfo } from './family-knowledge.js';
 import { Rng } from './rng.js';
-import { KIND_CANON, KIND_WORDS, canon, formatCount, layerBucket, paramRange, PARAM_RANGES } from './vocabulary-text.js';
+import { KIND_CANON, KIND_WORDS, LIGHTWEIGHT_MAX, canon, formatCount, layerBucket, paramRange, PARAM_RANGES } from './vocabulary-text.js';
 
 export interface QAPair {
   question: string;
@@ -162,7 +162,7 @@ const QA_TEMPLATES: QA[] = [
     s.recurrent.length || s.modality === 'text'
       ? qa('recurrent', rng.pick(['which recurrent layers does it use?', 'what recurrent cells are used?']), s.recurrent.length ? s.recurrent.map(canon) : [NONE])
       : null,
-  (s, rng) => qa('lightweight', rng.pick(['is it a lightweight model?', 'is it small enough for mobile devices?', 'is this an efficient, compact network?']), [s.params < 5e6 ? 'yes' : 'no']),
+  (s, rng) => qa('lightweight', rng.pick(['is it a lightweight model?', 'is it small enough for mobile devices?', 'is this an efficient, compact network?']), [s.params < LIGHTWEIGHT_MAX ? 'yes' : 'no']),
   (s, rng) =>
     s.kernelSizes.length
       ? qa('largest_kernel', rng.pick(['what is the largest kernel size?', 'how large is the biggest convolution kernel?']), [largestKernel(s.kernelSizes)])
