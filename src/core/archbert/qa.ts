@@ -162,7 +162,7 @@ const QA_TEMPLATES: QA[] = [
     s.recurrent.length || s.modality === 'text'
       ? qa('recurrent', rng.pick(['which recurrent layers does it use?', 'what recurrent cells are used?']), s.recurrent.length ? s.recurrent.map(canon) : [NONE])
       : null,
-  (s, rng) => qa('lightweight', rng.pick(['is it a lightweight model?', 'is it small enough for mobile devices?', 'is this an efficient, compact network?']), [s.params < LIGHTWEIGHT_MAX ? 'yes' : 'no']),
+  (s, rng) => qa('lightweight', rng.pick(['is it a lightweight model (under 5m parameters)?', 'does it have fewer than 5m parameters?', 'is this a compact network, below 5m parameters?']), [s.params < LIGHTWEIGHT_MAX ? 'yes' : 'no']),
   (s, rng) =>
     s.kernelSizes.length
       ? qa('largest_kernel', rng.pick(['what is the largest kernel size?', 'how large is the biggest convolution kernel?']), [largestKernel(s.kernelSizes)])

@@ -96,20 +96,22 @@ export function formatCount(n: number): string {
 
 /**
  * Parameter-count ranges: the answers of "how many parameters" and the size words.
- * 7m bounds "lightweight / mobile": MobileNetV3-Large (5.5m) and EfficientNet-B0 (5.3m) are mobile
- * models, ResNet-18 (11.7m) is not.
+ * The labels are answer strings shared with src/core/archbert/ask.ts: change both together.
  */
 export const PARAM_RANGES: ReadonlyArray<{ label: string; lo: number; hi: number; size: string[] }> = [
   { label: 'under 100k', lo: 0, hi: 1e5, size: ['tiny', 'very small', 'minuscule'] },
   { label: '100k to 1m', lo: 1e5, hi: 1e6, size: ['very small', 'tiny', 'lightweight', 'efficient'] },
-  { label: '1m to 7m', lo: 1e6, hi: 7e6, size: ['small', 'lightweight', 'compact', 'mobile-sized', 'efficient'] },
-  { label: '7m to 25m', lo: 7e6, hi: 25e6, size: ['medium-sized', 'mid-sized', 'moderately sized'] },
+  { label: '1m to 5m', lo: 1e6, hi: 5e6, size: ['small', 'lightweight', 'compact', 'mobile-sized', 'efficient'] },
+  { label: '5m to 25m', lo: 5e6, hi: 25e6, size: ['medium-sized', 'mid-sized', 'moderately sized'] },
   { label: '25m to 100m', lo: 25e6, hi: 100e6, size: ['large', 'big', 'heavy'] },
   { label: 'over 100m', lo: 100e6, hi: Infinity, size: ['very large', 'huge', 'massive'] },
 ];
 
-/** Below this many parameters a model is "lightweight" (the upper bound of the mobile size range). */
-export const LIGHTWEIGHT_MAX = 7e6;
+/**
+ * Below this many parameters a model is "lightweight" (the QA's yes/no). The questions state the
+ * bound, because some mobile designs (MobileNetV3-Large 5.5m, EfficientNet-B0 5.3m) sit just above it.
+ */
+export const LIGHTWEIGHT_MAX = 5e6;
 
 export function paramRange(params: number): (typeof PARAM_RANGES)[number] {
   return PARAM_RANGES.find((r) => params >= r.lo && params < r.hi) ?? PARAM_RANGES[PARAM_RANGES.length - 1]!;
