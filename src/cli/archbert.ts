@@ -23,6 +23,10 @@ async function archbertCommands(): Promise<Array<(p: import('commander').Command
     // registered commands go here
     import('../commands/describe.js'),
     import('../commands/dataset.js'),
+    import('../commands/find.js'),
+    import('../commands/ask.js'),
+    import('../commands/index.js'),
+    import('../commands/archbert-eval.js'),
   ] as Promise<{ register: (p: import('commander').Command) => void }>[]);
   return mods.map((m) => m.register);
 }

@@ -30,8 +30,8 @@ export interface BeamHypothesis {
   finished: boolean;
 }
 
-/** Logits of the next token for each prefix (rows in the same order). */
-export type StepFn = (prefixes: number[][]) => Promise<Float32Array[]>;
+/** Logits of the next token for each prefix (rows in the same order); `rows` = which sequences they are (greedy). */
+export type StepFn = (prefixes: number[][], rows?: number[]) => Promise<Float32Array[]>;
 
 export const DEFAULT_BEAM_WIDTH = 4;
 
@@ -122,7 +122,7 @@ export async function greedyDecode(step: StepFn, opts: { bos: number; eos: numbe
   const active = new Set(seqs.map((_, i) => i));
   while (active.size > 0) {
     const ids = [...active];
-    const logits = await step(ids.map((i) => [opts.bos, ...seqs[i]!]));
+    const logits = await step(ids.map((i) => [opts.bos, ...seqs[i]!]), ids);
     ids.forEach((i, r) => {
       const l = logits[r]!;
       let best = 0;

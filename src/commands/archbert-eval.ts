@@ -1,0 +1,68 @@
+/**
+ * `archbert eval [--data DIR] [--json]`: quality of the trained ArchBERT set
+ * on the held-out-family and in-distribution test splits, through the ONNX
+ * files (the definitions of training/archbert/README.md "Metrics").
+ *
+ * (File name: src/commands/eval.ts is `etran eval`.)
+ */
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { evaluate, type SplitMetrics } from '../core/archbert/evaluate.js';
+import { action, color, print, printJson, withJson } from './common.js';
+import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './archbert-options.js';
+
+interface EvalOptions extends ModelOptions {
+  data: string;
+  captionLimit?: number;
+  captions: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('eval')
+    .description('measure the trained ArchBERT models: retrieval R@1/R@5/MRR, reasoning accuracy/F1, QA exact match/F1, caption ROUGE-L/BLEU-4')
+    .option('--data <dir>', 'dataset directory written by `archbert dataset build`', 'training/out/archbert-data')
+    .option('--caption-limit <n>', 'caption metrics on the first N captioned graphs of a split (default: the manifest\'s caption_limit; 0 = all)', (v: string) => Number(v))
+    .option('--no-captions', 'skip the caption metrics (the slow part)');
+  withModelOptions(cmd);
+  withJson(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  $ archbert eval
+  $ archbert eval --data training/out/archbert-data --json
+  $ archbert eval --no-captions
+
+Splits: "heldout" = whole families never seen in training (ConvNeXt, RegNet,
+Swin, EfficientNetV2, GRU); "test" = in-distribution. The dataset must be the
+one the models were trained on (its hash is checked against manifest.json).`,
+  );
+  cmd.action(
+    action(async (opts: EvalOptions) => {
+      const set = modelSetFor(opts);
+      const limit = opts.captionLimit === undefined ? undefined : opts.captionLimit === 0 ? null : opts.captionLimit;
+      const r = await evaluate(set, resolve(opts.data), { captionLimit: limit, captions: opts.captions });
+      flushModelMessages(set);
+      if (opts.json) {
+        printJson({ heldout: r.heldout, test: r.test });
+        return;
+      }
+      const f = (x: number | null) => (x === null ? '   -  ' : x.toFixed(4));
+      const manifestOf = (split: string) => (r.manifest?.[split] ?? null) as SplitMetrics | null;
+      print(color.bold('split     R@1    R@5    MRR    | reas.acc reas.F1 | QA EM  QA F1  | ROUGE-L BLEU-4'));
+      for (const split of ['heldout', 'test'] as const) {
+        const m = r[split];
+        if (!m) continue;
+        const row = (x: SplitMetrics) =>
+          `${f(x.retrieval.r1)} ${f(x.retrieval.r5)} ${f(x.retrieval.mrr)} | ${f(x.reasoning.accuracy)}  ${f(x.reasoning.f1)} | ${f(x.qa.exact_match)} ${f(x.qa.f1)} | ${f(x.caption.rouge_l)}  ${f(x.caption.bleu4)}`;
+        print(`${split.padEnd(8)}  ${row(m)}`);
+        const mm = manifestOf(split);
+        if (mm?.retrieval) print(color.dim(`manifest  ${row(mm)}`));
+        const c = r.counts[split]!;
+        print(color.dim(`          ${c.graphs} graphs, ${c.queries} queries, ${c.statements} statements, ${c.questions} questions, ${c.captioned} captioned`));
+      }
+    }),
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * `archbert ask MODEL "QUESTION" [--json]`: answers a question or checks a statement about a model.
+ */
+import type { Command } from 'commander';
+import { InputError } from '../core/errors.js';
+import { answerQuestion, learnedView } from '../core/archbert/ask.js';
+import { encodeArchitecture } from '../core/archbert/embed.js';
+import { analyzeModelFile } from '../core/archbert/model-file.js';
+import { action, color, print, printJson, withJson } from './common.js';
+import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './archbert-options.js';
+
+interface AskOptions extends ModelOptions {
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('ask')
+    .description('answer a question or check a statement about a model, with evidence from its graph')
+    .argument('<model>', 'model file: .onnx, Keras / TF.js model.json, or archbert native graph JSON')
+    .argument('<question>', 'a question ("does it use depthwise convolutions?") or a statement ("this model uses attention")');
+  withModelOptions(cmd);
+  withJson(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  $ archbert ask resnet50.onnx "does it use depthwise convolutions?"
+  $ archbert ask convnext_tiny.onnx "which normalisation layers does it use?" --json
+  $ archbert ask model.onnx "what task is it for?"
+  $ archbert ask model.onnx "this model uses attention"
+
+Exact values come from the graph facts; the learned QA and reasoning heads
+help understand the question and are cross-checked: when they disagree with
+the facts, the facts win and the answer says so. "evidence" lists graph nodes
+(ids as in the model file) that support the answer.`,
+  );
+  cmd.action(
+    action(async (model: string, question: string, opts: AskOptions) => {
+      if (!question.trim()) throw new InputError(null, 'empty question: ask something, e.g. "does it use batch norm?"');
+      const set = modelSetFor(opts);
+      const m = await analyzeModelFile(model);
+      const enc = await encodeArchitecture(set, m.opGraph);
+      const learned = await learnedView(set, question, enc);
+      const a = answerQuestion(question, m.summary, m.opGraph, learned);
+      flushModelMessages(set);
+      if (opts.json) {
+        printJson(a);
+        return;
+      }
+      print(a.answer);
+      if (a.evidence.length) print(color.dim(`evidence: ${a.evidence.map((e) => `${e.node} (${e.op})`).join(', ')}`));
+    }),
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * `archbert find "QUERY" --in DIR|INDEX [--top K] [--json]`: text → architecture search.
+ */
+import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { InputError } from '../core/errors.js';
+import { indexDirectory, openIndexFile, prepareIndex, search } from '../core/archbert/search.js';
+import { action, color, parsePositiveInt, print, printJson, warn, withJson } from './common.js';
+import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './archbert-options.js';
+
+interface FindOptions extends ModelOptions {
+  in: string;
+  top: number;
+  json?: boolean;
+  constraints: boolean;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('find')
+    .description('find architectures matching a text query: learned similarity plus the exact constraints the query states')
+    .argument('<query>', 'what you are looking for, in your own words')
+    .requiredOption('--in <dir|index>', 'a directory of model files (indexed on the fly, incrementally) or an index file from `archbert index`')
+    .option('--top <k>', 'number of results', parsePositiveInt, 5)
+    .option('--no-constraints', 'rank by the learned similarity only (ignore "under 5M parameters", "without attention", …)');
+  withModelOptions(cmd);
+  withJson(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  $ archbert find "a small image classifier without attention" --in models/
+  $ archbert find "detector with a feature pyramid" --in zoo.archbert-index.json --top 3 --json
+  $ archbert find "mobile network under 5M parameters using depthwise convolutions" --in training/out/real
+
+Constraints understood exactly (checked against each model's graph facts):
+  parameter bounds   "under 5M parameters", "more than 100 million params"
+  absence            "without attention", "no batch norm"
+  presence           "with batch norm", "using depthwise convolutions"
+  task               "for detection", "segmentation model", "classifier"
+Models meeting every constraint rank first; "why" says what the facts show.
+A directory gets DIR/.archbert-index.json (reused and updated on later runs).`,
+  );
+  cmd.action(
+    action(async (query: string, opts: FindOptions) => {
+      if (!query.trim()) throw new InputError(null, 'empty query: say what you are looking for, e.g. "a small image classifier without attention"');
+      if (!existsSync(opts.in)) throw new InputError(opts.in, 'no such file or directory');
+      const set = modelSetFor(opts);
+      let prepared;
+      if (statSync(opts.in).isDirectory()) {
+        const r = await indexDirectory(set, opts.in);
+        if (r.reembedded) warn(`${r.path}: built by another model version; re-embedded every file`);
+        for (const s of r.skipped) warn(`skipped ${s.file}: ${s.reason}`);
+        if (r.index.entries.length === 0) throw new InputError(opts.in, `no loadable model files (${r.skipped.length} skipped)`);
+        prepared = prepareIndex(r.index);
+      } else {
+        prepared = prepareIndex(await openIndexFile(set, opts.in));
+      }
+      const results = await search(set, prepared, query, { top: opts.top, constraints: opts.constraints });
+      flushModelMessages(set);
+      if (opts.json) {
+        printJson({ query, results });
+        return;
+      }
+      results.forEach((r, i) => {
+        print(`${String(i + 1).padStart(2)}. ${color.bold(r.name)}  ${color.dim(r.file)}  ${r.score.toFixed(3)}`);
+        print(`    ${r.why}`);
+      });
+    }),
+  );
+}

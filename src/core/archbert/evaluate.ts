@@ -1,0 +1,400 @@
+/**
+ * `archbert eval`: the metrics of training/archbert/README.md ("Metrics"),
+ * computed with the exported ONNX models through onnxruntime-node on the
+ * dataset files `archbert dataset build` writes, so they reproduce the
+ * figures export.py records in manifest.json (up to float32 differences
+ * between runtimes, which can flip a near-tie).
+ */
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { InputError } from '../errors.js';
+import { greedyDecode, type StepFn } from './beam.js';
+import { collateGraphs, embedTokenIds, rows } from './embed.js';
+import { ort, type ModelSet } from './runtime.js';
+
+const MAX_QUERY = 64;
+const MAX_CAPTION = 96;
+const SPECIAL_IDS = new Set([0, 1, 2, 3, 4, 5, 6]);
+const GRAPH_BATCH_NODES = 8192;
+
+export interface SplitMetrics {
+  retrieval: { r1: number | null; r5: number | null; mrr: number | null };
+  reasoning: { accuracy: number | null; f1: number | null };
+  qa: { exact_match: number | null; f1: number | null };
+  caption: { rouge_l: number | null; bleu4: number | null };
+}
+
+export interface EvalCounts {
+  graphs: number;
+  queries: number;
+  statements: number;
+  questions: number;
+  captioned: number;
+}
+
+interface EvalGraph {
+  id: string;
+  ops: number[];
+  bins: number[][];
+  edges: Array<[number, number]>;
+  n: number;
+  captions: number[][];
+  queries: Array<{ text: string; tokens: number[] }>;
+  statements: Array<{ tokens: number[]; label: number }>;
+  qa: Array<{ tokens: number[]; answers: string[]; family: boolean }>;
+}
+
+async function* lines(path: string): AsyncGenerator<string> {
+  if (!existsSync(path)) throw new InputError(path, 'missing (build the dataset with `npm run dataset:archbert`)');
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of rl) if (line.trim()) yield line;
+}
+
+/** Reads the graphs of the given splits and their texts, QA and statements. */
+export async function readSplits(dataDir: string, splits: string[]): Promise<Map<string, EvalGraph[]>> {
+  const want = new Set(splits);
+  const bySplit = new Map<string, EvalGraph[]>(splits.map((s) => [s, []]));
+  const byId = new Map<string, EvalGraph>();
+  const splitOf = (line: string) => /"split"\s*:\s*"([a-z]+)"/.exec(line)?.[1];
+  for await (const line of lines(join(dataDir, 'graphs.jsonl'))) {
+    if (!want.has(splitOf(line) ?? '')) continue;
+    const g = JSON.parse(line);
+    if (!want.has(g.split)) continue;
+    const eg: EvalGraph = { id: g.id, ops: g.ops, bins: g.bins, edges: g.edges, n: g.n, captions: [], queries: [], statements: [], qa: [] };
+    bySplit.get(g.split)!.push(eg);
+    byId.set(g.id, eg);
+  }
+  for await (const line of lines(join(dataDir, 'texts.jsonl'))) {
+    if (!want.has(splitOf(line) ?? '')) continue;
+    const t = JSON.parse(line);
+    const g = byId.get(t.graph_id);
+    if (!g) continue;
+    if (t.kind === 'caption') g.captions.push(t.tokens.slice(0, MAX_CAPTION));
+    else g.queries.push({ text: t.text, tokens: t.tokens.slice(0, MAX_QUERY) });
+  }
+  for await (const line of lines(join(dataDir, 'qa.jsonl'))) {
+    if (!want.has(splitOf(line) ?? '')) continue;
+    const q = JSON.parse(line);
+    byId.get(q.graph_id)?.qa.push({ tokens: q.tokens.slice(0, MAX_QUERY), answers: q.answers, family: Boolean(q.family_question) });
+  }
+  for await (const line of lines(join(dataDir, 'statements.jsonl'))) {
+    if (!want.has(splitOf(line) ?? '')) continue;
+    const s = JSON.parse(line);
+    byId.get(s.graph_id)?.statements.push({ tokens: s.tokens.slice(0, MAX_QUERY), label: s.label });
+  }
+  return bySplit;
+}
+
+/** Embeddings and node states, batched by size as evaluate.py does. */
+async function embedGraphs(set: ModelSet, graphs: EvalGraph[]): Promise<{ emb: Float32Array[]; states: Array<{ data: Float32Array; n: number; h: number }> }> {
+  const order = graphs.map((_, i) => i).sort((a, b) => graphs[a]!.n - graphs[b]!.n || a - b);
+  const emb: Float32Array[] = new Array(graphs.length);
+  const states: Array<{ data: Float32Array; n: number; h: number }> = new Array(graphs.length);
+  let i = 0;
+  while (i < order.length) {
+    let j = i + 1;
+    while (j < order.length && (j - i + 1) * graphs[order[j]!]!.n <= GRAPH_BATCH_NODES && j - i < 64) j++;
+    const idx = order.slice(i, j);
+    const out = await set.run('arch_encoder', collateGraphs(idx.map((k) => graphs[k]!)));
+    const e = rows(out.embedding!);
+    const s = out.node_states!;
+    const [, N, H] = s.dims as number[];
+    const data = s.data as Float32Array;
+    idx.forEach((k, r) => {
+      emb[k] = e[r]!;
+      states[k] = { data: data.slice(r * N! * H!, (r * N! + graphs[k]!.n) * H!), n: graphs[k]!.n, h: H! };
+    });
+    i = j;
+  }
+  return { emb, states };
+}
+
+async function embedTokens(set: ModelSet, seqs: number[][], batch = 256): Promise<Float32Array[]> {
+  const order = seqs.map((_, i) => i).sort((a, b) => seqs[a]!.length - seqs[b]!.length || a - b);
+  const out: Float32Array[] = new Array(seqs.length);
+  for (let b = 0; b < order.length; b += batch) {
+    const idx = order.slice(b, b + batch);
+    const e = await embedTokenIds(set, idx.map((k) => seqs[k]!));
+    idx.forEach((k, r) => (out[k] = e[r]!));
+  }
+  return out;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Rank of the first relevant item as the README defines it (ties broken by gallery order). */
+export function retrievalRank(scores: ArrayLike<number>, relevant: Set<number>): number {
+  let best = -Infinity;
+  for (const g of relevant) best = Math.max(best, scores[g]!);
+  let first = Infinity;
+  for (const g of relevant) if (scores[g] === best) first = Math.min(first, g);
+  let higher = 0;
+  for (let g = 0; g < scores.length; g++) if (scores[g]! > best || (g < first && scores[g] === best)) higher++;
+  return higher + 1;
+}
+
+export function words(ids: readonly number[], vocab: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const i of ids) {
+    if (SPECIAL_IDS.has(i)) continue;
+    const t = vocab[i]!;
+    if (t.startsWith('##') && out.length) out[out.length - 1] += t.slice(2);
+    else out.push(t);
+  }
+  return out;
+}
+
+function lcs(a: string[], b: string[]): number {
+  if (!a.length || !b.length) return 0;
+  let prev = new Array<number>(b.length + 1).fill(0);
+  for (const x of a) {
+    const cur = [0];
+    for (let j = 0; j < b.length; j++) cur.push(x === b[j] ? prev[j]! + 1 : Math.max(prev[j + 1]!, cur[j]!));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+export function rougeL(hyp: string[], ref: string[]): number {
+  const l = lcs(hyp, ref);
+  if (l === 0) return 0;
+  const p = l / hyp.length;
+  const r = l / ref.length;
+  return (2 * p * r) / (p + r);
+}
+
+function ngrams(seq: string[], n: number): Map<string, number> {
+  const m = new Map<string, number>();
+  for (let i = 0; i + n <= seq.length; i++) {
+    const k = seq.slice(i, i + n).join('\u0000');
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** Corpus BLEU-4 as evaluate.py: clipped counts vs max over references, closest reference length (shorter on ties), no smoothing. */
+export function corpusBleu4(hyps: string[][], refsList: string[][][]): number {
+  const match = [0, 0, 0, 0];
+  const total = [0, 0, 0, 0];
+  let hypLen = 0;
+  let refLen = 0;
+  hyps.forEach((hyp, i) => {
+    const refs = refsList[i]!;
+    hypLen += hyp.length;
+    let bestRef = refs[0]!.length;
+    let bestDiff = Math.abs(bestRef - hyp.length);
+    for (const r of refs) {
+      const d = Math.abs(r.length - hyp.length);
+      if (d < bestDiff || (d === bestDiff && r.length < bestRef)) {
+        bestDiff = d;
+        bestRef = r.length;
+      }
+    }
+    refLen += bestRef;
+    for (let n = 1; n <= 4; n++) {
+      const h = ngrams(hyp, n);
+      const maxref = new Map<string, number>();
+      for (const r of refs) for (const [g, c] of ngrams(r, n)) maxref.set(g, Math.max(maxref.get(g) ?? 0, c));
+      for (const [g, c] of h) match[n - 1]! += Math.min(c, maxref.get(g) ?? 0);
+      total[n - 1]! += Math.max(hyp.length - n + 1, 0);
+    }
+  });
+  if (Math.min(...match) === 0 || hypLen === 0) return 0;
+  const logp = match.reduce((s, m, i) => s + Math.log(m / total[i]!), 0) / 4;
+  const bp = hypLen > refLen ? 1 : Math.exp(1 - refLen / hypLen);
+  return bp * Math.exp(logp);
+}
+
+/** QA prediction: answers with logit ≥ 0, else the single argmax (lowest index on ties). */
+export function qaPredict(logits: ArrayLike<number>, answers: readonly string[]): Set<string> {
+  const sel: number[] = [];
+  let best = 0;
+  for (let i = 0; i < logits.length; i++) {
+    if (logits[i]! >= 0) sel.push(i);
+    if (logits[i]! > logits[best]!) best = i;
+  }
+  if (!sel.length) sel.push(best);
+  return new Set(sel.map((i) => answers[i]!));
+}
+
+async function headBatched(set: ModelSet, head: 'reasoning_head' | 'qa_head', text: Float32Array[], arch: Float32Array[], batch = 1024): Promise<Float32Array[]> {
+  const E = text[0]!.length;
+  const out: Float32Array[] = [];
+  for (let b = 0; b < text.length; b += batch) {
+    const t = text.slice(b, b + batch);
+    const a = arch.slice(b, b + batch);
+    const tt = new Float32Array(t.length * E);
+    const at = new Float32Array(t.length * E);
+    t.forEach((v, i) => tt.set(v, i * E));
+    a.forEach((v, i) => at.set(v, i * E));
+    const feeds: Record<string, ort.Tensor> =
+      head === 'reasoning_head'
+        ? { text_embedding: new ort.Tensor('float32', tt, [t.length, E]), arch_embedding: new ort.Tensor('float32', at, [t.length, E]) }
+        : { question_embedding: new ort.Tensor('float32', tt, [t.length, E]), arch_embedding: new ort.Tensor('float32', at, [t.length, E]) };
+    const r = await set.run(head, feeds);
+    const o = head === 'reasoning_head' ? r.prob! : r.logits!;
+    const data = o.data as Float32Array;
+    const width = data.length / t.length;
+    for (let i = 0; i < t.length; i++) out.push(data.slice(i * width, (i + 1) * width));
+  }
+  return out;
+}
+
+export async function evaluateSplit(
+  set: ModelSet,
+  graphs: EvalGraph[],
+  opts: { includeFamily: boolean; captionLimit: number | null; captions?: boolean },
+): Promise<{ metrics: SplitMetrics; counts: EvalCounts }> {
+  const { emb, states } = await embedGraphs(set, graphs);
+  // retrieval
+  const rel = new Map<string, Set<number>>();
+  const tok = new Map<string, number[]>();
+  graphs.forEach((g, gi) => {
+    for (const q of g.queries) {
+      if (!rel.has(q.text)) rel.set(q.text, new Set());
+      rel.get(q.text)!.add(gi);
+      if (!tok.has(q.text)) tok.set(q.text, q.tokens);
+    }
+  });
+  const texts = [...rel.keys()];
+  let retrieval: SplitMetrics['retrieval'] = { r1: null, r5: null, mrr: null };
+  if (texts.length) {
+    const qe = await embedTokens(set, texts.map((t) => tok.get(t)!));
+    let r1 = 0,
+      r5 = 0,
+      mrr = 0;
+    const scores = new Float32Array(graphs.length);
+    qe.forEach((q, qi) => {
+      // float32 scores, as torch computes them
+      for (let g = 0; g < graphs.length; g++) scores[g] = dot(q, emb[g]!);
+      const rank = retrievalRank(scores, rel.get(texts[qi]!)!);
+      r1 += rank <= 1 ? 1 : 0;
+      r5 += rank <= 5 ? 1 : 0;
+      mrr += 1 / rank;
+    });
+    retrieval = { r1: r1 / texts.length, r5: r5 / texts.length, mrr: mrr / texts.length };
+  }
+  // reasoning
+  const st = graphs.flatMap((g, gi) => g.statements.map((s) => ({ ...s, gi })));
+  let reasoning: SplitMetrics['reasoning'] = { accuracy: null, f1: null };
+  if (st.length) {
+    const te = await embedTokens(set, st.map((s) => s.tokens));
+    const p = await headBatched(set, 'reasoning_head', te, st.map((s) => emb[s.gi]!));
+    let tp = 0,
+      fp = 0,
+      fn = 0,
+      ok = 0;
+    st.forEach((s, i) => {
+      const pred = p[i]![0]! >= 0.5 ? 1 : 0;
+      if (pred === s.label) ok++;
+      if (pred === 1 && s.label === 1) tp++;
+      if (pred === 1 && s.label === 0) fp++;
+      if (pred === 0 && s.label === 1) fn++;
+    });
+    reasoning = { accuracy: ok / st.length, f1: tp + fp + fn ? (2 * tp) / (2 * tp + fp + fn) : 0 };
+  }
+  // QA
+  const qs = graphs.flatMap((g, gi) => g.qa.filter((q) => opts.includeFamily || !q.family).map((q) => ({ ...q, gi })));
+  let qa: SplitMetrics['qa'] = { exact_match: null, f1: null };
+  if (qs.length) {
+    const qe = await embedTokens(set, qs.map((q) => q.tokens));
+    const logits = await headBatched(set, 'qa_head', qe, qs.map((q) => emb[q.gi]!));
+    let em = 0,
+      f1 = 0;
+    qs.forEach((q, i) => {
+      const pred = qaPredict(logits[i]!, set.answers);
+      const gold = new Set(q.answers);
+      const inter = [...pred].filter((x) => gold.has(x)).length;
+      if (inter === pred.size && inter === gold.size) em++;
+      f1 += (2 * inter) / (pred.size + gold.size);
+    });
+    qa = { exact_match: em / qs.length, f1: f1 / qs.length };
+  }
+  // captions
+  let caption: SplitMetrics['caption'] = { rouge_l: null, bleu4: null };
+  let idx = graphs.map((g, i) => (g.captions.length ? i : -1)).filter((i) => i >= 0);
+  if (opts.captionLimit) idx = idx.slice(0, opts.captionLimit);
+  if (opts.captions !== false && idx.length) {
+    const vocab = set.tokenizer.tokens;
+    const hyps: string[][] = [];
+    for (let b = 0; b < idx.length; b += 32) {
+      const chunk = idx.slice(b, b + 32);
+      const N = Math.max(...chunk.map((k) => states[k]!.n));
+      const H = states[chunk[0]!]!.h;
+      const B = chunk.length;
+      const allStates = new Float32Array(B * N * H);
+      const allMask = new Float32Array(B * N);
+      chunk.forEach((k, r) => {
+        allStates.set(states[k]!.data, r * N * H);
+        allMask.fill(1, r * N, r * N + states[k]!.n);
+      });
+      const step: StepFn = async (prefixes, active) => {
+        // greedyDecode sends only the active rows; select their states.
+        const rowsIdx = active!;
+        const T = prefixes[0]!.length;
+        const ids = new BigInt64Array(prefixes.length * T);
+        prefixes.forEach((p, i) => p.forEach((t, j) => (ids[i * T + j] = BigInt(t))));
+        const s = new Float32Array(prefixes.length * N * H);
+        const m = new Float32Array(prefixes.length * N);
+        rowsIdx.forEach((r, i) => {
+          s.set(allStates.subarray(r * N * H, (r + 1) * N * H), i * N * H);
+          m.set(allMask.subarray(r * N, (r + 1) * N), i * N);
+        });
+        const out = await set.run('caption_decoder', {
+          input_ids: new ort.Tensor('int64', ids, [prefixes.length, T]),
+          node_states: new ort.Tensor('float32', s, [prefixes.length, N, H]),
+          node_mask: new ort.Tensor('float32', m, [prefixes.length, N]),
+        });
+        const data = out.logits!.data as Float32Array;
+        const V = data.length / prefixes.length;
+        return prefixes.map((_, i) => data.subarray(i * V, (i + 1) * V) as Float32Array);
+      };
+      const seqs = await greedyDecode(step, { bos: 5, eos: 6, maxLength: MAX_CAPTION }, B);
+      for (const s of seqs) hyps.push(words(s, vocab));
+    }
+    const refs = idx.map((k) => graphs[k]!.captions.map((c) => words(c, vocab)));
+    let rl = 0;
+    hyps.forEach((h, i) => (rl += Math.max(...refs[i]!.map((r) => rougeL(h, r)))));
+    caption = { rouge_l: rl / idx.length, bleu4: corpusBleu4(hyps, refs) };
+  }
+  return {
+    metrics: { retrieval, reasoning, qa, caption },
+    counts: { graphs: graphs.length, queries: texts.length, statements: st.length, questions: qs.length, captioned: opts.captions === false ? 0 : idx.length },
+  };
+}
+
+export interface EvalReport {
+  heldout: SplitMetrics | null;
+  test: SplitMetrics | null;
+  counts: Record<string, EvalCounts>;
+  /** Figures export.py recorded in manifest.json, for comparison. */
+  manifest: Record<string, unknown> | null;
+}
+
+export async function evaluate(set: ModelSet, dataDir: string, opts: { captionLimit?: number | null; captions?: boolean } = {}): Promise<EvalReport> {
+  const manifestPath = join(dataDir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new InputError(manifestPath, 'missing: not an archbert dataset directory (build it with `npm run dataset:archbert`)');
+  const dm = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+  const dataHash = (['dataHash', 'data_hash', 'hash', 'sha256'].map((k) => dm[k]).find((v) => typeof v === 'string') as string | undefined) ?? null;
+  const modelHash = (set.manifest.data?.hash as string | undefined) ?? null;
+  if (dataHash && modelHash && dataHash !== modelHash) {
+    throw new InputError(dataDir, `dataset ${dataHash.slice(0, 12)}… is not the one the models were trained on (${modelHash.slice(0, 12)}…): its splits and answer list differ; pass --data with that dataset`);
+  }
+  const captionLimit = opts.captionLimit !== undefined ? opts.captionLimit : ((set.manifest.caption_limit as number | null | undefined) ?? 500);
+  const splits = await readSplits(dataDir, ['heldout', 'test']);
+  const counts: Record<string, EvalCounts> = {};
+  const out: Record<'heldout' | 'test', SplitMetrics | null> = { heldout: null, test: null };
+  for (const [split, fam] of [['heldout', false], ['test', true]] as const) {
+    const graphs = splits.get(split)!;
+    if (!graphs.length) continue;
+    const r = await evaluateSplit(set, graphs, { includeFamily: fam, captionLimit, captions: opts.captions });
+    out[split] = r.metrics;
+    counts[split] = r.counts;
+  }
+  return { ...out, counts, manifest: (set.manifest.metrics as Record<string, unknown>) ?? null };
+}

@@ -1,0 +1,99 @@
+/**
+ * Orchestration shared by `archbert index` and `archbert find`: open or build
+ * an index for a directory (incrementally), or read an index file, and run a
+ * query against it.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { dot, embedTexts, encodeArchitecture } from './embed.js';
+import { parseConstraints, rankCandidates, normalizeQueryText, type FindResult, type Candidate } from './find.js';
+import {
+  DEFAULT_INDEX_NAME,
+  checkIndexVersion,
+  decodeEmbedding,
+  readIndex,
+  updateIndex,
+  writeIndex,
+  type IndexFile,
+  type UpdateResult,
+} from './index-file.js';
+import { analyzeModelFile, modelName } from './model-file.js';
+import type { ModelSet } from './runtime.js';
+
+/** Builds or refreshes the index of `dir` (written to `out`, default DIR/.archbert-index.json). */
+export async function indexDirectory(
+  set: ModelSet,
+  dir: string,
+  out?: string,
+  opts: { write?: boolean; onProgress?: (rel: string, done: number, total: number) => void } = {},
+): Promise<UpdateResult & { path: string; written: boolean }> {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new InputError(dir, 'not a directory');
+  const path = resolve(out ?? join(root, DEFAULT_INDEX_NAME));
+  let previous: IndexFile | null = null;
+  if (existsSync(path)) {
+    try {
+      previous = await readIndex(path);
+    } catch {
+      previous = null; // a damaged index is rebuilt, not trusted
+    }
+  }
+  const result = await updateIndex(
+    root,
+    path,
+    previous,
+    set.version,
+    async (abs, rel) => {
+      const m = await analyzeModelFile(abs, modelName(rel));
+      const enc = await encodeArchitecture(set, m.opGraph);
+      const { generated: _g, ...summary } = m.summary;
+      return { name: m.summary.name, embedding: enc.embedding, summary: { ...summary, generated: null } };
+    },
+    opts.onProgress,
+  );
+  if (result.index.entries.length === 0 && result.skipped.length === 0) {
+    throw new InputError(dir, 'no model files found (looked for .onnx, Keras / TF.js model.json and archbert graph .json, recursively)');
+  }
+  let written = false;
+  if (opts.write !== false) {
+    try {
+      await writeIndex(path, result.index);
+      written = true;
+    } catch {
+      written = false; // read-only directory: the index still serves this run
+    }
+  }
+  return { ...result, path, written };
+}
+
+/** Reads an index file given to --in and checks it was built by these models. */
+export async function openIndexFile(set: ModelSet, path: string): Promise<IndexFile> {
+  const idx = await readIndex(path);
+  checkIndexVersion(idx, path, set.version);
+  return idx;
+}
+
+export interface PreparedIndex {
+  entries: Array<{ file: string; name: string; embedding: Float32Array; summary: IndexFile['entries'][number]['summary'] }>;
+}
+
+export function prepareIndex(idx: IndexFile): PreparedIndex {
+  return { entries: idx.entries.map((e) => ({ file: e.file, name: e.name, embedding: decodeEmbedding(e.embedding), summary: e.summary })) };
+}
+
+export interface SearchOptions {
+  top?: number;
+  /** Apply the exact constraints parsed from the query (default true). */
+  constraints?: boolean;
+}
+
+/** Runs one query against a prepared index. */
+export async function search(set: ModelSet, index: PreparedIndex, query: string, opts: SearchOptions = {}): Promise<FindResult[]> {
+  const q = query.trim();
+  if (!q) throw new InputError(null, 'empty query: say what you are looking for, e.g. "a small image classifier without attention"');
+  const [qe] = await embedTexts(set, [normalizeQueryText(q)]);
+  const cands: Candidate[] = index.entries.map((e) => ({ file: e.file, name: e.name, summary: e.summary, score: dot(qe!, e.embedding) }));
+  const constraints = opts.constraints === false ? [] : parseConstraints(q);
+  return rankCandidates(q, cands, constraints, opts.top ?? 5);
+}

@@ -1,0 +1,113 @@
+/**
+ * The learned description of `archbert describe`: the caption decoder's beam
+ * search output, then every claim checked against the exact facts.
+ *
+ * Checked claims: layer types, blocks and kernel sizes (fact-check.ts,
+ * shared with the dataset tests), parameter counts ("25.6m parameters") and
+ * the task. A sentence with a contradicted claim is removed from the summary
+ * and listed in `flags` with what the facts say, so the printed summary is
+ * never wrong about what is in the graph; the exact facts follow it anyway.
+ */
+import type { ArchSummary } from './arch-summary.js';
+import { beamSearch, DEFAULT_BEAM_WIDTH, type StepFn } from './beam.js';
+import { contradictions } from './fact-check.js';
+import { MAX_CAPTION_TOKENS } from './dataset.js';
+import { SPECIAL } from './tokenizer.js';
+import { ort, type ModelSet } from './runtime.js';
+import type { ArchEncoding } from './embed.js';
+import { formatCount } from './vocabulary-text.js';
+
+export interface SummaryFlag {
+  /** The generated sentence that made the claim. */
+  sentence: string;
+  /** The contradicted phrase. */
+  claim: string;
+  /** What the exact facts say instead. */
+  facts: string;
+}
+
+export interface CheckedSummary {
+  summary: string;
+  flags: SummaryFlag[];
+  /** The raw generated text before checking. */
+  generated: string;
+}
+
+function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.;!?])\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+const UNIT: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9, thousand: 1e3, million: 1e6, billion: 1e9 };
+
+/** Parameter counts a sentence states ("25.6m parameters", "about 3 million weights"). */
+function paramClaims(sentence: string): Array<{ text: string; value: number }> {
+  const out: Array<{ text: string; value: number }> = [];
+  for (const m of sentence.toLowerCase().matchAll(/(\d+(?:\.\d+)?)\s*(k|m|b|thousand|million|billion)?\s+(?:trainable\s+)?(parameters|params|weights)\b/g)) {
+    out.push({ text: m[0], value: Number(m[1]) * (m[2] ? UNIT[m[2]]! : 1) });
+  }
+  return out;
+}
+
+/** A stated count is right when it rounds to the facts' count (within 5 %, the grammar rounds to 1-3 digits). */
+function countAgrees(stated: number, actual: number): boolean {
+  return Math.abs(stated - actual) <= 0.05 * Math.max(actual, 1) + 0.5;
+}
+
+/** Checks a generated text against the facts; contradicted sentences are dropped and flagged. */
+export function checkClaims(text: string, s: ArchSummary): CheckedSummary {
+  const kept: string[] = [];
+  const flags: SummaryFlag[] = [];
+  for (const sentence of splitSentences(text)) {
+    const bad: SummaryFlag[] = [];
+    for (const c of contradictions(sentence, s)) {
+      const what = c.key.startsWith('kernel:')
+        ? `kernel sizes are ${s.kernelSizes.join(', ') || 'none'}`
+        : c.negated
+          ? `the graph has ${c.key.replace(/_/g, ' ')}`
+          : `the graph has no ${c.key.replace(/_/g, ' ')}`;
+      bad.push({ sentence, claim: c.phrase, facts: what });
+    }
+    for (const p of paramClaims(sentence)) {
+      // Range wordings ("under 5m parameters") are ranges, not counts: only bare counts are checked.
+      const before = sentence.toLowerCase().slice(0, sentence.toLowerCase().indexOf(p.text));
+      if (/(under|over|than|to|between)\s*$/.test(before)) continue;
+      if (!countAgrees(p.value, s.params)) bad.push({ sentence, claim: p.text, facts: `${formatCount(s.params)} parameters (${s.params.toLocaleString('en-US')})` });
+    }
+    if (bad.length) flags.push(...bad);
+    else kept.push(sentence);
+  }
+  return { summary: kept.join(' '), flags, generated: text };
+}
+
+/** Beam search over the one-step caption decoder for one encoded architecture. */
+export async function generateCaption(set: ModelSet, arch: ArchEncoding, width = DEFAULT_BEAM_WIDTH): Promise<string> {
+  const { n, hidden } = arch;
+  const step: StepFn = async (prefixes) => {
+    const B = prefixes.length;
+    const T = prefixes[0]!.length;
+    const ids = new BigInt64Array(B * T);
+    prefixes.forEach((p, b) => p.forEach((t, j) => (ids[b * T + j] = BigInt(t))));
+    const states = new Float32Array(B * n * hidden);
+    for (let b = 0; b < B; b++) states.set(arch.nodeStates, b * n * hidden);
+    const mask = new Float32Array(B * n).fill(1);
+    const out = await set.run('caption_decoder', {
+      input_ids: new ort.Tensor('int64', ids, [B, T]),
+      node_states: new ort.Tensor('float32', states, [B, n, hidden]),
+      node_mask: new ort.Tensor('float32', mask, [B, n]),
+    });
+    const logits = out.logits!.data as Float32Array;
+    const V = logits.length / B;
+    return Array.from({ length: B }, (_, b) => logits.slice(b * V, (b + 1) * V));
+  };
+  const best = await beamSearch(step, {
+    width,
+    maxLength: MAX_CAPTION_TOKENS,
+    bos: SPECIAL.bos,
+    eos: SPECIAL.eos,
+    banned: [SPECIAL.pad, SPECIAL.unk, SPECIAL.cls, SPECIAL.sep, SPECIAL.mask, SPECIAL.bos],
+  });
+  return best.length ? set.tokenizer.decode(best[0]!.tokens) : '';
+}
