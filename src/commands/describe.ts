@@ -9,10 +9,35 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { describeFacts } from '../core/graph/analyze.js';
 import type { ArchFacts, Dim } from '../core/graph/types.js';
-import { action, color, print, printJson, withJson } from './common.js';
+import { action, color, print, printJson, warn, withJson } from './common.js';
+import { flushModelMessages, modelSetFor, withModelOptions } from './archbert-options.js';
+
+/** Generated description + claim check; null (with a warning) when no trained set is installed. */
+async function learnedSummary(model: string, opts: DescribeOptions) {
+  const { existsSync } = await import('node:fs');
+  const { defaultModelDir } = await import('../core/archbert/runtime.js');
+  const dir = opts.models ?? defaultModelDir();
+  if (!opts.models && !existsSync(`${dir}/manifest.json`)) {
+    warn(`no trained ArchBERT set in ${dir}: showing the exact facts only (summary is null)`);
+    return null;
+  }
+  const set = modelSetFor({ models: opts.models, device: opts.device });
+  const { analyzeModelFile } = await import('../core/archbert/model-file.js');
+  const { encodeArchitecture } = await import('../core/archbert/embed.js');
+  const { checkClaims, generateCaption } = await import('../core/archbert/summary.js');
+  const m = await analyzeModelFile(model);
+  const enc = await encodeArchitecture(set, m.opGraph);
+  const text = await generateCaption(set, enc, opts.beam);
+  flushModelMessages(set);
+  const checked = checkClaims(text, m.summary);
+  return { summary: checked.summary, flags: checked.flags.map((f) => ({ sentence: f.sentence, claim: f.claim, facts: f.facts })) };
+}
 
 interface DescribeOptions {
   facts?: boolean;
+  beam?: number;
+  models?: string;
+  device?: 'auto' | 'cpu' | 'cuda';
   json?: boolean;
   inputShape?: string[];
 }
@@ -22,18 +47,21 @@ export function register(program: Command): void {
     .command('describe')
     .description('describe a model file: parameters, MACs, depth, op inventory, blocks, task and family, from the exact graph facts')
     .argument('<model>', 'model file: .onnx, Keras / TF.js model.json, or archbert native graph JSON')
-    .option('--facts', 'print only the exact facts (the default until the learned description is available)')
+    .option('--facts', 'print only the exact facts (no learned description; needs no trained model)')
+    .option('--beam <width>', 'beam width of the learned description', (v: string) => Number(v), 4)
     .option(
       '--input-shape <name=dims>',
       'shape for a graph input, e.g. input=1x3x224x224 (repeatable; a bare 1x3x224x224 applies to the only input)',
       (v: string, prev: string[] = []) => [...prev, v],
     );
+  withModelOptions(cmd);
   withJson(cmd);
   cmd.addHelpText(
     'after',
     `
 Examples:
   $ archbert describe fixtures/models/resnet50.onnx
+  $ archbert describe resnet50.onnx --json | jq .summary,.flags
   $ archbert describe model.onnx --facts --json | jq .params
   $ archbert describe bert.onnx --input-shape input_ids=1x128 --input-shape attention_mask=1x128
   $ archbert describe tfjs_model/model.json --json
@@ -48,8 +76,23 @@ pooling.`,
     action(async (model: string, opts: DescribeOptions) => {
       const inputShapes = parseInputShapes(opts.inputShape ?? []);
       const facts = await describeFacts(model, { inputShapes });
-      if (opts.json) printJson(facts);
-      else printFacts(facts);
+      if (opts.facts) {
+        if (opts.json) printJson(facts);
+        else printFacts(facts);
+        return;
+      }
+      // The learned description, every claim checked against the facts (src/core/archbert/summary.ts).
+      const learned = await learnedSummary(model, opts);
+      if (opts.json) printJson({ ...facts, summary: learned?.summary ?? null, flags: learned?.flags ?? [] });
+      else {
+        if (learned) {
+          print(color.bold('summary'));
+          print(`  ${learned.summary || '(every generated sentence contradicted the facts; see flags)'}`);
+          for (const f of learned.flags) print(color.yellow(`  flagged: "${f.claim}" in "${f.sentence}": ${f.facts}`));
+          print();
+        }
+        printFacts(facts);
+      }
     }),
   );
 }
