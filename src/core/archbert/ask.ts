@@ -60,7 +60,8 @@ export function normalizeQuestion(q: string): string {
 
 /** Kind of sentence: a yes/no question, a wh-question, or a statement to check. */
 export function sentenceKind(q: string): 'yes_no' | 'wh' | 'statement' {
-  const s = q.replace(/^(so|and|ok|okay|hey|please|tell me|quick question)[,:]?\s+/, '');
+  if (/^(tell me|show me|give me|list|name)\b/.test(q)) return 'wh';
+  const s = q.replace(/^(so|and|ok|okay|hey|please|quick question)[,:]?\s+/, '');
   if (YES_NO_START.test(s)) return 'yes_no';
   if (WH_START.test(s) || /^(in which|on which|for which|at which)\b/.test(s)) return 'wh';
   if (s.endsWith('?')) return /\b(which|what|how many|how much)\b/.test(s) ? 'wh' : 'yes_no';

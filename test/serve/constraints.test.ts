@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConstraints, rankCandidates, satisfies, whyString, type Candidate } from '../../src/core/archbert/find.js';
+import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
+import { repoRoot } from '../helpers/cli.js';
+
+const kinds = (q: string) => parseConstraints(q).map((c) => ('key' in c ? `${c.kind}:${c.key}` : c.kind === 'task' ? `task:${c.task}` : `${c.kind}:${c.value}`));
+
+describe('query constraints', () => {
+  it('parameter bounds need a unit or the word parameters', () => {
+    expect(kinds('a small cnn under 5M parameters')).toEqual(['max_params:5000000']);
+    expect(kinds('fewer than 500k weights please')).toEqual(['max_params:500000']);
+    expect(kinds('something with more than 1.5 billion params')).toEqual(['min_params:1500000000']);
+    expect(kinds('at least 20 million parameters')).toEqual(['min_params:20000000']);
+    expect(kinds('10M parameters or less')).toEqual(['max_params:10000000']);
+    expect(kinds('under 3 layers')).toEqual([]);
+    expect(kinds('under 20 MB')).toEqual([]);
+  });
+
+  it('presence and absence keep their scope across lists', () => {
+    expect(kinds('a vision model without attention')).toEqual(['lacks:attention']);
+    expect(kinds('with batch norm and relu but no dropout')).toEqual(['has:batch_norm', 'has:relu', 'lacks:dropout']);
+    expect(kinds('no attention or layer normalisation')).toEqual(['lacks:attention', 'lacks:layer_norm']);
+    expect(kinds('network using depthwise convolutions')).toEqual(['has:depthwise_conv']);
+    // a bare mention is left to the learned similarity
+    expect(kinds('depthwise convolutions')).toEqual([]);
+  });
+
+  it('tasks', () => {
+    expect(kinds('an object detector')).toEqual(['task:detection']);
+    expect(kinds('something for semantic segmentation')).toEqual(['task:segmentation']);
+    expect(kinds('image classifier under 5m parameters without attention')).toEqual(['max_params:5000000', 'lacks:attention', 'task:classification']);
+  });
+});
+
+describe('constraints against real facts', () => {
+  let convnext: AnalyzedModel;
+  let mobilenet: AnalyzedModel;
+  let vit: AnalyzedModel;
+  beforeAll(async () => {
+    convnext = await analyzeModelFile(`${repoRoot}/fixtures/models/convnext_tiny.onnx`);
+    mobilenet = await analyzeModelFile(`${repoRoot}/fixtures/models/mobilenet_v2.onnx`);
+    vit = await analyzeModelFile(`${repoRoot}/fixtures/models/vit_b_16.onnx`);
+  });
+
+  it('checks each constraint kind', () => {
+    const [under5m] = parseConstraints('under 5M parameters');
+    expect(satisfies(mobilenet.summary, under5m!)).toBe(true); // 3.5M (published 3.4M + BN buffers)
+    expect(satisfies(convnext.summary, under5m!)).toBe(false); // 28.6M
+    const [noAttn] = parseConstraints('without attention');
+    expect(satisfies(convnext.summary, noAttn!)).toBe(true);
+    expect(satisfies(vit.summary, noAttn!)).toBe(false);
+    const [ln] = parseConstraints('with layer norm');
+    expect(satisfies(convnext.summary, ln!)).toBe(true);
+    expect(satisfies(mobilenet.summary, ln!)).toBe(false);
+  });
+
+  it('constraint-satisfying models rank first whatever their learned score', () => {
+    const cands: Candidate[] = [
+      { file: 'vit.onnx', name: 'vit', summary: vit.summary, score: 0.9 },
+      { file: 'convnext.onnx', name: 'convnext', summary: convnext.summary, score: 0.5 },
+      { file: 'mobilenet.onnx', name: 'mobilenet', summary: mobilenet.summary, score: 0.1 },
+    ];
+    const q = 'image classifier under 5M parameters without attention';
+    const r = rankCandidates(q, cands, parseConstraints(q), 3);
+    expect(r.map((x) => x.name)).toEqual(['mobilenet', 'vit', 'convnext']);
+    expect(r[0]!.why).toMatch(/3\.5m params meets "under 5m parameters"/);
+    expect(r[0]!.why).toMatch(/no attention/);
+    // without constraints: the learned order
+    expect(rankCandidates(q, cands, [], 3).map((x) => x.name)).toEqual(['vit', 'convnext', 'mobilenet']);
+  });
+
+  it('why names what the facts show for the features a query mentions', () => {
+    expect(whyString(convnext.summary, 'depthwise convolutions and layer norm', [])).toMatch(/has depthwise conv; has layer norm/);
+  });
+});
