@@ -13,19 +13,27 @@ export async function main(argv: string[]): Promise<number> {
     'Rank pre-trained models by how well they will transfer to your data, without fine-tuning them (ETran and standard baselines).',
     VERSION,
   );
-  for (const register of await etranCommands()) register(program);
+  for (const register of await etranCommands(argv)) register(program);
   return runProgram(program, argv);
 }
 
-/** Commands are loaded lazily so a missing optional piece never breaks --help. */
-async function etranCommands(): Promise<Array<(p: import('commander').Command) => void>> {
-  const mods = await Promise.all([
-    // registered commands go here
-    import('../commands/score.js'),
-    import('../commands/eval.js'),
-    import('../commands/rank.js'),
-    import('../commands/features.js'),
-  ] as Promise<{ register: (p: import('commander').Command) => void }>[]);
+/**
+ * Commands are loaded lazily so a missing optional piece never breaks --help.
+ * When argv names a command, only that module is loaded: `etran score` does not
+ * pay for the ONNX Runtime, sharp and ink modules that rank/features import
+ * (about 0.5 s of start-up); --help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<{ register: (p: import('commander').Command) => void }>> = {
+  score: () => import('../commands/score.js'),
+  eval: () => import('../commands/eval.js'),
+  rank: () => import('../commands/rank.js'),
+  features: () => import('../commands/features.js'),
+};
+
+async function etranCommands(argv: string[]): Promise<Array<(p: import('commander').Command) => void>> {
+  const named = argv.find((a) => !a.startsWith('-'));
+  const loaders = named !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, named) ? [COMMANDS[named]!] : Object.values(COMMANDS);
+  const mods = await Promise.all(loaders.map((load) => load()));
   return mods.map((m) => m.register);
 }
 
