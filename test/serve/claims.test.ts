@@ -1,0 +1,34 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkClaims } from '../../src/core/archbert/summary.js';
+import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
+import { repoRoot } from '../helpers/cli.js';
+
+describe('claim checking of a generated description', () => {
+  let resnet: AnalyzedModel;
+  beforeAll(async () => {
+    resnet = await analyzeModelFile(`${repoRoot}/fixtures/models/resnet18.onnx`);
+  });
+
+  it('keeps consistent sentences and flags contradicted ones with what the facts say', () => {
+    const text =
+      'a convolutional network for image classification. it uses batch normalization and relu. it has depthwise convolutions and self-attention. there is no layer normalization. it has 11.7m parameters. it has 3m parameters.';
+    const r = checkClaims(text, resnet.summary);
+    expect(r.summary).toBe('a convolutional network for image classification. it uses batch normalization and relu. there is no layer normalization. it has 11.7m parameters.');
+    expect(r.flags.map((f) => f.claim).sort()).toEqual(['3m parameters', 'depthwise convolutions', 'self-attention'].sort());
+    // total = 11,689,512 trainable (torchvision) + 9,600 BN buffers
+    expect(r.flags.find((f) => f.claim === '3m parameters')!.facts).toMatch(/11\.7m parameters \(11,699,112\)/);
+    expect(r.flags.find((f) => f.claim === 'self-attention')!.facts).toBe('the graph has no attention block');
+  });
+
+  it('a negated claim about something present is flagged', () => {
+    const r = checkClaims('it does not use batch normalization.', resnet.summary);
+    expect(r.summary).toBe('');
+    expect(r.flags[0]!.facts).toBe('the graph has batch norm');
+  });
+
+  it('kernel sizes are checked, parameter ranges are not read as counts', () => {
+    expect(checkClaims('its convolutions use 3x3 and 7x7 kernels.', resnet.summary).flags).toEqual([]);
+    expect(checkClaims('its convolutions use 5x5 kernels.', resnet.summary).flags[0]!.claim).toBe('5x5');
+    expect(checkClaims('a model with 5m to 25m parameters.', resnet.summary).flags).toEqual([]);
+  });
+});
