@@ -45,7 +45,8 @@ the facts, the facts win and the answer says so. "evidence" lists graph nodes
       const a = answerQuestion(question, m.summary, m.opGraph, learned);
       flushModelMessages(set);
       if (opts.json) {
-        printJson(a);
+        // key order of the documented contract
+        printJson({ question: a.question, answer: a.answer, value: a.value, kind: a.kind, confidence: a.confidence, evidence: a.evidence });
         return;
       }
       print(a.answer);

@@ -1,0 +1,112 @@
+/**
+ * Contract tests of describe / find / ask / index / eval through the CLI.
+ * Those that run the trained models skip (with the reason in the test name)
+ * when no set is installed at models/archbert/ (or $ARCHBERT_MODELS).
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot, runCli } from '../helpers/cli.js';
+
+const modelDir = process.env.ARCHBERT_MODELS ?? join(repoRoot, 'models/archbert');
+const haveModels = existsSync(join(modelDir, 'manifest.json'));
+const dataDir = join(repoRoot, 'training/out/archbert-data');
+const env = { ARCHBERT_MODELS: modelDir };
+const tmp = mkdtempSync(join(tmpdir(), 'archbert-serve-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const fixture = (f: string) => join(repoRoot, 'fixtures/models', f);
+const oneLine = (s: string) => s.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+
+describe('without a trained set', () => {
+  it('find / ask / eval say where the set is missing (exit 2, one line)', () => {
+    for (const args of [['find', 'a cnn', '--in', fixture('')], ['ask', fixture('resnet18.onnx'), 'is it deep?'], ['eval']]) {
+      const r = runCli('archbert', args, { env: { ARCHBERT_MODELS: join(tmp, 'none') } });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(oneLine(r.stderr)).toHaveLength(1);
+      expect(r.stderr).toMatch(/manifest\.json: no trained ArchBERT model set here/);
+    }
+  });
+});
+
+describe.skipIf(!haveModels)(`with the trained set (${haveModels ? modelDir : 'SKIPPED: no models/archbert/manifest.json'})`, () => {
+  const zoo = join(tmp, 'zoo');
+  mkdirSync(join(zoo, 'nested'), { recursive: true });
+  copyFileSync(fixture('resnet18.onnx'), join(zoo, 'resnet18.onnx'));
+  copyFileSync(fixture('mobilenet_v2.onnx'), join(zoo, 'nested', 'mobilenet_v2.onnx'));
+  copyFileSync(fixture('convnext_tiny.onnx'), join(zoo, 'convnext_tiny.onnx'));
+  writeFileSync(join(zoo, 'corrupt.onnx'), Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7919 + 13) % 256)));
+
+  it('find --json: exact shape, best first, corrupt files skipped and listed', () => {
+    const r = runCli('archbert', ['find', 'a small image classifier under 5M parameters without attention', '--in', zoo, '--json', '--top', '3'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['query', 'results']);
+    expect(out.results).toHaveLength(3);
+    for (const x of out.results) expect(Object.keys(x)).toEqual(['file', 'name', 'score', 'why']);
+    // the only model meeting "under 5M parameters" ranks first whatever the learned score
+    expect(out.results[0].file).toBe('nested/mobilenet_v2.onnx');
+    expect(r.stderr).toMatch(/skipped corrupt\.onnx: /);
+    expect(existsSync(join(zoo, '.archbert-index.json'))).toBe(true);
+  });
+
+  it('bad input: empty query, empty directory, index from another model version', () => {
+    const empty = runCli('archbert', ['find', '  ', '--in', zoo], { env });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/empty query/);
+    mkdirSync(join(tmp, 'empty'), { recursive: true });
+    const none = runCli('archbert', ['find', 'a cnn', '--in', join(tmp, 'empty')], { env });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no model files found/);
+    const idxPath = join(tmp, 'zoo.index.json');
+    expect(runCli('archbert', ['index', zoo, '--out', idxPath, '--json'], { env }).code).toBe(0);
+    const idx = JSON.parse(readFileSync(idxPath, 'utf8'));
+    idx.model_version = '0000000000000000';
+    writeFileSync(idxPath, JSON.stringify(idx));
+    const old = runCli('archbert', ['find', 'a cnn', '--in', idxPath], { env });
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(/built by ArchBERT model version 0000000000000000.*rebuild it with `archbert index/);
+  });
+
+  it('ask --json: exact shape, yes/no answers start with Yes/No, evidence are graph nodes', () => {
+    const r = runCli('archbert', ['ask', fixture('mobilenet_v2.onnx'), 'does it use depthwise convolutions?', '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const a = JSON.parse(r.stdout);
+    expect(Object.keys(a)).toEqual(['question', 'answer', 'value', 'kind', 'confidence', 'evidence']);
+    expect(a.kind).toBe('yes_no');
+    expect(a.value).toBe(true);
+    expect(a.answer).toMatch(/^Yes/);
+    expect(a.evidence.length).toBeGreaterThan(0);
+    for (const e of a.evidence) expect(Object.keys(e)).toEqual(['node', 'op']);
+    const s = JSON.parse(runCli('archbert', ['ask', fixture('mobilenet_v2.onnx'), 'this model uses attention', '--json'], { env }).stdout);
+    expect(s).toMatchObject({ kind: 'statement', value: false });
+    const empty = runCli('archbert', ['ask', fixture('mobilenet_v2.onnx'), ''], { env });
+    expect(empty.code).toBe(2);
+  });
+
+  it('describe --json keeps every key of --facts --json and adds summary and flags', () => {
+    const facts = JSON.parse(runCli('archbert', ['describe', fixture('resnet18.onnx'), '--facts', '--json'], { env }).stdout);
+    const r = runCli('archbert', ['describe', fixture('resnet18.onnx'), '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const full = JSON.parse(r.stdout);
+    for (const k of Object.keys(facts)) expect(full[k], k).toEqual(facts[k]);
+    expect(typeof full.summary).toBe('string');
+    expect(Array.isArray(full.flags)).toBe(true);
+  });
+
+  it.skipIf(!existsSync(join(dataDir, 'manifest.json')))('eval --json: exact keys for both splits', () => {
+    const r = runCli('archbert', ['eval', '--data', dataDir, '--json', '--no-captions'], { env });
+    if (r.code === 2 && /is not the one the models were trained on/.test(r.stderr)) return; // dataset rebuilt since the export
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['heldout', 'test']);
+    for (const split of ['heldout', 'test']) {
+      expect(Object.keys(out[split])).toEqual(['retrieval', 'reasoning', 'qa', 'caption']);
+      expect(Object.keys(out[split].retrieval)).toEqual(['r1', 'r5', 'mrr']);
+      expect(Object.keys(out[split].reasoning)).toEqual(['accuracy', 'f1']);
+      expect(Object.keys(out[split].qa)).toEqual(['exact_match', 'f1']);
+      expect(Object.keys(out[split].caption)).toEqual(['rouge_l', 'bleu4']);
+    }
+  }, 300_000);
+});
