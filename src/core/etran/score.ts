@@ -164,7 +164,8 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
       try {
         res = metric.compute(prepared, o);
       } catch (err) {
-        if (err instanceof InputError) throw err;
+        // Bad input, and programming errors, are not a metric's numerical failure: let them through.
+        if (err instanceof InputError || err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError) throw err;
         // One metric failing numerically must not lose the others: report it as undefined.
         values[mi]!.set(name, null);
         warnings.push(`${m.name}: ${name}: undefined: ${err instanceof Error ? err.message : String(err)}`);
