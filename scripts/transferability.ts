@@ -140,6 +140,9 @@ export interface NoiseAnalysis {
   top_gap_exceeds_noise: boolean;
 }
 
+/** Six decimals: the truth is a mean of accuracies on a few hundred images; more digits are float noise. */
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
@@ -174,8 +177,8 @@ export function truthFor(all: FinetuneRuns, task: Task, target: string, models: 
   const std: Record<string, number | null> = {};
   for (const m of models) {
     const v = seeds.map((s) => per[m]![String(s)]!.test);
-    truth[m] = mean(v);
-    std[m] = v.length > 1 ? Math.sqrt(sampleVar(v)) : null;
+    truth[m] = round6(mean(v));
+    std[m] = v.length > 1 ? round6(Math.sqrt(sampleVar(v))) : null;
     for (const s of Object.keys(per[m]!)) if (!seeds.includes(Number(s))) delete per[m]![s];
   }
   return {
@@ -207,14 +210,14 @@ export function noiseAnalysis(values: number[][], models: string[]): NoiseAnalys
   const order = means.map((_, i) => i).sort((a, b) => means[b]! - means[a]!);
   const gap = means[order[0]!]! - means[order[1]!]!;
   return {
-    pooled_seed_std: pooled,
-    diff_se: diffSe,
-    between_model_std: Math.sqrt(sampleVar(means)),
+    pooled_seed_std: round6(pooled),
+    diff_se: round6(diffSe),
+    between_model_std: round6(Math.sqrt(sampleVar(means))),
     pairs,
     pairs_separated: separated,
     best: models[order[0]!]!,
     runner_up: models[order[1]!]!,
-    top_gap: gap,
+    top_gap: round6(gap),
     top_gap_exceeds_noise: gap > 2 * diffSe,
   };
 }
