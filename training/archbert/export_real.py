@@ -176,9 +176,19 @@ def build_specs():
         add(name, fam, name, "video classification", build)
 
     # --- optical flow (grid_sample needs opset 16; export may still fail: logged)
+    class FlowSteps(torch.nn.Module):
+        """RAFT with a fixed number of refinement steps (a forward argument)."""
+
+        def __init__(self, m, steps):
+            super().__init__()
+            self.m, self.steps = m, steps
+
+        def forward(self, image1, image2):
+            return self.m(image1, image2, num_flow_updates=self.steps)[-1]
+
     for name, fam in FLOW.items():
         def build(name=name):
-            m = tvm.get_model(name, weights=None, num_flow_updates=4)
+            m = FlowSteps(tvm.get_model(name, weights=None), 4)
             return m, (torch.randn(1, 3, 128, 128), torch.randn(1, 3, 128, 128)), ["image1", "image2"], 16
         add(name, fam, f"{name}, 4 flow updates", "optical flow", build)
 
