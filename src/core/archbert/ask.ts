@@ -35,6 +35,7 @@ export type Intent =
   | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string }
   | { type: 'task_is'; task: TaskKey }
   | { type: 'family_is'; family: string }
+  | { type: 'kind_is'; kind: 'convolutional' | 'transformer' | 'recurrent' | 'mlp' }
   | { type: 'lightweight' }
   | { type: 'which'; what: 'norm' | 'activation' | 'pooling' | 'kernels' | 'blocks' | 'conv_kinds' | 'recurrent' }
   | { type: 'which_of'; options: string[]; negated: boolean }
@@ -86,6 +87,13 @@ function familyMention(q: string): string | null {
   return null;
 }
 
+const NET_KIND_PATTERNS: Array<[RegExp, Extract<Intent, { type: 'kind_is' }>['kind']]> = [
+  [/\b(an?|the) (vision |pure )?(transformer|attention-based (network|model))\b/, 'transformer'],
+  [/\b(an?|the) (cnn|convnet|convolutional (neural )?(network|net|model))\b/, 'convolutional'],
+  [/\b(an?|the) (rnn|recurrent (neural )?(network|net|model))\b/, 'recurrent'],
+  [/\b(an?|the) (mlp|multilayer perceptron|multi-layer perceptron|fully connected (network|net))\b/, 'mlp'],
+];
+
 const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> = [
   [/normaliz|norm layers|\bnorms?\b/, 'norm'],
   [/activation|non-?linearit/, 'activation'],
@@ -135,6 +143,9 @@ export function parseQuestion(raw: string): ParsedQuestion {
     return { kind, intent: { type: 'params_bound', kind: b.kind, value: b.value, text: b.text } };
   }
   if (/\b(lightweight|light-weight|mobile|compact|efficient|small enough|tiny)\b/.test(body)) return { kind, intent: { type: 'lightweight' } };
+  // "is it a transformer / a cnn / a recurrent network?" asks for the kind of network, not a family.
+  const netKind = NET_KIND_PATTERNS.find(([re]) => re.test(body));
+  if (netKind) return { kind, intent: { type: 'kind_is', kind: netKind[1] } };
   const phrases = featurePhrases(body);
   if (phrases.length) return { kind, intent: { type: 'presence', keys: [...new Set(phrases.map((p) => p.key))], negated, phrase: phrases.map((p) => p.phrase).join(', ') } };
   const fam = familyMention(body);
@@ -323,7 +334,7 @@ export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, le
   // Cross-check with the learned heads: facts win.
   if (learned) {
     const factStrings = factAnswerStrings(s, intent);
-    if (typeof r.value === 'boolean' && learned.statementProb !== null && intent.type !== 'lightweight') {
+    if (typeof r.value === 'boolean' && learned.statementProb !== null && (intent.type === 'presence' || kind === 'statement')) {
       // The reasoning head judged the text as a statement; for a question about absence, its truth is the negation.
       const learnedTrue = learned.statementProb >= 0.5;
       const factTrue = r.value;
@@ -377,6 +388,11 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
     case 'task_is': {
       const truth = taskMatches(s, intent.task);
       return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}`), value: truth, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+    }
+    case 'kind_is': {
+      // A hybrid convolution-attention network is both a convnet and a transformer.
+      const truth = s.kind === intent.kind || (s.kind === 'hybrid' && (intent.kind === 'transformer' || intent.kind === 'convolutional'));
+      return { answer: yesNo(kind, truth, `the graph is a ${KIND_CANON[s.kind]}`), value: truth, evidence: [] };
     }
     case 'family_is': {
       const truth = s.familyKey === intent.family;
@@ -478,7 +494,7 @@ function sigmoid(x: number): number {
  */
 export async function learnedView(set: ModelSet, question: string, arch: Pick<ArchEncoding, 'embedding'>): Promise<LearnedView> {
   const parsed = parseQuestion(question);
-  const wantsStatement = parsed.kind === 'statement' || (parsed.kind === 'yes_no' && parsed.intent?.type === 'presence');
+  const wantsStatement = parsed.kind === 'statement' || parsed.kind === 'yes_no';
   const texts = [normalizeQuestion(question)];
   if (wantsStatement) texts.push(statementForm(question, parsed.intent));
   const emb = await embedTexts(set, texts);

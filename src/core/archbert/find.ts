@@ -125,6 +125,8 @@ const TASK_PATTERNS: Array<[RegExp, TaskKey]> = [
 /** Whether an architecture's task matches a task key (the facts' task guess, in the dataset's wording). */
 export function taskMatches(s: ArchSummary, task: TaskKey): boolean {
   const t = s.task.toLowerCase();
+  // The facts' "sequence modeling" cannot tell a recurrent text classifier from a language model: both match.
+  if (t === 'sequence modeling' && (task === 'classification' || task === 'sequence')) return true;
   switch (task) {
     case 'detection':
       return t.includes('detection') || t.includes('keypoint');

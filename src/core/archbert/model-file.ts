@@ -32,7 +32,8 @@ export function taskPhrase(facts: Pick<ArchFacts, 'task' | 'ops' | 'inputs'>): s
   if (t === 'classification') return text ? 'text classification' : (facts.inputs[0]?.shape?.length ?? 4) === 5 ? 'video classification' : 'image classification';
   if (t === 'detection') return 'object detection';
   if (t === 'segmentation') return 'semantic segmentation';
-  if (t === 'sequence') return text ? 'language modeling' : 'sequence modeling';
+  // The facts cannot tell a recurrent classifier from a language model: say only what they know.
+  if (t === 'sequence') return 'sequence modeling';
   return t;
 }
 
