@@ -33,5 +33,7 @@ $ETRAN rank --zoo models/zoo/classification --data fixtures/targets/classificati
 
 # --- archbert -----------------------------------------------------------------
 # (archbert demo sections go here)
+# archbert describe: the exact facts, plus the learned description (claims checked against the facts) once models/archbert is trained.
+run "archbert describe" node bin/archbert.js describe fixtures/models/mobilenet_v2.onnx
 
 echo; echo "demo finished in $(( ($(date +%s%3N) - start) / 100 ))" | sed -E 's/([0-9])$/.\1 s/' 
