@@ -6,13 +6,15 @@
  * (File name: src/commands/eval.ts is `etran eval`.)
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { evaluate, type SplitMetrics } from '../core/archbert/evaluate.js';
 import { action, color, print, printJson, withJson } from './common.js';
 import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './archbert-options.js';
 
 interface EvalOptions extends ModelOptions {
-  data: string;
+  data?: string;
   captionLimit?: number;
   captions: boolean;
   json?: boolean;
@@ -22,7 +24,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('eval')
     .description('measure the trained ArchBERT models: retrieval R@1/R@5/MRR, reasoning accuracy/F1, QA exact match/F1, caption ROUGE-L/BLEU-4')
-    .option('--data <dir>', 'dataset directory written by `archbert dataset build`', 'training/out/archbert-data')
+    .option('--data <dir>', 'dataset directory written by `archbert dataset build` (default: the one manifest.json names, else training/out/archbert-data)')
     .option('--caption-limit <n>', 'caption metrics on the first N captioned graphs of a split (default: the manifest\'s caption_limit; 0 = all)', (v: string) => Number(v))
     .option('--no-captions', 'skip the caption metrics (the slow part)');
   withModelOptions(cmd);
@@ -43,7 +45,11 @@ one the models were trained on (its hash is checked against manifest.json).`,
     action(async (opts: EvalOptions) => {
       const set = modelSetFor(opts);
       const limit = opts.captionLimit === undefined ? undefined : opts.captionLimit === 0 ? null : opts.captionLimit;
-      const r = await evaluate(set, resolve(opts.data), { captionLimit: limit, captions: opts.captions });
+      // The dataset the models were trained on, as export.py recorded it (relative to the repository).
+      const repo = fileURLToPath(new URL('../..', import.meta.url));
+      const recorded = typeof set.manifest.data?.dir === 'string' ? resolve(repo, set.manifest.data.dir) : null;
+      const data = opts.data ? resolve(opts.data) : recorded && existsSync(recorded) ? recorded : resolve(repo, 'training/out/archbert-data');
+      const r = await evaluate(set, data, { captionLimit: limit, captions: opts.captions });
       flushModelMessages(set);
       if (opts.json) {
         printJson({ heldout: r.heldout, test: r.test });

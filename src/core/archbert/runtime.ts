@@ -25,7 +25,7 @@ const DATA_FILES = ['vocab.json', 'answers.json', 'ops.json', 'bins.json'] as co
 export interface ArchbertManifest {
   created?: string;
   commit?: string | null;
-  data?: { hash?: string };
+  data?: { hash?: string; dir?: string };
   files: Record<string, { bytes: number; sha256: string }>;
   metrics?: Record<string, unknown>;
   caption_limit?: number | null;
