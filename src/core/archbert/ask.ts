@@ -14,8 +14,8 @@
 import type { OpGraph } from '../graph/types.js';
 import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT } from './arch-summary.js';
-import { familyInfo, FAMILY_KNOWLEDGE } from './family-knowledge.js';
-import { featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
+import { familyInfo } from './family-knowledge.js';
+import { familyAgrees, familyMention, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
 import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './vocabulary-text.js';
 
 export type AskKind = 'yes_no' | 'choice' | 'value' | 'statement';
@@ -67,24 +67,6 @@ export function sentenceKind(q: string): 'yes_no' | 'wh' | 'statement' {
   if (WH_START.test(s) || /^(in which|on which|for which|at which)\b/.test(s)) return 'wh';
   if (s.endsWith('?')) return /\b(which|what|how many|how much)\b/.test(s) ? 'wh' : 'yes_no';
   return 'statement';
-}
-
-const FAMILY_FORMS: Array<[string, string]> = (() => {
-  const forms: Array<[string, string]> = [];
-  for (const [key, info] of Object.entries(FAMILY_KNOWLEDGE)) {
-    forms.push([info.display.toLowerCase(), key], [key, key]);
-  }
-  forms.push(['swin', 'swin'], ['efficientnet v2', 'efficientnetv2'], ['efficientnet-v2', 'efficientnetv2'], ['efficientnet_v2', 'efficientnetv2'], ['mobilenet v2', 'mobilenetv2'], ['mobilenet v3', 'mobilenetv3'], ['vision transformer', 'vit'], ['mixer', 'mlpmixer'], ['wide resnet', 'wideresnet'], ['mask r-cnn', 'maskrcnn'], ['faster r-cnn', 'fasterrcnn']);
-  return forms.sort((a, b) => b[0].length - a[0].length);
-})();
-
-function familyMention(q: string): string | null {
-  for (const [form, key] of FAMILY_FORMS) {
-    if (form.length < 3) continue;
-    const re = new RegExp(`(^|[^a-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`);
-    if (re.test(q)) return key;
-  }
-  return null;
 }
 
 const NET_KIND_PATTERNS: Array<[RegExp, Extract<Intent, { type: 'kind_is' }>['kind']]> = [
@@ -395,7 +377,7 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       return { answer: yesNo(kind, truth, `the graph is a ${KIND_CANON[s.kind]}`), value: truth, evidence: [] };
     }
     case 'family_is': {
-      const truth = s.familyKey === intent.family;
+      const truth = familyAgrees(s, intent.family);
       const fam = s.family ? (familyInfo(s.familyKey)?.display ?? s.family) : 'no known family';
       return { answer: yesNo(kind, truth, `the graph matches ${fam}`), value: truth, evidence: [] };
     }

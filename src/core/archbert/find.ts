@@ -13,6 +13,7 @@
  * but never lets a violating model outrank a satisfying one.
  */
 import type { ArchSummary } from './arch-summary.js';
+import { FAMILY_KNOWLEDGE } from './family-knowledge.js';
 import { NAMES } from './vocabulary-text.js';
 import { formatCount } from './vocabulary-text.js';
 
@@ -21,7 +22,8 @@ export type Constraint =
   | { kind: 'min_params'; value: number; text: string }
   | { kind: 'has'; key: string; text: string }
   | { kind: 'lacks'; key: string; text: string }
-  | { kind: 'task'; task: TaskKey; text: string };
+  | { kind: 'task'; task: TaskKey; text: string }
+  | { kind: 'family'; family: string; text: string };
 
 export type TaskKey = 'detection' | 'segmentation' | 'classification' | 'generation' | 'sequence';
 
@@ -141,6 +143,43 @@ export function taskMatches(s: ArchSummary, task: TaskKey): boolean {
   }
 }
 
+const FAMILY_FORMS: Array<[string, string]> = (() => {
+  const forms: Array<[string, string]> = [];
+  for (const [key, info] of Object.entries(FAMILY_KNOWLEDGE)) forms.push([info.display.toLowerCase(), key], [key, key]);
+  forms.push(
+    ['swin', 'swin'], ['efficientnet v2', 'efficientnetv2'], ['efficientnet-v2', 'efficientnetv2'], ['efficientnet_v2', 'efficientnetv2'],
+    ['mobilenet v2', 'mobilenetv2'], ['mobilenet v3', 'mobilenetv3'], ['vision transformer', 'vit'], ['mlp-mixer', 'mlpmixer'], ['wide resnet', 'wideresnet'],
+    ['mask r-cnn', 'maskrcnn'], ['faster r-cnn', 'fasterrcnn'], ['shufflenet', 'shufflenetv2'], ['mobilenet', 'mobilenetv2'],
+  );
+  return forms.sort((a, b) => b[0].length - a[0].length);
+})();
+
+/** Words that name a kind of layer or network more than a family: never a family constraint. */
+const GENERIC_FAMILY_WORDS = new Set(['transformer', 'rnn', 'lstm', 'gru', 'mlp', 'autoencoder', 'vae', 'dcgan', 'seq2seq', 'tcn', 'inception', 'ssd']);
+
+/** The known family a text names ("swin transformer" → swin), by its longest mention; null when none. */
+export function familyMention(q: string, opts: { specificOnly?: boolean } = {}): string | null {
+  const text = q.toLowerCase();
+  for (const [form, key] of FAMILY_FORMS) {
+    if (form.length < 3 || (opts.specificOnly && GENERIC_FAMILY_WORDS.has(key))) continue;
+    const re = new RegExp(`(^|[^a-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`);
+    if (re.test(text)) return key;
+  }
+  return null;
+}
+
+/**
+ * Whether the facts' family guess (structural rules, src/core/graph/family.ts)
+ * agrees with a named family. The rules cannot tell EfficientNetV2 from
+ * EfficientNet (same blocks), so "efficientnetv2" accepts either.
+ */
+export function familyAgrees(s: ArchSummary, family: string): boolean {
+  const k = s.familyKey?.replace(/[^a-z0-9]/g, '') ?? null;
+  if (k === null) return false;
+  if (family === 'efficientnetv2') return k === 'efficientnet' || k === 'efficientnetv2';
+  return k === family;
+}
+
 /** The exact constraints a query states (possibly none). */
 export function parseConstraints(query: string): Constraint[] {
   const q = query.toLowerCase().replace(/\s+/g, ' ');
@@ -194,6 +233,9 @@ export function parseConstraints(query: string): Constraint[] {
     const m = re.exec(q);
     if (m && !out.some((c) => c.kind === 'task')) out.push({ kind: 'task', task, text: m[0] });
   }
+  // Family: "ConvNeXt", "a swin transformer", "resnet under 5M parameters" (structure-based family guess).
+  const fam = familyMention(q, { specificOnly: true });
+  if (fam) out.push({ kind: 'family', family: fam, text: fam });
   return dedupe(out);
 }
 
@@ -219,6 +261,8 @@ export function satisfies(s: ArchSummary, c: Constraint): boolean {
       return !hasFeature(s, c.key);
     case 'task':
       return taskMatches(s, c.task);
+    case 'family':
+      return familyAgrees(s, c.family);
   }
 }
 
@@ -234,6 +278,8 @@ function describeConstraint(s: ArchSummary, c: Constraint): string {
       return `${ok ? 'no' : 'has'} ${c.key.replace(/_/g, ' ')}`;
     case 'task':
       return `task ${s.task}${ok ? '' : ` (not ${c.task})`}`;
+    case 'family':
+      return ok ? `structure matches ${c.family}` : `structure is ${s.familyKey ?? 'no known family'}, not ${c.family}`;
   }
 }
 
@@ -272,16 +318,38 @@ export interface FindResult {
   why: string;
 }
 
-/** Ranks candidates: all constraints met first, each group by learned score (then name, for determinism). */
-export function rankCandidates(query: string, cands: Candidate[], constraints: Constraint[], top: number): FindResult[] {
+/** Weight of the facts' agreement with the features a query names (see rankCandidates). */
+export const FEATURE_AGREEMENT_WEIGHT = 0.1;
+
+/**
+ * Share of the features a query names without a cue ("layer norm and gelu",
+ * not "with …"/"without …", which are constraints) that the facts confirm;
+ * null when it names none.
+ */
+export function featureAgreement(s: ArchSummary, query: string, constraints: Constraint[]): number | null {
+  const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : [])));
+  const keys = [...new Set(featurePhrases(query).map((p) => p.key))].filter((k) => !constrained.has(k));
+  if (!keys.length) return null;
+  return keys.filter((k) => hasFeature(s, k)).length / keys.length;
+}
+
+/**
+ * Ranks candidates. With constraints (the default): those meeting every hard
+ * constraint first; within each group by the learned cosine plus
+ * FEATURE_AGREEMENT_WEIGHT × the share of the query's named features the facts
+ * confirm (that sum is the reported score). Without: the learned cosine only.
+ * Ties by file name, for determinism.
+ */
+export function rankCandidates(query: string, cands: Candidate[], constraints: Constraint[], top: number, opts: { soft?: boolean } = {}): FindResult[] {
+  const soft = opts.soft ?? true;
   const met = (c: Candidate) => constraints.every((k) => satisfies(c.summary, k));
   const ranked = cands
-    .map((c) => ({ c, ok: met(c) }))
-    .sort((a, b) => Number(b.ok) - Number(a.ok) || b.c.score - a.c.score || (a.c.file < b.c.file ? -1 : 1));
-  return ranked.slice(0, top).map(({ c }) => ({
+    .map((c) => ({ c, ok: met(c), score: c.score + (soft ? FEATURE_AGREEMENT_WEIGHT * (featureAgreement(c.summary, query, constraints) ?? 0) : 0) }))
+    .sort((a, b) => Number(b.ok) - Number(a.ok) || b.score - a.score || (a.c.file < b.c.file ? -1 : 1));
+  return ranked.slice(0, top).map(({ c, score }) => ({
     file: c.file,
     name: c.name,
-    score: Math.round(c.score * 1e4) / 1e4,
+    score: Math.round(score * 1e4) / 1e4,
     why: whyString(c.summary, query, constraints),
   }));
 }

@@ -84,7 +84,7 @@ export function prepareIndex(idx: IndexFile): PreparedIndex {
 
 export interface SearchOptions {
   top?: number;
-  /** Apply the exact constraints parsed from the query (default true). */
+  /** Combine with the exact facts: hard constraints and named-feature agreement (default true); false = learned cosine only. */
   constraints?: boolean;
 }
 
@@ -94,6 +94,7 @@ export async function search(set: ModelSet, index: PreparedIndex, query: string,
   if (!q) throw new InputError(null, 'empty query: say what you are looking for, e.g. "a small image classifier without attention"');
   const [qe] = await embedTexts(set, [normalizeQueryText(q)]);
   const cands: Candidate[] = index.entries.map((e) => ({ file: e.file, name: e.name, summary: e.summary, score: dot(qe!, e.embedding) }));
-  const constraints = opts.constraints === false ? [] : parseConstraints(q);
-  return rankCandidates(q, cands, constraints, opts.top ?? 5);
+  const exact = opts.constraints !== false;
+  const constraints = exact ? parseConstraints(q) : [];
+  return rankCandidates(q, cands, constraints, opts.top ?? 5, { soft: exact });
 }
