@@ -54,6 +54,7 @@ A directory gets DIR/.archbert-index.json (reused and updated on later runs).`,
         if (r.index.entries.length === 0) throw new InputError(opts.in, `no loadable model files (${r.skipped.length} skipped)`);
         prepared = prepareIndex(r.index);
       } else {
+        if (/\.onnx$/i.test(opts.in)) throw new InputError(opts.in, 'is a model file; --in takes a directory of model files or an index file from `archbert index`');
         prepared = prepareIndex(await openIndexFile(set, opts.in));
       }
       const results = await search(set, prepared, query, { top: opts.top, constraints: opts.constraints });
