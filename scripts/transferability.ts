@@ -4,6 +4,7 @@
  *
  *   npm run transferability                # collect runs, rank every target, write results/, print tables
  *   npx tsx scripts/transferability.ts --no-collect   # use only the committed results/finetune_runs.json
+ *   npx tsx scripts/transferability.ts --readme       # also replace the tables between the README markers
  *
  * 1. Collects the per-run JSON files the Python fine-tuners cache under
  *    training/out/transferability/runs/ (when that folder exists) into the
@@ -26,7 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { evaluateScores, type Evaluation } from '../src/core/etran/correlation.js';
+import { evaluateScores, weightedTau, type Evaluation } from '../src/core/etran/correlation.js';
 import { writeFileAtomicSync } from '../src/core/io/atomic.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -138,6 +139,12 @@ export interface NoiseAnalysis {
   runner_up: string;
   top_gap: number;
   top_gap_exceeds_noise: boolean;
+  /**
+   * Mean weighted τ between the model rankings of two different seeds (over all
+   * seed pairs): how well the fine-tuning itself re-ranks the models, a rough
+   * ceiling for any metric's τ against a single seed (the seed mean is steadier).
+   */
+  seed_vs_seed_weighted_tau: number | null;
 }
 
 /** Six decimals: the truth is a mean of accuracies on a few hundred images; more digits are float noise. */
@@ -208,6 +215,13 @@ export function noiseAnalysis(values: number[][], models: string[]): NoiseAnalys
     }
   }
   const order = means.map((_, i) => i).sort((a, b) => means[b]! - means[a]!);
+  const taus: number[] = [];
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const t = weightedTau(values.map((v) => v[a]!), values.map((v) => v[b]!));
+      if (t !== null) taus.push(t);
+    }
+  }
   const gap = means[order[0]!]! - means[order[1]!]!;
   return {
     pooled_seed_std: round6(pooled),
@@ -219,6 +233,7 @@ export function noiseAnalysis(values: number[][], models: string[]): NoiseAnalys
     runner_up: models[order[1]!]!,
     top_gap: round6(gap),
     top_gap_exceeds_noise: gap > 2 * diffSe,
+    seed_vs_seed_weighted_tau: taus.length > 0 ? round6(mean(taus)) : null,
   };
 }
 
@@ -299,13 +314,13 @@ export function markdownTable(task: Task, res: TaskResult): string {
 }
 
 export function truthTable(details: TruthDetail[]): string {
-  const head = ['target', 'seeds', 'best (mean)', 'runner-up', 'top gap', 'pooled seed std', 'model spread (std)', 'pairs apart > 2 SE'];
+  const head = ['target', 'seeds', 'best (mean)', 'runner-up', 'top gap', 'pooled seed std', 'model spread (std)', 'pairs apart > 2 SE', 'τ_w seed vs seed'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const d of details) {
     const n = d.noise;
     const best = Object.entries(d.truth).sort((a, b) => b[1] - a[1]);
     lines.push(
-      `| ${d.target} | ${d.seeds.join(', ')} | ${best[0]![0]} (${fmt(best[0]![1])}) | ${best[1]![0]} (${fmt(best[1]![1])}) | ${fmt(best[0]![1] - best[1]![1])}${n ? (n.top_gap_exceeds_noise ? ' (> noise)' : ' (within noise)') : ''} | ${n ? fmt(n.pooled_seed_std) : '– (1 seed)'} | ${n ? fmt(n.between_model_std) : '–'} | ${n ? `${n.pairs_separated}/${n.pairs}` : '–'} |`,
+      `| ${d.target} | ${d.seeds.join(', ')} | ${best[0]![0]} (${fmt(best[0]![1])}) | ${best[1]![0]} (${fmt(best[1]![1])}) | ${fmt(best[0]![1] - best[1]![1])}${n ? (n.top_gap_exceeds_noise ? ' (> noise)' : ' (within noise)') : ''} | ${n ? fmt(n.pooled_seed_std) : '– (1 seed)'} | ${n ? fmt(n.between_model_std) : '–'} | ${n ? `${n.pairs_separated}/${n.pairs}` : '–'} | ${n ? fmt(n.seed_vs_seed_weighted_tau) : '–'} |`,
     );
   }
   return lines.join('\n') + '\n';
@@ -315,6 +330,20 @@ export function truthTable(details: TruthDetail[]): string {
 
 function log(msg: string): void {
   process.stderr.write(`${msg}\n`);
+}
+
+const BEGIN = '<!-- transferability:begin (npm run transferability -- --readme) -->';
+const END = '<!-- transferability:end -->';
+
+/** Rewrites only the text between the README's two markers (the rest of the README belongs to others). */
+function replaceReadmeTables(tables: string): void {
+  const path = join(ROOT, 'README.md');
+  const text = readFileSync(path, 'utf8');
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${BEGIN} … ${END} block`);
+  writeFileAtomicSync(path, `${text.slice(0, a + BEGIN.length)}\n\n${tables}\n${text.slice(b)}`);
+  log('README.md tables updated');
 }
 
 function main(argv: string[]): number {
@@ -355,9 +384,12 @@ function main(argv: string[]): number {
   writeFileAtomicSync(join(ROOT, 'results/transferability.json'), JSON.stringify(bench, null, 1) + '\n');
   log(`wrote results/transferability.json`);
 
-  process.stdout.write(`#### Classification: weighted τ per target (13 models)\n\n${markdownTable('classification', bench.classification)}\n`);
-  process.stdout.write(`#### Detection: weighted τ per target (5 detectors)\n\n${markdownTable('detection', bench.detection)}\n`);
-  process.stdout.write(`#### Ground truth and seed noise\n\n${truthTable(details)}`);
+  const tables =
+    `#### Classification: weighted τ per target (13 models)\n\n${markdownTable('classification', bench.classification)}\n` +
+    `#### Detection: weighted τ per target (5 detectors)\n\n${markdownTable('detection', bench.detection)}\n` +
+    `#### Ground truth and seed noise\n\n${truthTable(details)}`;
+  process.stdout.write(tables);
+  if (argv.includes('--readme')) replaceReadmeTables(tables);
   return 0;
 }
 

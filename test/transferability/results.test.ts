@@ -103,5 +103,7 @@ describe('ground-truth rules', () => {
     expect(n.pairs).toBe(3);
     expect(n.pairs_separated).toBe(2); // a–b and a–c (0.30 > 2·0.0627); b–c tie
     expect(n.top_gap_exceeds_noise).toBe(true);
+    // seed 0 ranks a > c > b, seed 1 a > b > c: scipy.stats.weightedtau([0.9, 0.5, 0.52], [0.8, 0.6, 0.58]) = 0.545454…
+    expect(n.seed_vs_seed_weighted_tau).toBeCloseTo(6 / 11, 6);
   });
 });
