@@ -318,13 +318,10 @@ export interface FindResult {
   why: string;
 }
 
-/** Weight of the facts' agreement with the features a query names (see rankCandidates). */
-export const FEATURE_AGREEMENT_WEIGHT = 0.1;
-
 /**
- * Share of the features a query names without a cue ("layer norm and gelu",
- * not "with …"/"without …", which are constraints) that the facts confirm;
- * null when it names none.
+ * Share of the features a query names without a cue ("a GRU language model",
+ * "layer norm and gelu"; "with …"/"without …" are hard constraints) that the
+ * facts confirm; null when it names none.
  */
 export function featureAgreement(s: ArchSummary, query: string, constraints: Constraint[]): number | null {
   const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : [])));
@@ -334,22 +331,26 @@ export function featureAgreement(s: ArchSummary, query: string, constraints: Con
 }
 
 /**
- * Ranks candidates. With constraints (the default): those meeting every hard
- * constraint first; within each group by the learned cosine plus
- * FEATURE_AGREEMENT_WEIGHT × the share of the query's named features the facts
- * confirm (that sum is the reported score). Without: the learned cosine only.
- * Ties by file name, for determinism.
+ * Ranks candidates. With the exact facts (the default), in this order:
+ * every hard constraint met; the larger share of the features the query
+ * names that the facts confirm (a named layer type is wanted, but one missing
+ * feature does not drop a model below those with none); then the learned
+ * cosine, which is the reported score. Without (`exact: false`): the learned
+ * cosine only. Ties by file name, for determinism.
  */
-export function rankCandidates(query: string, cands: Candidate[], constraints: Constraint[], top: number, opts: { soft?: boolean } = {}): FindResult[] {
-  const soft = opts.soft ?? true;
-  const met = (c: Candidate) => constraints.every((k) => satisfies(c.summary, k));
+export function rankCandidates(query: string, cands: Candidate[], constraints: Constraint[], top: number, opts: { exact?: boolean } = {}): FindResult[] {
+  const exact = opts.exact ?? true;
   const ranked = cands
-    .map((c) => ({ c, ok: met(c), score: c.score + (soft ? FEATURE_AGREEMENT_WEIGHT * (featureAgreement(c.summary, query, constraints) ?? 0) : 0) }))
-    .sort((a, b) => Number(b.ok) - Number(a.ok) || b.score - a.score || (a.c.file < b.c.file ? -1 : 1));
-  return ranked.slice(0, top).map(({ c, score }) => ({
+    .map((c) => ({
+      c,
+      ok: exact ? constraints.every((k) => satisfies(c.summary, k)) : true,
+      agree: exact ? (featureAgreement(c.summary, query, constraints) ?? 0) : 0,
+    }))
+    .sort((a, b) => Number(b.ok) - Number(a.ok) || b.agree - a.agree || b.c.score - a.c.score || (a.c.file < b.c.file ? -1 : 1));
+  return ranked.slice(0, top).map(({ c }) => ({
     file: c.file,
     name: c.name,
-    score: Math.round(score * 1e4) / 1e4,
+    score: Math.round(c.score * 1e4) / 1e4,
     why: whyString(c.summary, query, constraints),
   }));
 }

@@ -96,5 +96,5 @@ export async function search(set: ModelSet, index: PreparedIndex, query: string,
   const cands: Candidate[] = index.entries.map((e) => ({ file: e.file, name: e.name, summary: e.summary, score: dot(qe!, e.embedding) }));
   const exact = opts.constraints !== false;
   const constraints = exact ? parseConstraints(q) : [];
-  return rankCandidates(q, cands, constraints, opts.top ?? 5, { soft: exact });
+  return rankCandidates(q, cands, constraints, opts.top ?? 5, { exact });
 }
