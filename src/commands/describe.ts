@@ -30,7 +30,7 @@ async function learnedSummary(model: string, opts: DescribeOptions) {
   const text = await generateCaption(set, enc, opts.beam);
   flushModelMessages(set);
   const checked = checkClaims(text, m.summary);
-  return { summary: checked.summary, flags: checked.flags.map((f) => ({ sentence: f.sentence, claim: f.claim, facts: f.facts })) };
+  return { summary: checked.summary, flags: checked.flags.map((f) => ({ sentence: f.sentence, claim: f.claim, facts: f.facts, action: f.action })) };
 }
 
 interface DescribeOptions {
@@ -88,7 +88,7 @@ pooling.`,
         if (learned) {
           print(color.bold('summary'));
           print(`  ${learned.summary || '(every generated sentence contradicted the facts; see flags)'}`);
-          for (const f of learned.flags) print(color.yellow(`  flagged: "${f.claim}" in "${f.sentence}": ${f.facts}`));
+          for (const f of learned.flags) print(color.yellow(`  ${f.action}: "${f.claim}" in "${f.sentence}" (facts: ${f.facts})`));
           print();
         }
         printFacts(facts);

@@ -9,12 +9,12 @@ describe('claim checking of a generated description', () => {
     resnet = await analyzeModelFile(`${repoRoot}/fixtures/models/resnet18.onnx`);
   });
 
-  it('keeps consistent sentences and flags contradicted ones with what the facts say', () => {
+  it('keeps consistent sentences, removes contradicted ones, corrects wrong counts, and flags each change', () => {
     const text =
       'a convolutional network for image classification. it uses batch normalization and relu. it has depthwise convolutions and self-attention. there is no layer normalization. it has 11.7m parameters. it has 3m parameters.';
     const r = checkClaims(text, resnet.summary);
-    expect(r.summary).toBe('a convolutional network for image classification. it uses batch normalization and relu. there is no layer normalization. it has 11.7m parameters.');
-    expect(r.flags.map((f) => f.claim).sort()).toEqual(['3m parameters', 'depthwise convolutions', 'self-attention'].sort());
+    expect(r.summary).toBe('a convolutional network for image classification. it uses batch normalization and relu. there is no layer normalization. it has 11.7m parameters. it has 11.7m parameters.');
+    expect(r.flags.map((f) => [f.claim, f.action]).sort()).toEqual([['3m parameters', 'corrected'], ['depthwise convolutions', 'removed'], ['self-attention', 'removed']].sort());
     // total = 11,689,512 trainable (torchvision) + 9,600 BN buffers
     expect(r.flags.find((f) => f.claim === '3m parameters')!.facts).toMatch(/11\.7m parameters \(11,699,112\)/);
     expect(r.flags.find((f) => f.claim === 'self-attention')!.facts).toBe('the graph has no attention block');
@@ -24,6 +24,13 @@ describe('claim checking of a generated description', () => {
     const r = checkClaims('it does not use batch normalization.', resnet.summary);
     expect(r.summary).toBe('');
     expect(r.flags[0]!.facts).toBe('the graph has batch norm');
+  });
+
+  it('canonical block names and weighted-layer counts are checked too', () => {
+    const r = checkClaims('blocks: residual connection, squeeze-and-excitation. 30 weighted layers, 11.7m parameters.', resnet.summary);
+    expect(r.flags.map((f) => [f.claim, f.action])).toEqual([['squeeze-and-excitation', 'removed'], ['30 weighted layers', 'corrected']]);
+    expect(r.summary).toBe(`${resnet.summary.weightedLayers} weighted layers, 11.7m parameters.`);
+    expect(resnet.summary.weightedLayers).toBe(21); // 20 conv (incl. 3 downsample 1x1) + 1 linear
   });
 
   it('kernel sizes are checked, parameter ranges are not read as counts', () => {

@@ -16,6 +16,7 @@ import { SPECIAL } from './tokenizer.js';
 import { ort, type ModelSet } from './runtime.js';
 import type { ArchEncoding } from './embed.js';
 import { formatCount } from './vocabulary-text.js';
+import { featurePhrases, hasFeature } from './find.js';
 
 export interface SummaryFlag {
   /** The generated sentence that made the claim. */
@@ -24,6 +25,8 @@ export interface SummaryFlag {
   claim: string;
   /** What the exact facts say instead. */
   facts: string;
+  /** "corrected": a wrong count replaced by the exact one; "removed": the sentence was dropped. */
+  action: 'corrected' | 'removed';
 }
 
 export interface CheckedSummary {
@@ -56,31 +59,74 @@ function countAgrees(stated: number, actual: number): boolean {
   return Math.abs(stated - actual) <= 0.05 * Math.max(actual, 1) + 0.5;
 }
 
-/** Checks a generated text against the facts; contradicted sentences are dropped and flagged. */
+/**
+ * Layer types and blocks a sentence names, checked with the search vocabulary
+ * (canonical answer names such as "squeeze-and-excitation" or "depthwise
+ * separable convolution" as well as the paraphrases fact-check.ts knows).
+ * "none", "no", "without" … make the sentence a claim of absence.
+ */
+function featureContradictions(sentence: string, s: ArchSummary): Array<{ claim: string; facts: string }> {
+  const lower = sentence.toLowerCase();
+  const negated = /\b(none|no|not|without|never)\b/.test(lower);
+  const out: Array<{ claim: string; facts: string }> = [];
+  for (const p of featurePhrases(lower)) {
+    const has = hasFeature(s, p.key);
+    if (negated ? has : !has) out.push({ claim: p.phrase, facts: negated ? `the graph has ${p.key.replace(/_/g, ' ')}` : `the graph has no ${p.key.replace(/_/g, ' ')}` });
+  }
+  return out;
+}
+
+/**
+ * Checks a generated text against the facts. Wrong counts (parameters,
+ * weighted layers) are corrected in place; a sentence naming a layer type,
+ * block or kernel size the facts contradict is removed. Every change is flagged.
+ */
 export function checkClaims(text: string, s: ArchSummary): CheckedSummary {
   const kept: string[] = [];
   const flags: SummaryFlag[] = [];
-  for (const sentence of splitSentences(text)) {
+  for (const original of splitSentences(text)) {
+    let sentence = original;
+    // counts: correct in place
+    for (const p of paramClaims(sentence)) {
+      const before = sentence.toLowerCase().slice(0, sentence.toLowerCase().indexOf(p.text));
+      // Range wordings ("under 5m parameters", "5m to 25m parameters") are ranges, not counts.
+      if (/(under|over|than|to|between)\s*$/.test(before)) continue;
+      if (!countAgrees(p.value, s.params)) {
+        const fixed = `${formatCount(s.params)} parameters`;
+        flags.push({ sentence: original, claim: p.text, facts: `${fixed} (${s.params.toLocaleString('en-US')})`, action: 'corrected' });
+        sentence = sentence.replace(new RegExp(escapeRe(p.text), 'i'), fixed);
+      }
+    }
+    for (const m of [...sentence.matchAll(/\b(\d+) weighted layers\b/gi)]) {
+      if (Number(m[1]) !== s.weightedLayers) {
+        flags.push({ sentence: original, claim: m[0], facts: `${s.weightedLayers} weighted layers`, action: 'corrected' });
+        sentence = sentence.replace(m[0], `${s.weightedLayers} weighted layers`);
+      }
+    }
+    // layer types, blocks, kernel sizes: remove the sentence
     const bad: SummaryFlag[] = [];
+    const seen = new Set<string>();
     for (const c of contradictions(sentence, s)) {
-      const what = c.key.startsWith('kernel:')
+      const facts = c.key.startsWith('kernel:')
         ? `kernel sizes are ${s.kernelSizes.join(', ') || 'none'}`
         : c.negated
           ? `the graph has ${c.key.replace(/_/g, ' ')}`
           : `the graph has no ${c.key.replace(/_/g, ' ')}`;
-      bad.push({ sentence, claim: c.phrase, facts: what });
+      seen.add(c.phrase);
+      bad.push({ sentence: original, claim: c.phrase, facts, action: 'removed' });
     }
-    for (const p of paramClaims(sentence)) {
-      // Range wordings ("under 5m parameters") are ranges, not counts: only bare counts are checked.
-      const before = sentence.toLowerCase().slice(0, sentence.toLowerCase().indexOf(p.text));
-      if (/(under|over|than|to|between)\s*$/.test(before)) continue;
-      if (!countAgrees(p.value, s.params)) bad.push({ sentence, claim: p.text, facts: `${formatCount(s.params)} parameters (${s.params.toLocaleString('en-US')})` });
+    for (const c of featureContradictions(sentence, s)) {
+      if (seen.has(c.claim) || [...seen].some((x) => x.includes(c.claim) || c.claim.includes(x))) continue;
+      seen.add(c.claim);
+      bad.push({ sentence: original, claim: c.claim, facts: c.facts, action: 'removed' });
     }
     if (bad.length) flags.push(...bad);
     else kept.push(sentence);
   }
   return { summary: kept.join(' '), flags, generated: text };
 }
+
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Beam search over the one-step caption decoder for one encoded architecture. */
 export async function generateCaption(set: ModelSet, arch: ArchEncoding, width = DEFAULT_BEAM_WIDTH): Promise<string> {
