@@ -3,7 +3,10 @@ import { parseConstraints, rankCandidates, satisfies, whyString, type Candidate 
 import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
 import { repoRoot } from '../helpers/cli.js';
 
-const kinds = (q: string) => parseConstraints(q).map((c) => ('key' in c ? `${c.kind}:${c.key}` : c.kind === 'task' ? `task:${c.task}` : `${c.kind}:${c.value}`));
+const kinds = (q: string) =>
+  parseConstraints(q).map((c) =>
+    'key' in c ? `${c.kind}:${c.key}` : c.kind === 'task' ? `task:${c.task}` : c.kind === 'modality' ? `modality:${c.modality}` : c.kind === 'family' ? `family:${c.family}` : `${c.kind}:${c.value}`,
+  );
 
 describe('query constraints', () => {
   it('parameter bounds need a unit or the word parameters', () => {
@@ -17,7 +20,7 @@ describe('query constraints', () => {
   });
 
   it('presence and absence keep their scope across lists', () => {
-    expect(kinds('a vision model without attention')).toEqual(['lacks:attention']);
+    expect(kinds('a vision model without attention')).toEqual(['lacks:attention', 'modality:image']);
     expect(kinds('with batch norm and relu but no dropout')).toEqual(['has:batch_norm', 'has:relu', 'lacks:dropout']);
     expect(kinds('no attention or layer normalisation')).toEqual(['lacks:attention', 'lacks:layer_norm']);
     expect(kinds('network using depthwise convolutions')).toEqual(['has:depthwise_conv']);
@@ -28,7 +31,9 @@ describe('query constraints', () => {
   it('tasks', () => {
     expect(kinds('an object detector')).toEqual(['task:detection']);
     expect(kinds('something for semantic segmentation')).toEqual(['task:segmentation']);
-    expect(kinds('image classifier under 5m parameters without attention')).toEqual(['max_params:5000000', 'lacks:attention', 'task:classification']);
+    expect(kinds('image classifier under 5m parameters without attention')).toEqual(['max_params:5000000', 'lacks:attention', 'task:classification', 'modality:image']);
+    expect(kinds('a sentiment model built from GRUs')).toEqual(['modality:text']);
+    expect(kinds('a small ConvNeXt')).toEqual(['family:convnext']);
   });
 });
 

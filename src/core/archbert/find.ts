@@ -23,7 +23,8 @@ export type Constraint =
   | { kind: 'has'; key: string; text: string }
   | { kind: 'lacks'; key: string; text: string }
   | { kind: 'task'; task: TaskKey; text: string }
-  | { kind: 'family'; family: string; text: string };
+  | { kind: 'family'; family: string; text: string }
+  | { kind: 'modality'; modality: 'image' | 'text'; text: string };
 
 export type TaskKey = 'detection' | 'segmentation' | 'classification' | 'generation' | 'sequence';
 
@@ -233,6 +234,9 @@ export function parseConstraints(query: string): Constraint[] {
     const m = re.exec(q);
     if (m && !out.some((c) => c.kind === 'task')) out.push({ kind: 'task', task, text: m[0] });
   }
+  // Input modality: "image classifier", "a text model", "for sentences".
+  const mod = /\b(image|images|vision|visual|photos?|pictures?)\b/.exec(q) ?? /\b(text|texts|language|sentences?|sentiment|nlp|tokens?|words?)\b/.exec(q);
+  if (mod) out.push({ kind: 'modality', modality: /^(image|images|vision|visual|photo|photos|picture|pictures)$/.test(mod[1]!) ? 'image' : 'text', text: mod[0] });
   // Family: "ConvNeXt", "a swin transformer", "resnet under 5M parameters" (structure-based family guess).
   const fam = familyMention(q, { specificOnly: true });
   if (fam) out.push({ kind: 'family', family: fam, text: fam });
@@ -263,6 +267,8 @@ export function satisfies(s: ArchSummary, c: Constraint): boolean {
       return taskMatches(s, c.task);
     case 'family':
       return familyAgrees(s, c.family);
+    case 'modality':
+      return s.modality === c.modality;
   }
 }
 
@@ -280,6 +286,8 @@ function describeConstraint(s: ArchSummary, c: Constraint): string {
       return `task ${s.task}${ok ? '' : ` (not ${c.task})`}`;
     case 'family':
       return ok ? `structure matches ${c.family}` : `structure is ${s.familyKey ?? 'no known family'}, not ${c.family}`;
+    case 'modality':
+      return `${s.modality} input${ok ? '' : ` (not ${c.modality})`}`;
   }
 }
 
