@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, type SplitMetrics } from '../core/archbert/evaluate.js';
 import { action, color, print, printJson, withJson } from './common.js';
@@ -24,7 +24,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('eval')
     .description('measure the trained ArchBERT models: retrieval R@1/R@5/MRR, reasoning accuracy/F1, QA exact match/F1, caption ROUGE-L/BLEU-4')
-    .option('--data <dir>', 'dataset directory written by `archbert dataset build` (default: the one manifest.json names, else training/out/archbert-data)')
+    .option('--data <dir>', 'dataset directory written by `archbert dataset build` (default: the one manifest.json names, else the packed eval splits in MODELS/eval, else training/out/archbert-data)')
     .option('--caption-limit <n>', 'caption metrics on the first N captioned graphs of a split (default: the manifest\'s caption_limit; 0 = all)', (v: string) => Number(v))
     .option('--no-captions', 'skip the caption metrics (the slow part)');
   withModelOptions(cmd);
@@ -48,7 +48,15 @@ one the models were trained on (its hash is checked against manifest.json).`,
       // The dataset the models were trained on, as export.py recorded it (relative to the repository).
       const repo = fileURLToPath(new URL('../..', import.meta.url));
       const recorded = typeof set.manifest.data?.dir === 'string' ? resolve(repo, set.manifest.data.dir) : null;
-      const data = opts.data ? resolve(opts.data) : recorded && existsSync(recorded) ? recorded : resolve(repo, 'training/out/archbert-data');
+      // On a fresh clone the full dataset is absent: its eval splits ship packed beside the models.
+      const packed = join(set.dir, 'eval');
+      const data = opts.data
+        ? resolve(opts.data)
+        : recorded && existsSync(recorded)
+          ? recorded
+          : existsSync(join(packed, 'manifest.json'))
+            ? packed
+            : resolve(repo, 'training/out/archbert-data');
       const r = await evaluate(set, data, { captionLimit: limit, captions: opts.captions });
       flushModelMessages(set);
       if (opts.json) {

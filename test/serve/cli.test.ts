@@ -100,6 +100,22 @@ describe.skipIf(!haveModels)(`with the trained set (${haveModels ? modelDir : 'S
     expect(Array.isArray(full.flags)).toBe(true);
   });
 
+  it.skipIf(!existsSync(join(repoRoot, 'models/archbert/eval/manifest.json')))(
+    'eval on the packed eval splits (what a fresh clone has) reproduces the manifest figures',
+    () => {
+      const r = runCli('archbert', ['eval', '--json', '--no-captions', '--data', join(repoRoot, 'models/archbert/eval')], { env });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      const manifest = JSON.parse(readFileSync(join(repoRoot, 'models/archbert/manifest.json'), 'utf8'));
+      for (const split of ['heldout', 'test']) {
+        for (const [group, keys] of [['retrieval', ['r1', 'r5', 'mrr']], ['reasoning', ['accuracy', 'f1']], ['qa', ['exact_match', 'f1']]] as const) {
+          for (const k of keys) expect(out[split][group][k], `${split}.${group}.${k}`).toBeCloseTo(manifest.metrics[split][group][k], 6);
+        }
+      }
+    },
+    300_000,
+  );
+
   it.skipIf(!existsSync(join(dataDir, 'manifest.json')))('eval --json: exact keys for both splits', () => {
     const r = runCli('archbert', ['eval', '--json', '--no-captions'], { env });
     expect(r.code, r.stderr).toBe(0);

@@ -15,3 +15,4 @@ $PY training/archbert/export_real.py
 npx tsx src/cli/archbert.ts dataset build --out "$DATA" --real training/out/real ${ARCHBERT_DATASET_ARGS:-}
 $PY training/archbert/train.py --data "$DATA" "$@"
 $PY training/archbert/export.py --data "$DATA"
+node training/archbert/pack_eval_splits.mjs "$DATA"

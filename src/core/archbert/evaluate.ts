@@ -6,6 +6,7 @@
  * between runtimes, which can flip a near-tie).
  */
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
@@ -45,9 +46,14 @@ interface EvalGraph {
   qa: Array<{ tokens: number[]; answers: string[]; family: boolean }>;
 }
 
+/** Lines of a JSONL file, or of its gzipped form (the packed eval splits in models/archbert/eval). */
 async function* lines(path: string): AsyncGenerator<string> {
-  if (!existsSync(path)) throw new InputError(path, 'missing (build the dataset with `npm run dataset:archbert`)');
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  const gz = `${path}.gz`;
+  const source = existsSync(path) ? path : existsSync(gz) ? gz : null;
+  if (!source) throw new InputError(path, 'missing (build the dataset with `npm run dataset:archbert`)');
+  const raw = createReadStream(source);
+  const input = source === gz ? raw.pipe(createGunzip()) : raw;
+  const rl = createInterface({ input, crlfDelay: Infinity });
   for await (const line of rl) if (line.trim()) yield line;
 }
 
