@@ -138,7 +138,7 @@ describe('etran score: contract', () => {
     const t = writeNpyFile(dir, 'boxes.npy', { dtype: 'float32', shape: [N, 4], data: Float32Array.from(T) });
     const r = etran(['--labels', join(dir, 'y.npy'), '--targets', t, '--metrics', 'energy,lda,regression,etran', '--json', `weak=${join(dir, 'weak32.npy')}`, `good=${join(dir, 'good.npy')}`]);
     expect(r.code, r.stderr).toBe(0);
-    const [w, g] = json(r.stdout).models as [{ scores: Record<string, number> }, { scores: Record<string, number> }];
+    const [w, g] = json(r.stdout).models;
     for (const m of [w, g]) expect(m.scores.regression).toBeLessThanOrEqual(0);
     const wins = (a: typeof w, b: typeof w) => ['energy', 'lda', 'regression'].filter((k) => a.scores[k]! > b.scores[k]!).length;
     expect(g.scores.etran).toBeCloseTo(wins(g, w), 12);
