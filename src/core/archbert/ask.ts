@@ -31,7 +31,8 @@ export interface AskAnswer {
 
 /** What the parser understood. `template` names the QA-head template it corresponds to (for the learned cross-check). */
 export type Intent =
-  | { type: 'presence'; keys: string[]; negated: boolean; phrase: string }
+  /** keys must all be present (absent when negated); `absent` keys ("X instead of Y") must all be absent. */
+  | { type: 'presence'; keys: string[]; negated: boolean; phrase: string; absent?: string[]; absentPhrase?: string }
   | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string }
   | { type: 'task_is'; task: TaskKey }
   | { type: 'family_is'; family: string }
@@ -61,7 +62,7 @@ export function normalizeQuestion(q: string): string {
 
 /** Kind of sentence: a yes/no question, a wh-question, or a statement to check. */
 export function sentenceKind(q: string): 'yes_no' | 'wh' | 'statement' {
-  if (/^(tell me|show me|give me|list|name)\b/.test(q)) return 'wh';
+  if (/^(tell me|show me|give me|list|name|(the )?(total )?(number|count) of)\b/.test(q)) return 'wh';
   const s = q.replace(/^(so|and|ok|okay|hey|please|quick question)[,:]?\s+/, '');
   if (YES_NO_START.test(s)) return 'yes_no';
   if (WH_START.test(s) || /^(in which|on which|for which|at which)\b/.test(s)) return 'wh';
@@ -86,11 +87,50 @@ const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> 
   [/recurren|rnn cell|cells/, 'recurrent'],
 ];
 
+/**
+ * Everyday abbreviations, spellings and block nouns rewritten to the surface
+ * forms the feature vocabulary knows, so that "dw convs", "FC layers",
+ * "squeeze-excitation modules" or "residual units" name the same feature as
+ * the dataset's wording. Order matters: abbreviations expand before the
+ * block-noun rules see them.
+ */
+const PHRASING_ALIASES: Array<[RegExp, string]> = [
+  [/\bdw\b/g, 'depthwise'],
+  [/\bdepth-wise\b/g, 'depthwise'],
+  [/\bdepthwise[- ]separable\b/g, 'depthwise separable'],
+  [/\bconvs\b/g, 'convolutions'],
+  [/\bconv\b/g, 'convolution'],
+  [/\bseparable convolution\b(?!s)/g, 'separable convolutions'],
+  [/\bfc\b/g, 'fully connected'],
+  [/\bfully-connected\b/g, 'fully connected'],
+  [/\b(fully connected|linear|dense) layer\b(?!s)/g, '$1 layers'],
+  [/\bln\b/g, 'layer norm'],
+  [/\bsqueeze[- ](?:and[- ])?excit(?:ation|e)\b/g, 'squeeze-and-excitation'],
+  [/\bse\b(?= (?:blocks?|modules?|units?|layers?|attention)\b)/g, 'squeeze-and-excitation'],
+  // "<block> module/unit/layer/block(s)" names the block type whatever the noun.
+  [/\b(inverted )?residual (?:modules?|blocks?|units?|layers?)\b/g, '$1residual blocks'],
+  [/\bsqueeze-and-excitation (?:modules?|blocks?|units?|layers?)\b/g, 'squeeze-and-excitation blocks'],
+  [/\bmbconv (?:modules?|blocks?|units?|layers?)\b/g, 'mbconv blocks'],
+  [/\battention (?:modules?|blocks?|units?|layers?)\b/g, 'attention blocks'],
+  [/\bdepthwise separable (?:modules?|blocks?|units?|layers?|convolutions?)\b/g, 'depthwise separable convolutions'],
+  [/\bfeature pyramid (?:modules?|blocks?|units?|layers?|networks?)\b/g, 'feature pyramid'],
+];
+
+export function canonicalPhrasing(text: string): string {
+  let t = text;
+  for (const [re, to] of PHRASING_ALIASES) t = t.replace(re, to);
+  return t;
+}
+
+/** "X instead of Y", "X rather than Y", "X and not Y", "X, not Y": uses X and does not use Y. */
+const CONTRAST = /\b(?:instead of|rather than|as opposed to|in place of|and not|but not)\b|,\s*not\b/;
+const NEGATION = /\b(not|no|never|without|doesn't|don't|isn't|aren't|lacks?|free of|none)\b/;
+
 /** Parses a question or statement into its kind and intent (null = not understood by the rules). */
 export function parseQuestion(raw: string): ParsedQuestion {
   const q = normalizeQuestion(raw);
   const sk = sentenceKind(q);
-  const body = q.replace(/[?.!]+$/, '');
+  const body = canonicalPhrasing(q.replace(/[?.!]+$/, ''));
   if (sk === 'wh') {
     // "which of these does it (not) use: a, b, c?" / "which of batch norm, layer norm or group norm is used?"
     const of = /which (?:one )?of (?:these|the following|them)?\s*(.*)$/.exec(body);
@@ -101,8 +141,10 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/how many|how much|number of|count of|how big|how large|how deep|what size|size of/.test(body)) {
       if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
       if (/macs?\b|flops|multiply|operations|compute/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
-      if (/how deep|depth|longest path/.test(body) && !/weighted|layers/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
-      const ph = featurePhrases(body).filter((p) => p.key !== 'normalization');
+      if (/how deep|\bdepth\b|longest path/.test(body) && !/weighted|layers/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
+      let ph = featurePhrases(body).filter((p) => p.key !== 'normalization');
+      // Plurals the vocabulary lacks ("layer norms", "relus"): retry on the singular words.
+      if (!ph.length) ph = featurePhrases(body.replace(/\b([a-z0-9]{2,}?)s\b/g, '$1')).filter((p) => p.key !== 'normalization');
       if (ph.length) return { kind: 'value', intent: { type: 'count', what: 'op', key: ph[0]!.key } };
       if (/layer|deep/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
     }
@@ -118,7 +160,24 @@ export function parseQuestion(raw: string): ParsedQuestion {
     return { kind: 'value', intent: null };
   }
   const kind: AskKind = sk === 'yes_no' ? 'yes_no' : 'statement';
-  const negated = /\b(not|no|never|without|doesn't|don't|isn't|aren't|lacks?|free of|none)\b/.test(body);
+  const negated = NEGATION.test(body);
+  const contrast = CONTRAST.exec(body);
+  if (contrast) {
+    const cut = contrast.index;
+    const phrases = featurePhrases(body);
+    const used = phrases.filter((p) => p.end <= cut);
+    const notUsed = phrases.filter((p) => p.start >= cut + contrast[0].length);
+    if (used.length && notUsed.length) {
+      const keys = [...new Set(used.map((p) => p.key))];
+      const absent = [...new Set(notUsed.map((p) => p.key))].filter((k) => !keys.includes(k));
+      if (absent.length) {
+        return {
+          kind,
+          intent: { type: 'presence', keys, negated: NEGATION.test(body.slice(0, cut)), phrase: used.map((p) => p.phrase).join(', '), absent, absentPhrase: notUsed.map((p) => p.phrase).join(', ') },
+        };
+      }
+    }
+  }
   const bounds = parseConstraints(body).filter((c) => c.kind === 'max_params' || c.kind === 'min_params');
   if (bounds.length) {
     const b = bounds[0] as Extract<Intent, { type: 'params_bound' }> & { kind: 'max_params' | 'min_params' };
@@ -172,7 +231,7 @@ export function factAnswerStrings(s: ArchSummary, intent: Intent): string[] | nu
     case 'lightweight':
       return [s.params < 5e6 ? 'yes' : 'no'];
     case 'presence':
-      if (intent.keys.length === 1 && BLOCK_LIKE.has(intent.keys[0]!)) return [hasFeature(s, intent.keys[0]!) ? 'yes' : 'no'];
+      if (intent.keys.length === 1 && !intent.absent?.length && BLOCK_LIKE.has(intent.keys[0]!)) return [hasFeature(s, intent.keys[0]!) ? 'yes' : 'no'];
       return null;
     default:
       return null;
@@ -348,15 +407,17 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
   switch (intent.type) {
     case 'presence': {
       const present = intent.keys.map((k) => ({ k, has: hasFeature(s, k) }));
-      // "does it use X?" → all present; "does it have no X?" / "it does not use X" → all absent.
-      const truth = intent.negated ? present.every((p) => !p.has) : present.every((p) => p.has);
-      const parts = present.map((p) => {
+      const excluded = (intent.absent ?? []).map((k) => ({ k, has: hasFeature(s, k) }));
+      // "does it use X?" → all present; "does it have no X?" / "it does not use X" → all absent;
+      // "X instead of Y" → additionally every Y absent.
+      const truth = (intent.negated ? present.every((p) => !p.has) : present.every((p) => p.has)) && excluded.every((p) => !p.has);
+      const parts = [...present, ...excluded].map((p) => {
         const count = evidenceFor(og, evidenceCategories(p.k), 1e9).length;
         const name = p.k.replace(/_/g, ' ');
         if (!p.has) return `no ${name} in the graph`;
         return BLOCK_LIKE.has(p.k) ? `${s.blocks[p.k as (typeof BLOCKS)[number]] || count} ${name} block(s) found` : `${count} ${name} op(s) in the graph`;
       });
-      const evidence = present.filter((p) => p.has).flatMap((p) => evidenceFor(og, evidenceCategories(p.k)));
+      const evidence = [...present, ...excluded].filter((p) => p.has).flatMap((p) => evidenceFor(og, evidenceCategories(p.k)));
       return { answer: yesNo(kind, truth, parts.join('; ')), value: truth, evidence: evidence.slice(0, MAX_EVIDENCE) };
     }
     case 'params_bound': {
@@ -418,7 +479,8 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
           return { answer: `${cap(s.task)}`, value: s.task, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
         case 'family': {
           const fam = s.family ? (familyInfo(s.familyKey)?.display ?? s.family) : null;
-          return { answer: fam ? `${fam} (matched by the graph's structure)` : 'No known family matches the graph', value: fam ?? 'unknown', evidence: [] };
+          // The typed value is always the facts' family key (family.guess: "swin", "regnet", "mobilenet_v2"); the sentence uses the display name.
+          return { answer: fam ? `${fam} (matched by the graph's structure)` : 'No known family matches the graph', value: s.family ?? 'unknown', evidence: [] };
         }
         case 'kind':
           return { answer: cap(KIND_CANON[s.kind]!), value: KIND_CANON[s.kind]!, evidence: [] };
@@ -453,7 +515,8 @@ const cap = (t: string) => (t ? t[0]!.toUpperCase() + t.slice(1) : t);
 export function statementForm(question: string, intent: Intent | null): string {
   if (intent?.type === 'presence') {
     const phrase = intent.phrase;
-    return intent.negated ? `it does not use ${phrase}.` : `it uses ${phrase}.`;
+    const head = intent.negated ? `it does not use ${phrase}` : `it uses ${phrase}`;
+    return intent.absent?.length ? `${head} and does not use ${intent.absentPhrase ?? intent.absent.join(', ')}.` : `${head}.`;
   }
   return normalizeQuestion(question).replace(/\?+$/, '.');
 }
