@@ -27,6 +27,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import * as ort from 'onnxruntime-node';
+import { seededRandom } from '../src/core/random.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', 'out');
@@ -38,16 +39,6 @@ const REPEATS = Number(process.env.RANK_BENCH_REPEATS ?? 3);
 const CLASSES = 5;
 const BATCH = 32;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Smooth colour gradients with a bright ellipse: JPEG-realistic content (not noise). */
 async function makeImages(): Promise<void> {
@@ -58,7 +49,7 @@ async function makeImages(): Promise<void> {
   const W = 320;
   const H = 256;
   for (let i = 0; i < want; i++) {
-    const r = rng(1000 + i);
+    const r = seededRandom(1000 + i);
     const cls = i % CLASSES;
     const px = Buffer.alloc(W * H * 3);
     const base = [r() * 255, r() * 255, r() * 255];

@@ -16,21 +16,12 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { parseGraph } from '../../src/core/graph/load.js';
 import type { ArchGraph } from '../../src/core/graph/types.js';
+import { seededRandom } from '../../src/core/random.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', 'fixtures');
 const BINARY = ['graphs/tiny_resnet.onnx', 'graphs/attention.onnx', 'graphs/if_subgraph.onnx', 'graphs/local_function.onnx', 'graphs/dtypes.onnx', 'models/resnet18.onnx'];
 const JSONS = ['graphs/tfjs_cnn.json', 'graphs/tfjs_rnn.json', 'graphs/keras2_transformer.json', 'graphs/keras3_functional.json', 'graphs/tfjs_graph_block.json', 'graphs/native_residual.json'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutateBytes(src: Uint8Array, r: () => number): { bytes: Uint8Array; how: string } {
   const int = (n: number) => Math.floor(r() * n);
@@ -117,7 +108,7 @@ function attempt(bytes: Uint8Array, name: string, how: string): 'loaded' | 'reje
 
 describe('fuzzed model files load or fail with InputError', () => {
   it('binary mutations of ONNX fixtures (240 cases)', () => {
-    const r = rng(20261127);
+    const r = seededRandom(20261127);
     const tally = { loaded: 0, rejected: 0 };
     for (const f of BINARY) {
       const src = new Uint8Array(readFileSync(join(ROOT, f)));
@@ -131,7 +122,7 @@ describe('fuzzed model files load or fail with InputError', () => {
   });
 
   it('byte and structural mutations of JSON fixtures (240 cases)', () => {
-    const r = rng(42);
+    const r = seededRandom(42);
     const tally = { loaded: 0, rejected: 0 };
     for (const f of JSONS) {
       const text = readFileSync(join(ROOT, f), 'utf8');

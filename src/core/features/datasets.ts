@@ -14,6 +14,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { describeFsError } from '../io/files.js';
 import type { Task } from './zoo.js';
+import { seededRandom } from '../random.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.avif']);
 
@@ -285,17 +286,6 @@ async function loadPrecomputed(dir: string, entries: string[]): Promise<Precompu
   return { kind: 'precomputed', task, source: dir, labels, features, probs, targets };
 }
 
-/** A seeded PRNG (mulberry32), so --seed gives the same sample everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Keeps at most `max` items, class-stratified: each class keeps a share of
