@@ -9,6 +9,7 @@
 import { ACTIVATIONS, NORMS } from '../graph/categories.js';
 import type { ArchFacts, OpGraph } from '../graph/types.js';
 import type { GeneratedMeta } from './generate.js';
+import { structureFacts, type StructureFacts } from './structure.js';
 
 export const CONV_KINDS = ['conv', 'depthwise_conv', 'grouped_conv', 'dilated_conv', 'transposed_conv'] as const;
 export const POOLING = ['max_pool', 'avg_pool', 'global_avg_pool', 'global_max_pool', 'adaptive_pool'] as const;
@@ -56,6 +57,12 @@ export interface ArchSummary {
   dilations: number[];
   input: Array<number | string | null> | null;
   generated: GeneratedMeta | null;
+  /**
+   * Window/shifted attention, recurrent direction, per-token vs pooled output,
+   * kernels per conv kind, stem (structure.ts). Read by find/ask only, never by
+   * the caption grammar. Optional: index files written before it existed lack it.
+   */
+  structure?: StructureFacts;
 }
 
 export interface SummaryMeta {
@@ -160,6 +167,7 @@ export function summarize(og: OpGraph, facts: ArchFacts, meta: SummaryMeta): Arc
     dilations: [...dil].sort((a, b) => a - b),
     input,
     generated: meta.generated ?? null,
+    structure: structureFacts(og, facts),
   };
 }
 

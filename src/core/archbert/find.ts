@@ -16,6 +16,7 @@ import type { ArchSummary } from './arch-summary.js';
 import { FAMILY_KNOWLEDGE } from './family-knowledge.js';
 import { NAMES } from './vocabulary-text.js';
 import { formatCount } from './vocabulary-text.js';
+import type { StructureFacts } from './structure.js';
 
 export type Constraint =
   | { kind: 'max_params'; value: number; text: string }
@@ -26,12 +27,15 @@ export type Constraint =
   | { kind: 'family'; family: string; text: string }
   | { kind: 'modality'; modality: 'image' | 'text'; text: string };
 
-export type TaskKey = 'detection' | 'segmentation' | 'classification' | 'generation' | 'sequence';
+export type TaskKey = 'detection' | 'segmentation' | 'classification' | 'generation' | 'sequence' | 'language_model' | 'seq2seq';
 
 /** Presence of a feature key in an architecture's facts (the keys fact-check.ts uses). */
 export function hasFeature(s: ArchSummary, key: string): boolean {
   const ops = s.ops;
   const n = (k: string) => (ops[k] ?? 0) > 0;
+  const st = s.structure;
+  if (key.startsWith('kernel:')) return st ? kernelFeature(st, key) : false;
+  if (key.startsWith('stem:')) return st ? stemFeature(st, key) : false;
   switch (key) {
     case 'conv':
       return s.convKinds.length > 0;
@@ -39,7 +43,24 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
       return s.norms.length > 0;
     case 'attention':
     case 'attention_block':
-      return s.blocks.attention > 0 || n('attention');
+      // Also additive (Bahdanau) attention: a softmax whose weights multiply values, which blocks.ts does not count as a block.
+      return s.blocks.attention > 0 || n('attention') || (st?.softmaxAttention ?? 0) > 0;
+    case 'window_attention':
+      return (st?.windowAttention ?? 0) > 0;
+    case 'shifted_windows':
+      return (st?.windowAttention ?? 0) > 0 && (st?.shiftedWindows ?? 0) > 0;
+    case 'patch_merging':
+      return (st?.patchMerging ?? 0) > 0;
+    case 'hierarchical':
+      return (st?.resolutions ?? 0) >= 3;
+    case 'bidirectional':
+      return (st?.bidirectional ?? 0) > 0;
+    case 'unidirectional':
+      return s.recurrent.length > 0 && st !== undefined && st.bidirectional === 0;
+    case 'gated_recurrent':
+      return n('lstm') || n('gru');
+    case 'large_kernel':
+      return (st?.maxBodyKernel ?? 0) >= LARGE_KERNEL;
     case 'recurrent':
       return s.recurrent.length > 0;
     case 'residual':
@@ -55,6 +76,48 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
       if (s.norms.includes(key) || s.activations.includes(key) || s.pooling.includes(key) || s.convKinds.includes(key)) return true;
       return n(key);
   }
+}
+
+/** A kernel side from which a convolution counts as "large" (ConvNeXt's 7x7 depthwise; 3x3 and 5x5 are the ordinary sizes). */
+export const LARGE_KERNEL = 7;
+
+/** "kernel:KIND:SIZE" (KIND a conv category or "any"; SIZE "3x3" or "large"): some convolution of that kind has that kernel (large: side ≥ 7, stem excluded). */
+function kernelFeature(st: StructureFacts, key: string): boolean {
+  const [, kind, size] = key.split(':') as [string, string, string];
+  const kinds = kind === 'any' ? Object.keys(st.kernelsByKind) : [kind];
+  if (size === 'large') {
+    if (kind === 'any') return st.maxBodyKernel >= LARGE_KERNEL;
+    return (st.kernelsByKind[kind] ?? []).some((k) => Math.max(...k.split('x').map(Number)) >= LARGE_KERNEL);
+  }
+  return kinds.some((k) => (st.kernelsByKind[k] ?? []).includes(size));
+}
+
+/** "stem:KxK|*:STRIDE|*[:patchify]": the first convolution has that kernel and stride (patchify: kernel = stride > 1, non-overlapping patches). */
+function stemFeature(st: StructureFacts, key: string): boolean {
+  const stem = st.stem;
+  if (!stem) return false;
+  const [, kernel, stride, patch] = key.split(':');
+  if (kernel && kernel !== '*' && stem.kernel !== kernel) return false;
+  if (stride && stride !== '*' && stem.stride !== Number(stride)) return false;
+  if (patch === 'patchify') {
+    const [h, w] = stem.kernel.split('x').map(Number);
+    if (!(h === w && h === stem.stride && stem.stride > 1)) return false;
+  }
+  return true;
+}
+
+/** Readable name of a feature key, for `why` strings and answers. */
+export function featureLabel(key: string): string {
+  if (key.startsWith('kernel:')) {
+    const [, kind, size] = key.split(':') as [string, string, string];
+    return `${size === 'large' ? 'large-kernel' : size} ${kind === 'any' ? 'conv' : kind.replace(/_/g, ' ')}`;
+  }
+  if (key.startsWith('stem:')) {
+    const [, kernel, stride, patch] = key.split(':');
+    return ['stem', kernel !== '*' ? kernel : '', stride !== '*' ? `stride ${stride}` : '', patch ? 'patchify' : ''].filter(Boolean).join(' ');
+  }
+  if (key.startsWith('kind:')) return key.slice(5);
+  return key.replace(/_/g, ' ');
 }
 
 /** Surface forms → feature keys, longest first ("leaky relu" before "relu"). */
@@ -81,6 +144,19 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
     ['grouped convolutions', 'grouped_conv'], ['group convolutions', 'grouped_conv'], ['fpn', 'feature_pyramid'], ['feature pyramid', 'feature_pyramid'],
     ['embeddings', 'embedding'], ['embedding layer', 'embedding'], ['embedding', 'embedding'],
     ['fully connected layers', 'linear'], ['dense layers', 'linear'], ['linear layers', 'linear'],
+    ['se', 'squeeze_excitation'], ['se modules', 'squeeze_excitation'],
+    ['window attention', 'window_attention'], ['windowed attention', 'window_attention'], ['windowed-attention', 'window_attention'], ['window-based attention', 'window_attention'],
+    ['windowed self-attention', 'window_attention'], ['window self-attention', 'window_attention'], ['local window attention', 'window_attention'], ['local attention windows', 'window_attention'],
+    ['local windows', 'window_attention'], ['attention windows', 'window_attention'], ['windowed multi-head attention', 'window_attention'], ['window-attention', 'window_attention'],
+    ['shifted windows', 'shifted_windows'], ['shifted window', 'shifted_windows'], ['shifted-window', 'shifted_windows'], ['shifted local windows', 'shifted_windows'], ['shifting windows', 'shifted_windows'],
+    ['window shifting', 'shifted_windows'], ['cyclic shifts', 'shifted_windows'], ['cyclic shift', 'shifted_windows'], ['shifted-window attention', 'shifted_windows'], ['shifted window attention', 'shifted_windows'],
+    ['patch merging', 'patch_merging'], ['patch-merging', 'patch_merging'], ['patch merging layers', 'patch_merging'], ['merges patches', 'patch_merging'], ['space-to-depth', 'patch_merging'],
+    ['hierarchical', 'hierarchical'], ['multi-stage', 'hierarchical'], ['multi-scale feature maps', 'hierarchical'], ['pyramid of feature maps', 'hierarchical'],
+    ['bidirectional', 'bidirectional'], ['bi-directional', 'bidirectional'], ['both directions', 'bidirectional'],
+    ['unidirectional', 'unidirectional'], ['uni-directional', 'unidirectional'], ['one direction', 'unidirectional'], ['single direction', 'unidirectional'],
+    ['gated units', 'gated_recurrent'], ['gated recurrent layers', 'gated_recurrent'], ['gated rnn', 'gated_recurrent'], ['gated rnns', 'gated_recurrent'], ['gated recurrent networks', 'gated_recurrent'], ['gated cells', 'gated_recurrent'],
+    ['large kernels', 'large_kernel'], ['big kernels', 'large_kernel'], ['large kernel', 'large_kernel'], ['large-kernel', 'large_kernel'], ['huge kernels', 'large_kernel'],
+    ['patchify stem', 'stem:*:*:patchify'], ['patchify', 'stem:*:*:patchify'], ['patchifying stem', 'stem:*:*:patchify'], ['patchify conv', 'stem:*:*:patchify'], ['non-overlapping patches', 'stem:*:*:patchify'],
   ];
   for (const [f, k] of extra) forms.set(f, k);
   return [...forms].sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
@@ -94,6 +170,12 @@ export function featurePhrases(text: string): Array<{ key: string; phrase: strin
   let i = 0;
   while (i < s.length) {
     if (word(s[i]) && !word(s[i - 1]) && s[i - 1] !== '-') {
+      const pattern = patternPhrase(s, i);
+      if (pattern) {
+        out.push(pattern);
+        i = pattern.end;
+        continue;
+      }
       const hit = FEATURE_FORMS.find(([f]) => s.startsWith(f, i) && !word(s[i + f.length]));
       if (hit) {
         out.push({ key: hit[1], phrase: hit[0], start: i, end: i + hit[0].length });
@@ -104,6 +186,38 @@ export function featurePhrases(text: string): Array<{ key: string; phrase: strin
     i++;
   }
   return out;
+}
+
+const CONV_KIND_WORD: Record<string, string> = { grouped: 'grouped_conv', group: 'grouped_conv', depthwise: 'depthwise_conv', 'depth-wise': 'depthwise_conv', dw: 'depthwise_conv', separable: 'depthwise_conv', dilated: 'dilated_conv', atrous: 'dilated_conv', transposed: 'transposed_conv' };
+const KIND_WORD = String.raw`(grouped|group|depthwise|depth-wise|dw|separable|dilated|atrous|transposed)`;
+const SIZE = String.raw`(?:(\d+)\s*[x×]\s*(\d+)|(\d+)-by-(\d+)|(large|larger|big|bigger|huge|wide))`;
+/** "7x7 depthwise convs", "grouped 3x3 convolutions", "big depthwise kernels", "3-by-3 filters". */
+const KERNEL_RE = new RegExp(String.raw`(?:${KIND_WORD}\s+)?${SIZE}[- ]?(?:${KIND_WORD}[- ]?\s*)?(?:conv(?:olution)?s?|convolutional layers|conv layers|kernels?|filters?)(?![a-z0-9])`, 'y');
+/** "4x4 stride-4 stem", "stem is a 4x4 stride-4 patchify conv", "a 7x7 conv stem with stride 2". */
+const STEM_BEFORE = /(?:(\d+)\s*[x×]\s*(\d+)\s*,?\s*)?(?:(?:with\s+)?stride[- ]?(?:of\s+)?(\d+)\s*,?\s*)?(patchify(?:ing)?\s+|non-overlapping\s+)?(?:conv(?:olution(?:al)?)?\s+)?stem(?![a-z0-9])/y;
+const STEM_AFTER = /stem\s+(?:is\s+|of\s+|with\s+|being\s+|:\s*)?(?:an?\s+)?(?:(\d+)\s*[x×]\s*(\d+)\s*,?\s*)?(?:(?:with\s+)?stride[- ]?(?:of\s+)?(\d+)\s*,?\s*)?(patchify(?:ing)?\s*|non-overlapping\s*)?(?:conv(?:olution)?s?(?:\s+with\s+stride[- ]?(\d+))?)?/y;
+
+/** Feature phrases with numbers in them (kernel sizes, stems), read by pattern rather than from the fixed forms. */
+function patternPhrase(s: string, i: number): { key: string; phrase: string; start: number; end: number } | null {
+  KERNEL_RE.lastIndex = i;
+  const k = KERNEL_RE.exec(s);
+  if (k) {
+    const kindWord = k[1] ?? k[7];
+    const kind = kindWord ? CONV_KIND_WORD[kindWord]! : 'any';
+    const size = k[6] ? 'large' : k[2] ? `${k[2]}x${k[3]}` : `${k[4]}x${k[5]}`;
+    return { key: `kernel:${kind}:${size}`, phrase: k[0], start: i, end: i + k[0].length };
+  }
+  for (const re of [STEM_BEFORE, STEM_AFTER]) {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (!m) continue;
+    const kernel = m[1] ? `${m[1]}x${m[2]}` : '*';
+    const stride = m[3] ?? m[5] ?? '*';
+    const patch = m[4] ? ':patchify' : '';
+    if (kernel === '*' && stride === '*' && !patch) continue;
+    return { key: `stem:${kernel}:${stride}${patch}`, phrase: m[0].trim(), start: i, end: i + m[0].trimEnd().length };
+  }
+  return null;
 }
 
 const UNIT: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mil: 1e6, million: 1e6, millions: 1e6, b: 1e9, bn: 1e9, billion: 1e9, g: 1e9 };
@@ -122,13 +236,25 @@ const TASK_PATTERNS: Array<[RegExp, TaskKey]> = [
   [/\bsegment(ation|ing|s)?\b|\bper-pixel\b|\bpixel-wise\b|\bdense prediction\b/, 'segmentation'],
   [/\bclassif(y|ies|ying|ication|ier|iers)\b|\brecogni[sz]e?(s|ing)?\b|\brecognition\b/, 'classification'],
   [/\bgenerat(e|es|ing|ion|ive|or|ors)\b|\bimage synthesis\b|\bgan\b|\bautoencoders?\b|\breconstruct(ion|s)?\b/, 'generation'],
-  [/\blanguage model(l?ing|s)?\b|\bsequence model(l?ing)?\b|\bnext-token\b|\bsequence-to-sequence\b|\bseq2seq\b|\btranslation\b/, 'sequence'],
+  [/\blanguage model(l?ing|s)?\b|\bnext[- ](token|word|character|char)\b|\bautoregressive\b|\bcausal lm\b|\bpredicts? the next\b/, 'language_model'],
+  [/\bsequence-to-sequence\b|\bseq2seq\b|\btranslation\b|\btranslat(e|es|ing|or)\b|\bencoder-decoder\b/, 'seq2seq'],
+  [/\bsequence model(l?ing|s)?\b/, 'sequence'],
 ];
 
 /** Whether an architecture's task matches a task key (the facts' task guess, in the dataset's wording). */
 export function taskMatches(s: ArchSummary, task: TaskKey): boolean {
   const t = s.task.toLowerCase();
-  // The facts' "sequence modeling" cannot tell a recurrent text classifier from a language model: both match.
+  const st = s.structure;
+  // What the outputs predict tells a text classifier (one vector per sequence) from a language model (a vocabulary distribution per token).
+  if (st && (st.tokenInputs > 0 || s.recurrent.length > 0)) {
+    if (task === 'classification') return st.pooledOutput;
+    if (task === 'language_model') return st.languageModel;
+    if (task === 'seq2seq') return st.encoderDecoder;
+    if (task === 'generation' && (st.languageModel || st.encoderDecoder)) return true;
+  }
+  if (task === 'language_model') return st ? st.languageModel : t.includes('language') || t === 'sequence modeling';
+  if (task === 'seq2seq') return st ? st.encoderDecoder : t.includes('translation') || t === 'sequence modeling';
+  // Without the structure facts (an old index), "sequence modeling" cannot tell a recurrent text classifier from a language model: both match.
   if (t === 'sequence modeling' && (task === 'classification' || task === 'sequence')) return true;
   switch (task) {
     case 'detection':
@@ -140,7 +266,7 @@ export function taskMatches(s: ArchSummary, task: TaskKey): boolean {
     case 'generation':
       return t.includes('generation') || t.includes('reconstruction') || t.includes('autoencod');
     case 'sequence':
-      return t.includes('sequence') || t.includes('language') || t.includes('translation');
+      return t.includes('sequence') || t.includes('language') || t.includes('translation') || Boolean(st && (st.languageModel || st.encoderDecoder));
   }
 }
 
@@ -151,6 +277,8 @@ const FAMILY_FORMS: Array<[string, string]> = (() => {
     ['swin', 'swin'], ['efficientnet v2', 'efficientnetv2'], ['efficientnet-v2', 'efficientnetv2'], ['efficientnet_v2', 'efficientnetv2'],
     ['mobilenet v2', 'mobilenetv2'], ['mobilenet v3', 'mobilenetv3'], ['vision transformer', 'vit'], ['mlp-mixer', 'mlpmixer'], ['wide resnet', 'wideresnet'],
     ['mask r-cnn', 'maskrcnn'], ['faster r-cnn', 'fasterrcnn'], ['shufflenet', 'shufflenetv2'], ['mobilenet', 'mobilenetv2'],
+    // RegNetX / RegNetY are the two RegNet design spaces (without / with SE): the same family to the structural rules.
+    ['regnetx', 'regnet'], ['regnety', 'regnet'], ['regnet-x', 'regnet'], ['regnet-y', 'regnet'], ['regnet x', 'regnet'], ['regnet y', 'regnet'],
   );
   return forms.sort((a, b) => b[0].length - a[0].length);
 })();
@@ -163,6 +291,8 @@ export function familyMention(q: string, opts: { specificOnly?: boolean } = {}):
   const text = q.toLowerCase();
   for (const [form, key] of FAMILY_FORMS) {
     if (form.length < 3 || (opts.specificOnly && GENERIC_FAMILY_WORDS.has(key))) continue;
+    // "a hierarchical vision transformer" describes a kind of network (Swin is one), not the ViT family; "ViT" names it.
+    if (opts.specificOnly && form === 'vision transformer') continue;
     const re = new RegExp(`(^|[^a-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`);
     if (re.test(text)) return key;
   }
@@ -183,8 +313,20 @@ export function familyAgrees(s: ArchSummary, family: string): boolean {
 
 /** The exact constraints a query states (possibly none). */
 export function parseConstraints(query: string): Constraint[] {
-  const q = query.toLowerCase().replace(/\s+/g, ' ');
+  const q = expandQuery(query);
   const out: Constraint[] = [];
+  // Ranges: "80-100M params", "between 15M and 25M parameters", "from 1 to 5 million weights".
+  const range = new RegExp(String.raw`(?:between|from)?\s*~?(\d+(?:[.,]\d+)?)\s*(k|m|b|bn|mil|thousand|millions?|billion)?\s*(?:-|–|to|and)\s*~?${NUM}(${PARAM_WORD})?`, 'g');
+  for (const m of q.matchAll(range)) {
+    const between = /^\s*(between|from)/.test(m[0]) || /-|–/.test(m[0]);
+    const unit = m[4] ?? m[2];
+    if (!between || (!unit && !m[5])) continue;
+    if (!m[5] && /^\s*(layers?|blocks?|mb|gb|ms|flops|macs|gflops)\b/.test(q.slice(m.index! + m[0].length))) continue;
+    const lo = parseCount(m[1]!, m[2] ?? unit);
+    const hi = parseCount(m[3]!, unit);
+    if (!(lo < hi)) continue;
+    out.push({ kind: 'min_params', value: lo, text: m[0].trim() }, { kind: 'max_params', value: hi, text: m[0].trim() });
+  }
   // Parameter bounds: "under 5M parameters", "< 1m params", "with fewer than 500k weights", "5M parameters or less".
   const upper = new RegExp(String.raw`${UPPER}\s*~?\s*${NUM}(?:${PARAM_WORD})?`, 'g');
   const lower = new RegExp(String.raw`${LOWER}\s*~?\s*${NUM}(?:${PARAM_WORD})?`, 'g');
@@ -279,9 +421,9 @@ function describeConstraint(s: ArchSummary, c: Constraint): string {
     case 'min_params':
       return `${formatCount(s.params)} params ${ok ? 'meets' : 'misses'} "${c.text}"`;
     case 'has':
-      return `${ok ? 'has' : 'no'} ${c.key.replace(/_/g, ' ')}`;
+      return `${ok ? 'has' : 'no'} ${featureLabel(c.key)}`;
     case 'lacks':
-      return `${ok ? 'no' : 'has'} ${c.key.replace(/_/g, ' ')}`;
+      return `${ok ? 'no' : 'has'} ${featureLabel(c.key)}`;
     case 'task':
       return `task ${s.task}${ok ? '' : ` (not ${c.task})`}`;
     case 'family':
@@ -299,8 +441,9 @@ export function whyString(s: ArchSummary, query: string, constraints: Constraint
   for (const c of constraints) parts.push(describeConstraint(s, c));
   // Features the query mentions that are not already a constraint: present or not.
   const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : [])));
-  const mentioned = [...new Set(featurePhrases(query).map((p) => p.key))].filter((k) => !constrained.has(k));
-  for (const k of mentioned) parts.push(`${hasFeature(s, k) ? 'has' : 'no'} ${k.replace(/_/g, ' ')}`);
+  const mentioned = [...new Set(featurePhrases(expandQuery(query)).map((p) => p.key))].filter((k) => !constrained.has(k));
+  for (const k of mentioned) parts.push(`${hasFeature(s, k) ? 'has' : 'no'} ${featureLabel(k)}`);
+  for (const k of kindMentions(query)) if (s.kind !== k) parts.push(`a ${s.kind} network, not a ${k} one`);
   if (mentioned.length === 0 && constraints.length === 0) {
     const notable = (['attention', 'residual', 'depthwise_separable', 'squeeze_excitation', 'inverted_residual', 'feature_pyramid', 'recurrent'] as const).filter((k) =>
       hasFeature(s, k),
@@ -333,9 +476,12 @@ export interface FindResult {
  */
 export function featureAgreement(s: ArchSummary, query: string, constraints: Constraint[]): number | null {
   const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : [])));
-  const keys = [...new Set(featurePhrases(query).map((p) => p.key))].filter((k) => !constrained.has(k));
-  if (!keys.length) return null;
-  return keys.filter((k) => hasFeature(s, k)).length / keys.length;
+  const keys = [...new Set(featurePhrases(expandQuery(query)).map((p) => p.key))].filter((k) => !constrained.has(k));
+  const kinds = kindMentions(query);
+  if (!keys.length && !kinds.length) return null;
+  // A hybrid (convolutions and attention) is half a convnet and half a transformer.
+  const kindScore = kinds.reduce((a, k) => a + (s.kind === k ? 1 : s.kind === 'hybrid' ? 0.5 : 0), 0);
+  return (keys.filter((k) => hasFeature(s, k)).length + kindScore) / (keys.length + kinds.length);
 }
 
 /**
@@ -361,6 +507,27 @@ export function rankCandidates(query: string, cands: Candidate[], constraints: C
     score: Math.round(c.score * 1e4) / 1e4,
     why: whyString(c.summary, query, constraints),
   }));
+}
+
+/** Lower case, single spaces, and "BiLSTM"/"biGRU" spelled out ("bidirectional lstm"), so the feature forms see one word per feature. */
+export function expandQuery(query: string): string {
+  return query
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2');
+}
+
+/** Network kinds a query names without a cue ("a convnet", "transformer for images"); null when none. Not a hard constraint: hybrids half-match. */
+export function kindMentions(query: string): Array<'convolutional' | 'transformer'> {
+  const q = expandQuery(query);
+  const out: Array<'convolutional' | 'transformer'> = [];
+  // "inspired by transformers", "like a transformer", "not a transformer": a comparison, not what the network is.
+  const negated = (idx: number) => /(inspired by|like|than|versus|vs\.?|instead of|rather than|not|non|no|without)[- ](an? |the )?$/.test(q.slice(Math.max(0, idx - 24), idx));
+  const conv = /\b(convnets?|conv ?nets?|cnns?|convolutional(?! layers?| kernels?| filters?)|all-convolutional|pure conv)\b/.exec(q);
+  if (conv && !negated(conv.index)) out.push('convolutional');
+  const tr = /\btransformers?\b/.exec(q);
+  if (tr && !negated(tr.index)) out.push('transformer');
+  return out;
 }
 
 /** Spelling the training text does not use (British forms), mapped before the text encoder sees the query. */

@@ -38,6 +38,8 @@ export async function indexDirectory(
     } catch {
       previous = null; // a damaged index is rebuilt, not trusted
     }
+    // Entries written before the structure facts existed would answer every window/direction/kernel constraint with "no": rebuild.
+    if (previous && previous.entries.some((e) => !e.summary.structure)) previous = null;
   }
   const result = await updateIndex(
     root,

@@ -1,0 +1,201 @@
+/**
+ * Structural facts that retrieval and QA need beyond the op counts and block
+ * counts of ArchFacts: where attention is computed (whole sequence or local
+ * windows), whether windows are cyclically shifted, whether tokens are merged
+ * in stages, which way recurrent layers read the sequence, what the output
+ * predicts (one vector per input, or one distribution over the vocabulary per
+ * token), the kernel sizes of each convolution kind, and the stem.
+ *
+ * Every fact is read off the OpGraph (categories, inferred output shapes,
+ * edges) and the facts' input/output shapes, so it is exact for the graph
+ * and never a guess from a name. Kept apart from ArchSummary's other fields
+ * because the caption grammar does not read it: adding facts here cannot
+ * change the training data.
+ */
+import type { ArchFacts, Dim, OpGraph, OpNode } from '../graph/types.js';
+
+export const CONV_CATEGORIES = ['conv', 'depthwise_conv', 'grouped_conv', 'dilated_conv', 'transposed_conv'] as const;
+const RECURRENT = new Set(['lstm', 'gru', 'rnn']);
+const NORM = new Set(['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'lrn']);
+/** Ops that only move data between an attention softmax and the product with the values. */
+const PASS_THROUGH = new Set(['reshape', 'transpose', 'dropout', 'flatten', 'other']);
+
+export interface StructureFacts {
+  /** Softmax nodes whose attention map is computed per window (leading dims = batch × windows). */
+  windowAttention: number;
+  /** Cyclic shifts (torch.roll: two slices of one tensor concatenated back in swapped order). */
+  shiftedWindows: number;
+  /** Space-to-depth merges of neighbouring patches/pixels (four or more strided slices of one tensor concatenated). */
+  patchMerging: number;
+  /** Distinct spatial (or token-grid) resolutions of 2-D feature maps: ≥ 3 means a multi-stage (hierarchical) network. */
+  resolutions: number;
+  /** Softmax nodes (not outputs) whose result multiplies values: attention, also the additive kind blocks.ts does not count. */
+  softmaxAttention: number;
+  /** Recurrent layers that read the sequence in both directions, and all recurrent layers. */
+  bidirectional: number;
+  recurrentLayers: number;
+  /** Rows of the largest embedding table (the vocabulary size), when there is one. */
+  vocab: number | null;
+  /** An output has a sequence dimension and one score per vocabulary entry at each position (a language model / decoder). */
+  perTokenVocabOutput: boolean;
+  /** Every output is one vector per input (rank ≤ 2): a classifier or regressor of whole inputs. */
+  pooledOutput: boolean;
+  /** Integer [batch, length] inputs (token ids). */
+  tokenInputs: number;
+  /** Per-token vocabulary output from one token input: a (decoder-only or recurrent) language model, next-token prediction. */
+  languageModel: boolean;
+  /** Per-token vocabulary output from a source and a target token input: an encoder-decoder (sequence-to-sequence) model. */
+  encoderDecoder: boolean;
+  /** Kernel sizes ("3x3") per convolution category. */
+  kernelsByKind: Record<string, string[]>;
+  /** Largest kernel side of any convolution after the first one (the stem is excluded: a 7x7 stem is not a "large-kernel" net). */
+  maxBodyKernel: number;
+  /** The first convolution: kernel ("4x4"), stride, category; null without convolutions. */
+  stem: { kernel: string; stride: number; category: string } | null;
+}
+
+const num = (d: Dim | undefined): number | null => (typeof d === 'number' ? d : null);
+
+function inputBatch(facts: Pick<ArchFacts, 'inputs'>): number {
+  return num(facts.inputs[0]?.shape?.[0]) ?? 1;
+}
+
+/**
+ * An attention map over windows: the softmax output is [..., heads, N, N]
+ * (square: self-attention) and the dims in front of the heads dim multiply to
+ * more than the batch, i.e. the batch was split into windows (Swin:
+ * [B·nW, heads, N, N]; MaxViT: [B, nW, heads, N, N]). Global attention keeps
+ * them equal to the batch (GPT: [B, heads, T, T]) or folds heads into it
+ * (rank 3, [B·heads, T, T]: nothing in front of a heads dim).
+ */
+function isWindowAttention(n: OpNode, batch: number): boolean {
+  const s = n.outShape;
+  if (!s || s.length < 4) return false;
+  const q = num(s[s.length - 2]);
+  const k = num(s[s.length - 1]);
+  if (q === null || q !== k) return false;
+  let lead = 1;
+  for (const d of s.slice(0, s.length - 3)) {
+    const v = num(d);
+    if (v === null) return false;
+    lead *= v;
+  }
+  return lead > batch;
+}
+
+/** Spatial size of a feature map: [B,C,H,W] or [B,H,W,C] (the pair of equal dims; NCHW when neither is), or [B,T,C] token grids. */
+function spatialSize(shape: Dim[] | null, imageInput: boolean): number | null {
+  if (!shape) return null;
+  const d = shape.map(num);
+  if (d.some((x) => x === null)) return null;
+  const v = d as number[];
+  if (v.length === 4) return v[1] === v[2] && v[2] !== v[3] ? v[1]! * v[2]! : v[2]! * v[3]!;
+  if (v.length === 3 && imageInput) return v[1]!;
+  return null;
+}
+
+export function structureFacts(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'outputs'>): StructureFacts {
+  const preds: number[][] = og.nodes.map(() => []);
+  const succ: number[][] = og.nodes.map(() => []);
+  for (const [a, b] of og.edges) {
+    preds[b]!.push(a);
+    succ[a]!.push(b);
+  }
+  const batch = inputBatch(facts);
+  const imageInput = (facts.inputs[0]?.shape?.length ?? 0) === 4;
+  const outputs = new Set(og.outputNodes);
+
+  let windowAttention = 0;
+  let shiftedWindows = 0;
+  let patchMerging = 0;
+  let softmaxAttention = 0;
+  let bidirectional = 0;
+  let recurrentLayers = 0;
+  let vocab: number | null = null;
+  let maxBodyKernel = 0;
+  let stem: StructureFacts['stem'] = null;
+  const sizes = new Set<number>();
+  const kernels = new Map<string, Set<string>>();
+
+  const feedsMatmul = (i: number): boolean => {
+    const seen = new Set<number>();
+    const stack = [...succ[i]!];
+    while (stack.length) {
+      const j = stack.pop()!;
+      if (seen.has(j) || seen.size > 16) continue;
+      seen.add(j);
+      const c = og.nodes[j]!.category;
+      if (c === 'matmul' || c === 'attention') return true;
+      if (PASS_THROUGH.has(c)) stack.push(...succ[j]!);
+    }
+    return false;
+  };
+
+  og.nodes.forEach((n, i) => {
+    const c = n.category;
+    if (c === 'softmax') {
+      if (isWindowAttention(n, batch)) windowAttention++;
+      if (!outputs.has(i) && feedsMatmul(i)) softmaxAttention++;
+    }
+    if (c === 'concat') {
+      const p = preds[i]!;
+      // Strided 2-D slices (x[:, 0::2, 1::2]) are chains of one slice per axis: compare the tensors the chains start from.
+      const root = (j: number): string => {
+        while (og.nodes[j]!.category === 'slice' && preds[j]!.length === 1) j = preds[j]![0]!;
+        return String(j);
+      };
+      const slices = p.filter((j) => og.nodes[j]!.category === 'slice');
+      const sources = new Set(slices.map(root));
+      if (p.length >= 2 && slices.length === p.length && sources.size === 1 && !sources.has(String(slices[0]))) {
+        if (p.length === 2) shiftedWindows++;
+        else if (p.length >= 4) patchMerging++;
+      }
+    }
+    if (RECURRENT.has(c)) {
+      recurrentLayers++;
+      // ONNX LSTM/GRU/RNN output Y is [seq, num_directions, batch, hidden]; num_directions = 2 when direction = "bidirectional".
+      if (n.outShape && n.outShape.length === 4 && num(n.outShape[1]) === 2) bidirectional++;
+    }
+    if (c === 'embedding' && n.outChannels && n.params > 0) {
+      const rows = Math.round(n.params / n.outChannels);
+      if (rows * n.outChannels === n.params) vocab = Math.max(vocab ?? 0, rows);
+    }
+    if ((CONV_CATEGORIES as readonly string[]).includes(c) && n.kernel) {
+      const k = `${n.kernel[0]}x${n.kernel[1]}`;
+      if (!kernels.has(c)) kernels.set(c, new Set());
+      kernels.get(c)!.add(k);
+      if (stem === null) stem = { kernel: k, stride: n.stride ? Math.max(n.stride[0], n.stride[1]) : 1, category: c };
+      else maxBodyKernel = Math.max(maxBodyKernel, n.kernel[0], n.kernel[1]);
+    }
+    if (NORM.has(c) || (CONV_CATEGORIES as readonly string[]).includes(c) || c === 'linear') {
+      const s = spatialSize(n.outShape, imageInput);
+      if (s !== null && s > 1) sizes.add(s);
+    }
+  });
+
+  const outShapes = facts.outputs.map((o) => o.shape);
+  const perTokenVocabOutput =
+    vocab !== null && outShapes.some((s) => s !== null && s.length >= 3 && num(s[s.length - 1]) === vocab);
+  const pooledOutput = outShapes.length > 0 && outShapes.every((s) => s !== null && s.length <= 2);
+  const tokenInputs = facts.inputs.filter((i) => /^u?int/.test(i.dtype) && i.shape?.length === 2).length;
+  const kernelsByKind: Record<string, string[]> = {};
+  for (const [c, ks] of [...kernels].sort((a, b) => (a[0] < b[0] ? -1 : 1))) kernelsByKind[c] = [...ks].sort();
+  return {
+    windowAttention,
+    shiftedWindows,
+    patchMerging,
+    resolutions: sizes.size,
+    softmaxAttention,
+    bidirectional,
+    recurrentLayers,
+    vocab,
+    perTokenVocabOutput,
+    pooledOutput,
+    tokenInputs,
+    languageModel: perTokenVocabOutput && tokenInputs === 1,
+    encoderDecoder: perTokenVocabOutput && tokenInputs >= 2,
+    kernelsByKind,
+    maxBodyKernel,
+    stem,
+  };
+}
