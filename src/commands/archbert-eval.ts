@@ -60,7 +60,9 @@ one the models were trained on (its hash is checked against manifest.json).`,
       const r = await evaluate(set, data, { captionLimit: limit, captions: opts.captions });
       flushModelMessages(set);
       if (opts.json) {
-        printJson({ heldout: r.heldout, test: r.test });
+        // The issue's contract: exactly these keys; the source-only reading is in the table and the manifest.
+        const contract = (m: SplitMetrics | null) => m && { retrieval: m.retrieval, reasoning: m.reasoning, qa: m.qa, caption: m.caption };
+        printJson({ heldout: contract(r.heldout), test: contract(r.test) });
         return;
       }
       const f = (x: number | null) => (x === null ? '   -  ' : x.toFixed(4));
@@ -74,6 +76,8 @@ one the models were trained on (its hash is checked against manifest.json).`,
         print(`${split.padEnd(8)}  ${row(m)}`);
         const mm = manifestOf(split);
         if (mm?.retrieval) print(color.dim(`manifest  ${row(mm)}`));
+        const so = m.retrieval_source_only;
+        print(color.dim(`          retrieval, relevant = source graph only: R@1 ${f(so.r1)}  R@5 ${f(so.r5)}  MRR ${f(so.mrr)}`));
         const c = r.counts[split]!;
         print(color.dim(`          ${c.graphs} graphs, ${c.queries} queries, ${c.statements} statements, ${c.questions} questions, ${c.captioned} captioned`));
       }

@@ -124,6 +124,24 @@ describe('dataset build (real fixtures + generated)', () => {
     expect(st.some((s) => s.label === 1) && st.some((s) => s.hard_negative)).toBe(true);
   });
 
+  it('evaluation-split queries list every graph of their split they describe, their own graph included', () => {
+    const graphs = readJsonl(join(work, 'out', 'graphs.jsonl'));
+    const splitOf = new Map(graphs.map((g) => [g.id, g.split]));
+    const queries = readJsonl(join(work, 'out', 'texts.jsonl')).filter((t) => t.kind === 'query');
+    let wider = 0;
+    for (const q of queries) {
+      if (q.split === 'train') {
+        expect(q.relevant).toBeUndefined();
+        continue;
+      }
+      expect(q.relevant).toContain(q.graph_id);
+      for (const id of q.relevant) expect(splitOf.get(id)).toBe(q.split);
+      if (q.relevant.length > 1) wider++;
+    }
+    // generic queries ("a cnn for image classification") fit more than their own graph
+    expect(wider).toBeGreaterThan(0);
+  });
+
   it('is deterministic given the seed, and replaces an existing output directory whole', async () => {
     const again = join(work, 'again');
     mkdirSync(again);

@@ -41,12 +41,31 @@ describe('caption grammar', () => {
     const bad: string[] = [];
     for (const s of SUMMARIES) {
       const rng = new Rng(7);
-      for (const t of [...captions(s, rng, 6), ...queries(s, rng, 6)]) {
+      for (const t of [...captions(s, rng, 6), ...queries(s, rng, 6).map((q) => q.text)]) {
         const c = contradictions(t, s);
         if (c.length) bad.push(`${s.id}: "${t}" → ${c.map((m) => `${m.negated ? 'not ' : ''}${m.key}`).join(', ')}`);
       }
     }
     expect(bad.slice(0, 10)).toEqual([]);
+  });
+
+  it("a query fits the architecture it was made from, and a graph lacking a stated property does not fit", () => {
+    const miss: string[] = [];
+    let discriminating = 0;
+    for (const s of SUMMARIES) {
+      for (const q of queries(s, new Rng(3), 8)) {
+        if (!q.fits(s)) miss.push(`${s.id}: "${q.text}"`);
+        // Every other summary that fits must really share what the text names (checked on the depth phrase, which is exact).
+        const depth = /(\d+) (weighted )?layers/.exec(q.text);
+        for (const o of SUMMARIES) {
+          if (o === s) continue;
+          if (!q.fits(o)) discriminating++;
+          else if (depth && !/-layer/.test(q.text) && o.weightedLayers !== Number(depth[1])) miss.push(`${o.id} fits "${q.text}" with ${o.weightedLayers} layers`);
+        }
+      }
+    }
+    expect(miss.slice(0, 5)).toEqual([]);
+    expect(discriminating).toBeGreaterThan(0);
   });
 
   it('varies: many distinct captions and openings for one graph, deterministic per seed', () => {
@@ -155,7 +174,7 @@ describe('caption grammar on real exports (fixtures/models)', () => {
       const a = await graphDeps.analyzeFile(join(repoRoot, 'fixtures', 'models', `${name}.onnx`));
       const s = summarize(a.opGraph, a.facts, { id: name, name, source: 'real', family, variant: null, task });
       const rng = new Rng(11);
-      for (const t of [canonicalCaption(s), ...captions(s, rng, 25), ...queries(s, rng, 10)]) {
+      for (const t of [canonicalCaption(s), ...captions(s, rng, 25), ...queries(s, rng, 10).map((q) => q.text)]) {
         const c = contradictions(t, s);
         if (c.length) bad.push(`${name}: "${t}" → ${c.map((m) => `${m.negated ? 'not ' : ''}${m.key}`).join(', ')}`);
       }

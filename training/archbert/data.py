@@ -40,6 +40,7 @@ class Graph:
     n: int
     captions: list = field(default_factory=list)   # [(text, tokens)]
     queries: list = field(default_factory=list)    # [(text, tokens)]
+    query_relevant: dict = field(default_factory=dict)  # text -> ids of every graph of the split the query describes
     qa: list = field(default_factory=list)         # dicts
     statements: list = field(default_factory=list)  # dicts
 
@@ -94,6 +95,8 @@ class Dataset:
             limit = MAX_CAPTION if t["kind"] == "caption" else MAX_QUERY
             item = (t["text"], t["tokens"][:limit])
             (g.captions if t["kind"] == "caption" else g.queries).append(item)
+            if t["kind"] == "query" and "relevant" in t:
+                g.query_relevant[t["text"]] = t["relevant"]
         for q in read_jsonl(r / "qa.jsonl"):
             q["tokens"] = q["tokens"][:MAX_QUERY]
             self.by_id[q["graph_id"]].qa.append(q)

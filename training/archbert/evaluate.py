@@ -52,16 +52,23 @@ def embed_texts(model, token_lists, batch=256):
 
 
 # ------------------------------------------------------------------ retrieval
-def retrieval(model, graphs, g_emb):
+def retrieval(model, graphs, g_emb, source_only=False):
     """Each distinct query text (kind "query") of the split against the whole
-    gallery of the split's graphs. Relevant = every graph of the split having
-    that exact query text. Ranking by cosine (embeddings are unit-norm), ties
-    broken by gallery order (the split's order in graphs.jsonl)."""
+    gallery of the split's graphs. Relevant = every graph of the split the
+    query describes (the dataset's `relevant` list: all stated properties
+    hold), plus every graph having that exact query text; with source_only,
+    just the latter (the graphs the text was generated from). Ranking by
+    cosine (embeddings are unit-norm), ties broken by gallery order (the
+    split's order in graphs.jsonl)."""
+    index = {g.id: gi for gi, g in enumerate(graphs)}
     q_rel: dict[str, set[int]] = {}
     q_tok: dict[str, list] = {}
     for gi, g in enumerate(graphs):
         for text, tok in g.queries:
-            q_rel.setdefault(text, set()).add(gi)
+            rel = q_rel.setdefault(text, set())
+            rel.add(gi)
+            if not source_only:
+                rel.update(index[i] for i in g.query_relevant.get(text, ()) if i in index)
             q_tok.setdefault(text, tok)
     texts = list(q_rel)
     if not texts:
@@ -69,9 +76,11 @@ def retrieval(model, graphs, g_emb):
     t_emb = embed_texts(model, [q_tok[t] for t in texts])
     sims = t_emb @ g_emb.t()  # [Q,G]
     r1 = r5 = mrr = 0.0
+    n_rel = 0
     for qi, text in enumerate(texts):
         s = sims[qi]
         rel = q_rel[text]
+        n_rel += len(rel)
         best = max(s[g].item() for g in rel)
         # rank of the first relevant = 1 + number of gallery items ranked before it
         # (strictly higher score, or equal score earlier in gallery order)
@@ -82,7 +91,7 @@ def retrieval(model, graphs, g_emb):
         r5 += rank <= 5
         mrr += 1.0 / rank
     Q = len(texts)
-    return {"r1": r1 / Q, "r5": r5 / Q, "mrr": mrr / Q, "queries": Q, "gallery": len(graphs)}
+    return {"r1": r1 / Q, "r5": r5 / Q, "mrr": mrr / Q, "queries": Q, "gallery": len(graphs), "mean_relevant": n_rel / Q}
 
 
 # ------------------------------------------------------------------ reasoning
@@ -262,6 +271,7 @@ def evaluate_split(model, ds, split, include_family, caption_limit=None, with_ca
     g_emb, g_states = embed_graphs(model, graphs)
     out = {"graphs": len(graphs),
            "retrieval": retrieval(model, graphs, g_emb),
+           "retrieval_source_only": retrieval(model, graphs, g_emb, source_only=True),
            "reasoning": reasoning(model, graphs, g_emb),
            "qa": qa(model, graphs, g_emb, ds.answers, include_family)}
     if with_caption:

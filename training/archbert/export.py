@@ -99,6 +99,30 @@ def export_onnx(module, name, example, out: Path):
     os.replace(tmp, out / f"{name}.onnx")
 
 
+def same_training_content(trained: Path, data: Path, ckpt_hash: str) -> dict:
+    """The checkpoint saw only `trained`'s train split and vocabulary files; accept `data` for
+    export and evaluation when those are identical (row for row), and say so in the manifest."""
+    m = json.loads((trained / "manifest.json").read_text())
+    if m.get("data_hash") != ckpt_hash:
+        sys.exit(f"{trained}: data hash {m.get('data_hash')} is not the checkpoint's {ckpt_hash}")
+    for f in ("vocab.json", "answers.json", "ops.json", "bins.json"):
+        if sha256(trained / f) != sha256(data / f):
+            sys.exit(f"{data / f}: differs from {trained / f}; the models cannot be evaluated on it")
+    rows = 0
+    for f in ("graphs.jsonl", "texts.jsonl", "qa.jsonl", "statements.jsonl"):
+        def train_rows(path):
+            with open(path) as fh:
+                for line in fh:
+                    if '"split":"train"' in line or json.loads(line).get("split") == "train":
+                        yield line
+        for a, b in __import__("itertools").zip_longest(train_rows(trained / f), train_rows(data / f)):
+            if a != b:
+                sys.exit(f"{data / f}: its train split differs from {trained / f}")
+            rows += 1
+    return {"hash": ckpt_hash, "dir": os.path.relpath(trained, REPO), "train_rows_compared": rows,
+            "check": "train-split rows of graphs/texts/qa/statements and vocab/answers/ops/bins identical"}
+
+
 def tolist(t):
     return t.detach().tolist()
 
@@ -112,6 +136,9 @@ def main(argv=None):
                     help="caption metrics on the first N graphs (with captions, split order) of a split; 0 = all")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--skip-eval", action="store_true", help="no metrics (development only)")
+    ap.add_argument("--trained-on", default=None,
+                    help="the dataset the checkpoint was trained on, when --data is a rebuild of it that differs only "
+                         "outside the train split (e.g. evaluation fields added); checked row by row")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     out = Path(args.out)
@@ -119,8 +146,11 @@ def main(argv=None):
 
     ds = load_dataset(args.data, REPO / "training/out/archbert-cache")
     state = torch.load(Path(args.ckpt) / "last.pt")
+    trained_on = None
     if state["data_hash"] != ds.data_hash():
-        sys.exit(f"{args.ckpt}: checkpoint was trained on data {state['data_hash']}, dataset is {ds.data_hash()}")
+        if not args.trained_on:
+            sys.exit(f"{args.ckpt}: checkpoint was trained on data {state['data_hash']}, dataset is {ds.data_hash()}")
+        trained_on = same_training_content(Path(args.trained_on), Path(args.data), state["data_hash"])
     cfg = Config(**state["cfg"])
     model = ArchBert(cfg)
     model.load_state_dict(state["model"])
@@ -205,7 +235,8 @@ def main(argv=None):
         "model": "ArchBERT (CPU rebuild), trained from scratch",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": git_commit(),
-        "data": {"hash": ds.data_hash(), "dir": os.path.relpath(args.data, REPO), "manifest": ds.manifest},
+        "data": {"hash": ds.data_hash(), "dir": os.path.relpath(args.data, REPO), "manifest": ds.manifest,
+                 **({"trained_on": trained_on} if trained_on else {})},
         "seed": state["args"]["seed"],
         "hyperparameters": {"config": cfg.to_dict(), "train_args": state["args"],
                             "loss_weights": __import__("train").LOSS_WEIGHTS, "opset": OPSET},

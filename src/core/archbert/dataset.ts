@@ -129,6 +129,8 @@ interface PendingText {
   kind: 'caption' | 'query';
   text: string;
   canonical: boolean;
+  /** Queries only: what the query states, to find every graph of its split it describes. */
+  fits?: (o: ArchSummary) => boolean;
 }
 interface PendingQA {
   graphId: string;
@@ -208,6 +210,9 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
   const structureKey = (f: Featurized) => createHash('sha1').update(JSON.stringify([f.ops, f.bins, f.edges])).digest('hex');
   let redrawn = 0;
 
+  // Summaries of the evaluation splits: a query's relevant set is every graph of its split
+  // that has all the properties the query states (train queries need none, and 16k² tests would be slow).
+  const evalSummaries: Record<Exclude<Split, 'train'>, ArchSummary[]> = { val: [], test: [], heldout: [] };
   const addGraph = (summary: ArchSummary, f: Featurized, split: Split, per: TextCounts) => {
     structures.add(structureKey(f));
     graphsOut.push({
@@ -231,7 +236,8 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     const rng = Rng.derive(opts.seed, `text:${summary.id}`);
     texts.push({ graphId: summary.id, split, kind: 'caption', text: canonicalCaption(summary), canonical: true });
     for (const text of captions(summary, rng, per.captions)) texts.push({ graphId: summary.id, split, kind: 'caption', text, canonical: false });
-    for (const text of queries(summary, rng, per.queries)) texts.push({ graphId: summary.id, split, kind: 'query', text, canonical: false });
+    for (const q of queries(summary, rng, per.queries)) texts.push({ graphId: summary.id, split, kind: 'query', text: q.text, canonical: false, fits: q.fits });
+    if (split !== 'train') evalSummaries[split].push(summary);
     for (const q of qaPairs(summary, rng, per.qa)) qas.push({ graphId: summary.id, split, ...q });
     // Held-out family names appear only in held-out texts: no "is a RegNet model" negatives in train.
     const avoidFamilies = split === 'heldout' ? [] : HELDOUT_FAMILIES;
@@ -338,6 +344,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       text: t.text,
       tokens: enc(tokenizer, t.text, max, t.kind === 'caption' ? 'captions' : 'queries'),
       canonical: t.canonical,
+      ...(t.fits && t.split !== 'train' ? { relevant: evalSummaries[t.split].filter((o) => t.fits!(o)).map((o) => o.id) } : {}),
     });
     textCounts[t.split]++;
   }

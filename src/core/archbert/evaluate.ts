@@ -20,7 +20,10 @@ const SPECIAL_IDS = new Set([0, 1, 2, 3, 4, 5, 6]);
 const GRAPH_BATCH_NODES = 8192;
 
 export interface SplitMetrics {
+  /** Relevant = every graph of the split having all the properties the query states. */
   retrieval: { r1: number | null; r5: number | null; mrr: number | null };
+  /** The stricter reading: relevant = only the graph(s) the query text was generated from. */
+  retrieval_source_only: { r1: number | null; r5: number | null; mrr: number | null };
   reasoning: { accuracy: number | null; f1: number | null };
   qa: { exact_match: number | null; f1: number | null };
   caption: { rouge_l: number | null; bleu4: number | null };
@@ -41,7 +44,8 @@ interface EvalGraph {
   edges: Array<[number, number]>;
   n: number;
   captions: number[][];
-  queries: Array<{ text: string; tokens: number[] }>;
+  /** relevant: ids of every graph of the split the query describes (the dataset's list; absent in old datasets). */
+  queries: Array<{ text: string; tokens: number[]; relevant?: string[] }>;
   statements: Array<{ tokens: number[]; label: number }>;
   qa: Array<{ tokens: number[]; answers: string[]; family: boolean }>;
 }
@@ -77,7 +81,7 @@ export async function readSplits(dataDir: string, splits: string[]): Promise<Map
     const g = byId.get(t.graph_id);
     if (!g) continue;
     if (t.kind === 'caption') g.captions.push(t.tokens.slice(0, MAX_CAPTION));
-    else g.queries.push({ text: t.text, tokens: t.tokens.slice(0, MAX_QUERY) });
+    else g.queries.push({ text: t.text, tokens: t.tokens.slice(0, MAX_QUERY), ...(Array.isArray(t.relevant) ? { relevant: t.relevant } : {}) });
   }
   for await (const line of lines(join(dataDir, 'qa.jsonl'))) {
     if (!want.has(splitOf(line) ?? '')) continue;
@@ -257,33 +261,41 @@ export async function evaluateSplit(
   opts: { includeFamily: boolean; captionLimit: number | null; captions?: boolean },
 ): Promise<{ metrics: SplitMetrics; counts: EvalCounts }> {
   const { emb, states } = await embedGraphs(set, graphs);
-  // retrieval
+  // retrieval, with both relevance readings
   const rel = new Map<string, Set<number>>();
+  const source = new Map<string, Set<number>>();
   const tok = new Map<string, number[]>();
+  const position = new Map(graphs.map((g, gi) => [g.id, gi]));
   graphs.forEach((g, gi) => {
     for (const q of g.queries) {
-      if (!rel.has(q.text)) rel.set(q.text, new Set());
+      if (!rel.has(q.text)) rel.set(q.text, new Set()), source.set(q.text, new Set());
       rel.get(q.text)!.add(gi);
+      source.get(q.text)!.add(gi);
+      for (const id of q.relevant ?? []) if (position.has(id)) rel.get(q.text)!.add(position.get(id)!);
       if (!tok.has(q.text)) tok.set(q.text, q.tokens);
     }
   });
   const texts = [...rel.keys()];
-  let retrieval: SplitMetrics['retrieval'] = { r1: null, r5: null, mrr: null };
+  const none = { r1: null, r5: null, mrr: null };
+  let retrieval: SplitMetrics['retrieval'] = none;
+  let retrievalSourceOnly: SplitMetrics['retrieval'] = none;
   if (texts.length) {
     const qe = await embedTokens(set, texts.map((t) => tok.get(t)!));
-    let r1 = 0,
-      r5 = 0,
-      mrr = 0;
+    const sums = { rel: [0, 0, 0], source: [0, 0, 0] };
     const scores = new Float32Array(graphs.length);
     qe.forEach((q, qi) => {
       // float32 scores, as torch computes them
       for (let g = 0; g < graphs.length; g++) scores[g] = dot(q, emb[g]!);
-      const rank = retrievalRank(scores, rel.get(texts[qi]!)!);
-      r1 += rank <= 1 ? 1 : 0;
-      r5 += rank <= 5 ? 1 : 0;
-      mrr += 1 / rank;
+      for (const [key, map] of [['rel', rel], ['source', source]] as const) {
+        const rank = retrievalRank(scores, map.get(texts[qi]!)!);
+        sums[key][0]! += rank <= 1 ? 1 : 0;
+        sums[key][1]! += rank <= 5 ? 1 : 0;
+        sums[key][2]! += 1 / rank;
+      }
     });
-    retrieval = { r1: r1 / texts.length, r5: r5 / texts.length, mrr: mrr / texts.length };
+    const mean = ([a, b, c]: number[]) => ({ r1: a! / texts.length, r5: b! / texts.length, mrr: c! / texts.length });
+    retrieval = mean(sums.rel);
+    retrievalSourceOnly = mean(sums.source);
   }
   // reasoning
   const st = graphs.flatMap((g, gi) => g.statements.map((s) => ({ ...s, gi })));
@@ -369,7 +381,7 @@ export async function evaluateSplit(
     caption = { rouge_l: rl / idx.length, bleu4: corpusBleu4(hyps, refs) };
   }
   return {
-    metrics: { retrieval, reasoning, qa, caption },
+    metrics: { retrieval, retrieval_source_only: retrievalSourceOnly, reasoning, qa, caption },
     counts: { graphs: graphs.length, queries: texts.length, statements: st.length, questions: qs.length, captioned: opts.captions === false ? 0 : idx.length },
   };
 }
