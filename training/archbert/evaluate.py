@@ -97,12 +97,13 @@ def retrieval(model, graphs, g_emb, source_only=False):
 # ------------------------------------------------------------------ reasoning
 @torch.no_grad()
 def reasoning(model, graphs, g_emb):
-    toks, labels, gidx = [], [], []
+    toks, labels, gidx, tmpl = [], [], [], []
     for gi, g in enumerate(graphs):
         for s in g.statements:
             toks.append(s["tokens"])
             labels.append(int(s["label"]))
             gidx.append(gi)
+            tmpl.append(s.get("template", "?"))
     if not toks:
         return {"accuracy": None, "f1": None, "statements": 0}
     t = embed_texts(model, toks)
@@ -113,17 +114,30 @@ def reasoning(model, graphs, g_emb):
     fn = sum(1 for a, b in zip(pred, labels) if a == 0 and b == 1)
     acc = sum(1 for a, b in zip(pred, labels) if a == b) / len(labels)
     f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-    return {"accuracy": acc, "f1": f1, "statements": len(labels)}
+    return {"accuracy": acc, "f1": f1, "statements": len(labels),
+            "by_template": by_template(tmpl, [a == b for a, b in zip(pred, labels)])}
+
+
+def by_template(templates, correct):
+    """Share correct per generator template (where the learned model fails), worst first."""
+    agg: dict[str, list] = {}
+    for t, ok in zip(templates, correct):
+        a = agg.setdefault(t, [0, 0])
+        a[0] += int(ok)
+        a[1] += 1
+    rows = sorted(agg.items(), key=lambda kv: kv[1][0] / kv[1][1])
+    return {t: {"correct": c / n, "n": n} for t, (c, n) in rows}
 
 
 # ------------------------------------------------------------------ QA
 @torch.no_grad()
 def qa(model, graphs, g_emb, answers, include_family: bool):
-    toks, gold, gidx = [], [], []
+    toks, gold, gidx, tmpl = [], [], [], []
     for gi, g in enumerate(graphs):
         for q in g.qa:
             if q.get("family_question") and not include_family:
                 continue
+            tmpl.append(q.get("template", "?"))
             toks.append(q["tokens"])
             gold.append(set(q["answers"]))
             gidx.append(gi)
@@ -132,11 +146,14 @@ def qa(model, graphs, g_emb, answers, include_family: bool):
     t = embed_texts(model, toks)
     logits = model.qa(t, g_emb[torch.tensor(gidx)])
     em = f1 = 0.0
+    hits = []
     for i in range(len(toks)):
         pred = qa_predict(logits[i], answers)
         em += pred == gold[i]
+        hits.append(pred == gold[i])
         f1 += 2 * len(pred & gold[i]) / (len(pred) + len(gold[i]))
-    return {"exact_match": em / len(toks), "f1": f1 / len(toks), "questions": len(toks)}
+    return {"exact_match": em / len(toks), "f1": f1 / len(toks), "questions": len(toks),
+            "by_template": by_template(tmpl, hits)}
 
 
 def qa_predict(logits, answers):
