@@ -3,7 +3,7 @@
  * rows, enough coverage of the held-out families, and every model / relevant
  * file present in the real gallery when it has been exported (training/out is
  * not committed, so that part is skipped on a fresh clone). The figures
- * themselves come from `npx tsx fixtures/nl-eval/set2/score.ts`.
+ * themselves come from `npx tsx fixtures/nl-eval/score-set.ts --set fixtures/nl-eval/set2`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
