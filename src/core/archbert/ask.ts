@@ -15,7 +15,8 @@ import type { OpGraph } from '../graph/types.js';
 import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
-import { familyAgrees, familyMention, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
+import { LARGE_KERNEL, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
+import { CONV_CATEGORIES, structureNodes } from './structure.js';
 import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './vocabulary-text.js';
 
 export type AskKind = 'yes_no' | 'choice' | 'value' | 'statement';
@@ -96,6 +97,7 @@ const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> 
  */
 const PHRASING_ALIASES: Array<[RegExp, string]> = [
   [/\bdw\b/g, 'depthwise'],
+  [/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2'],
   [/\bdepth-wise\b/g, 'depthwise'],
   [/\bdepthwise[- ]separable\b/g, 'depthwise separable'],
   [/\bconvs\b/g, 'convolutions'],
@@ -142,9 +144,11 @@ export function parseQuestion(raw: string): ParsedQuestion {
       if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
       if (/macs?\b|flops|multiply|operations|compute/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
       if (/how deep|\bdepth\b|longest path/.test(body) && !/weighted|layers/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
-      let ph = featurePhrases(body).filter((p) => p.key !== 'normalization');
+      // A named kind first ("how many layer norms"), the generic "normalization layers" (all norm kinds together) otherwise.
+      const byNamed = (ph: ReturnType<typeof featurePhrases>) => [...ph.filter((p) => p.key !== 'normalization'), ...ph.filter((p) => p.key === 'normalization')];
+      let ph = byNamed(featurePhrases(body));
       // Plurals the vocabulary lacks ("layer norms", "relus"): retry on the singular words.
-      if (!ph.length) ph = featurePhrases(body.replace(/\b([a-z0-9]{2,}?)s\b/g, '$1')).filter((p) => p.key !== 'normalization');
+      if (!ph.length) ph = byNamed(featurePhrases(body.replace(/\b([a-z0-9]{2,}?)s\b/g, '$1')));
       if (ph.length) return { kind: 'value', intent: { type: 'count', what: 'op', key: ph[0]!.key } };
       if (/layer|deep/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
     }
@@ -269,6 +273,86 @@ function evidenceCategories(key: string): string[] {
 }
 
 const MAX_EVIDENCE = 12;
+
+/**
+ * Feature keys decided by the structure facts (structure.ts) rather than by a
+ * category count: the nodes behind them, how many, and a sentence of what the
+ * graph shows (said whether the feature is there or not). null for the plain
+ * category / block keys.
+ */
+export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { nodes: number[]; count: number; detail: string } | null {
+  const st = s.structure;
+  if (!st) return null;
+  const convIdx = og.nodes.flatMap((n, i) => ((CONV_CATEGORIES as readonly string[]).includes(n.category) && n.kernel ? [i] : []));
+  const sn = () => structureNodes(og, { inputs: [{ name: 'input', shape: s.input, dtype: 'float32' }] });
+  if (key.startsWith('kernel:')) {
+    const [, kind, size] = key.split(':') as [string, string, string];
+    const nodes = convIdx.filter((i, j) => {
+      const n = og.nodes[i]!;
+      if (kind !== 'any' && n.category !== kind) return false;
+      if (size === 'large') return j > 0 && Math.max(n.kernel![0], n.kernel![1]) >= LARGE_KERNEL;
+      return `${n.kernel![0]}x${n.kernel![1]}` === size;
+    });
+    const sizes = Object.entries(st.kernelsByKind).filter(([k]) => kind === 'any' || k === kind).flatMap(([, v]) => v);
+    const what = featureLabel(key);
+    return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} ${what} op(s) in the graph` : `no ${what} in the graph${sizes.length ? ` (kernel sizes there: ${[...new Set(sizes)].join(', ')})` : ''}` };
+  }
+  if (key.startsWith('stem:')) {
+    const stem = st.stem;
+    return { nodes: convIdx.slice(0, 1), count: stem ? 1 : 0, detail: stem ? `the stem (first convolution) is a ${stem.kernel} ${stem.category.replace(/_/g, ' ')} with stride ${stem.stride}` : 'there are no convolutions' };
+  }
+  switch (key) {
+    case 'window_attention': {
+      const nodes = sn().windowAttention;
+      const shape = nodes.length ? og.nodes[nodes[0]!]!.outShape : null;
+      return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} attention softmax op(s) computed per window (attention map ${JSON.stringify(shape)}: windows folded into the batch)` : 'no attention computed per window in the graph' };
+    }
+    case 'shifted_windows': {
+      const nodes = st.windowAttention > 0 ? sn().shiftedWindows : [];
+      return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} cyclic shift(s) (two slices concatenated back swapped, i.e. a roll) around ${st.windowAttention} windowed attention op(s)` : 'no shifted windows (no cyclic shift around windowed attention) in the graph' };
+    }
+    case 'patch_merging': {
+      const nodes = sn().patchMerging;
+      return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} patch merging op(s) (strided slices of one tensor concatenated)` : 'no patch merging in the graph' };
+    }
+    case 'hierarchical':
+      return { nodes: [], count: st.resolutions, detail: `feature maps at ${st.resolutions} spatial resolution(s)${st.resolutions >= 3 ? ' (multi-stage)' : ''}` };
+    case 'bidirectional':
+    case 'unidirectional': {
+      const n = sn();
+      const nodes = key === 'bidirectional' ? n.bidirectional : n.recurrent.filter((i) => !n.bidirectional.includes(i));
+      return { nodes, count: nodes.length, detail: st.recurrentLayers ? `${st.bidirectional} of ${st.recurrentLayers} recurrent layer(s) bidirectional` : 'no recurrent layers in the graph' };
+    }
+    case 'large_kernel': {
+      const nodes = convIdx.slice(1).filter((i) => Math.max(...og.nodes[i]!.kernel!) >= LARGE_KERNEL);
+      return { nodes, count: nodes.length, detail: st.maxBodyKernel ? `largest kernel side after the stem is ${st.maxBodyKernel}${nodes.length ? ` (${nodes.length} conv op(s) with a side ≥ ${LARGE_KERNEL})` : ''}` : 'no convolutions after the stem' };
+    }
+    case 'attention':
+    case 'attention_block':
+      if (s.blocks.attention > 0 || (s.ops.attention ?? 0) > 0 || st.softmaxAttention === 0) return null;
+      return { nodes: sn().softmaxAttention, count: st.softmaxAttention, detail: `${st.softmaxAttention} softmax op(s) whose weights multiply values (additive attention, no attention block)` };
+  }
+  return null;
+}
+
+/**
+ * What a token model's output says about its task: one distribution over the
+ * vocabulary per position (a language model, or an encoder-decoder with a
+ * source and a target input) or one vector per sequence (a classifier). null
+ * for other models: their task guess says it already.
+ */
+function outputKind(og: OpGraph, s: ArchSummary): string | null {
+  const st = s.structure;
+  if (!st || (st.tokenInputs === 0 && s.recurrent.length === 0)) return null;
+  const shape = og.outputNodes.map((i) => og.nodes[i]!.outShape).find((x) => x !== null);
+  const shown = shape ? `the output ${JSON.stringify(shape)} is ` : 'the output is ';
+  if (st.languageModel) return `${shown}a score for each of the ${st.vocab} vocabulary entries at every position: a language model (next-token prediction)`;
+  if (st.encoderDecoder) return `${shown}a score for each of the ${st.vocab} vocabulary entries at every target position, from a source and a target input: an encoder-decoder (sequence-to-sequence) model`;
+  if (st.pooledOutput) return `${shown}one vector per sequence: a sequence classifier`;
+  return null;
+}
+
+const nodeRefs = (og: OpGraph, idx: number[]) => idx.slice(0, MAX_EVIDENCE).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category }));
 
 export function evidenceFor(og: OpGraph, categories: readonly string[], limit = MAX_EVIDENCE): Array<{ node: string; op: string }> {
   const set = new Set(categories);
@@ -412,12 +496,19 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       // "X instead of Y" → additionally every Y absent.
       const truth = (intent.negated ? present.every((p) => !p.has) : present.every((p) => p.has)) && excluded.every((p) => !p.has);
       const parts = [...present, ...excluded].map((p) => {
+        const sx = structuralEvidence(og, s, p.k);
+        if (sx) return sx.detail;
         const count = evidenceFor(og, evidenceCategories(p.k), 1e9).length;
-        const name = p.k.replace(/_/g, ' ');
+        const name = featureLabel(p.k);
         if (!p.has) return `no ${name} in the graph`;
         return BLOCK_LIKE.has(p.k) ? `${s.blocks[p.k as (typeof BLOCKS)[number]] || count} ${name} block(s) found` : `${count} ${name} op(s) in the graph`;
       });
-      const evidence = [...present, ...excluded].filter((p) => p.has).flatMap((p) => evidenceFor(og, evidenceCategories(p.k)));
+      const evidence = [...present, ...excluded]
+        .filter((p) => p.has)
+        .flatMap((p) => {
+          const sx = structuralEvidence(og, s, p.k);
+          return sx ? nodeRefs(og, sx.nodes) : evidenceFor(og, evidenceCategories(p.k));
+        });
       return { answer: yesNo(kind, truth, parts.join('; ')), value: truth, evidence: evidence.slice(0, MAX_EVIDENCE) };
     }
     case 'params_bound': {
@@ -430,7 +521,8 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
     }
     case 'task_is': {
       const truth = taskMatches(s, intent.task);
-      return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}`), value: truth, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+      const out = outputKind(og, s);
+      return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}${out ? `; ${out}` : ''}`), value: truth, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
     }
     case 'kind_is': {
       // A hybrid convolution-attention network is both a convnet and a transformer.
@@ -469,6 +561,8 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       if (intent.what === 'depth') return { answer: `${s.depth} weighted layers on the longest path`, value: s.depth, evidence: [] };
       if (intent.what === 'layers') return { answer: `${s.weightedLayers} weighted layers (convolution, linear, embedding, attention, recurrent)`, value: s.weightedLayers, evidence: evidenceFor(og, WEIGHTED_CATS) };
       const key = intent.key!;
+      const sx = structuralEvidence(og, s, key);
+      if (sx && key !== 'hierarchical') return { answer: sx.detail.startsWith(`${sx.count} `) ? sx.detail : `${sx.count}: ${sx.detail}`, value: sx.count, evidence: nodeRefs(og, sx.nodes) };
       const cats = evidenceCategories(key);
       const n = BLOCK_LIKE.has(key) ? s.blocks[key as (typeof BLOCKS)[number]] : og.nodes.filter((x) => cats.includes(x.category)).length;
       return { answer: `${n} ${key.replace(/_/g, ' ')}${BLOCK_LIKE.has(key) ? ' block(s)' : ' op(s)'}`, value: n, evidence: evidenceFor(og, cats) };
@@ -476,7 +570,7 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
     case 'what': {
       switch (intent.what) {
         case 'task':
-          return { answer: `${cap(s.task)}`, value: s.task, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+          return { answer: `${cap(s.task)}${outputKind(og, s) ? ` (${outputKind(og, s)})` : ''}`, value: s.task, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
         case 'family': {
           const fam = s.family ? (familyInfo(s.familyKey)?.display ?? s.family) : null;
           // The typed value is always the facts' family key (family.guess: "swin", "regnet", "mobilenet_v2"); the sentence uses the display name.

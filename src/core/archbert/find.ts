@@ -152,6 +152,7 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
     ['window shifting', 'shifted_windows'], ['cyclic shifts', 'shifted_windows'], ['cyclic shift', 'shifted_windows'], ['shifted-window attention', 'shifted_windows'], ['shifted window attention', 'shifted_windows'],
     ['patch merging', 'patch_merging'], ['patch-merging', 'patch_merging'], ['patch merging layers', 'patch_merging'], ['merges patches', 'patch_merging'], ['space-to-depth', 'patch_merging'],
     ['hierarchical', 'hierarchical'], ['multi-stage', 'hierarchical'], ['multi-scale feature maps', 'hierarchical'], ['pyramid of feature maps', 'hierarchical'],
+    ['recurrent', 'recurrent'], ['recurrent network', 'recurrent'], ['recurrent neural network', 'recurrent'],
     ['bidirectional', 'bidirectional'], ['bi-directional', 'bidirectional'], ['both directions', 'bidirectional'],
     ['unidirectional', 'unidirectional'], ['uni-directional', 'unidirectional'], ['one direction', 'unidirectional'], ['single direction', 'unidirectional'],
     ['gated units', 'gated_recurrent'], ['gated recurrent layers', 'gated_recurrent'], ['gated rnn', 'gated_recurrent'], ['gated rnns', 'gated_recurrent'], ['gated recurrent networks', 'gated_recurrent'], ['gated cells', 'gated_recurrent'],
@@ -346,7 +347,7 @@ export function parseConstraints(query: string): Constraint[] {
   }
   // Presence / absence: scope = the phrases after "with/without/no/…" up to the next clause word.
   const phrases = featurePhrases(q);
-  const CUES = /(?:^|\s)(without|with no|w\/o|no|not using|not use|doesn't use|does not use|lacking|free of|excluding|avoiding|with|using|uses|use|that has|has|having|containing|contains|includes|including)$/;
+  const CUES = /(?:^|\s)(without|with no|w\/o|no|not using|not use|doesn't use|does not use|lacking|free of|excluding|avoiding|is not|isn't|not|with|using|uses|use|that has|has|having|containing|contains|includes|including)$/;
   const FILLER = /(?:^|\s)(and|or|nor|any|a|an|the|some|also|,)$/;
   for (const p of phrases) {
     // Walk back over earlier feature phrases and connectors ("with batch norm and relu": relu's cue is "with").
@@ -368,7 +369,7 @@ export function parseConstraints(query: string): Constraint[] {
     }
     const cue = CUES.exec(q.slice(0, end));
     if (!cue) continue;
-    const negative = /^(without|with no|w\/o|no|not|doesn't|does not|lacking|free|excluding|avoid)/.test(cue[1]!);
+    const negative = /^(without|with no|w\/o|no|not|is not|isn't|doesn't|does not|lacking|free|excluding|avoid)/.test(cue[1]!);
     out.push(negative ? { kind: 'lacks', key: p.key, text: `${cue[1]} ${p.phrase}` } : { kind: 'has', key: p.key, text: `${cue[1]} ${p.phrase}` });
   }
   // Task: "for detection", "segmentation network", "an object detector".

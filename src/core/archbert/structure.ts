@@ -94,7 +94,25 @@ function spatialSize(shape: Dim[] | null, imageInput: boolean): number | null {
   return null;
 }
 
+/** The OpGraph nodes (indices) behind the counted structure facts: the evidence `ask` shows. */
+export interface StructureNodes {
+  windowAttention: number[];
+  shiftedWindows: number[];
+  patchMerging: number[];
+  softmaxAttention: number[];
+  bidirectional: number[];
+  recurrent: number[];
+}
+
 export function structureFacts(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'outputs'>): StructureFacts {
+  return analyzeStructure(og, facts).facts;
+}
+
+export function structureNodes(og: OpGraph, facts: Pick<ArchFacts, 'inputs'>): StructureNodes {
+  return analyzeStructure(og, { inputs: facts.inputs, outputs: [] }).nodes;
+}
+
+function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'outputs'>): { facts: StructureFacts; nodes: StructureNodes } {
   const preds: number[][] = og.nodes.map(() => []);
   const succ: number[][] = og.nodes.map(() => []);
   for (const [a, b] of og.edges) {
@@ -105,12 +123,7 @@ export function structureFacts(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'o
   const imageInput = (facts.inputs[0]?.shape?.length ?? 0) === 4;
   const outputs = new Set(og.outputNodes);
 
-  let windowAttention = 0;
-  let shiftedWindows = 0;
-  let patchMerging = 0;
-  let softmaxAttention = 0;
-  let bidirectional = 0;
-  let recurrentLayers = 0;
+  const nodes: StructureNodes = { windowAttention: [], shiftedWindows: [], patchMerging: [], softmaxAttention: [], bidirectional: [], recurrent: [] };
   let vocab: number | null = null;
   let maxBodyKernel = 0;
   let stem: StructureFacts['stem'] = null;
@@ -134,8 +147,8 @@ export function structureFacts(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'o
   og.nodes.forEach((n, i) => {
     const c = n.category;
     if (c === 'softmax') {
-      if (isWindowAttention(n, batch)) windowAttention++;
-      if (!outputs.has(i) && feedsMatmul(i)) softmaxAttention++;
+      if (isWindowAttention(n, batch)) nodes.windowAttention.push(i);
+      if (!outputs.has(i) && feedsMatmul(i)) nodes.softmaxAttention.push(i);
     }
     if (c === 'concat') {
       const p = preds[i]!;
@@ -147,14 +160,14 @@ export function structureFacts(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'o
       const slices = p.filter((j) => og.nodes[j]!.category === 'slice');
       const sources = new Set(slices.map(root));
       if (p.length >= 2 && slices.length === p.length && sources.size === 1 && !sources.has(String(slices[0]))) {
-        if (p.length === 2) shiftedWindows++;
-        else if (p.length >= 4) patchMerging++;
+        if (p.length === 2) nodes.shiftedWindows.push(i);
+        else if (p.length >= 4) nodes.patchMerging.push(i);
       }
     }
     if (RECURRENT.has(c)) {
-      recurrentLayers++;
+      nodes.recurrent.push(i);
       // ONNX LSTM/GRU/RNN output Y is [seq, num_directions, batch, hidden]; num_directions = 2 when direction = "bidirectional".
-      if (n.outShape && n.outShape.length === 4 && num(n.outShape[1]) === 2) bidirectional++;
+      if (n.outShape && n.outShape.length === 4 && num(n.outShape[1]) === 2) nodes.bidirectional.push(i);
     }
     if (c === 'embedding' && n.outChannels && n.params > 0) {
       const rows = Math.round(n.params / n.outChannels);
@@ -180,14 +193,14 @@ export function structureFacts(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'o
   const tokenInputs = facts.inputs.filter((i) => /^u?int/.test(i.dtype) && i.shape?.length === 2).length;
   const kernelsByKind: Record<string, string[]> = {};
   for (const [c, ks] of [...kernels].sort((a, b) => (a[0] < b[0] ? -1 : 1))) kernelsByKind[c] = [...ks].sort();
-  return {
-    windowAttention,
-    shiftedWindows,
-    patchMerging,
+  const result: StructureFacts = {
+    windowAttention: nodes.windowAttention.length,
+    shiftedWindows: nodes.shiftedWindows.length,
+    patchMerging: nodes.patchMerging.length,
     resolutions: sizes.size,
-    softmaxAttention,
-    bidirectional,
-    recurrentLayers,
+    softmaxAttention: nodes.softmaxAttention.length,
+    bidirectional: nodes.bidirectional.length,
+    recurrentLayers: nodes.recurrent.length,
     vocab,
     perTokenVocabOutput,
     pooledOutput,
@@ -198,4 +211,5 @@ export function structureFacts(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'o
     maxBodyKernel,
     stem,
   };
+  return { facts: result, nodes };
 }
