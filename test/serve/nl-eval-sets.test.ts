@@ -1,26 +1,26 @@
 /**
- * Integrity of the second hand-written NL set (fixtures/nl-eval/set2/): well-formed
+ * Integrity of the later hand-written NL sets (fixtures/nl-eval/set2/, set3/): well-formed
  * rows, enough coverage of the held-out families, and every model / relevant
  * file present in the real gallery when it has been exported (training/out is
  * not committed, so that part is skipped on a fresh clone). The figures
- * themselves come from `npx tsx fixtures/nl-eval/score-set.ts --set fixtures/nl-eval/set2`.
+ * themselves come from `npx tsx fixtures/nl-eval/score-set.ts --set fixtures/nl-eval/setN`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const dir = 'fixtures/nl-eval/set2';
-const jsonl = (f: string) =>
+const jsonl = (dir: string, f: string) =>
   readFileSync(join(dir, f), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-const questions = jsonl('questions.jsonl');
-const queries = jsonl('queries.jsonl');
-const heldOut = /^(convnext|regnet|swin|efficientnet_v2|gru|bigru)/;
+const heldOut = /^(convnext|regnet|swin|efficientnet_v2|gru|bigru|seq2seq_attention_gru)/;
 const galleryIndex = 'training/out/real/index.json';
 
-describe('nl-eval set2', () => {
+describe.each(['fixtures/nl-eval/set2', 'fixtures/nl-eval/set3'])('nl-eval %s', (dir) => {
+  const questions = jsonl(dir, 'questions.jsonl');
+  const queries = jsonl(dir, 'queries.jsonl');
+
   it('has ≥ 40 well-formed questions over ≥ 10 held-out models', () => {
     expect(questions.length).toBeGreaterThanOrEqual(40);
     for (const q of questions) {
