@@ -3,14 +3,22 @@
  *
  * - residual: an add whose (≥2) inputs come from branches that share an
  *   ancestor and differ in weighted depth (a skip joins a computed path),
- *   excluding feature-pyramid merges.
+ *   excluding feature-pyramid merges and the adds of recurrent cells and
+ *   additive attention, which also join branches of different depth but are
+ *   no skip connections: a gate pre-activation W·x + U·h whose sum only feeds
+ *   sigmoid/tanh (LSTM/GRU/Elman cells unrolled by the exporter), a gated
+ *   interpolation or cell update (GRU's n + z⊙(h − n), LSTM's f⊙c + i⊙g,
+ *   highway's T⊙H + (1−T)⊙x), and the query+key sum of an additive score.
  * - depthwise_separable: a depthwise conv followed (through norms,
  *   activations and SE gating only) by a 1x1 conv.
  * - squeeze_excitation: global pool → FC/1x1 conv → activation → FC/1x1 conv
  *   → sigmoid/hard-sigmoid → mul with the pooled tensor's branch.
- * - attention: fused attention ops, plus each softmax fed by an
- *   activation×activation product (QKᵀ, through scaling/masking) and feeding
- *   one (·V).
+ * - attention: fused attention ops, plus each softmax over scores that
+ *   produces a weighted sum of values (an activation×activation product ·V, or
+ *   mul → reduce-sum). Scores are an activation×activation product (QKᵀ or
+ *   Luong's dot score, with or without Q/K projections, through
+ *   scaling/masking) or an additive (Bahdanau / concat) score v·tanh(·): a
+ *   linear layer on a tanh.
  * - inverted_residual (MobileNetV2 "linear bottleneck"): a depthwise conv
  *   followed (through norm/activation/SE) by a 1x1 projection conv whose output
  *   passes no activation, optionally preceded by a 1x1 expansion conv
@@ -21,6 +29,7 @@
 import type { OpGraph } from './types.js';
 import { ACTIVATIONS, NORMS } from './categories.js';
 import { isWeighted, opTopoOrder } from './depth.js';
+import { CONV_LIKE } from './categorize.js';
 
 export interface BlockCounts {
   residual: number;
@@ -39,6 +48,8 @@ export interface BlockDetail {
 const ACT = new Set<string>(ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'log_softmax'));
 const NORM = new Set<string>(NORMS);
 const SHAPE_ONLY = new Set(['reshape', 'flatten', 'transpose', 'dropout', 'other']);
+/** ops that only select or rearrange values (a fused gate projection is split into its gates). */
+const PLUMBING = new Set([...SHAPE_ONLY, 'split', 'slice']);
 
 export function findBlocks(g: OpGraph): BlockDetail {
   const n = g.nodes.length;
@@ -131,6 +142,77 @@ export function findBlocks(g: OpGraph): BlockDetail {
   };
 
   const counts: BlockCounts = { residual: 0, depthwise_separable: 0, squeeze_excitation: 0, attention: 0, inverted_residual: 0, feature_pyramid: 0 };
+
+  // attention (first: the adds of additive scores are not residuals)
+  const scoreOps = new Set(['add', 'sub', 'mul', 'div', 'reshape', 'transpose', 'other', 'slice', 'dropout', 'clip']);
+  const viaShape = (j: number) => SHAPE_ONLY.has(cat(j));
+  const scoreAdds = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const c = cat(i);
+    if (c === 'attention') {
+      counts.attention++;
+      continue;
+    }
+    if (c !== 'softmax') continue;
+    // the weights must make a weighted sum of values: a product with them (·V), or mul → reduce-sum
+    const av = forward(i, viaShape, (j) => cat(j) === 'matmul' || cat(j) === 'mul', 4).filter(
+      (j) => cat(j) === 'matmul' || forward(j, viaShape, (k) => cat(k) === 'reduce', 3).length > 0,
+    );
+    if (!av.length) continue;
+    // dot-product scores (QKᵀ, Luong's h·enc): an activation×activation product
+    const qk = backward(i, (j) => scoreOps.has(cat(j)), (j) => cat(j) === 'matmul', 5);
+    if (qk.length) {
+      counts.attention++;
+      continue;
+    }
+    // additive scores (Bahdanau v·tanh(W·k + U·q), or v·tanh(W·[q; k])): a linear layer on a tanh
+    const v = backward(i, (j) => scoreOps.has(cat(j)), (j) => cat(j) === 'linear', 5);
+    const tanhs = v.flatMap((j) => backward(j, viaShape, (k) => cat(k) === 'tanh', 3));
+    if (!tanhs.length) continue;
+    counts.attention++;
+    for (const t of tanhs) for (const a of backward(t, viaShape, (k) => cat(k) === 'add', 3)) scoreAdds.add(a);
+  }
+
+  // Recurrent-cell arithmetic (exporters unroll LSTMCell/GRUCell/RNNCell into these ops).
+  /** the node behind i, looking back through plumbing with one input */
+  const behind = (i: number): number => {
+    let j = i;
+    for (let step = 0; step < 4 && PLUMBING.has(cat(j)) && preds[j]!.length === 1; step++) j = preds[j]![0]!;
+    return j;
+  };
+  const isGate = (i: number): boolean => {
+    const j = behind(i);
+    const c = cat(j);
+    // z, or 1 − z
+    return c === 'sigmoid' || c === 'hard_sigmoid' || (c === 'sub' && preds[j]!.some((p) => ['sigmoid', 'hard_sigmoid'].includes(cat(behind(p)))));
+  };
+  /** a mul by a gate (z⊙h, f⊙c, i⊙g): the mul node, else -1 */
+  const gatedProduct = (i: number): number => {
+    const j = behind(i);
+    return cat(j) === 'mul' && preds[j]!.some(isGate) ? j : -1;
+  };
+  const isProjection = (i: number): boolean => {
+    const c = cat(behind(i));
+    return c === 'linear' || CONV_LIKE.has(c);
+  };
+  const recurrentAdd = (i: number, ps: number[]): boolean => {
+    if (ps.length !== 2) return false;
+    // gate pre-activation: W·x + U·h (or W·x + r⊙(U·h)) whose sum feeds nothing but sigmoid/tanh
+    const consumers = forward(i, (j) => PLUMBING.has(cat(j)), (j) => !PLUMBING.has(cat(j)), 4);
+    const saturating = consumers.length > 0 && consumers.every((j) => ['sigmoid', 'tanh', 'hard_sigmoid'].includes(cat(j)));
+    if (saturating && ps.every((p) => isProjection(p) || gatedProduct(p) >= 0)) return true;
+    // gated interpolation / cell update: both terms gated, or n + z⊙(h − n)
+    const [a, b] = ps as [number, number];
+    const ga = gatedProduct(a);
+    const gb = gatedProduct(b);
+    if (ga >= 0 && gb >= 0) return true;
+    const lerp = (g: number, other: number) =>
+      g >= 0 && preds[g]!.some((f) => {
+        const d = behind(f);
+        return cat(d) === 'sub' && preds[d]!.some((x) => behind(x) === behind(other));
+      });
+    return lerp(ga, b) || lerp(gb, a);
+  };
   const residualAdds = new Set<number>();
   // weighted layers on the longest path ending at each node
   const wdepth = new Array<number>(n).fill(0);
@@ -150,6 +232,7 @@ export function findBlocks(g: OpGraph): BlockDetail {
       continue;
     }
     if (ps.length < 2) continue;
+    if (scoreAdds.has(i) || recurrentAdd(i, ps)) continue;
     const up = ps.filter(isUpsample);
     if (up.length > 0 && up.length < ps.length) {
       counts.feature_pyramid++;
@@ -223,18 +306,5 @@ export function findBlocks(g: OpGraph): BlockDetail {
     if (found) counts.squeeze_excitation++;
   }
 
-  // attention
-  const scoreOps = new Set(['add', 'sub', 'mul', 'div', 'reshape', 'transpose', 'other', 'slice', 'dropout', 'clip']);
-  for (let i = 0; i < n; i++) {
-    const c = cat(i);
-    if (c === 'attention') {
-      counts.attention++;
-      continue;
-    }
-    if (c !== 'softmax') continue;
-    const qk = backward(i, (j) => scoreOps.has(cat(j)), (j) => cat(j) === 'matmul', 5);
-    const av = forward(i, (j) => ['dropout', 'reshape', 'transpose', 'other'].includes(cat(j)), (j) => cat(j) === 'matmul', 4);
-    if (qk.length && av.length) counts.attention++;
-  }
   return { counts, invertedResidualWithSkip: irSkip };
 }

@@ -68,9 +68,12 @@ function structural(c: Ctx): FamilyGuess {
   const ev: string[] = [];
   const done = (guess: string | null, ...e: string[]) => ({ guess, evidence: [...e, ...ev] });
 
-  if ((has('lstm') || has('gru')) && !convs.length && !blocks.attention) {
+  if ((has('lstm') || has('gru')) && !convs.length) {
     const k = has('lstm') ? 'lstm' : 'gru';
-    return done(k, `${k} layers ×${ops[k]} and no convolutions or attention`);
+    if (!blocks.attention) return done(k, `${k} layers ×${ops[k]} and no convolutions or attention`);
+    // a recurrent encoder(-decoder) with attention over its states (Bahdanau / Luong seq2seq): the
+    // recurrent layers make the family, the attention is reported as what it is
+    return done(k, `${k} layers ×${ops[k]} and no convolutions`, `${blocks.attention} attention blocks over the recurrent states (softmax-weighted sums)`);
   }
   if (blocks.attention > 0) {
     const lnGelu = c.norms.includes('layer_norm') ? 'layer_norm' : c.norms.join('/') || 'no norm';
