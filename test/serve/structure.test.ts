@@ -206,6 +206,9 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(kinds('english to german translation model')).toEqual(['task:seq2seq']);
     expect(kinds('a RegNetY with SE')).toEqual(['has:squeeze_excitation', 'family:regnet']);
     expect(kinds('a language model that is not recurrent')).toEqual(['lacks:recurrent', 'task:language_model', 'modality:text']);
+    expect(kinds('attention-free image model')).toEqual(['lacks:attention', 'modality:image']);
+    expect(kinds('about 50M parameters')).toEqual(['min_params:33333333', 'max_params:75000000']);
+    expect(kinds('under ~5M params')).toEqual(['max_params:5000000']);
   });
 
   it('ranks by kernels, stem, SE and net kind', () => {

@@ -341,6 +341,12 @@ export function parseConstraints(query: string): Constraint[] {
       out.push({ kind, value: parseCount(m[1]!, m[2]), text: m[0].trim() });
     }
   }
+  // "about 50M parameters", "~25M params": within a factor of 1.5 either way.
+  for (const m of q.matchAll(new RegExp(String.raw`(?<!(?:under|below|than|most|least|over|above|to|max|min|of|<|>|=)\s*)(?:about|around|approximately|approx\.?|roughly|circa|~)\s*${NUM}(${PARAM_WORD})?`, 'g'))) {
+    if (!m[2] && !m[3]) continue;
+    const v = parseCount(m[1]!, m[2]);
+    out.push({ kind: 'min_params', value: Math.round(v / 1.5), text: m[0].trim() }, { kind: 'max_params', value: Math.round(v * 1.5), text: m[0].trim() });
+  }
   for (const m of q.matchAll(new RegExp(String.raw`${NUM}(?:${PARAM_WORD})\s*(or less|or fewer|at most|max|or more|at least|\+)`, 'g'))) {
     const kind = /less|fewer|most|max/.test(m[3]!) ? 'max_params' : 'min_params';
     out.push({ kind, value: parseCount(m[1]!, m[2]), text: m[0].trim() });
@@ -366,6 +372,11 @@ export function parseConstraints(query: string): Constraint[] {
       }
       end = before.length;
       break;
+    }
+    // "attention-free", "bn free", "normalization-less": absence stated after the feature.
+    if (/^(?:-|\s)?(?:free|less)\b/.test(q.slice(p.end))) {
+      out.push({ kind: 'lacks', key: p.key, text: `${p.phrase}-free` });
+      continue;
     }
     const cue = CUES.exec(q.slice(0, end));
     if (!cue) continue;
@@ -452,7 +463,7 @@ export function whyString(s: ArchSummary, query: string, constraints: Constraint
     if (notable.length) parts.push(notable.map((k) => k.replace(/_/g, ' ')).join(', '));
     if (s.norms.length) parts.push(s.norms.map((n) => n.replace(/_/g, ' ')).join(', '));
   }
-  return parts.join('; ');
+  return [...new Set(parts)].join('; ');
 }
 
 export interface Candidate {
@@ -526,7 +537,7 @@ export function kindMentions(query: string): Array<'convolutional' | 'transforme
   const negated = (idx: number) => /(inspired by|like|than|versus|vs\.?|instead of|rather than|not|non|no|without)[- ](an? |the )?$/.test(q.slice(Math.max(0, idx - 24), idx));
   const conv = /\b(convnets?|conv ?nets?|cnns?|convolutional(?! layers?| kernels?| filters?)|all-convolutional|pure conv)\b/.exec(q);
   if (conv && !negated(conv.index)) out.push('convolutional');
-  const tr = /\btransformers?\b/.exec(q);
+  const tr = /\btransformers?\b(?![- ]?(?:free|less)\b)/.exec(q);
   if (tr && !negated(tr.index)) out.push('transformer');
   return out;
 }
