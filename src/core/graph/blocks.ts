@@ -146,6 +146,8 @@ export function findBlocks(g: OpGraph): BlockDetail {
   // attention (first: the adds of additive scores are not residuals)
   const scoreOps = new Set(['add', 'sub', 'mul', 'div', 'reshape', 'transpose', 'other', 'slice', 'dropout', 'clip']);
   const viaShape = (j: number) => SHAPE_ONLY.has(cat(j));
+  /** a product of two computed tensors (not of a tensor and a constant) */
+  const productOfTwo = (j: number) => new Set(preds[j]!).size >= 2;
   const scoreAdds = new Set<number>();
   for (let i = 0; i < n; i++) {
     const c = cat(i);
@@ -154,13 +156,16 @@ export function findBlocks(g: OpGraph): BlockDetail {
       continue;
     }
     if (c !== 'softmax') continue;
-    // the weights must make a weighted sum of values: a product with them (·V), or mul → reduce-sum
+    // the weights must make a weighted sum of computed values: a product with them (·V), or
+    // α⊙values → reduce-sum (a mul by a constant, as in a soft-argmax, is no attention)
     const av = forward(i, viaShape, (j) => cat(j) === 'matmul' || cat(j) === 'mul', 4).filter(
-      (j) => cat(j) === 'matmul' || forward(j, viaShape, (k) => cat(k) === 'reduce', 3).length > 0,
+      (j) => cat(j) === 'matmul' || (productOfTwo(j) && forward(j, viaShape, (k) => cat(k) === 'reduce', 3).length > 0),
     );
     if (!av.length) continue;
-    // dot-product scores (QKᵀ, Luong's h·enc): an activation×activation product
-    const qk = backward(i, (j) => scoreOps.has(cat(j)), (j) => cat(j) === 'matmul', 5);
+    // dot-product scores (QKᵀ, Luong's h·enc): an activation×activation product, or sum(q⊙k)
+    const qk = backward(i, (j) => scoreOps.has(cat(j)), (j) => cat(j) === 'matmul' || cat(j) === 'reduce', 5).filter(
+      (j) => cat(j) === 'matmul' || backward(j, viaShape, (k) => cat(k) === 'mul' && productOfTwo(k), 2).length > 0,
+    );
     if (qk.length) {
       counts.attention++;
       continue;
@@ -191,6 +196,33 @@ export function findBlocks(g: OpGraph): BlockDetail {
     const j = behind(i);
     return cat(j) === 'mul' && preds[j]!.some(isGate) ? j : -1;
   };
+  /** what the gates of a gated product are computed from: the sigmoid, its pre-activation sum, the
+   * projections and the tensors they read (4 steps back through plumbing, adds and projections) */
+  const gateSources = (mul: number): Set<number> => {
+    const out = new Set<number>();
+    const pre = (k: number) => PLUMBING.has(cat(k)) || cat(k) === 'add' || cat(k) === 'linear' || CONV_LIKE.has(cat(k));
+    for (const gate of preds[mul]!.filter(isGate)) {
+      let sig = behind(gate);
+      if (cat(sig) === 'sub') sig = behind(preds[sig]!.find((p) => ['sigmoid', 'hard_sigmoid'].includes(cat(behind(p))))!);
+      out.add(sig);
+      let frontier = [sig];
+      for (let step = 0; step < 4 && frontier.length; step++) {
+        const next: number[] = [];
+        for (const f of frontier) for (const p of preds[f]!) if (!out.has(p)) {
+          out.add(p);
+          if (pre(p)) next.push(p);
+        }
+        frontier = next;
+      }
+    }
+    return out;
+  };
+  /** the gates of two gated products belong to one cell: computed from the same tensors (f and i of an LSTM, z and 1 − z) */
+  const sameCell = (m1: number, m2: number): boolean => {
+    const s1 = gateSources(m1);
+    for (const k of gateSources(m2)) if (s1.has(k)) return true;
+    return false;
+  };
   const isProjection = (i: number): boolean => {
     const c = cat(behind(i));
     return c === 'linear' || CONV_LIKE.has(c);
@@ -201,11 +233,12 @@ export function findBlocks(g: OpGraph): BlockDetail {
     const consumers = forward(i, (j) => PLUMBING.has(cat(j)), (j) => !PLUMBING.has(cat(j)), 4);
     const saturating = consumers.length > 0 && consumers.every((j) => ['sigmoid', 'tanh', 'hard_sigmoid'].includes(cat(j)));
     if (saturating && ps.every((p) => isProjection(p) || gatedProduct(p) >= 0)) return true;
-    // gated interpolation / cell update: both terms gated, or n + z⊙(h − n)
+    // gated interpolation / cell update: both terms gated by gates of one cell, or n + z⊙(h − n).
+    // (the sum of two gated outputs of different layers, h¹ + h² between stacked cells, is a skip)
     const [a, b] = ps as [number, number];
     const ga = gatedProduct(a);
     const gb = gatedProduct(b);
-    if (ga >= 0 && gb >= 0) return true;
+    if (ga >= 0 && gb >= 0 && sameCell(ga, gb)) return true;
     const lerp = (g: number, other: number) =>
       g >= 0 && preds[g]!.some((f) => {
         const d = behind(f);
