@@ -246,4 +246,14 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(ask('vit_b_16', 'is it hierarchical?').value).toBe(false);
     expect(ask('resnet50', 'is it hierarchical?').value).toBe(true);
   });
+
+  it('ask: kernels of one conv kind, the stem', () => {
+    const ask = (name: string, q: string) => answerQuestion(q, m[name]!.summary, m[name]!.opGraph, null);
+    expect(ask('convnext_tiny', 'what kernel size do the depthwise convolutions use?')).toMatchObject({ kind: 'choice', value: ['7x7'] });
+    expect(ask('convnext_tiny', 'which kernel sizes does it use?').value).toEqual(['2x2', '4x4', '7x7']);
+    expect(ask('regnet_y_400mf', 'which kernel sizes do the grouped convs have?').value).toEqual(['3x3']);
+    expect(ask('resnet50', 'what kernel size is the stem?')).toMatchObject({ kind: 'value', value: '7x7' });
+    expect(ask('resnet50', 'what stride does the stem use').value).toBe(2);
+    expect(ask('vit_b_16', 'what is the stem?').answer).toMatch(/16x16 conv with stride 16/);
+  });
 });

@@ -13,7 +13,7 @@
  */
 import type { OpGraph } from '../graph/types.js';
 import type { ArchSummary } from './arch-summary.js';
-import { CONV_KINDS, POOLING, RECURRENT } from './arch-summary.js';
+import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
 import { LARGE_KERNEL, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
 import { CONV_CATEGORIES, structureNodes } from './structure.js';
@@ -39,7 +39,10 @@ export type Intent =
   | { type: 'family_is'; family: string }
   | { type: 'kind_is'; kind: 'convolutional' | 'transformer' | 'recurrent' | 'mlp' }
   | { type: 'lightweight' }
-  | { type: 'which'; what: 'norm' | 'activation' | 'pooling' | 'kernels' | 'blocks' | 'conv_kinds' | 'recurrent' }
+  /** `convKind`: kernels of one convolution kind only ("which kernel size do the depthwise convs use?"). */
+  | { type: 'which'; what: 'norm' | 'activation' | 'pooling' | 'kernels' | 'blocks' | 'conv_kinds' | 'recurrent'; convKind?: string }
+  /** The first convolution: its kernel, its stride, or both. */
+  | { type: 'stem'; part: 'kernel' | 'stride' | 'all' }
   | { type: 'which_of'; options: string[]; negated: boolean }
   | { type: 'count'; what: 'params' | 'layers' | 'depth' | 'macs' | 'op'; key?: string }
   | { type: 'what'; what: 'task' | 'family' | 'kind' | 'after_conv' | 'modality' | 'largest_kernel' | 'year' | 'input' };
@@ -152,6 +155,7 @@ export function parseQuestion(raw: string): ParsedQuestion {
       if (ph.length) return { kind: 'value', intent: { type: 'count', what: 'op', key: ph[0]!.key } };
       if (/layer|deep/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
     }
+    if (/\bstem\b/.test(body)) return { kind: 'value', intent: { type: 'stem', part: /kernel|size|filter/.test(body) ? 'kernel' : /stride/.test(body) ? 'stride' : 'all' } };
     if (/\b(task|used for|designed for|good for|purpose|problem|meant for|built for|does it do|is it for|solve)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'task' } };
     if (/famil|which (architecture|model) is|what (architecture|model) is (this|it)|known architecture|based on/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'family' } };
     if (/\b(follows?|after|comes next)\b/.test(body) && /conv/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'after_conv' } };
@@ -160,7 +164,14 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/input (shape|size|resolution)|input tensor|resolution/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'input' } };
     if (/kind of input|input modality|data type|modality|what (data|input)/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'modality' } };
     if (/(type|kind|sort) of (neural )?(network|net|model|architecture)|is it a cnn/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'kind' } };
-    for (const [re, what] of WHICH_TOPICS) if (re.test(body)) return { kind: 'choice', intent: { type: 'which', what } };
+    for (const [re, what] of WHICH_TOPICS) {
+      if (!re.test(body)) continue;
+      if (what === 'kernels') {
+        const convKind = featurePhrases(body).find((p) => p.key !== 'conv' && (CONV_KINDS as readonly string[]).includes(p.key))?.key;
+        if (convKind) return { kind: 'choice', intent: { type: 'which', what, convKind } };
+      }
+      return { kind: 'choice', intent: { type: 'which', what } };
+    }
     return { kind: 'value', intent: null };
   }
   const kind: AskKind = sk === 'yes_no' ? 'yes_no' : 'statement';
@@ -194,8 +205,10 @@ export function parseQuestion(raw: string): ParsedQuestion {
   const phrases = featurePhrases(body);
   if (phrases.length) return { kind, intent: { type: 'presence', keys: [...new Set(phrases.map((p) => p.key))], negated, phrase: phrases.map((p) => p.phrase).join(', ') } };
   const fam = familyMention(body);
-  if (fam) return { kind, intent: { type: 'family_is', family: fam } };
   const task = parseConstraints(body).find((c) => c.kind === 'task');
+  // "is it a seq2seq model?": a task word that is also a family name asks for the task.
+  if (fam === 'seq2seq' && task && task.kind === 'task') return { kind, intent: { type: 'task_is', task: task.task } };
+  if (fam) return { kind, intent: { type: 'family_is', family: fam } };
   if (task && task.kind === 'task') return { kind, intent: { type: 'task_is', task: task.task } };
   return { kind, intent: null };
 }
@@ -213,6 +226,7 @@ export function factAnswerStrings(s: ArchSummary, intent: Intent): string[] | nu
         case 'pooling':
           return none(s.pooling.map(canon));
         case 'kernels':
+          if (intent.convKind && s.structure) return none([...(s.structure.kernelsByKind[intent.convKind] ?? [])].sort(kernelOrder));
           return none([...s.kernelSizes]);
         case 'blocks':
           return none(BLOCKS.filter((b) => s.blocks[b] > 0).map((b) => canon(b === 'attention' ? 'attention_block' : b)));
@@ -511,6 +525,16 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
         });
       return { answer: yesNo(kind, truth, parts.join('; ')), value: truth, evidence: evidence.slice(0, MAX_EVIDENCE) };
     }
+    case 'stem': {
+      const stem = s.structure?.stem ?? null;
+      if (!stem) return { answer: 'There are no convolutions, so no convolutional stem', value: 'none', evidence: [] };
+      const first = og.nodes.findIndex((n) => n.category === stem.category && n.kernel !== null);
+      const evidence = first >= 0 ? nodeRefs(og, [first]) : [];
+      const sentence = `the stem (first convolution) is a ${stem.kernel} ${stem.category.replace(/_/g, ' ')} with stride ${stem.stride}`;
+      if (intent.part === 'kernel') return { answer: `${stem.kernel}: ${sentence}`, value: stem.kernel, evidence };
+      if (intent.part === 'stride') return { answer: `${stem.stride}: ${sentence}`, value: stem.stride, evidence };
+      return { answer: cap(sentence), value: `${stem.kernel} ${stem.category.replace(/_/g, ' ')}, stride ${stem.stride}`, evidence };
+    }
     case 'params_bound': {
       const truth = satisfies(s, { kind: intent.kind, value: intent.value, text: intent.text });
       return { answer: yesNo(kind, truth, `it has ${s.params.toLocaleString('en-US')} parameters (${formatCount(s.params)})`), value: truth, evidence: paramEvidence(og) };
@@ -537,12 +561,12 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
     case 'which': {
       const strings = factAnswerStrings(s, intent)!.filter((x) => x !== 'none');
       const cats: string[] =
-        intent.what === 'norm' ? s.norms : intent.what === 'activation' ? s.activations : intent.what === 'pooling' ? s.pooling : intent.what === 'conv_kinds' || intent.what === 'kernels' ? s.convKinds : intent.what === 'recurrent' ? s.recurrent : [];
+        intent.what === 'norm' ? s.norms : intent.what === 'activation' ? s.activations : intent.what === 'pooling' ? s.pooling : intent.what === 'kernels' && intent.convKind ? [intent.convKind] : intent.what === 'conv_kinds' || intent.what === 'kernels' ? s.convKinds : intent.what === 'recurrent' ? s.recurrent : [];
       const evidence =
         intent.what === 'blocks'
           ? BLOCKS.filter((b) => s.blocks[b] > 0).flatMap((b) => evidenceFor(og, evidenceCategories(b), 3))
           : evidenceFor(og, cats.flatMap((c) => [c]), MAX_EVIDENCE);
-      const label = { norm: 'normalization', activation: 'activation functions', pooling: 'pooling', kernels: 'convolution kernel sizes', blocks: 'block types', conv_kinds: 'convolution types', recurrent: 'recurrent layers' }[intent.what];
+      const label = { norm: 'normalization', activation: 'activation functions', pooling: 'pooling', kernels: intent.convKind ? `${intent.convKind.replace(/_/g, ' ')} kernel sizes` : 'convolution kernel sizes', blocks: 'block types', conv_kinds: 'convolution types', recurrent: 'recurrent layers' }[intent.what];
       return { answer: strings.length ? `${cap(label)}: ${list(strings)}` : `None: the graph has no ${label}`, value: strings, evidence: evidence.slice(0, MAX_EVIDENCE) };
     }
     case 'which_of': {
