@@ -205,7 +205,9 @@ function bottleneckRatio(og: OpGraph): number | null {
   const ratios: number[] = [];
   og.nodes.forEach((n, i) => {
     if (n.category !== 'conv' || n.kernel?.[0] !== 3 || !n.outChannels) return;
-    // follow norm/activation to the next conv
+    // follow norm/activation to the next conv inside the block: never across an add, or a
+    // BN-folded basic block (conv → relu → add → relu → the next stage's 1x1 downsample)
+    // would read the downsample's 2x widening as a Wide-ResNet bottleneck
     let frontier = succ[i]!;
     for (let step = 0; step < 3; step++) {
       const next: number[] = [];
@@ -213,7 +215,7 @@ function bottleneckRatio(og: OpGraph): number | null {
         const m = og.nodes[j]!;
         if (m.category === 'conv') {
           if (m.kernel?.[0] === 1 && m.outChannels) ratios.push(m.outChannels / n.outChannels!);
-        } else next.push(...succ[j]!);
+        } else if (m.category !== 'add') next.push(...succ[j]!);
       }
       frontier = next;
     }
