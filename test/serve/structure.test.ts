@@ -118,6 +118,28 @@ describe('structure facts on hand-made graphs', () => {
   });
 });
 
+describe('fused-MBConv (EfficientNetV2) on a hand-made graph', () => {
+  const conv = (id: string, k: number, cin: number, cout: number, shape: number[]) => opNode(id, 'conv', shape, { kernel: [k, k], stride: [1, 1], inChannels: cin, outChannels: cout });
+  // x → [3x3 24→96 → bn → silu → 1x1 96→24 → bn] + x → [3x3 24→24 → bn → silu] + · ; then a plain 3x3 64→128 → relu → 1x1 128→32 with no add (SSD-like extras)
+  const nodes = [
+    conv('stem', 3, 3, 24, [1, 24, 16, 16]),
+    conv('expand', 3, 24, 96, [1, 96, 16, 16]), opNode('bn1', 'batch_norm', [1, 96, 16, 16]), opNode('act1', 'silu', [1, 96, 16, 16]),
+    conv('project', 1, 96, 24, [1, 24, 16, 16]), opNode('bn2', 'batch_norm', [1, 24, 16, 16]), opNode('add1', 'add', [1, 24, 16, 16]),
+    conv('single', 3, 24, 24, [1, 24, 16, 16]), opNode('bn3', 'batch_norm', [1, 24, 16, 16]), opNode('act3', 'silu', [1, 24, 16, 16]), opNode('add2', 'add', [1, 24, 16, 16]),
+  ];
+  const edges: Array<[number, number]> = [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [5, 6], [0, 6], [6, 7], [7, 8], [8, 9], [9, 10], [6, 10]];
+  const x = [{ name: 'x', shape: [1, 3, 16, 16], dtype: 'float32' }];
+
+  it('counts the expanding block and the expand-ratio-1 block when a residual one exists', () => {
+    expect(structureFacts({ nodes, edges, inputNodes: [0], outputNodes: [10] }, { inputs: x, outputs: [] }).fusedMBConv).toBe(2);
+  });
+
+  it('3x3-expand then 1x1-project without any residual (SSD extras) is not fused-MBConv', () => {
+    const noAdd: Array<[number, number]> = [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]];
+    expect(structureFacts({ nodes: nodes.slice(0, 6), edges: noAdd, inputNodes: [0], outputNodes: [5] }, { inputs: x, outputs: [] }).fusedMBConv).toBe(0);
+  });
+});
+
 describe('recurrent direction and what the output predicts (real GRU/LSTM ops)', () => {
   const models: Record<string, AnalyzedModel> = {};
   beforeAll(async () => {
@@ -207,6 +229,7 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(kinds('a RegNetY with SE')).toEqual(['has:squeeze_excitation', 'family:regnet']);
     expect(kinds('a language model that is not recurrent')).toEqual(['lacks:recurrent', 'task:language_model', 'modality:text']);
     expect(kinds('attention-free image model')).toEqual(['lacks:attention', 'modality:image']);
+    expect(kinds('classifier with fused-MBConv blocks and SE')).toEqual(['has:fused_mbconv', 'has:squeeze_excitation', 'task:classification']);
     expect(kinds('about 50M parameters')).toEqual(['min_params:33333333', 'max_params:75000000']);
     expect(kinds('under ~5M params')).toEqual(['max_params:5000000']);
   });

@@ -329,6 +329,10 @@ export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { 
       const nodes = sn().patchMerging;
       return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} patch merging op(s) (strided slices of one tensor concatenated)` : 'no patch merging in the graph' };
     }
+    case 'fused_mbconv': {
+      const nodes = sn().fusedMBConv;
+      return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} fused-MBConv block(s) (a full k×k conv in place of the 1x1 expansion + depthwise conv: expanding then projected by a 1x1 conv, or alone with a residual add)` : 'no fused-MBConv block (full k×k expansion conv, 1x1 projection, residual) in the graph' };
+    }
     case 'hierarchical':
       return { nodes: [], count: st.resolutions, detail: `feature maps at ${st.resolutions} spatial resolution(s)${st.resolutions >= 3 ? ' (multi-stage)' : ''}` };
     case 'bidirectional':

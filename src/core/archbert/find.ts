@@ -59,6 +59,8 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
       return s.recurrent.length > 0 && st !== undefined && st.bidirectional === 0;
     case 'gated_recurrent':
       return n('lstm') || n('gru');
+    case 'fused_mbconv':
+      return (st?.fusedMBConv ?? 0) > 0;
     case 'large_kernel':
       return (st?.maxBodyKernel ?? 0) >= LARGE_KERNEL;
     case 'recurrent':
@@ -156,6 +158,8 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
     ['bidirectional', 'bidirectional'], ['bi-directional', 'bidirectional'], ['both directions', 'bidirectional'],
     ['unidirectional', 'unidirectional'], ['uni-directional', 'unidirectional'], ['one direction', 'unidirectional'], ['single direction', 'unidirectional'],
     ['gated units', 'gated_recurrent'], ['gated recurrent layers', 'gated_recurrent'], ['gated rnn', 'gated_recurrent'], ['gated rnns', 'gated_recurrent'], ['gated recurrent networks', 'gated_recurrent'], ['gated cells', 'gated_recurrent'],
+    ['fused mbconv', 'fused_mbconv'], ['fused-mbconv', 'fused_mbconv'], ['fused mbconv blocks', 'fused_mbconv'], ['fused-mbconv blocks', 'fused_mbconv'], ['fused inverted residuals', 'fused_mbconv'],
+    ['fused inverted residual blocks', 'fused_mbconv'], ['fused mb conv', 'fused_mbconv'], ['fused mbconvs', 'fused_mbconv'],
     ['large kernels', 'large_kernel'], ['big kernels', 'large_kernel'], ['large kernel', 'large_kernel'], ['large-kernel', 'large_kernel'], ['huge kernels', 'large_kernel'],
     ['patchify stem', 'stem:*:*:patchify'], ['patchify', 'stem:*:*:patchify'], ['patchifying stem', 'stem:*:*:patchify'], ['patchify conv', 'stem:*:*:patchify'], ['non-overlapping patches', 'stem:*:*:patchify'],
   ];
@@ -453,9 +457,10 @@ export function whyString(s: ArchSummary, query: string, constraints: Constraint
   for (const c of constraints) parts.push(describeConstraint(s, c));
   // Features the query mentions that are not already a constraint: present or not.
   const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : [])));
-  const mentioned = [...new Set(featurePhrases(expandQuery(query)).map((p) => p.key))].filter((k) => !constrained.has(k));
+  const { keys, kinds } = queryMentions(query);
+  const mentioned = keys.filter((k) => !constrained.has(k));
   for (const k of mentioned) parts.push(`${hasFeature(s, k) ? 'has' : 'no'} ${featureLabel(k)}`);
-  for (const k of kindMentions(query)) if (s.kind !== k) parts.push(`a ${s.kind} network, not a ${k} one`);
+  for (const k of kinds) if (s.kind !== k) parts.push(`a ${s.kind} network, not a ${k} one`);
   if (mentioned.length === 0 && constraints.length === 0) {
     const notable = (['attention', 'residual', 'depthwise_separable', 'squeeze_excitation', 'inverted_residual', 'feature_pyramid', 'recurrent'] as const).filter((k) =>
       hasFeature(s, k),
@@ -486,10 +491,17 @@ export interface FindResult {
  * "layer norm and gelu"; "with …"/"without …" are hard constraints) that the
  * facts confirm; null when it names none.
  */
+/** The query's feature keys and kind words, parsed once per query rather than once per candidate. */
+let lastMentions: { query: string; keys: string[]; kinds: ReturnType<typeof kindMentions> } | null = null;
+function queryMentions(query: string): { keys: string[]; kinds: ReturnType<typeof kindMentions> } {
+  if (lastMentions?.query !== query) lastMentions = { query, keys: [...new Set(featurePhrases(expandQuery(query)).map((p) => p.key))], kinds: kindMentions(query) };
+  return lastMentions;
+}
+
 export function featureAgreement(s: ArchSummary, query: string, constraints: Constraint[]): number | null {
   const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : [])));
-  const keys = [...new Set(featurePhrases(expandQuery(query)).map((p) => p.key))].filter((k) => !constrained.has(k));
-  const kinds = kindMentions(query);
+  const { keys: all, kinds } = queryMentions(query);
+  const keys = all.filter((k) => !constrained.has(k));
   if (!keys.length && !kinds.length) return null;
   // A hybrid (convolutions and attention) is half a convnet and half a transformer.
   const kindScore = kinds.reduce((a, k) => a + (s.kind === k ? 1 : s.kind === 'hybrid' ? 0.5 : 0), 0);

@@ -19,6 +19,7 @@ import {
   type UpdateResult,
 } from './index-file.js';
 import { analyzeModelFile, modelName } from './model-file.js';
+import { STRUCTURE_VERSION } from './structure.js';
 import type { ModelSet } from './runtime.js';
 
 /** Builds or refreshes the index of `dir` (written to `out`, default DIR/.archbert-index.json). */
@@ -38,8 +39,8 @@ export async function indexDirectory(
     } catch {
       previous = null; // a damaged index is rebuilt, not trusted
     }
-    // Entries written before the structure facts existed would answer every window/direction/kernel constraint with "no": rebuild.
-    if (previous && previous.entries.some((e) => !e.summary.structure)) previous = null;
+    // Entries written before these structure facts existed (or by an older rule) would answer window/direction/kernel constraints wrongly: rebuild.
+    if (previous && previous.entries.some((e) => e.summary.structure?.version !== STRUCTURE_VERSION)) previous = null;
   }
   const result = await updateIndex(
     root,

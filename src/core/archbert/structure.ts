@@ -20,13 +20,24 @@ const NORM = new Set(['batch_norm', 'layer_norm', 'group_norm', 'instance_norm',
 /** Ops that only move data between an attention softmax and the product with the values. */
 const PASS_THROUGH = new Set(['reshape', 'transpose', 'dropout', 'flatten', 'other']);
 
+/** Bumped whenever a fact is added or its rule changes: index entries with another version are re-analysed. */
+export const STRUCTURE_VERSION = 2;
+
 export interface StructureFacts {
+  version: number;
   /** Softmax nodes whose attention map is computed per window (leading dims = batch × windows). */
   windowAttention: number;
   /** Cyclic shifts (torch.roll: two slices of one tensor concatenated back in swapped order). */
   shiftedWindows: number;
   /** Space-to-depth merges of neighbouring patches/pixels (four or more strided slices of one tensor concatenated). */
   patchMerging: number;
+  /**
+   * Fused-MBConv blocks (EfficientNetV2): a full (not depthwise) k×k conv that
+   * expands the channels, then a 1x1 conv that projects them back, added to
+   * the block input. Counted only with the residual add, so plain 3x3-then-1x1
+   * stacks (SSD extras, darknet) are not taken for it.
+   */
+  fusedMBConv: number;
   /** Distinct spatial (or token-grid) resolutions of 2-D feature maps: ≥ 3 means a multi-stage (hierarchical) network. */
   resolutions: number;
   /** Softmax nodes (not outputs) whose result multiplies values: attention, also the additive kind blocks.ts does not count. */
@@ -102,6 +113,8 @@ export interface StructureNodes {
   softmaxAttention: number[];
   bidirectional: number[];
   recurrent: number[];
+  /** The expanding k×k conv of each fused-MBConv block. */
+  fusedMBConv: number[];
 }
 
 export function structureFacts(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'outputs'>): StructureFacts {
@@ -123,7 +136,7 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
   const imageInput = (facts.inputs[0]?.shape?.length ?? 0) === 4;
   const outputs = new Set(og.outputNodes);
 
-  const nodes: StructureNodes = { windowAttention: [], shiftedWindows: [], patchMerging: [], softmaxAttention: [], bidirectional: [], recurrent: [] };
+  const nodes: StructureNodes = { windowAttention: [], shiftedWindows: [], patchMerging: [], softmaxAttention: [], bidirectional: [], recurrent: [], fusedMBConv: [] };
   let vocab: number | null = null;
   let maxBodyKernel = 0;
   let stem: StructureFacts['stem'] = null;
@@ -193,7 +206,46 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
   const tokenInputs = facts.inputs.filter((i) => /^u?int/.test(i.dtype) && i.shape?.length === 2).length;
   const kernelsByKind: Record<string, string[]> = {};
   for (const [c, ks] of [...kernels].sort((a, b) => (a[0] < b[0] ? -1 : 1))) kernelsByKind[c] = [...ks].sort();
+  // Fused-MBConv: expand k×k conv → (norm/act/SE) → 1x1 projection → (norm/dropout) → add with the block input.
+  const BETWEEN = new Set(['batch_norm', 'layer_norm', 'group_norm', 'dropout', 'other', 'mul', 'relu', 'relu6', 'silu', 'gelu', 'hard_swish', 'leaky_relu', 'elu', 'prelu', 'mish']);
+  const forward = (from: number, want: (j: number) => boolean): number | null => {
+    const seen = new Set<number>();
+    const queue = [...succ[from]!];
+    while (queue.length && seen.size < 24) {
+      const j = queue.shift()!;
+      if (seen.has(j)) continue;
+      seen.add(j);
+      if (want(j)) return j;
+      if (BETWEEN.has(og.nodes[j]!.category)) queue.push(...succ[j]!);
+    }
+    return null;
+  };
+  // Counted like torchvision's FusedMBConv modules: expanding ones (with or without the residual: the first of a stage strides)
+  // and expand-ratio-1 ones (one k×k conv added to its input) — but only in a net where some expanding one has the residual.
+  const fused: number[] = [];
+  let fusedWithResidual = 0;
+  og.nodes.forEach((n, i) => {
+    if (n.category !== 'conv' || !n.kernel || Math.max(...n.kernel) < 2 || !n.inChannels || !n.outChannels) return;
+    const input = preds[i]![0];
+    if (input === undefined) return;
+    const residual = (from: number) => forward(from, (j) => og.nodes[j]!.category === 'add' && preds[j]!.includes(input)) !== null;
+    if (n.outChannels > n.inChannels) {
+      const proj = forward(i, (j) => {
+        const m = og.nodes[j]!;
+        return m.category === 'conv' && m.kernel?.[0] === 1 && m.kernel[1] === 1 && m.inChannels !== null && m.outChannels !== null && m.outChannels < m.inChannels;
+      });
+      if (proj === null) return;
+      fused.push(i);
+      if (residual(proj)) fusedWithResidual++;
+    } else if (n.outChannels === n.inChannels && residual(i)) {
+      fused.push(i);
+    }
+  });
+  if (fusedWithResidual > 0) nodes.fusedMBConv.push(...fused);
+
   const result: StructureFacts = {
+    version: STRUCTURE_VERSION,
+    fusedMBConv: nodes.fusedMBConv.length,
     windowAttention: nodes.windowAttention.length,
     shiftedWindows: nodes.shiftedWindows.length,
     patchMerging: nodes.patchMerging.length,
