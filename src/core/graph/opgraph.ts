@@ -498,6 +498,9 @@ function foldElementwiseClusters(
     for (const m of members) ops[order[m]!.op] = (ops[order[m]!.op] ?? 0) + 1;
     const category = recognise(ops);
     if (!category) return;
+    // x·σ(x) multiplies two data tensors; σ(f)·c with c a constant (an unrolled LSTM cell's
+    // first step, c0 = 0) is a gate, not a SiLU / hard-swish.
+    if ((category === 'silu' || (category === 'hard_swish' && ops.HardSigmoid)) && !members.some((m) => order[m]!.op === 'Mul' && order[m]!.inputs.filter((u) => u && data.has(u)).length >= 2)) return;
     const gid = groups.length;
     groups.push({ members, category, main: members[members.length - 1]!, exit: exits[0]! });
     for (const m of members) group.set(m, gid);
