@@ -230,6 +230,12 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(kinds('a language model that is not recurrent')).toEqual(['lacks:recurrent', 'task:language_model', 'modality:text']);
     expect(kinds('attention-free image model')).toEqual(['lacks:attention', 'modality:image']);
     expect(kinds('classifier with fused-MBConv blocks and SE')).toEqual(['has:fused_mbconv', 'has:squeeze_excitation', 'task:classification']);
+    expect(kinds('a 2-layer GRU language model')).toEqual(['task:language_model', 'modality:text']);
+    expect(kinds('GRU with two stacked layers')).toEqual(['has:count:layer:2']);
+    expect(kinds('under 3 layers')).toEqual([]);
+    expect(kinds('vision transformer with 16x16 patches')).toEqual(['has:stem:16x16:16:patchify', 'modality:image']);
+    expect(kinds('transformer using patch size 4 and relative position bias')).toEqual(['has:stem:4x4:4:patchify', 'has:relative_position_bias']);
+    expect(kinds('convnet with layer scale and inverted bottlenecks')).toEqual(['has:layer_scale', 'has:inverted_bottleneck']);
     expect(kinds('about 50M parameters')).toEqual(['min_params:33333333', 'max_params:75000000']);
     expect(kinds('under ~5M params')).toEqual(['max_params:5000000']);
   });
@@ -243,6 +249,8 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(top('image model with a patchify stem and self-attention')[0]).toBe('vit_b_16');
     expect(top('network with large kernels but no attention')[0]).toBe('convnext_tiny');
     expect(top('3x3 depthwise convolutions and hard swish')[0]).toBe('mobilenet_v3_small');
+    expect(top('convnet with inverted bottlenecks, layer norm and layer scale')[0]).toBe('convnext_tiny');
+    expect(top('transformer with 16x16 patches')[0]).toBe('vit_b_16');
     const why = rankCandidates('7x7 depthwise convs', cands, [], 1)[0]!.why;
     expect(why).toMatch(/has 7x7 depthwise conv/);
   });
@@ -268,6 +276,12 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(ask('vit_b_16', 'does it use windowed attention?').value).toBe(false);
     expect(ask('vit_b_16', 'is it hierarchical?').value).toBe(false);
     expect(ask('resnet50', 'is it hierarchical?').value).toBe(true);
+    expect(ask('convnext_tiny', 'does it use layer scale?').value).toBe(true);
+    expect(ask('resnet50', 'does it use layer scale?').value).toBe(false);
+    expect(ask('vit_b_16', 'is it a 12-layer transformer?').value).toBe(true); // ViT-B: 12 encoder layers
+    expect(ask('vit_b_16', 'does it use 16x16 patches?').value).toBe(true);
+    // ConvNeXt's blocks are not MBConv (the block rule), but the answer names what it has instead.
+    expect(ask('convnext_tiny', 'does it use inverted residual blocks?')).toMatchObject({ value: false, answer: expect.stringMatching(/18 depthwise conv → expand → project/) });
   });
 
   it('ask: kernels of one conv kind, the stem', () => {

@@ -15,7 +15,7 @@ import type { OpGraph } from '../graph/types.js';
 import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
-import { LARGE_KERNEL, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
+import { LARGE_KERNEL, layerCount, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
 import { CONV_CATEGORIES, structureNodes } from './structure.js';
 import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './vocabulary-text.js';
 
@@ -311,6 +311,13 @@ export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { 
     const what = featureLabel(key);
     return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} ${what} op(s) in the graph` : `no ${what} in the graph${sizes.length ? ` (kernel sizes there: ${[...new Set(sizes)].join(', ')})` : ''}` };
   }
+  if (key.startsWith('count:')) {
+    const [, what] = key.split(':') as [string, string];
+    const n = layerCount(s, what);
+    const recurrent = what === 'gru' || what === 'lstm' ? sn().recurrent.filter((i) => og.nodes[i]!.category === what) : ['rnn', 'recurrent', 'layer'].includes(what) ? sn().recurrent : [];
+    const noun = what === 'layer' ? (st.recurrentLayers ? 'recurrent' : s.blocks.attention ? 'transformer' : 'weighted') : what;
+    return { nodes: recurrent, count: n, detail: `${n} ${noun} layer(s)${st.encoderDecoder && ['transformer', 'attention', 'encoder'].includes(what) ? ' per encoder and decoder' : ''}` };
+  }
   if (key.startsWith('stem:')) {
     const stem = st.stem;
     return { nodes: convIdx.slice(0, 1), count: stem ? 1 : 0, detail: stem ? `the stem (first convolution) is a ${stem.kernel} ${stem.category.replace(/_/g, ' ')} with stride ${stem.stride}` : 'there are no convolutions' };
@@ -332,6 +339,14 @@ export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { 
     case 'fused_mbconv': {
       const nodes = sn().fusedMBConv;
       return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} fused-MBConv block(s) (a full k×k conv in place of the 1x1 expansion + depthwise conv: expanding then projected by a 1x1 conv, or alone with a residual add)` : 'no fused-MBConv block (full k×k expansion conv, 1x1 projection, residual) in the graph' };
+    }
+    case 'relative_position_bias': {
+      const nodes = sn().relativePositionBias;
+      return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} attention op(s) add a constant table of heads × N × N to the logits before the softmax (a per-head position bias)` : 'no position-bias table added to attention logits in the graph' };
+    }
+    case 'layer_scale': {
+      const nodes = sn().layerScale;
+      return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} learned per-channel scale(s) right before a residual add (layer scale)` : 'no learned per-channel scale before a residual add in the graph' };
     }
     case 'hierarchical':
       return { nodes: [], count: st.resolutions, detail: `feature maps at ${st.resolutions} spatial resolution(s)${st.resolutions >= 3 ? ' (multi-stage)' : ''}` };
@@ -518,6 +533,9 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
         if (sx) return sx.detail;
         const count = evidenceFor(og, evidenceCategories(p.k), 1e9).length;
         const name = featureLabel(p.k);
+        // The block rule's inverted residual is MBConv (1x1 expand → depthwise → 1x1 project); say so when the net expands after the depthwise conv instead.
+        const dwIB = s.structure?.dwInvertedBottleneck ?? 0;
+        if (!p.has && p.k === 'inverted_residual' && dwIB > 0) return `no ${name} (MBConv: 1x1 expand → depthwise → 1x1 project) block in the graph, but ${dwIB} depthwise conv → expand → project block(s) (ConvNeXt-style inverted bottlenecks)`;
         if (!p.has) return `no ${name} in the graph`;
         return BLOCK_LIKE.has(p.k) ? `${s.blocks[p.k as (typeof BLOCKS)[number]] || count} ${name} block(s) found` : `${count} ${name} op(s) in the graph`;
       });

@@ -36,6 +36,7 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
   const st = s.structure;
   if (key.startsWith('kernel:')) return st ? kernelFeature(st, key) : false;
   if (key.startsWith('stem:')) return st ? stemFeature(st, key) : false;
+  if (key.startsWith('count:')) return countFeature(s, key);
   switch (key) {
     case 'conv':
       return s.convKinds.length > 0;
@@ -61,6 +62,13 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
       return n('lstm') || n('gru');
     case 'fused_mbconv':
       return (st?.fusedMBConv ?? 0) > 0;
+    case 'inverted_bottleneck':
+      // MBConv (1x1 expand → depthwise → 1x1 project) or ConvNeXt's (depthwise → expand → project): both expand in the middle.
+      return s.blocks.inverted_residual > 0 || (st?.dwInvertedBottleneck ?? 0) > 0;
+    case 'relative_position_bias':
+      return (st?.relativePositionBias ?? 0) > 0;
+    case 'layer_scale':
+      return (st?.layerScale ?? 0) > 0;
     case 'large_kernel':
       return (st?.maxBodyKernel ?? 0) >= LARGE_KERNEL;
     case 'recurrent':
@@ -108,6 +116,34 @@ function stemFeature(st: StructureFacts, key: string): boolean {
   return true;
 }
 
+/** "count:WHAT:N": N recurrent layers (of a kind) or N transformer (attention) layers; "layers" = whichever the net is built of. */
+function countFeature(s: ArchSummary, key: string): boolean {
+  const [, what, n] = key.split(':') as [string, string, string];
+  return layerCount(s, what) === Number(n);
+}
+
+/** How many layers of a kind the net has, in the sense of countFeature. */
+export function layerCount(s: ArchSummary, what: string): number {
+  const rec = s.recurrent.reduce((a, k) => a + (s.ops[k] ?? 0), 0);
+  const attn = Math.max(s.blocks.attention, s.ops.attention ?? 0);
+  // An encoder-decoder "6-layer transformer" has 6 encoder and 6 decoder layers: 3 attention blocks per layer index (self, self, cross).
+  const transformerLayers = s.structure?.encoderDecoder ? attn / 3 : attn;
+  switch (what) {
+    case 'gru':
+    case 'lstm':
+      return s.ops[what] ?? 0;
+    case 'rnn':
+    case 'recurrent':
+      return rec;
+    case 'transformer':
+    case 'attention':
+    case 'encoder':
+      return transformerLayers;
+    default:
+      return rec > 0 ? rec : attn > 0 ? transformerLayers : s.weightedLayers;
+  }
+}
+
 /** Readable name of a feature key, for `why` strings and answers. */
 export function featureLabel(key: string): string {
   if (key.startsWith('kernel:')) {
@@ -119,6 +155,10 @@ export function featureLabel(key: string): string {
     return ['stem', kernel !== '*' ? kernel : '', stride !== '*' ? `stride ${stride}` : '', patch ? 'patchify' : ''].filter(Boolean).join(' ');
   }
   if (key.startsWith('kind:')) return key.slice(5);
+  if (key.startsWith('count:')) {
+    const [, what, n] = key.split(':');
+    return `${n} ${what === 'layer' ? '' : `${what} `}layers`;
+  }
   return key.replace(/_/g, ' ');
 }
 
@@ -160,6 +200,11 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
     ['gated units', 'gated_recurrent'], ['gated recurrent layers', 'gated_recurrent'], ['gated rnn', 'gated_recurrent'], ['gated rnns', 'gated_recurrent'], ['gated recurrent networks', 'gated_recurrent'], ['gated cells', 'gated_recurrent'],
     ['fused mbconv', 'fused_mbconv'], ['fused-mbconv', 'fused_mbconv'], ['fused mbconv blocks', 'fused_mbconv'], ['fused-mbconv blocks', 'fused_mbconv'], ['fused inverted residuals', 'fused_mbconv'],
     ['fused inverted residual blocks', 'fused_mbconv'], ['fused mb conv', 'fused_mbconv'], ['fused mbconvs', 'fused_mbconv'],
+    ['inverted-bottleneck blocks', 'inverted_bottleneck'],
+    ['relative position bias', 'relative_position_bias'], ['relative positional bias', 'relative_position_bias'], ['relative position biases', 'relative_position_bias'],
+    ['relative position encoding', 'relative_position_bias'], ['relative position encodings', 'relative_position_bias'], ['relative positional encodings', 'relative_position_bias'],
+    ['relative positional encoding', 'relative_position_bias'], ['relative position embeddings', 'relative_position_bias'], ['relative positions', 'relative_position_bias'],
+    ['layer scale', 'layer_scale'], ['layerscale', 'layer_scale'], ['layer scaling', 'layer_scale'], ['layer-scale', 'layer_scale'], ['learnable layer scale', 'layer_scale'],
     ['large kernels', 'large_kernel'], ['big kernels', 'large_kernel'], ['large kernel', 'large_kernel'], ['large-kernel', 'large_kernel'], ['huge kernels', 'large_kernel'],
     ['patchify stem', 'stem:*:*:patchify'], ['patchify', 'stem:*:*:patchify'], ['patchifying stem', 'stem:*:*:patchify'], ['patchify conv', 'stem:*:*:patchify'], ['non-overlapping patches', 'stem:*:*:patchify'],
   ];
@@ -177,8 +222,8 @@ export function featurePhrases(text: string): Array<{ key: string; phrase: strin
     if (word(s[i]) && !word(s[i - 1]) && s[i - 1] !== '-') {
       const pattern = patternPhrase(s, i);
       if (pattern) {
-        out.push(pattern);
-        i = pattern.end;
+        out.push(...pattern);
+        i = pattern[0]!.end;
         continue;
       }
       const hit = FEATURE_FORMS.find(([f]) => s.startsWith(f, i) && !word(s[i + f.length]));
@@ -202,15 +247,50 @@ const KERNEL_RE = new RegExp(String.raw`(?:${KIND_WORD}\s+)?${SIZE}[- ]?(?:${KIN
 const STEM_BEFORE = /(?:(\d+)\s*[x×]\s*(\d+)\s*,?\s*)?(?:(?:with\s+)?stride[- ]?(?:of\s+)?(\d+)\s*,?\s*)?(patchify(?:ing)?\s+|non-overlapping\s+)?(?:conv(?:olution(?:al)?)?\s+)?stem(?![a-z0-9])/y;
 const STEM_AFTER = /stem\s+(?:is\s+|of\s+|with\s+|being\s+|:\s*)?(?:an?\s+)?(?:(\d+)\s*[x×]\s*(\d+)\s*,?\s*)?(?:(?:with\s+)?stride[- ]?(?:of\s+)?(\d+)\s*,?\s*)?(patchify(?:ing)?\s*|non-overlapping\s*)?(?:conv(?:olution)?s?(?:\s+with\s+stride[- ]?(\d+))?)?/y;
 
+/** "16x16 patches", "4x4 image patches", "patch size 16", "patch size of 4": a patchify stem of that size. */
+const PATCH_GRID = /(\d+)\s*[x×]\s*(\d+)\s*(?:pixel\s+|image\s+|non-overlapping\s+)?patch(?:es)?(?:\s+embeddings?)?(?![a-z0-9])/y;
+const PATCH_SIZE = /patch(?:\s|-)?size\s*(?:of\s*|=\s*|:\s*)?(\d+)(?:\s*[x×]\s*(\d+))?(?![a-z0-9])/y;
+const NUMBER_WORDS: Record<string, number> = { one: 1, single: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, sixteen: 16, eighteen: 18, twenty: 20, 'twenty-four': 24, 'thirty-two': 32 };
+function numberWord(w: string): number | null {
+  return /^\d+$/.test(w) ? Number(w) : (NUMBER_WORDS[w] ?? null);
+}
+const NUMW = String.raw`(\d+|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|sixteen|eighteen|twenty|twenty-four|thirty-two)`;
+/** "2-layer GRU", "two stacked LSTM layers", "12-layer transformer", "6 transformer blocks", "3 recurrent layers". */
+const LAYER_COUNT_BEFORE = new RegExp(String.raw`${NUMW}[- ](?:stacked\s+|layers?\s+(?:of\s+)?|layer\s+)?(?:(bidirectional|unidirectional|deep|stacked)\s+)?(gru|lstm|rnn|recurrent|transformer|attention|encoder)s?(?:\s+(?:layers?|blocks?|cells?|units?))?(?![a-z0-9])`, 'y');
+/** "with 2 stacked layers", "4 layers deep": N layers of whatever the network is built of. */
+const LAYER_COUNT_AFTER = new RegExp(String.raw`${NUMW}\s+(?:stacked\s+)?layers?(?:\s+deep)?(?![a-z0-9])()()`, 'y');
+
 /** Feature phrases with numbers in them (kernel sizes, stems), read by pattern rather than from the fixed forms. */
-function patternPhrase(s: string, i: number): { key: string; phrase: string; start: number; end: number } | null {
+function patternPhrase(s: string, i: number): Array<{ key: string; phrase: string; start: number; end: number }> | null {
   KERNEL_RE.lastIndex = i;
   const k = KERNEL_RE.exec(s);
   if (k) {
     const kindWord = k[1] ?? k[7];
     const kind = kindWord ? CONV_KIND_WORD[kindWord]! : 'any';
     const size = k[6] ? 'large' : k[2] ? `${k[2]}x${k[3]}` : `${k[4]}x${k[5]}`;
-    return { key: `kernel:${kind}:${size}`, phrase: k[0], start: i, end: i + k[0].length };
+    return [{ key: `kernel:${kind}:${size}`, phrase: k[0], start: i, end: i + k[0].length }];
+  }
+  for (const re of [PATCH_GRID, PATCH_SIZE]) {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (!m) continue;
+    const a = m[1]!;
+    const b = m[2] ?? a;
+    return [{ key: `stem:${a}x${b}:${a}:patchify`, phrase: m[0], start: i, end: i + m[0].length }];
+  }
+  // "under 3 layers" is a bound, not a count.
+  const bounded = /(under|below|over|above|than|at most|at least|up to|max|min)\s*$/.test(s.slice(0, i));
+  for (const re of bounded ? [] : [LAYER_COUNT_BEFORE, LAYER_COUNT_AFTER]) {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (!m) continue;
+    const n = numberWord(m[1]!);
+    const what = (m[3] || 'layers').replace(/s$/, '');
+    if (n === null || n < 1 || n > 200) continue;
+    const out = [{ key: `count:${what}:${n}`, phrase: m[0], start: i, end: i + m[0].length }];
+    // "a two-layer bidirectional LSTM" states the direction too.
+    if (m[2] === 'bidirectional' || m[2] === 'unidirectional') out.push({ key: m[2], phrase: m[0], start: i, end: i + m[0].length });
+    return out;
   }
   for (const re of [STEM_BEFORE, STEM_AFTER]) {
     re.lastIndex = i;
@@ -220,7 +300,7 @@ function patternPhrase(s: string, i: number): { key: string; phrase: string; sta
     const stride = m[3] ?? m[5] ?? '*';
     const patch = m[4] ? ':patchify' : '';
     if (kernel === '*' && stride === '*' && !patch) continue;
-    return { key: `stem:${kernel}:${stride}${patch}`, phrase: m[0].trim(), start: i, end: i + m[0].trimEnd().length };
+    return [{ key: `stem:${kernel}:${stride}${patch}`, phrase: m[0].trim(), start: i, end: i + m[0].trimEnd().length }];
   }
   return null;
 }
@@ -440,8 +520,13 @@ function describeConstraint(s: ArchSummary, c: Constraint): string {
       return `${ok ? 'has' : 'no'} ${featureLabel(c.key)}`;
     case 'lacks':
       return `${ok ? 'no' : 'has'} ${featureLabel(c.key)}`;
-    case 'task':
-      return `task ${s.task}${ok ? '' : ` (not ${c.task})`}`;
+    case 'task': {
+      const st = s.structure;
+      const head = st && (st.tokenInputs > 0 || s.recurrent.length > 0)
+        ? st.languageModel ? ', per-token vocabulary output' : st.encoderDecoder ? ', encoder-decoder vocabulary output' : st.pooledOutput ? ', one output vector per sequence' : ''
+        : '';
+      return `task ${s.task}${head}${ok ? '' : ` (not ${c.task.replace(/_/g, ' ')})`}`;
+    }
     case 'family':
       return ok ? `structure matches ${c.family}` : `structure is ${s.familyKey ?? 'no known family'}, not ${c.family}`;
     case 'modality':
@@ -538,7 +623,9 @@ export function expandQuery(query: string): string {
   return query
     .toLowerCase()
     .replace(/\s+/g, ' ')
-    .replace(/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2');
+    .replace(/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2')
+    // For retrieval an inverted bottleneck is any block that expands in the middle (MBConv or ConvNeXt's); `ask` keeps the block rule's meaning.
+    .replace(/\binverted[- ]bottlenecks?(?: blocks?| layers?)?\b/g, 'inverted-bottleneck blocks');
 }
 
 /** Network kinds a query names without a cue ("a convnet", "transformer for images"); null when none. Not a hard constraint: hybrids half-match. */

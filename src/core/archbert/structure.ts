@@ -21,7 +21,7 @@ const NORM = new Set(['batch_norm', 'layer_norm', 'group_norm', 'instance_norm',
 const PASS_THROUGH = new Set(['reshape', 'transpose', 'dropout', 'flatten', 'other']);
 
 /** Bumped whenever a fact is added or its rule changes: index entries with another version are re-analysed. */
-export const STRUCTURE_VERSION = 2;
+export const STRUCTURE_VERSION = 3;
 
 export interface StructureFacts {
   version: number;
@@ -38,6 +38,16 @@ export interface StructureFacts {
    * stacks (SSD extras, darknet) are not taken for it.
    */
   fusedMBConv: number;
+  /**
+   * Inverted bottlenecks after a depthwise conv (ConvNeXt: dw k×k → norm →
+   * expand ×≥2 → act → project back, added to the input), which the block
+   * rules (blocks.ts: 1x1 expand → depthwise → 1x1 project) do not count.
+   */
+  dwInvertedBottleneck: number;
+  /** Attention logits plus a constant table of ≥ 2 heads × N × N before the softmax: a (relative) position bias per head. */
+  relativePositionBias: number;
+  /** A learned per-channel scale (params = channels) right before a residual add: layer scale. */
+  layerScale: number;
   /** Distinct spatial (or token-grid) resolutions of 2-D feature maps: ≥ 3 means a multi-stage (hierarchical) network. */
   resolutions: number;
   /** Softmax nodes (not outputs) whose result multiplies values: attention, also the additive kind blocks.ts does not count. */
@@ -115,6 +125,9 @@ export interface StructureNodes {
   recurrent: number[];
   /** The expanding k×k conv of each fused-MBConv block. */
   fusedMBConv: number[];
+  dwInvertedBottleneck: number[];
+  relativePositionBias: number[];
+  layerScale: number[];
 }
 
 export function structureFacts(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'outputs'>): StructureFacts {
@@ -136,7 +149,7 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
   const imageInput = (facts.inputs[0]?.shape?.length ?? 0) === 4;
   const outputs = new Set(og.outputNodes);
 
-  const nodes: StructureNodes = { windowAttention: [], shiftedWindows: [], patchMerging: [], softmaxAttention: [], bidirectional: [], recurrent: [], fusedMBConv: [] };
+  const nodes: StructureNodes = { windowAttention: [], shiftedWindows: [], patchMerging: [], softmaxAttention: [], bidirectional: [], recurrent: [], fusedMBConv: [], dwInvertedBottleneck: [], relativePositionBias: [], layerScale: [] };
   let vocab: number | null = null;
   let maxBodyKernel = 0;
   let stem: StructureFacts['stem'] = null;
@@ -243,9 +256,52 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
   });
   if (fusedWithResidual > 0) nodes.fusedMBConv.push(...fused);
 
+  // Depthwise conv → (layout/norm) → expand (linear or 1x1 conv, ×≥2) → act → project (back to fewer) → … → add with the block input.
+  const pointwise = (j: number) => {
+    const m = og.nodes[j]!;
+    return (m.category === 'linear' || (m.category === 'conv' && m.kernel?.[0] === 1 && m.kernel[1] === 1)) && m.inChannels !== null && m.outChannels !== null;
+  };
+  const LAYOUT = new Set([...BETWEEN, 'transpose', 'reshape', 'flatten']);
+  const forwardThrough = (from: number, pass: Set<string>, want: (j: number) => boolean): number | null => {
+    const seen = new Set<number>();
+    const queue = [...succ[from]!];
+    while (queue.length && seen.size < 24) {
+      const j = queue.shift()!;
+      if (seen.has(j)) continue;
+      seen.add(j);
+      if (want(j)) return j;
+      if (pass.has(og.nodes[j]!.category)) queue.push(...succ[j]!);
+    }
+    return null;
+  };
+  og.nodes.forEach((n, i) => {
+    if (n.category !== 'depthwise_conv') return;
+    const input = preds[i]![0];
+    const expand = forwardThrough(i, LAYOUT, (j) => pointwise(j) && og.nodes[j]!.outChannels! >= 2 * og.nodes[j]!.inChannels!);
+    if (expand === null || input === undefined) return;
+    const project = forwardThrough(expand, LAYOUT, (j) => pointwise(j) && og.nodes[j]!.outChannels! < og.nodes[j]!.inChannels!);
+    if (project === null) return;
+    if (forwardThrough(project, LAYOUT, (j) => og.nodes[j]!.category === 'add' && preds[j]!.includes(input)) !== null) nodes.dwInvertedBottleneck.push(i);
+  });
+
+  og.nodes.forEach((n, i) => {
+    // Relative position bias: the logits' add carries a folded constant of heads × N × N (N = attention length), heads ≥ 2.
+    if (n.category === 'softmax' && n.outShape) {
+      const len = num(n.outShape[n.outShape.length - 1]);
+      const add = preds[i]!.find((j) => og.nodes[j]!.category === 'add');
+      const b = add !== undefined ? og.nodes[add]!.buffers + og.nodes[add]!.params : 0;
+      if (len && len > 1 && b >= 2 * len * len && b % (len * len) === 0) nodes.relativePositionBias.push(add!);
+    }
+    // Layer scale: mul by a learned vector as long as the channels, feeding a residual add.
+    if (n.category === 'mul' && n.params > 0 && n.outChannels !== null && n.params === n.outChannels && succ[i]!.some((j) => og.nodes[j]!.category === 'add')) nodes.layerScale.push(i);
+  });
+
   const result: StructureFacts = {
     version: STRUCTURE_VERSION,
     fusedMBConv: nodes.fusedMBConv.length,
+    dwInvertedBottleneck: nodes.dwInvertedBottleneck.length,
+    relativePositionBias: nodes.relativePositionBias.length,
+    layerScale: nodes.layerScale.length,
     windowAttention: nodes.windowAttention.length,
     shiftedWindows: nodes.shiftedWindows.length,
     patchMerging: nodes.patchMerging.length,
