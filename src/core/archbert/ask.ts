@@ -354,7 +354,11 @@ export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { 
     case 'unidirectional': {
       const n = sn();
       const nodes = key === 'bidirectional' ? n.bidirectional : n.recurrent.filter((i) => !n.bidirectional.includes(i));
-      return { nodes, count: nodes.length, detail: st.recurrentLayers ? `${st.bidirectional} of ${st.recurrentLayers} recurrent layer(s) bidirectional` : 'no recurrent layers in the graph' };
+      if (!st.recurrentLayers && key === 'bidirectional' && hasFeature(s, 'bidirectional')) {
+        return { nodes: sn().softmaxAttention, count: s.blocks.attention, detail: `a transformer encoder over tokens (${s.blocks.attention} attention blocks, no causal per-token vocabulary output): every token attends in both directions` };
+      }
+      const none = st.languageModel ? 'no recurrent layers, and a language model (per-token next-token output) attends one way only' : 'no recurrent layers in the graph';
+      return { nodes, count: nodes.length, detail: st.recurrentLayers ? `${st.bidirectional} of ${st.recurrentLayers} recurrent layer(s) bidirectional` : none };
     }
     case 'large_kernel': {
       const nodes = convIdx.slice(1).filter((i) => Math.max(...og.nodes[i]!.kernel!) >= LARGE_KERNEL);

@@ -55,7 +55,8 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
     case 'hierarchical':
       return (st?.resolutions ?? 0) >= 3;
     case 'bidirectional':
-      return (st?.bidirectional ?? 0) > 0;
+      // A bidirectional RNN, or a text transformer encoder (BERT: every token attends both ways; no causal per-token vocabulary output).
+      return (st?.bidirectional ?? 0) > 0 || (st !== undefined && st.tokenInputs > 0 && s.blocks.attention > 0 && !st.languageModel && !st.encoderDecoder && s.recurrent.length === 0);
     case 'unidirectional':
       return s.recurrent.length > 0 && st !== undefined && st.bidirectional === 0;
     case 'gated_recurrent':

@@ -21,7 +21,7 @@ const NORM = new Set(['batch_norm', 'layer_norm', 'group_norm', 'instance_norm',
 const PASS_THROUGH = new Set(['reshape', 'transpose', 'dropout', 'flatten', 'other']);
 
 /** Bumped whenever a fact is added or its rule changes: index entries with another version are re-analysed. */
-export const STRUCTURE_VERSION = 3;
+export const STRUCTURE_VERSION = 4;
 
 export interface StructureFacts {
   version: number;
@@ -104,6 +104,21 @@ function isWindowAttention(n: OpNode, batch: number): boolean {
   return lead > batch;
 }
 
+/**
+ * Local attention written without folding windows into the batch: an image
+ * model's attention map [.., queries, keys] where each of the queries sees
+ * fewer keys than there are queries (self-attention over the whole map is
+ * square). Only for image inputs: in a text encoder-decoder, cross-attention
+ * over a shorter source looks the same.
+ */
+function isLocalAttention(n: OpNode): boolean {
+  const s = n.outShape;
+  if (!s || s.length < 3) return false;
+  const q = num(s[s.length - 2]);
+  const k = num(s[s.length - 1]);
+  return q !== null && k !== null && k > 1 && k < q;
+}
+
 /** Spatial size of a feature map: [B,C,H,W] or [B,H,W,C] (the pair of equal dims; NCHW when neither is), or [B,T,C] token grids. */
 function spatialSize(shape: Dim[] | null, imageInput: boolean): number | null {
   if (!shape) return null;
@@ -173,8 +188,9 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
   og.nodes.forEach((n, i) => {
     const c = n.category;
     if (c === 'softmax') {
-      if (isWindowAttention(n, batch)) nodes.windowAttention.push(i);
-      if (!outputs.has(i) && feedsMatmul(i)) nodes.softmaxAttention.push(i);
+      const attends = !outputs.has(i) && feedsMatmul(i);
+      if (isWindowAttention(n, batch) || (imageInput && attends && isLocalAttention(n))) nodes.windowAttention.push(i);
+      if (attends) nodes.softmaxAttention.push(i);
     }
     if (c === 'concat') {
       const p = preds[i]!;
