@@ -549,7 +549,8 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
           const sx = structuralEvidence(og, s, p.k);
           return sx ? nodeRefs(og, sx.nodes) : evidenceFor(og, evidenceCategories(p.k));
         });
-      return { answer: yesNo(kind, truth, parts.join('; ')), value: truth, evidence: evidence.slice(0, MAX_EVIDENCE) };
+      const unique = evidence.filter((e, i) => evidence.findIndex((o) => o.node === e.node && o.op === e.op) === i);
+      return { answer: yesNo(kind, truth, parts.join('; ')), value: truth, evidence: unique.slice(0, MAX_EVIDENCE) };
     }
     case 'stem': {
       const stem = s.structure?.stem ?? null;
