@@ -191,6 +191,8 @@ describe('recurrent direction and what the output predicts (real GRU/LSTM ops)',
     expect(ask('bigru_clf', 'is it a language model?').value).toBe(false);
     expect(ask('bigru_clf', 'is this a text classifier?').value).toBe(true);
     expect(ask('bilstm_lm', 'does it use a biLSTM?').value).toBe(true);
+    expect(ask('gru_lm', 'what is the vocabulary size?')).toMatchObject({ kind: 'value', value: 100 });
+    expect(ask('bigru_clf', 'how big is the vocabulary?').value).toBe(100);
     const e = ask('bigru_clf', 'is it bidirectional?').evidence;
     expect(e.map((x) => x.op)).toEqual(['gru']);
   });
@@ -282,6 +284,15 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(ask('vit_b_16', 'does it use 16x16 patches?').value).toBe(true);
     // ConvNeXt's blocks are not MBConv (the block rule), but the answer names what it has instead.
     expect(ask('convnext_tiny', 'does it use inverted residual blocks?')).toMatchObject({ value: false, answer: expect.stringMatching(/18 depthwise conv → expand → project/) });
+  });
+
+  it('ask: "X or Y" is true when either is there; "count the …" is a count', () => {
+    const ask = (name: string, q: string) => answerQuestion(q, m[name]!.summary, m[name]!.opGraph, null);
+    expect(ask('convnext_tiny', 'does it use batch norm or layer norm?')).toMatchObject({ kind: 'yes_no', value: true });
+    expect(ask('convnext_tiny', 'does it use batch norm and layer norm?').value).toBe(false);
+    expect(ask('resnet50', 'does it use gelu or silu?').value).toBe(false);
+    expect(ask('convnext_tiny', 'count the normalization layers')).toMatchObject({ kind: 'value', value: m.convnext_tiny!.summary.ops.layer_norm });
+    expect(ask('vit_b_16', 'what is the window size?').value).toBe('none');
   });
 
   it('ask: kernels of one conv kind, the stem', () => {

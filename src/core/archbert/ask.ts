@@ -33,7 +33,10 @@ export interface AskAnswer {
 /** What the parser understood. `template` names the QA-head template it corresponds to (for the learned cross-check). */
 export type Intent =
   /** keys must all be present (absent when negated); `absent` keys ("X instead of Y") must all be absent. */
-  | { type: 'presence'; keys: string[]; negated: boolean; phrase: string; absent?: string[]; absentPhrase?: string }
+  /** `anyOf`: "does it use batch norm or layer norm?" is true when one of them is there. */
+  | { type: 'presence'; keys: string[]; negated: boolean; phrase: string; absent?: string[]; absentPhrase?: string; anyOf?: boolean }
+  /** The vocabulary size (rows of the embedding table) or the attention window (tokens per window). */
+  | { type: 'size_of'; what: 'vocab' | 'window' }
   | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string }
   | { type: 'task_is'; task: TaskKey }
   | { type: 'family_is'; family: string }
@@ -66,7 +69,7 @@ export function normalizeQuestion(q: string): string {
 
 /** Kind of sentence: a yes/no question, a wh-question, or a statement to check. */
 export function sentenceKind(q: string): 'yes_no' | 'wh' | 'statement' {
-  if (/^(tell me|show me|give me|list|name|(the )?(total )?(number|count) of)\b/.test(q)) return 'wh';
+  if (/^(tell me|show me|give me|list|name|count|(the )?(total )?(number|count) of)\b/.test(q)) return 'wh';
   const s = q.replace(/^(so|and|ok|okay|hey|please|quick question)[,:]?\s+/, '');
   if (YES_NO_START.test(s)) return 'yes_no';
   if (WH_START.test(s) || /^(in which|on which|for which|at which)\b/.test(s)) return 'wh';
@@ -143,7 +146,9 @@ export function parseQuestion(raw: string): ParsedQuestion {
       const opts = featurePhrases(body).map((p) => p.key);
       if (opts.length >= 2) return { kind: 'choice', intent: { type: 'which_of', options: [...new Set(opts)], negated: /\b(not|absent|missing|never|doesn't|isn't|aren't|lacks?)\b/.test(body) } };
     }
-    if (/how many|how much|number of|count of|how big|how large|how deep|what size|size of/.test(body)) {
+    if (/how many|how much|number of|count of|^count\b|how big|how large|how deep|what size|size of/.test(body)) {
+      if (/vocab/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
+      if (/\bwindows?\b/.test(body) && /size|big|large|tokens/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
       if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
       if (/macs?\b|flops|multiply|operations|compute/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
       if (/how deep|\bdepth\b|longest path/.test(body) && !/weighted|layers/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
@@ -155,6 +160,8 @@ export function parseQuestion(raw: string): ParsedQuestion {
       if (ph.length) return { kind: 'value', intent: { type: 'count', what: 'op', key: ph[0]!.key } };
       if (/layer|deep/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
     }
+    if (/vocab/.test(body) && /size|big|large|how many|words|tokens|entries/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
+    if (/\bwindows?\b/.test(body) && /size|big|large|tokens|how many/.test(body) && !/pool/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
     if (/\bstem\b/.test(body)) return { kind: 'value', intent: { type: 'stem', part: /kernel|size|filter/.test(body) ? 'kernel' : /stride/.test(body) ? 'stride' : 'all' } };
     if (/\b(task|used for|designed for|good for|purpose|problem|meant for|built for|does it do|is it for|solve)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'task' } };
     if (/famil|which (architecture|model) is|what (architecture|model) is (this|it)|known architecture|based on/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'family' } };
@@ -203,7 +210,13 @@ export function parseQuestion(raw: string): ParsedQuestion {
   const netKind = NET_KIND_PATTERNS.find(([re]) => re.test(body));
   if (netKind) return { kind, intent: { type: 'kind_is', kind: netKind[1] } };
   const phrases = featurePhrases(body);
-  if (phrases.length) return { kind, intent: { type: 'presence', keys: [...new Set(phrases.map((p) => p.key))], negated, phrase: phrases.map((p) => p.phrase).join(', ') } };
+  if (phrases.length) {
+    const keys = [...new Set(phrases.map((p) => p.key))];
+    // "X or Y" (and no "and" between the features) asks whether either is used.
+    const between = phrases.length >= 2 ? body.slice(phrases[0]!.end, phrases[phrases.length - 1]!.start) : '';
+    const anyOf = keys.length >= 2 && !negated && /\bor\b/.test(between) && !/\band\b|\bboth\b/.test(between) && !/\bboth\b/.test(body);
+    return { kind, intent: { type: 'presence', keys, negated, phrase: phrases.map((p) => p.phrase).join(anyOf ? ' or ' : ', '), ...(anyOf ? { anyOf } : {}) } };
+  }
   const fam = familyMention(body);
   const task = parseConstraints(body).find((c) => c.kind === 'task');
   // "is it a seq2seq model?": a task word that is also a family name asks for the task.
@@ -531,7 +544,8 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       const excluded = (intent.absent ?? []).map((k) => ({ k, has: hasFeature(s, k) }));
       // "does it use X?" → all present; "does it have no X?" / "it does not use X" → all absent;
       // "X instead of Y" → additionally every Y absent.
-      const truth = (intent.negated ? present.every((p) => !p.has) : present.every((p) => p.has)) && excluded.every((p) => !p.has);
+      const positive = intent.anyOf ? present.some((p) => p.has) : present.every((p) => p.has);
+      const truth = (intent.negated ? present.every((p) => !p.has) : positive) && excluded.every((p) => !p.has);
       const parts = [...present, ...excluded].map((p) => {
         const sx = structuralEvidence(og, s, p.k);
         if (sx) return sx.detail;
@@ -551,6 +565,22 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
         });
       const unique = evidence.filter((e, i) => evidence.findIndex((o) => o.node === e.node && o.op === e.op) === i);
       return { answer: yesNo(kind, truth, parts.join('; ')), value: truth, evidence: unique.slice(0, MAX_EVIDENCE) };
+    }
+    case 'size_of': {
+      const st = s.structure;
+      if (intent.what === 'vocab') {
+        const emb = og.nodes.findIndex((n) => n.category === 'embedding');
+        return st?.vocab
+          ? { answer: `${st.vocab.toLocaleString('en-US')} entries in the embedding table (the vocabulary)`, value: st.vocab, evidence: emb >= 0 ? nodeRefs(og, [emb]) : [] }
+          : { answer: 'No token embedding table in the graph, so no vocabulary', value: 'none', evidence: [] };
+      }
+      const nodes = structureNodes(og, { inputs: [{ name: 'input', shape: s.input, dtype: 'float32' }] }).windowAttention;
+      const shape = nodes.length ? og.nodes[nodes[0]!]!.outShape : null;
+      const n = shape ? shape[shape.length - 1] : null;
+      if (typeof n !== 'number') return { answer: 'No attention computed per window in the graph', value: 'none', evidence: [] };
+      const side = Math.round(Math.sqrt(n));
+      const value = side * side === n ? `${side}x${side}` : String(n);
+      return { answer: `${value}: each window attends over ${n} tokens (attention map ${JSON.stringify(shape)})`, value, evidence: nodeRefs(og, nodes.slice(0, 4)) };
     }
     case 'stem': {
       const stem = s.structure?.stem ?? null;
