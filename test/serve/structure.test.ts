@@ -12,6 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/core/archbert/ask.js';
+import { canonicalCaption, captions } from '../../src/core/archbert/describe-text.js';
+import { Rng } from '../../src/core/archbert/rng.js';
+import { checkClaims } from '../../src/core/archbert/summary.js';
 import { hasFeature, parseConstraints, rankCandidates, satisfies, type Candidate } from '../../src/core/archbert/find.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
 import { structureFacts } from '../../src/core/archbert/structure.js';
@@ -284,6 +287,16 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(ask('vit_b_16', 'does it use 16x16 patches?').value).toBe(true);
     // ConvNeXt's blocks are not MBConv (the block rule), but the answer names what it has instead.
     expect(ask('convnext_tiny', 'does it use inverted residual blocks?')).toMatchObject({ value: false, answer: expect.stringMatching(/18 depthwise conv → expand → project/) });
+  });
+
+  it('the new phrases do not misread the captions describe checks: no sentence of a true caption is removed', () => {
+    for (const [name, a] of Object.entries(m)) {
+      const rng = new Rng(7);
+      for (const text of [canonicalCaption(a.summary), ...captions(a.summary, rng, 10)]) {
+        const removed = checkClaims(text, a.summary).flags.filter((f) => f.action === 'removed');
+        expect(removed, `${name}: ${text}`).toEqual([]);
+      }
+    }
   });
 
   it('ask: "X or Y" is true when either is there; "count the …" is a count', () => {

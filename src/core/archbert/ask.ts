@@ -15,7 +15,7 @@ import type { OpGraph } from '../graph/types.js';
 import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
-import { LARGE_KERNEL, layerCount, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
+import { LARGE_KERNEL, LARGE_STEM_KERNEL, layerCount, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
 import { CONV_CATEGORIES, structureNodes } from './structure.js';
 import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './vocabulary-text.js';
 
@@ -317,12 +317,13 @@ export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { 
     const nodes = convIdx.filter((i, j) => {
       const n = og.nodes[i]!;
       if (kind !== 'any' && n.category !== kind) return false;
-      if (size === 'large') return j > 0 && Math.max(n.kernel![0], n.kernel![1]) >= LARGE_KERNEL;
+      if (size === 'large') return Math.max(n.kernel![0], n.kernel![1]) >= (j === 0 ? LARGE_STEM_KERNEL : LARGE_KERNEL);
       return `${n.kernel![0]}x${n.kernel![1]}` === size;
     });
     const sizes = Object.entries(st.kernelsByKind).filter(([k]) => kind === 'any' || k === kind).flatMap(([, v]) => v);
     const what = featureLabel(key);
-    return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} ${what} op(s) in the graph` : `no ${what} in the graph${sizes.length ? ` (kernel sizes there: ${[...new Set(sizes)].join(', ')})` : ''}` };
+    const rule = size === 'large' ? `; large = a side ≥ ${LARGE_KERNEL} after the stem, ≥ ${LARGE_STEM_KERNEL} for the stem` : '';
+    return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} ${what} op(s) in the graph` : `no ${what} in the graph${sizes.length ? ` (kernel sizes there: ${[...new Set(sizes)].join(', ')}${rule})` : ''}` };
   }
   if (key.startsWith('count:')) {
     const [, what] = key.split(':') as [string, string];
@@ -374,8 +375,9 @@ export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { 
       return { nodes, count: nodes.length, detail: st.recurrentLayers ? `${st.bidirectional} of ${st.recurrentLayers} recurrent layer(s) bidirectional` : none };
     }
     case 'large_kernel': {
-      const nodes = convIdx.slice(1).filter((i) => Math.max(...og.nodes[i]!.kernel!) >= LARGE_KERNEL);
-      return { nodes, count: nodes.length, detail: st.maxBodyKernel ? `largest kernel side after the stem is ${st.maxBodyKernel}${nodes.length ? ` (${nodes.length} conv op(s) with a side ≥ ${LARGE_KERNEL})` : ''}` : 'no convolutions after the stem' };
+      const nodes = convIdx.filter((i, j) => Math.max(...og.nodes[i]!.kernel!) >= (j === 0 ? LARGE_STEM_KERNEL : LARGE_KERNEL));
+      const stemNote = st.stem ? `; the stem is ${st.stem.kernel}` : '';
+      return { nodes, count: nodes.length, detail: `${st.maxBodyKernel ? `largest kernel side after the stem is ${st.maxBodyKernel}` : 'no convolutions after the stem'}${stemNote}${nodes.length ? ` (${nodes.length} large conv op(s): side ≥ ${LARGE_KERNEL}, or ≥ ${LARGE_STEM_KERNEL} for the stem)` : ''}` };
     }
     case 'attention':
     case 'attention_block':

@@ -71,7 +71,7 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
     case 'layer_scale':
       return (st?.layerScale ?? 0) > 0;
     case 'large_kernel':
-      return (st?.maxBodyKernel ?? 0) >= LARGE_KERNEL;
+      return st ? hasLargeKernel(st) : false;
     case 'recurrent':
       return s.recurrent.length > 0;
     case 'residual':
@@ -91,13 +91,21 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
 
 /** A kernel side from which a convolution counts as "large" (ConvNeXt's 7x7 depthwise; 3x3 and 5x5 are the ordinary sizes). */
 export const LARGE_KERNEL = 7;
+/** The stem is held to more: a 7x7 stride-2 stem is standard (ResNet, DenseNet), an 11x11 one (AlexNet) is large. */
+export const LARGE_STEM_KERNEL = 11;
+
+/** Some convolution is large: a body kernel side ≥ 7 or a stem side ≥ 11. */
+export function hasLargeKernel(st: StructureFacts): boolean {
+  const stemSide = st.stem ? Math.max(...st.stem.kernel.split('x').map(Number)) : 0;
+  return st.maxBodyKernel >= LARGE_KERNEL || stemSide >= LARGE_STEM_KERNEL;
+}
 
 /** "kernel:KIND:SIZE" (KIND a conv category or "any"; SIZE "3x3" or "large"): some convolution of that kind has that kernel (large: side ≥ 7, stem excluded). */
 function kernelFeature(st: StructureFacts, key: string): boolean {
   const [, kind, size] = key.split(':') as [string, string, string];
   const kinds = kind === 'any' ? Object.keys(st.kernelsByKind) : [kind];
   if (size === 'large') {
-    if (kind === 'any') return st.maxBodyKernel >= LARGE_KERNEL;
+    if (kind === 'any') return hasLargeKernel(st);
     return (st.kernelsByKind[kind] ?? []).some((k) => Math.max(...k.split('x').map(Number)) >= LARGE_KERNEL);
   }
   return kinds.some((k) => (st.kernelsByKind[k] ?? []).includes(size));
@@ -120,6 +128,10 @@ function stemFeature(st: StructureFacts, key: string): boolean {
 /** "count:WHAT:N": N recurrent layers (of a kind) or N transformer (attention) layers; "layers" = whichever the net is built of. */
 function countFeature(s: ArchSummary, key: string): boolean {
   const [, what, n] = key.split(':') as [string, string, string];
+  // Plain "N layers" is read every way it is said: weighted layers (the captions' sense), recurrent layers, transformer layers.
+  if (what === 'layer') return [s.weightedLayers, layerCount(s, 'recurrent'), layerCount(s, 'transformer')].includes(Number(n));
+  // "6 transformer layers" of an encoder-decoder: 6 per stack, or all its attention blocks.
+  if (what === 'transformer' || what === 'encoder') return [layerCount(s, what), layerCount(s, 'attention')].includes(Number(n));
   return layerCount(s, what) === Number(n);
 }
 
@@ -136,8 +148,9 @@ export function layerCount(s: ArchSummary, what: string): number {
     case 'rnn':
     case 'recurrent':
       return rec;
-    case 'transformer':
     case 'attention':
+      return attn;
+    case 'transformer':
     case 'encoder':
       return transformerLayers;
     default:
