@@ -166,6 +166,14 @@ describe('recurrent direction and what the output predicts (real GRU/LSTM ops)',
     expect(hasFeature(models.bigru_clf!.summary, 'unidirectional')).toBe(false);
   });
 
+  it('Keras / TF.js Bidirectional(LSTM) (batch-major output) is found from the weights too', async () => {
+    for (const f of ['tfjs_rnn.keras.json', 'tfjs_rnn.json']) {
+      const k = await analyzeModelFile(`${repoRoot}/fixtures/graphs/${f}`);
+      // Embedding(1000) → Bidirectional(LSTM) → GRU → … → SimpleRNN → Dense(3)
+      expect(k.summary.structure, f).toMatchObject({ bidirectional: 1, recurrentLayers: 3, vocab: 1000, languageModel: false, pooledOutput: true });
+    }
+  });
+
   it('per-token vocabulary scores = language model; one vector per sequence = classifier', () => {
     expect(models.gru_lm!.summary.structure).toMatchObject({ vocab: 100, perTokenVocabOutput: true, languageModel: true, pooledOutput: false });
     expect(models.bigru_clf!.summary.structure).toMatchObject({ vocab: 100, languageModel: false, pooledOutput: true });

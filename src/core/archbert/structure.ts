@@ -21,7 +21,7 @@ const NORM = new Set(['batch_norm', 'layer_norm', 'group_norm', 'instance_norm',
 const PASS_THROUGH = new Set(['reshape', 'transpose', 'dropout', 'flatten', 'other']);
 
 /** Bumped whenever a fact is added or its rule changes: index entries with another version are re-analysed. */
-export const STRUCTURE_VERSION = 4;
+export const STRUCTURE_VERSION = 5;
 
 export interface StructureFacts {
   version: number;
@@ -119,6 +119,35 @@ function isLocalAttention(n: OpNode): boolean {
   return q !== null && k !== null && k > 1 && k < q;
 }
 
+const GATES: Record<string, number> = { lstm: 4, gru: 3, rnn: 1 };
+
+/**
+ * Directions of an ONNX LSTM/GRU/RNN (attribute direction = "bidirectional"
+ * gives 2). Read from the weights, which hold num_directions × gates × hidden
+ * × (input + hidden + bias terms): exact whatever the layout (Keras exports
+ * batch-major Y = [batch, seq, dirs, hidden], PyTorch seq-major
+ * [seq, dirs, batch, hidden]). Bias terms: 2 per gate row (ONNX B = Wb ‖ Rb,
+ * Keras GRU reset_after), 1 (Keras LSTM) or 0. Falls back to the seq-major
+ * shape when the sizes are unknown.
+ */
+export function directions(n: OpNode): 1 | 2 | null {
+  const gates = GATES[n.category];
+  const s = n.outShape;
+  const hidden = s ? num(s[s.length - 1]) : null;
+  if (gates && hidden && n.inChannels && n.params > 0) {
+    for (const bias of [2, 1, 0]) {
+      const per = gates * hidden * (n.inChannels + hidden + bias);
+      if (n.params === per) return 1;
+      if (n.params === 2 * per) return 2;
+    }
+  }
+  if (s && s.length === 4) {
+    const d = num(s[1]);
+    if (d === 1 || d === 2) return d;
+  }
+  return null;
+}
+
 /** Spatial size of a feature map: [B,C,H,W] or [B,H,W,C] (the pair of equal dims; NCHW when neither is), or [B,T,C] token grids. */
 function spatialSize(shape: Dim[] | null, imageInput: boolean): number | null {
   if (!shape) return null;
@@ -208,8 +237,7 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
     }
     if (RECURRENT.has(c)) {
       nodes.recurrent.push(i);
-      // ONNX LSTM/GRU/RNN output Y is [seq, num_directions, batch, hidden]; num_directions = 2 when direction = "bidirectional".
-      if (n.outShape && n.outShape.length === 4 && num(n.outShape[1]) === 2) nodes.bidirectional.push(i);
+      if (directions(n) === 2) nodes.bidirectional.push(i);
     }
     if (c === 'embedding' && n.outChannels && n.params > 0) {
       const rows = Math.round(n.params / n.outChannels);
