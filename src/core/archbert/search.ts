@@ -76,7 +76,7 @@ export async function openIndexFile(set: ModelSet, path: string): Promise<IndexF
   checkIndexVersion(idx, path, set.version);
   // Older entries lack (or have an older rule for) the structure facts: window/direction/kernel constraints would be judged wrongly.
   if (idx.entries.some((e) => e.summary.structure?.version !== STRUCTURE_VERSION)) {
-    throw new InputError(path, `index entries predate the current structure facts (version ${STRUCTURE_VERSION}); rebuild it with \`archbert index ${idx.root || 'DIR'} --out ${path}\``);
+    throw new InputError(path, `index entries predate the current structure facts (version ${STRUCTURE_VERSION}); rebuild it with \`archbert index ${idx.root && idx.root !== '.' ? idx.root : 'DIR'} --out ${path}\``);
   }
   return idx;
 }
