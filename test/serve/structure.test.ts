@@ -15,7 +15,7 @@ import { answerQuestion } from '../../src/core/archbert/ask.js';
 import { canonicalCaption, captions } from '../../src/core/archbert/describe-text.js';
 import { Rng } from '../../src/core/archbert/rng.js';
 import { checkClaims } from '../../src/core/archbert/summary.js';
-import { hasFeature, parseConstraints, rankCandidates, satisfies, type Candidate } from '../../src/core/archbert/find.js';
+import { featurePhrases, hasFeature, parseConstraints, rankCandidates, satisfies, type Candidate } from '../../src/core/archbert/find.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
 import { structureFacts } from '../../src/core/archbert/structure.js';
 import { encodeModel, type NodeSpec, type TensorSpec } from '../../src/core/graph/onnx-builder.js';
@@ -249,6 +249,9 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(kinds('vision transformer with 16x16 patches')).toEqual(['has:stem:16x16:16:patchify', 'modality:image']);
     expect(kinds('transformer using patch size 4 and relative position bias')).toEqual(['has:stem:4x4:4:patchify', 'has:relative_position_bias']);
     expect(kinds('convnet with layer scale and inverted bottlenecks')).toEqual(['has:layer_scale', 'has:inverted_bottleneck']);
+    expect(kinds('bottlenecks with grouped-convolutions and squeeze-excitation')).toEqual(['has:grouped_conv', 'has:squeeze_excitation']);
+    expect(featurePhrases('sigmoid-gated channel attention').map((p) => p.key)).toEqual(['sigmoid', 'squeeze_excitation']);
+    expect(featurePhrases('squeeze-excitation').map((p) => p.phrase)).toEqual(['squeeze-excitation']); // the text as written
     expect(kinds('about 50M parameters')).toEqual(['min_params:33333333', 'max_params:75000000']);
     expect(kinds('under ~5M params')).toEqual(['max_params:5000000']);
   });
@@ -264,6 +267,9 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(top('3x3 depthwise convolutions and hard swish')[0]).toBe('mobilenet_v3_small');
     expect(top('convnet with inverted bottlenecks, layer norm and layer scale')[0]).toBe('convnext_tiny');
     expect(top('transformer with 16x16 patches')[0]).toBe('vit_b_16');
+    // superlatives order equally fitting models by size, but only under a hard constraint
+    expect(top('the largest convnet with batch norm')[0]).toBe('resnet50');
+    expect(top('smallest convnet with batch norm')[0]).toBe('mobilenet_v3_small');
     const why = rankCandidates('7x7 depthwise convs', cands, [], 1)[0]!.why;
     expect(why).toMatch(/has 7x7 depthwise conv/);
   });

@@ -200,7 +200,8 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
     ['grouped convolutions', 'grouped_conv'], ['group convolutions', 'grouped_conv'], ['fpn', 'feature_pyramid'], ['feature pyramid', 'feature_pyramid'],
     ['embeddings', 'embedding'], ['embedding layer', 'embedding'], ['embedding', 'embedding'],
     ['fully connected layers', 'linear'], ['dense layers', 'linear'], ['linear layers', 'linear'],
-    ['se', 'squeeze_excitation'], ['se modules', 'squeeze_excitation'],
+    ['se', 'squeeze_excitation'], ['se modules', 'squeeze_excitation'], ['squeeze excite', 'squeeze_excitation'], ['channel attention', 'squeeze_excitation'], ['channel-attention', 'squeeze_excitation'],
+    ['grouped conv', 'grouped_conv'], ['grouped convs', 'grouped_conv'], ['group conv', 'grouped_conv'], ['group convs', 'grouped_conv'], ['group convolution', 'grouped_conv'],
     ['window attention', 'window_attention'], ['windowed attention', 'window_attention'], ['windowed-attention', 'window_attention'], ['window-based attention', 'window_attention'],
     ['windowed self-attention', 'window_attention'], ['window self-attention', 'window_attention'], ['local window attention', 'window_attention'], ['local attention windows', 'window_attention'],
     ['local windows', 'window_attention'], ['attention windows', 'window_attention'], ['windowed multi-head attention', 'window_attention'], ['window-attention', 'window_attention'],
@@ -226,9 +227,17 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
   return [...forms].sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
 })();
 
+/** FEATURE_FORMS with hyphens as spaces (same lengths, so offsets hold), longest first. */
+const FEATURE_FORMS_SPACED: Array<[string, string]> = (() => {
+  const m = new Map<string, string>();
+  for (const [f, k] of FEATURE_FORMS) if (!m.has(f.replace(/-/g, ' '))) m.set(f.replace(/-/g, ' '), k);
+  return [...m].sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
+})();
+
 /** Leftmost-longest feature phrases of a text, with their character offsets. */
 export function featurePhrases(text: string): Array<{ key: string; phrase: string; start: number; end: number }> {
   const s = text.toLowerCase();
+  const spaced = s.replace(/-/g, ' ');
   const out: Array<{ key: string; phrase: string; start: number; end: number }> = [];
   const word = (c: string | undefined) => c !== undefined && /[a-z0-9]/.test(c);
   let i = 0;
@@ -240,9 +249,10 @@ export function featurePhrases(text: string): Array<{ key: string; phrase: strin
         i = pattern[0]!.end;
         continue;
       }
-      const hit = FEATURE_FORMS.find(([f]) => s.startsWith(f, i) && !word(s[i + f.length]));
+      // Hyphens and spaces are the same to the fixed forms ("squeeze-excitation", "grouped-convolution bottlenecks").
+      const hit = FEATURE_FORMS_SPACED.find(([f]) => spaced.startsWith(f, i) && !word(s[i + f.length]));
       if (hit) {
-        out.push({ key: hit[1], phrase: hit[0], start: i, end: i + hit[0].length });
+        out.push({ key: hit[1], phrase: s.slice(i, i + hit[0].length), start: i, end: i + hit[0].length });
         i += hit[0].length;
         continue;
       }
@@ -617,13 +627,23 @@ export function featureAgreement(s: ArchSummary, query: string, constraints: Con
  */
 export function rankCandidates(query: string, cands: Candidate[], constraints: Constraint[], top: number, opts: { exact?: boolean } = {}): FindResult[] {
   const exact = opts.exact ?? true;
+  // "the largest ConvNeXt", "smallest variant": among equally fitting models, by parameter count.
+  // Only under a hard constraint (a family, a task, a feature): alone, "tiny" would just pull the smallest graphs of the gallery up.
+  const size = exact && constraints.length > 0 ? sizePreference(query) : 0;
   const ranked = cands
     .map((c) => ({
       c,
       ok: exact ? constraints.every((k) => satisfies(c.summary, k)) : true,
       agree: exact ? (featureAgreement(c.summary, query, constraints) ?? 0) : 0,
     }))
-    .sort((a, b) => Number(b.ok) - Number(a.ok) || b.agree - a.agree || b.c.score - a.c.score || (a.c.file < b.c.file ? -1 : 1));
+    .sort(
+      (a, b) =>
+        Number(b.ok) - Number(a.ok) ||
+        b.agree - a.agree ||
+        size * (b.c.summary.params - a.c.summary.params) ||
+        b.c.score - a.c.score ||
+        (a.c.file < b.c.file ? -1 : 1),
+    );
   return ranked.slice(0, top).map(({ c }) => ({
     file: c.file,
     name: c.name,
@@ -653,6 +673,14 @@ export function kindMentions(query: string): Array<'convolutional' | 'transforme
   const tr = /\btransformers?\b(?![- ]?(?:free|less)\b)/.exec(q);
   if (tr && !negated(tr.index)) out.push('transformer');
   return out;
+}
+
+/** +1: the query wants the biggest fitting model ("largest", "the big variant"); -1: the smallest; 0: no preference. */
+export function sizePreference(query: string): -1 | 0 | 1 {
+  const q = query.toLowerCase();
+  if (/\b(largest|biggest|heaviest|deepest|widest)\b|\b(larger|bigger|big|large|huge|largest) (variant|version|model|one)\b/.test(q)) return 1;
+  if (/\b(smallest|tiniest|lightest|shallowest)\b|\b(smaller|small|tiny|lighter|little) (variant|version|one)\b/.test(q)) return -1;
+  return 0;
 }
 
 /** Spelling the training text does not use (British forms), mapped before the text encoder sees the query. */
