@@ -322,6 +322,17 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(ask('vit_b_16', 'what is the window size?').value).toBe('none');
   });
 
+  it('ask: mixed polarity, any pooling, "is it convolutional", outputs and classes', () => {
+    const ask = (name: string, q: string) => answerQuestion(q, m[name]!.summary, m[name]!.opGraph, null);
+    expect(ask('convnext_tiny', 'it uses layer norm and no batch norm')).toMatchObject({ kind: 'statement', value: true });
+    expect(ask('resnet50', 'it uses layer norm and no batch norm').value).toBe(false);
+    expect(ask('convnext_tiny', 'does the network use any pooling?').value).toBe(true);
+    expect(ask('convnext_tiny', 'is it convolutional?')).toMatchObject({ kind: 'yes_no', value: true });
+    expect(ask('vit_b_16', 'is it convolutional?').value).toBe(false);
+    expect(ask('resnet50', 'how many classes does it predict?')).toMatchObject({ kind: 'value', value: 1000 });
+    expect(ask('resnet50', 'what does the model output?')).toMatchObject({ kind: 'value', value: '1x1000' });
+  });
+
   it('ask: kernels of one conv kind, the stem', () => {
     const ask = (name: string, q: string) => answerQuestion(q, m[name]!.summary, m[name]!.opGraph, null);
     expect(ask('convnext_tiny', 'what kernel size do the depthwise convolutions use?')).toMatchObject({ kind: 'choice', value: ['7x7'] });

@@ -36,7 +36,7 @@ export type Intent =
   /** `anyOf`: "does it use batch norm or layer norm?" is true when one of them is there. */
   | { type: 'presence'; keys: string[]; negated: boolean; phrase: string; absent?: string[]; absentPhrase?: string; anyOf?: boolean }
   /** The vocabulary size (rows of the embedding table) or the attention window (tokens per window). */
-  | { type: 'size_of'; what: 'vocab' | 'window' }
+  | { type: 'size_of'; what: 'vocab' | 'window' | 'classes' }
   | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string }
   | { type: 'task_is'; task: TaskKey }
   | { type: 'family_is'; family: string }
@@ -48,7 +48,7 @@ export type Intent =
   | { type: 'stem'; part: 'kernel' | 'stride' | 'all' }
   | { type: 'which_of'; options: string[]; negated: boolean }
   | { type: 'count'; what: 'params' | 'layers' | 'depth' | 'macs' | 'op'; key?: string }
-  | { type: 'what'; what: 'task' | 'family' | 'kind' | 'after_conv' | 'modality' | 'largest_kernel' | 'year' | 'input' };
+  | { type: 'what'; what: 'task' | 'family' | 'kind' | 'after_conv' | 'modality' | 'largest_kernel' | 'year' | 'input' | 'output' };
 
 export interface ParsedQuestion {
   kind: AskKind;
@@ -82,6 +82,8 @@ const NET_KIND_PATTERNS: Array<[RegExp, Extract<Intent, { type: 'kind_is' }>['ki
   [/\b(an?|the) (cnn|convnet|convolutional (neural )?(network|net|model))\b/, 'convolutional'],
   [/\b(an?|the) (rnn|recurrent (neural )?(network|net|model))\b/, 'recurrent'],
   [/\b(an?|the) (mlp|multilayer perceptron|multi-layer perceptron|fully connected (network|net))\b/, 'mlp'],
+  [/^(is|was) (it|this|the model|this model|the network|this network|the net) (purely |fully |entirely )?convolutional\b/, 'convolutional'],
+  [/^(is|was) (it|this|the model|this model|the network|this network) (a )?transformer-based\b/, 'transformer'],
 ];
 
 const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> = [
@@ -148,6 +150,7 @@ export function parseQuestion(raw: string): ParsedQuestion {
     }
     if (/how many|how much|number of|count of|^count\b|how big|how large|how deep|what size|size of/.test(body)) {
       if (/vocab/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
+      if (/\b(classes|categories|labels|output classes|outputs)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'classes' } };
       if (/\bwindows?\b/.test(body) && /size|big|large|tokens/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
       if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
       if (/macs?\b|flops|multiply|operations|compute/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
@@ -169,6 +172,7 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/\b(year|when)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'year' } };
     if (/largest|biggest|widest/.test(body) && /kernel|filter/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'largest_kernel' } };
     if (/input (shape|size|resolution)|input tensor|resolution/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'input' } };
+    if (/\b(output|outputs|predicts?|produces?|returns?)\b/.test(body) && !/\b(task|used for|purpose)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'output' } };
     if (/kind of input|input modality|data type|modality|what (data|input)/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'modality' } };
     if (/(type|kind|sort) of (neural )?(network|net|model|architecture)|is it a cnn/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'kind' } };
     for (const [re, what] of WHICH_TOPICS) {
@@ -210,6 +214,14 @@ export function parseQuestion(raw: string): ParsedQuestion {
   const netKind = NET_KIND_PATTERNS.find(([re]) => re.test(body));
   if (netKind) return { kind, intent: { type: 'kind_is', kind: netKind[1] } };
   const phrases = featurePhrases(body);
+  // "it uses layer norm and no batch norm": each feature keeps the polarity of its own cue.
+  const cued = parseConstraints(body).filter((c): c is Extract<typeof c, { kind: 'has' | 'lacks' }> => c.kind === 'has' || c.kind === 'lacks');
+  if (cued.some((c) => c.kind === 'has') && cued.some((c) => c.kind === 'lacks')) {
+    const keys = [...new Set(cued.filter((c) => c.kind === 'has').map((c) => c.key))];
+    const absent = [...new Set(cued.filter((c) => c.kind === 'lacks').map((c) => c.key))].filter((k) => !keys.includes(k));
+    const said = (k: string) => cued.find((c) => c.key === k)!.text.replace(/^\S+\s+/, '');
+    if (absent.length) return { kind, intent: { type: 'presence', keys, negated: false, phrase: keys.map(said).join(', '), absent, absentPhrase: absent.map(said).join(', ') } };
+  }
   if (phrases.length) {
     const keys = [...new Set(phrases.map((p) => p.key))];
     // "X or Y" (and no "and" between the features) asks whether either is used.
@@ -285,6 +297,8 @@ function evidenceCategories(key: string): string[] {
       return ['attention', 'softmax', 'matmul'];
     case 'recurrent':
       return [...RECURRENT];
+    case 'pooling':
+      return [...POOLING];
     case 'residual':
       return ['add'];
     case 'depthwise_separable':
@@ -570,6 +584,14 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
     }
     case 'size_of': {
       const st = s.structure;
+      if (intent.what === 'classes') {
+        // The last dim of a [batch, classes] output (a per-token output's last dim is its vocabulary).
+        const outIdx = og.outputNodes.find((i) => (og.nodes[i]!.outShape?.length ?? 0) === 2);
+        const n = outIdx !== undefined ? og.nodes[outIdx]!.outShape![1] : null;
+        return typeof n === 'number'
+          ? { answer: `${n} output classes (output shape ${og.nodes[outIdx!]!.outShape!.join('x')})`, value: n, evidence: nodeRefs(og, [outIdx!]) }
+          : { answer: 'The output is not one score vector per input, so there is no class count', value: 'none', evidence: [] };
+      }
       if (intent.what === 'vocab') {
         const emb = og.nodes.findIndex((n) => n.category === 'embedding');
         return st?.vocab
@@ -674,6 +696,12 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
         case 'year': {
           const info = familyInfo(s.familyKey);
           return info ? { answer: `${info.year} (${info.display})`, value: info.year, evidence: [] } : { answer: 'Unknown: no known family matches the graph', value: 'unknown', evidence: [] };
+        }
+        case 'output': {
+          const outs = og.outputNodes.map((i) => og.nodes[i]!).filter((n) => n.outShape);
+          const shape = outs[0]?.outShape ? outs[0].outShape.map((d) => (typeof d === 'number' ? String(d) : '?')).join('x') : 'unknown';
+          const kindNote = outputKind(og, s);
+          return { answer: `Output shape ${shape}${kindNote ? `: ${kindNote}` : ''}`, value: shape, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
         }
         case 'input': {
           const shape = s.input ? s.input.map((d) => (d === null ? '?' : String(d))).join('x') : 'unknown';

@@ -59,6 +59,8 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
       return (st?.bidirectional ?? 0) > 0 || (st !== undefined && st.tokenInputs > 0 && s.blocks.attention > 0 && !st.languageModel && !st.encoderDecoder && s.recurrent.length === 0);
     case 'unidirectional':
       return s.recurrent.length > 0 && st !== undefined && st.bidirectional === 0;
+    case 'pooling':
+      return s.pooling.length > 0;
     case 'gated_recurrent':
       return n('lstm') || n('gru');
     case 'fused_mbconv':
@@ -200,6 +202,7 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
     ['grouped convolutions', 'grouped_conv'], ['group convolutions', 'grouped_conv'], ['fpn', 'feature_pyramid'], ['feature pyramid', 'feature_pyramid'],
     ['embeddings', 'embedding'], ['embedding layer', 'embedding'], ['embedding', 'embedding'],
     ['fully connected layers', 'linear'], ['dense layers', 'linear'], ['linear layers', 'linear'],
+    ['pooling', 'pooling'], ['pooling layers', 'pooling'], ['pooling layer', 'pooling'], ['pool layers', 'pooling'],
     ['se', 'squeeze_excitation'], ['se modules', 'squeeze_excitation'], ['squeeze excite', 'squeeze_excitation'], ['channel attention', 'squeeze_excitation'], ['channel-attention', 'squeeze_excitation'],
     ['grouped conv', 'grouped_conv'], ['grouped convs', 'grouped_conv'], ['group conv', 'grouped_conv'], ['group convs', 'grouped_conv'], ['group convolution', 'grouped_conv'],
     ['window attention', 'window_attention'], ['windowed attention', 'window_attention'], ['windowed-attention', 'window_attention'], ['window-based attention', 'window_attention'],
