@@ -252,6 +252,7 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(kinds('bottlenecks with grouped-convolutions and squeeze-excitation')).toEqual(['has:grouped_conv', 'has:squeeze_excitation']);
     expect(featurePhrases('sigmoid-gated channel attention').map((p) => p.key)).toEqual(['sigmoid', 'squeeze_excitation']);
     expect(featurePhrases('squeeze-excitation').map((p) => p.phrase)).toEqual(['squeeze-excitation']); // the text as written
+    expect(kinds('a 28M-parameter transformer')).toEqual(['min_params:18666667', 'max_params:42000000']);
     expect(kinds('about 50M parameters')).toEqual(['min_params:33333333', 'max_params:75000000']);
     expect(kinds('under ~5M params')).toEqual(['max_params:5000000']);
   });
@@ -331,6 +332,11 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(ask('vit_b_16', 'is it convolutional?').value).toBe(false);
     expect(ask('resnet50', 'how many classes does it predict?')).toMatchObject({ kind: 'value', value: 1000 });
     expect(ask('resnet50', 'what does the model output?')).toMatchObject({ kind: 'value', value: '1x1000' });
+    // ResNet-50: 25,557,032 weights + BN buffers as the facts count them (25.6m)
+    expect(ask('resnet50', 'does it have 25.6M parameters?').value).toBe(true);
+    expect(ask('resnet50', 'it has 11.7m parameters').value).toBe(false);
+    expect(ask('resnet50', 'is it between 20M and 30M params?').value).toBe(true);
+    expect(ask('resnet50', 'is it between 30M and 40M params?').value).toBe(false);
   });
 
   it('ask: kernels of one conv kind, the stem', () => {

@@ -15,7 +15,7 @@ import type { OpGraph } from '../graph/types.js';
 import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
-import { LARGE_KERNEL, LARGE_STEM_KERNEL, layerCount, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
+import { LARGE_KERNEL, LARGE_STEM_KERNEL, layerCount, statedParamCount, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
 import { CONV_CATEGORIES, structureNodes } from './structure.js';
 import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './vocabulary-text.js';
 
@@ -37,7 +37,8 @@ export type Intent =
   | { type: 'presence'; keys: string[]; negated: boolean; phrase: string; absent?: string[]; absentPhrase?: string; anyOf?: boolean }
   /** The vocabulary size (rows of the embedding table) or the attention window (tokens per window). */
   | { type: 'size_of'; what: 'vocab' | 'window' | 'classes' }
-  | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string }
+  /** `also`: the other end of a range ("between 15M and 25M", "about 50M"): both must hold. */
+  | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string; also?: { kind: 'max_params' | 'min_params'; value: number } }
   | { type: 'task_is'; task: TaskKey }
   | { type: 'family_is'; family: string }
   | { type: 'kind_is'; kind: 'convolutional' | 'transformer' | 'recurrent' | 'mlp' }
@@ -207,7 +208,8 @@ export function parseQuestion(raw: string): ParsedQuestion {
   const bounds = parseConstraints(body).filter((c) => c.kind === 'max_params' || c.kind === 'min_params');
   if (bounds.length) {
     const b = bounds[0] as Extract<Intent, { type: 'params_bound' }> & { kind: 'max_params' | 'min_params' };
-    return { kind, intent: { type: 'params_bound', kind: b.kind, value: b.value, text: b.text } };
+    const other = bounds.find((c) => c.kind !== b.kind) as (Extract<Intent, { type: 'params_bound' }> & { kind: 'max_params' | 'min_params' }) | undefined;
+    return { kind, intent: { type: 'params_bound', kind: b.kind, value: b.value, text: b.text, ...(other ? { also: { kind: other.kind, value: other.value } } : {}) } };
   }
   if (/\b(lightweight|light-weight|mobile|compact|efficient|small enough|tiny)\b/.test(body)) return { kind, intent: { type: 'lightweight' } };
   // "is it a transformer / a cnn / a recurrent network?" asks for the kind of network, not a family.
@@ -617,7 +619,12 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       return { answer: cap(sentence), value: `${stem.kernel} ${stem.category.replace(/_/g, ' ')}, stride ${stem.stride}`, evidence };
     }
     case 'params_bound': {
-      const truth = satisfies(s, { kind: intent.kind, value: intent.value, text: intent.text });
+      // "does it have 25.6m parameters?" states a count (true within 5 %, the rounding of a 3-digit figure); "about 50m" within 20 %;
+      // bounds and ranges are checked as stated (both ends of a range).
+      const stated = statedParamCount(intent.text);
+      const truth = stated
+        ? Math.abs(s.params - stated.value) <= (stated.approximate ? 0.2 : 0.05) * stated.value
+        : satisfies(s, { kind: intent.kind, value: intent.value, text: intent.text }) && (!intent.also || satisfies(s, { kind: intent.also.kind, value: intent.also.value, text: intent.text }));
       return { answer: yesNo(kind, truth, `it has ${s.params.toLocaleString('en-US')} parameters (${formatCount(s.params)})`), value: truth, evidence: paramEvidence(og) };
     }
     case 'lightweight': {

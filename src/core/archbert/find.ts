@@ -339,6 +339,18 @@ const PARAM_WORD = String.raw`(?:trainable\s+)?(?:parameters|params|weights)`;
 const UPPER = String.raw`(?:under|below|less than|fewer than|smaller than|at most|up to|no more than|not more than|max(?:imum)?(?: of)?|<=?|≤)`;
 const LOWER = String.raw`(?:over|above|more than|greater than|bigger than|larger than|at least|no fewer than|min(?:imum)?(?: of)?|>=?|≥)`;
 
+/**
+ * The one parameter count a bound's text states when it is a bare or approximate size ("28m-parameter", "about 50m params"):
+ * the value and how loosely it is meant; null for bounds and ranges ("under 5m", "15m to 25m").
+ */
+export function statedParamCount(text: string): { value: number; approximate: boolean } | null {
+  const t = text.toLowerCase();
+  if (new RegExp(String.raw`^${UPPER}|^${LOWER}|^(between|from)\b|\d\s*(k|m|b|bn|mil|thousand|millions?|billion)?\s*(-|–|to|and)\s*~?\d`).test(t)) return null;
+  const m = new RegExp(NUM).exec(t);
+  if (!m) return null;
+  return { value: parseCount(m[1]!, m[2]), approximate: /^(about|around|approximately|approx|roughly|circa|~)/.test(t) };
+}
+
 function parseCount(num: string, unit: string | undefined): number {
   return Number(num.replace(',', '.')) * (unit ? UNIT[unit.toLowerCase()] ?? 1 : 1);
 }
@@ -461,6 +473,14 @@ export function parseConstraints(query: string): Constraint[] {
   for (const m of q.matchAll(new RegExp(String.raw`${NUM}(?:${PARAM_WORD})\s*(or less|or fewer|at most|max|or more|at least|\+)`, 'g'))) {
     const kind = /less|fewer|most|max/.test(m[3]!) ? 'max_params' : 'min_params';
     out.push({ kind, value: parseCount(m[1]!, m[2]), text: m[0].trim() });
+  }
+  // A bare size, "a 28M-parameter transformer", "with 88 million params": when nothing else bounds the size, about that (×/÷ 1.5).
+  if (!out.length) {
+    for (const m of q.matchAll(new RegExp(String.raw`(?<![\d.,-])(\d+(?:[.,]\d+)?)\s*(k|m|b|bn|mil|thousand|millions?|billion)[- ]?(?:trainable\s+)?(?:parameters?|params?|weights)\b`, 'g'))) {
+      const v = parseCount(m[1]!, m[2]);
+      out.push({ kind: 'min_params', value: Math.round(v / 1.5), text: m[0].trim() }, { kind: 'max_params', value: Math.round(v * 1.5), text: m[0].trim() });
+      break;
+    }
   }
   // Presence / absence: scope = the phrases after "with/without/no/…" up to the next clause word.
   const phrases = featurePhrases(q);
