@@ -173,7 +173,7 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/\b(year|when)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'year' } };
     if (/largest|biggest|widest/.test(body) && /kernel|filter/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'largest_kernel' } };
     if (/input (shape|size|resolution)|input tensor|resolution/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'input' } };
-    if (/\b(output|outputs|predicts?|produces?|returns?)\b/.test(body) && !/\b(task|used for|purpose)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'output' } };
+    if (/\b(output|outputs|predicts?|produces?|returns?)\b/.test(body) && !/\b(task|used for|purpose)\b|activation|normaliz|\bnorms?\b|pool|kernel|block|layer/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'output' } };
     if (/kind of input|input modality|data type|modality|what (data|input)/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'modality' } };
     if (/(type|kind|sort) of (neural )?(network|net|model|architecture)|is it a cnn/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'kind' } };
     for (const [re, what] of WHICH_TOPICS) {
