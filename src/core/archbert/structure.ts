@@ -265,7 +265,8 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
   for (const [c, ks] of [...kernels].sort((a, b) => (a[0] < b[0] ? -1 : 1))) kernelsByKind[c] = [...ks].sort();
   // Fused-MBConv: expand k×k conv → (norm/act/SE) → 1x1 projection → (norm/dropout) → add with the block input.
   const BETWEEN = new Set(['batch_norm', 'layer_norm', 'group_norm', 'dropout', 'other', 'mul', 'relu', 'relu6', 'silu', 'gelu', 'hard_swish', 'leaky_relu', 'elu', 'prelu', 'mish']);
-  const forward = (from: number, want: (j: number) => boolean): number | null => {
+  /** First node after `from` that `want`s, walking breadth-first only through categories in `pass` (≤ 24 nodes). */
+  const forwardThrough = (from: number, pass: Set<string>, want: (j: number) => boolean): number | null => {
     const seen = new Set<number>();
     const queue = [...succ[from]!];
     while (queue.length && seen.size < 24) {
@@ -273,10 +274,11 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
       if (seen.has(j)) continue;
       seen.add(j);
       if (want(j)) return j;
-      if (BETWEEN.has(og.nodes[j]!.category)) queue.push(...succ[j]!);
+      if (pass.has(og.nodes[j]!.category)) queue.push(...succ[j]!);
     }
     return null;
   };
+  const forward = (from: number, want: (j: number) => boolean) => forwardThrough(from, BETWEEN, want);
   // Counted like torchvision's FusedMBConv modules: expanding ones (with or without the residual: the first of a stage strides)
   // and expand-ratio-1 ones (one k×k conv added to its input) — but only in a net where some expanding one has the residual.
   const fused: number[] = [];
@@ -306,18 +308,6 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
     return (m.category === 'linear' || (m.category === 'conv' && m.kernel?.[0] === 1 && m.kernel[1] === 1)) && m.inChannels !== null && m.outChannels !== null;
   };
   const LAYOUT = new Set([...BETWEEN, 'transpose', 'reshape', 'flatten']);
-  const forwardThrough = (from: number, pass: Set<string>, want: (j: number) => boolean): number | null => {
-    const seen = new Set<number>();
-    const queue = [...succ[from]!];
-    while (queue.length && seen.size < 24) {
-      const j = queue.shift()!;
-      if (seen.has(j)) continue;
-      seen.add(j);
-      if (want(j)) return j;
-      if (pass.has(og.nodes[j]!.category)) queue.push(...succ[j]!);
-    }
-    return null;
-  };
   og.nodes.forEach((n, i) => {
     if (n.category !== 'depthwise_conv') return;
     const input = preds[i]![0];
