@@ -29,6 +29,13 @@ Examples:
   $ archbert ask convnext_tiny.onnx "which normalisation layers does it use?" --json
   $ archbert ask model.onnx "what task is it for?"
   $ archbert ask model.onnx "this model uses attention"
+  $ archbert ask regnet_y_400mf.onnx "It has fewer than 20 SE blocks."
+  $ archbert ask model.onnx "# params"          (terse topics: "norm layers?", "kernel sizes used?")
+  $ archbert ask model.onnx "how many trainable parameters?"
+
+Kinds of answer: yes_no ("does it…?"; "doesn't it…?" is answered about the
+positive fact), statement (checked true/false), choice (lists: norms,
+activations, kernels, blocks), value (counts, task, family, shapes).
 
 Exact values come from the graph facts; the learned QA and reasoning heads
 help understand the question and are cross-checked: when they disagree with

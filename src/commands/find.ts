@@ -33,11 +33,18 @@ Examples:
   $ archbert find "detector with a feature pyramid" --in zoo.archbert-index.json --top 3 --json
   $ archbert find "mobile network under 5M parameters using depthwise convolutions" --in training/out/real
 
-Constraints understood exactly (checked against each model's graph facts):
-  parameter bounds   "under 5M parameters", "more than 100 million params"
-  absence            "without attention", "no batch norm"
+Phrases understood exactly, checked against each model's graph facts (bounds and
+"with/without/no/using X" are hard constraints; a bare mention of a feature ranks
+the models that have it first):
+  parameter bounds   "under 5M parameters", "80-100M params", "about 50M", "28M-parameter"
+  counts             "fewer than 20 SE blocks", "at least 3 pooling layers", "2-layer GRU"
+  depth and compute  "graph depth above 200", "more than 100 layers", "under 1G MACs"
+  absence            "without attention", "no batch norm", "attention-free"
   presence           "with batch norm", "using depthwise convolutions"
-  task               "for detection", "segmentation model", "classifier"
+  kernels and stem   "7x7 depthwise convs", "grouped 3x3 convolutions", "4x4 stride-4 stem", "16x16 patches"
+  structure          "shifted windows", "patch merging", "bidirectional GRU", "fused-MBConv"
+  task and input     "for detection", "segmentation model", "text classifier", "language model"
+  family and size    "a RegNetY", "Swin", "the largest ConvNeXt", "smallest variant"
 Models meeting every constraint rank first; "why" says what the facts show.
 A directory gets DIR/.archbert-index.json (reused and updated on later runs).`,
   );

@@ -15,7 +15,8 @@ describe('query constraints', () => {
     expect(kinds('something with more than 1.5 billion params')).toEqual(['min_params:1500000000']);
     expect(kinds('at least 20 million parameters')).toEqual(['min_params:20000000']);
     expect(kinds('10M parameters or less')).toEqual(['max_params:10000000']);
-    expect(kinds('under 3 layers')).toEqual([]);
+    // A bound on the layer count (quantity.ts), not on the parameters.
+    expect(kinds('under 3 layers')).toEqual(['quantity:3']);
     expect(kinds('under 20 MB')).toEqual([]);
   });
 

@@ -245,7 +245,8 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(kinds('classifier with fused-MBConv blocks and SE')).toEqual(['has:fused_mbconv', 'has:squeeze_excitation', 'task:classification']);
     expect(kinds('a 2-layer GRU language model')).toEqual(['task:language_model', 'modality:text']);
     expect(kinds('GRU with two stacked layers')).toEqual(['has:count:layer:2']);
-    expect(kinds('under 3 layers')).toEqual([]);
+    // A bound on the layer count (quantity.ts), not on the parameters.
+    expect(kinds('under 3 layers')).toEqual(['quantity:3']);
     expect(kinds('vision transformer with 16x16 patches')).toEqual(['has:stem:16x16:16:patchify', 'modality:image']);
     expect(kinds('transformer using patch size 4 and relative position bias')).toEqual(['has:stem:4x4:4:patchify', 'has:relative_position_bias']);
     expect(kinds('convnet with layer scale and inverted bottlenecks')).toEqual(['has:layer_scale', 'has:inverted_bottleneck']);

@@ -36,6 +36,8 @@ export interface ArchSummary {
   modality: Modality;
   kind: NetKind;
   params: number;
+  /** Without buffers (BN running statistics) and exporter-made constants; absent in index files written before it existed. */
+  trainableParams?: number;
   macs: number | null;
   /** Weighted layers: convolutions, linear, embedding, attention and recurrent ops. */
   weightedLayers: number;
@@ -150,6 +152,7 @@ export function summarize(og: OpGraph, facts: ArchFacts, meta: SummaryMeta): Arc
     modality: modalityOf(meta.task, og, input),
     kind: kindOf(ops),
     params: facts.params.total,
+    trainableParams: facts.params.trainable,
     macs: facts.macs,
     weightedLayers: WEIGHTED.reduce((s, k) => s + (ops[k] ?? 0), 0),
     depth: facts.depth,

@@ -16,6 +16,7 @@ import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
 import { LARGE_KERNEL, LARGE_STEM_KERNEL, layerCount, statedParamCount, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
+import { CMP_TEXT, compare, parseQuantities, parseStatedCounts, quantityOf, type QuantityConstraint } from './quantity.js';
 import { CONV_CATEGORIES, structureNodes } from './structure.js';
 import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './vocabulary-text.js';
 
@@ -38,8 +39,11 @@ export type Intent =
   /** The vocabulary size (rows of the embedding table) or the attention window (tokens per window). */
   | { type: 'size_of'; what: 'vocab' | 'window' | 'classes' }
   /** `also`: the other end of a range ("between 15M and 25M", "about 50M"): both must hold. */
-  | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string; also?: { kind: 'max_params' | 'min_params'; value: number } }
-  | { type: 'task_is'; task: TaskKey }
+  | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string; also?: { kind: 'max_params' | 'min_params'; value: number }; trainable?: boolean }
+  /** Stated counts compared ("fewer than 20 SE blocks"); all must hold. */
+  | { type: 'quantity'; constraints: QuantityConstraint[] }
+  /** `modality`: "an image classification model" also states the input. */
+  | { type: 'task_is'; task: TaskKey; modality?: 'image' | 'text' }
   | { type: 'family_is'; family: string }
   | { type: 'kind_is'; kind: 'convolutional' | 'transformer' | 'recurrent' | 'mlp' }
   | { type: 'lightweight' }
@@ -48,7 +52,8 @@ export type Intent =
   /** The first convolution: its kernel, its stride, or both. */
   | { type: 'stem'; part: 'kernel' | 'stride' | 'all' }
   | { type: 'which_of'; options: string[]; negated: boolean }
-  | { type: 'count'; what: 'params' | 'layers' | 'depth' | 'macs' | 'op'; key?: string }
+  /** `trainable`: parameters without buffers and exporter-made constants. */
+  | { type: 'count'; what: 'params' | 'layers' | 'depth' | 'macs' | 'op'; key?: string; trainable?: boolean }
   | { type: 'what'; what: 'task' | 'family' | 'kind' | 'after_conv' | 'modality' | 'largest_kernel' | 'year' | 'input' | 'output' };
 
 export interface ParsedQuestion {
@@ -65,13 +70,40 @@ export function normalizeQuestion(q: string): string {
     .replace(/normalis(ation|ed|e)/g, 'normaliz$1')
     .replace(/[‘’]/g, "'")
     .replace(/\s+/g, ' ')
-    .trim();
+    .trim()
+    // "# params", "num of GRU layers", "no. of heads": the count is asked.
+    .replace(/^#\s*/, 'number of ')
+    .replace(/\b(?:num|nr|no)\. of\b|\b(?:num|nr) of\b/g, 'number of');
+}
+
+/**
+ * A bare topic noun ("norm layers?", "kernel sizes used?", "activation fn?",
+ * "params?") asks for the values, not whether something exists; a bare
+ * feature ("depthwise convs?", "layer norm?") stays a yes/no question.
+ */
+const TERSE_TOPIC = new RegExp(
+  String.raw`^(?:the |its )?(?:` +
+    String.raw`(?:norm(?:alization)?|activation|pooling|kernel|filter|convolution|conv|block|recurrent)s?(?: (?:layers?|types?|kinds?|functions?|fns?|sizes?|ops?|cells?|used))*` +
+    String.raw`|non-?linearit(?:y|ies)|building blocks|task|purpose|family|architecture family|params|parameters|param count|parameter count|model size|depth|macs|flops|layers|layer count` +
+    String.raw`|input(?: shape| size| resolution)?|output(?: shape)?|modality|stem|vocab(?:ulary)?(?: size)?|(?:number of )?classes|year` +
+    String.raw`)(?: (?:used|present|in (?:it|this|here|the model|the net(?:work)?)|here|used in (?:it|this)))?$`,
+);
+
+/** "doesn't it use dropout?" asks the positive question ("No, it doesn't"): the negation is rhetorical. */
+function dropRhetoricalNegation(q: string): string {
+  return q
+    .replace(/^(does|do|is|are|has|have|did|was|were|should|would|could)(?:n't|nt)\b/, '$1')
+    .replace(/^can't\b/, 'can')
+    .replace(/^won't\b/, 'will');
 }
 
 /** Kind of sentence: a yes/no question, a wh-question, or a statement to check. */
 export function sentenceKind(q: string): 'yes_no' | 'wh' | 'statement' {
   if (/^(tell me|show me|give me|list|name|count|(the )?(total )?(number|count) of)\b/.test(q)) return 'wh';
   const s = q.replace(/^(so|and|ok|okay|hey|please|quick question)[,:]?\s+/, '');
+  if (TERSE_TOPIC.test(s.replace(/[?.!\s]+$/, ''))) return 'wh';
+  // "Uses GELU activations." is a statement with the subject left out; "uses gelu?" a question.
+  if (/^(uses|contains|has|includes|employs|relies|features|lacks|applies)\b/.test(s) && !s.endsWith('?')) return 'statement';
   if (YES_NO_START.test(s)) return 'yes_no';
   if (WH_START.test(s) || /^(in which|on which|for which|at which)\b/.test(s)) return 'wh';
   if (s.endsWith('?')) return /\b(which|what|how many|how much)\b/.test(s) ? 'wh' : 'yes_no';
@@ -139,7 +171,7 @@ const NEGATION = /\b(not|no|never|without|doesn't|don't|isn't|aren't|lacks?|free
 
 /** Parses a question or statement into its kind and intent (null = not understood by the rules). */
 export function parseQuestion(raw: string): ParsedQuestion {
-  const q = normalizeQuestion(raw);
+  const q = dropRhetoricalNegation(normalizeQuestion(raw));
   const sk = sentenceKind(q);
   const body = canonicalPhrasing(q.replace(/[?.!]+$/, ''));
   if (sk === 'wh') {
@@ -149,11 +181,17 @@ export function parseQuestion(raw: string): ParsedQuestion {
       const opts = featurePhrases(body).map((p) => p.key);
       if (opts.length >= 2) return { kind: 'choice', intent: { type: 'which_of', options: [...new Set(opts)], negated: /\b(not|absent|missing|never|doesn't|isn't|aren't|lacks?)\b/.test(body) } };
     }
+    // Bare topics ("params?", "depth?", "layers?"): the value itself.
+    const bare = body.replace(/ (?:used|present|here|in (?:it|this|here|the model|the net(?:work)?))$/, '').replace(/^(?:the|its) /, '');
+    if (/^(?:params|parameters|param count|parameter count|model size)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
+    if (/^(?:layers|layer count)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
+    if (bare === 'depth') return { kind: 'value', intent: { type: 'count', what: 'depth' } };
+    if (/^(?:macs|flops)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/how many|how much|number of|count of|^count\b|how big|how large|how deep|what size|size of/.test(body)) {
       if (/vocab/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
       if (/\b(classes|categories|labels|output classes|outputs)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'classes' } };
       if (/\bwindows?\b/.test(body) && /size|big|large|tokens/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
-      if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
+      if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'params', ...(/\btrainable\b|\blearn(?:able|ed)\b/.test(body) ? { trainable: true } : {}) } };
       if (/macs?\b|flops|multiply|operations|compute/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
       if (/how deep|\bdepth\b|longest path/.test(body) && !/weighted|layers/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
       // A named kind first ("how many layer norms"), the generic "normalization layers" (all norm kinds together) otherwise.
@@ -205,11 +243,16 @@ export function parseQuestion(raw: string): ParsedQuestion {
       }
     }
   }
+  // "fewer than 20 SE blocks", "depth above 200", "it has 12 attention blocks": a count compared.
+  const quantities = parseQuantities(body);
+  if (!quantities.length) quantities.push(...parseStatedCounts(body));
+  if (quantities.length) return { kind, intent: { type: 'quantity', constraints: quantities } };
   const bounds = parseConstraints(body).filter((c) => c.kind === 'max_params' || c.kind === 'min_params');
   if (bounds.length) {
     const b = bounds[0] as Extract<Intent, { type: 'params_bound' }> & { kind: 'max_params' | 'min_params' };
     const other = bounds.find((c) => c.kind !== b.kind) as (Extract<Intent, { type: 'params_bound' }> & { kind: 'max_params' | 'min_params' }) | undefined;
-    return { kind, intent: { type: 'params_bound', kind: b.kind, value: b.value, text: b.text, ...(other ? { also: { kind: other.kind, value: other.value } } : {}) } };
+    const trainable = /\btrainable\b/.test(body) ? { trainable: true } : {};
+    return { kind, intent: { type: 'params_bound', kind: b.kind, value: b.value, text: b.text, ...(other ? { also: { kind: other.kind, value: other.value } } : {}), ...trainable } };
   }
   if (/\b(lightweight|light-weight|mobile|compact|efficient|small enough|tiny)\b/.test(body)) return { kind, intent: { type: 'lightweight' } };
   // "is it a transformer / a cnn / a recurrent network?" asks for the kind of network, not a family.
@@ -232,11 +275,15 @@ export function parseQuestion(raw: string): ParsedQuestion {
     return { kind, intent: { type: 'presence', keys, negated, phrase: phrases.map((p) => p.phrase).join(anyOf ? ' or ' : ', '), ...(anyOf ? { anyOf } : {}) } };
   }
   const fam = familyMention(body);
-  const task = parseConstraints(body).find((c) => c.kind === 'task');
+  const stated = parseConstraints(body);
+  const task = stated.find((c) => c.kind === 'task');
+  // "an image classification model": the input modality is part of what is asked.
+  const mod = stated.find((c) => c.kind === 'modality');
+  const modality = mod && mod.kind === 'modality' ? { modality: mod.modality } : {};
   // "is it a seq2seq model?": a task word that is also a family name asks for the task.
-  if (fam === 'seq2seq' && task && task.kind === 'task') return { kind, intent: { type: 'task_is', task: task.task } };
+  if (fam === 'seq2seq' && task && task.kind === 'task') return { kind, intent: { type: 'task_is', task: task.task, ...modality } };
   if (fam) return { kind, intent: { type: 'family_is', family: fam } };
-  if (task && task.kind === 'task') return { kind, intent: { type: 'task_is', task: task.task } };
+  if (task && task.kind === 'task') return { kind, intent: { type: 'task_is', task: task.task, ...modality } };
   return { kind, intent: null };
 }
 
@@ -620,7 +667,11 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
     }
     case 'params_bound': {
       // "does it have 25.6m parameters?" states a count (true within 5 %, the rounding of a 3-digit figure); "about 50m" within 20 %;
-      // bounds and ranges are checked as stated (both ends of a range).
+      // bounds and ranges are checked as stated (both ends of a range). "trainable parameters" leaves buffers and constants out.
+      if (intent.trainable && s.trainableParams !== undefined && s.trainableParams !== s.params) {
+        const r = exactAnswer({ ...intent, trainable: false }, kind, { ...s, params: s.trainableParams }, og);
+        return { ...r, answer: r.answer.replace(' parameters (', ' trainable parameters (') };
+      }
       const stated = statedParamCount(intent.text);
       const truth = stated
         ? Math.abs(s.params - stated.value) <= (stated.approximate ? 0.2 : 0.05) * stated.value
@@ -632,9 +683,11 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       return { answer: yesNo(kind, truth, `${formatCount(s.params)} parameters (lightweight here means under 5m)`), value: truth, evidence: paramEvidence(og) };
     }
     case 'task_is': {
-      const truth = taskMatches(s, intent.task);
+      const modalityOk = !intent.modality || s.modality === intent.modality;
+      const truth = taskMatches(s, intent.task) && modalityOk;
       const out = outputKind(og, s);
-      return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}${out ? `; ${out}` : ''}`), value: truth, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+      const inputNote = modalityOk ? '' : `; the input is ${s.modality}, not ${intent.modality}`;
+      return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}${out ? `; ${out}` : ''}${inputNote}`), value: truth, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
     }
     case 'kind_is': {
       // A hybrid convolution-attention network is both a convnet and a transformer.
@@ -647,7 +700,8 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       return { answer: yesNo(kind, truth, `the graph matches ${fam}`), value: truth, evidence: [] };
     }
     case 'which': {
-      const strings = factAnswerStrings(s, intent)!.filter((x) => x !== 'none');
+      // Softmax (attention weights, output probabilities) is an activation in the graph too; the QA vocabulary keeps it apart.
+      const strings = [...factAnswerStrings(s, intent)!.filter((x) => x !== 'none'), ...(intent.what === 'activation' ? s.outputActivations.map(canon) : [])];
       const cats: string[] =
         intent.what === 'norm' ? s.norms : intent.what === 'activation' ? s.activations : intent.what === 'pooling' ? s.pooling : intent.what === 'kernels' && intent.convKind ? [intent.convKind] : intent.what === 'conv_kinds' || intent.what === 'kernels' ? s.convKinds : intent.what === 'recurrent' ? s.recurrent : [];
       const evidence =
@@ -663,7 +717,28 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       const evidence = intent.negated ? [] : chosen.flatMap((k) => evidenceFor(og, evidenceCategories(k), 4));
       return { answer: names.length ? `${cap(list(names))}` : `None of them`, value: names, evidence: evidence.slice(0, MAX_EVIDENCE) };
     }
+    case 'quantity': {
+      const checks = intent.constraints.map((c) => {
+        // Feature counts through the same path as "how many X?", so the two answers always agree.
+        const metric = ['depth', 'layers', 'macs', 'flops'].includes(c.what);
+        const counted = metric ? null : exactAnswer({ type: 'count', what: 'op', key: c.what }, 'value', s, og);
+        const x = metric ? quantityOf(s, c.what) : typeof counted!.value === 'number' ? counted!.value : null;
+        const label = metric ? { depth: 'graph depth (weighted layers on the longest path)', layers: 'weighted layers', macs: 'MACs', flops: 'FLOPs' }[c.what]! : featureLabel(c.what);
+        const holds = x !== null && compare(x, c.cmp, c.value);
+        const shown = x === null ? 'unknown' : ['macs', 'flops'].includes(c.what) ? formatCount(x) : x.toLocaleString('en-US');
+        const stated = `stated: ${CMP_TEXT[c.cmp]} ${['macs', 'flops'].includes(c.what) ? formatCount(c.value) : c.value}`;
+        const detail = metric ? `${label} ${shown} (${stated})` : `${shown} ${label}${BLOCK_LIKE.has(c.what) ? ' block(s)' : ' op(s)'} in the graph (${stated})`;
+        return { holds, detail, evidence: counted?.evidence ?? [] };
+      });
+      const truth = checks.every((c) => c.holds);
+      return { answer: yesNo(kind, truth, checks.map((c) => c.detail).join('; ')), value: truth, evidence: checks.flatMap((c) => c.evidence).slice(0, MAX_EVIDENCE) };
+    }
     case 'count': {
+      if (intent.what === 'params' && intent.trainable && s.trainableParams !== undefined) {
+        const t = s.trainableParams;
+        const rest = s.params - t;
+        return { answer: `${t.toLocaleString('en-US')} trainable parameters (${formatCount(t)})${rest > 0 ? `; ${s.params.toLocaleString('en-US')} with the ${rest.toLocaleString('en-US')} buffers and constants` : ''}`, value: t, evidence: paramEvidence(og) };
+      }
       if (intent.what === 'params') return { answer: `${s.params.toLocaleString('en-US')} parameters (${formatCount(s.params)})`, value: s.params, evidence: paramEvidence(og) };
       if (intent.what === 'macs') {
         return s.macs === null

@@ -17,6 +17,7 @@ import { FAMILY_KNOWLEDGE } from './family-knowledge.js';
 import { NAMES } from './vocabulary-text.js';
 import { formatCount } from './vocabulary-text.js';
 import type { StructureFacts } from './structure.js';
+import { parseQuantities, quantityHolds, quantityOf, type QuantityConstraint } from './quantity.js';
 
 export type Constraint =
   | { kind: 'max_params'; value: number; text: string }
@@ -25,7 +26,9 @@ export type Constraint =
   | { kind: 'lacks'; key: string; text: string }
   | { kind: 'task'; task: TaskKey; text: string }
   | { kind: 'family'; family: string; text: string }
-  | { kind: 'modality'; modality: 'image' | 'text'; text: string };
+  | { kind: 'modality'; modality: 'image' | 'text'; text: string }
+  /** "fewer than 20 SE blocks", "depth above 200", "under 1G MACs" (quantity.ts). */
+  | QuantityConstraint;
 
 export type TaskKey = 'detection' | 'segmentation' | 'classification' | 'generation' | 'sequence' | 'language_model' | 'seq2seq';
 
@@ -525,6 +528,7 @@ export function parseConstraints(query: string): Constraint[] {
   // Family: "ConvNeXt", "a swin transformer", "resnet under 5M parameters" (structure-based family guess).
   const fam = familyMention(q, { specificOnly: true });
   if (fam) out.push({ kind: 'family', family: fam, text: fam });
+  out.push(...parseQuantities(q));
   return dedupe(out);
 }
 
@@ -554,6 +558,9 @@ export function satisfies(s: ArchSummary, c: Constraint): boolean {
       return familyAgrees(s, c.family);
     case 'modality':
       return s.modality === c.modality;
+    case 'quantity':
+      // A count the facts cannot give (a presence-only feature) does not exclude the entry.
+      return quantityHolds(s, c) ?? true;
   }
 }
 
@@ -578,6 +585,11 @@ function describeConstraint(s: ArchSummary, c: Constraint): string {
       return ok ? `structure matches ${c.family}` : `structure is ${s.familyKey ?? 'no known family'}, not ${c.family}`;
     case 'modality':
       return `${s.modality} input${ok ? '' : ` (not ${c.modality})`}`;
+    case 'quantity': {
+      const x = quantityOf(s, c.what);
+      const name = { depth: 'graph depth', layers: 'weighted layers', macs: 'MACs', flops: 'FLOPs' }[c.what] ?? featureLabel(c.what);
+      return `${name} ${x === null ? 'unknown' : ['macs', 'flops'].includes(c.what) ? formatCount(x) : x} ${ok ? 'meets' : 'misses'} "${c.text}"`;
+    }
   }
 }
 

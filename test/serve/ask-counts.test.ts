@@ -1,0 +1,118 @@
+/**
+ * Stated counts and terse phrasings (failure classes of the blind set-3
+ * evaluation): compared counts ("fewer than 20 SE blocks"), bare topic nouns
+ * ("norm layers?", "# params"), rhetorical negative questions ("doesn't it use
+ * dropout?" asks whether it uses dropout), subject-less statements ("Uses GELU
+ * activations."), task questions that also name the input, trainable vs total
+ * parameters. Expected counts come from the published architectures:
+ * - RegNetY-400MF: depths [1, 3, 6, 6] = 16 Y-blocks, one SE module each.
+ * - EfficientNet-B0: 16 MBConv blocks, all with SE; SiLU + sigmoid gates.
+ * - ConvNeXt-T: 18 blocks with one 7x7 depthwise conv each; LayerNorm only;
+ *   28,589,128 parameters (torchvision's count), no buffers.
+ * - ResNet-18: 11,689,512 trainable parameters (torchvision); its BatchNorm
+ *   running statistics (2 per channel of the 20 BN layers, 9,600 channels)
+ *   and num_batches_tracked are buffers.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { answerQuestion, parseQuestion, sentenceKind, normalizeQuestion } from '../../src/core/archbert/ask.js';
+import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
+import { parseQuantities, parseStatedCounts, compare } from '../../src/core/archbert/quantity.js';
+import { parseConstraints, satisfies } from '../../src/core/archbert/find.js';
+import { repoRoot } from '../helpers/cli.js';
+
+const M: Record<string, AnalyzedModel> = {};
+const ask = (model: string, q: string) => answerQuestion(q, M[model]!.summary, M[model]!.opGraph, null);
+
+beforeAll(async () => {
+  for (const m of ['convnext_tiny', 'regnet_y_400mf', 'efficientnet_b0', 'resnet18']) M[m] = await analyzeModelFile(`${repoRoot}/fixtures/models/${m}.onnx`);
+});
+
+describe('quantity comparisons', () => {
+  const q = (t: string) => parseQuantities(t).map((c) => `${c.what}${c.cmp}${c.value}`);
+  it('reads the comparator, the number and what is counted', () => {
+    expect(q('fewer than 20 squeeze-and-excitation blocks')).toEqual(['squeeze_excitation<20']);
+    expect(q('graph depth above 200')).toEqual(['depth>200']);
+    expect(q('with a depth of at least 50')).toEqual(['depth>=50']);
+    expect(q('more than 100 layers')).toEqual(['layers>100']);
+    expect(q('under 1g macs')).toEqual(['macs<1000000000']);
+    expect(q('less than 5 gflops')).toEqual(['flops<5000000000']);
+    expect(q('exactly 12 attention blocks')).toEqual(['attention=12']);
+    expect(q('50 weighted layers or more')).toEqual(['layers>=50']);
+    expect(q('at most two gru layers')).toEqual(['gru<=2']);
+    expect(q('with at least 10 depthwise convolutions')).toEqual(['depthwise_conv>=10']);
+  });
+  it('leaves parameter bounds, kernel sizes and sizes in other units alone', () => {
+    expect(q('under 5m parameters')).toEqual([]);
+    expect(q('uses 3x3 convolutions')).toEqual([]);
+    expect(q('under 20 mb')).toEqual([]);
+    expect(parseStatedCounts('it uses 3x3 convolutions')).toEqual([]);
+    expect(parseStatedCounts('it has 16 squeeze-and-excitation blocks').map((c) => `${c.what}${c.cmp}${c.value}`)).toEqual(['squeeze_excitation=16']);
+  });
+  it('compares at the boundary as stated', () => {
+    expect([compare(20, '<', 20), compare(20, '<=', 20), compare(20, '>', 20), compare(20, '>=', 20), compare(20, '=', 20)]).toEqual([false, true, false, true, true]);
+  });
+  it('is a hard constraint for find', () => {
+    const s = M.regnet_y_400mf!.summary;
+    const holds = (text: string) => parseConstraints(text).every((c) => satisfies(s, c));
+    expect(holds('fewer than 20 se blocks')).toBe(true);
+    expect(holds('fewer than 16 se blocks')).toBe(false);
+    expect(holds('at least 16 se blocks')).toBe(true);
+    expect(holds(`graph depth above ${s.depth}`)).toBe(false);
+    expect(holds(`graph depth above ${s.depth - 1}`)).toBe(true);
+  });
+});
+
+describe('ask: compared and stated counts agree with "how many"', () => {
+  it('checks the count, not only the presence', () => {
+    expect(ask('regnet_y_400mf', 'how many SE blocks are there?').value).toBe(16);
+    expect(ask('regnet_y_400mf', 'It has fewer than 16 SE blocks.')).toMatchObject({ kind: 'statement', value: false });
+    expect(ask('regnet_y_400mf', 'It has fewer than 17 SE blocks.')).toMatchObject({ kind: 'statement', value: true });
+    expect(ask('regnet_y_400mf', 'does it have at least 16 squeeze-excitation modules?')).toMatchObject({ kind: 'yes_no', value: true });
+    expect(ask('regnet_y_400mf', 'it has 16 SE blocks')).toMatchObject({ kind: 'statement', value: true });
+    expect(ask('regnet_y_400mf', 'it has 15 SE blocks')).toMatchObject({ kind: 'statement', value: false });
+    expect(ask('convnext_tiny', 'are there more than 17 depthwise convolutions?').value).toBe(true);
+    expect(ask('convnext_tiny', 'are there more than 18 depthwise convolutions?').value).toBe(false);
+    const s = M.convnext_tiny!.summary;
+    expect(ask('convnext_tiny', `is the graph depth above ${s.depth}?`).value).toBe(false);
+  });
+});
+
+describe('ask: terse and rhetorical phrasings', () => {
+  it('reads a bare topic noun as a request for the values', () => {
+    expect(sentenceKind(normalizeQuestion('norm layers?'))).toBe('wh');
+    expect(ask('convnext_tiny', 'norm layers?')).toMatchObject({ kind: 'choice', value: ['layer normalization'] });
+    expect(ask('efficientnet_b0', 'activation fn?')).toMatchObject({ kind: 'choice' });
+    expect((ask('efficientnet_b0', 'activation fn?').value as string[]).sort()).toEqual(['sigmoid', 'silu']);
+    expect(ask('convnext_tiny', 'Kernel sizes used?')).toMatchObject({ kind: 'choice' });
+    expect(ask('convnext_tiny', '# params')).toMatchObject({ kind: 'value', value: 28589128 });
+    expect(ask('convnext_tiny', 'params?')).toMatchObject({ kind: 'value', value: 28589128 });
+    expect(ask('regnet_y_400mf', 'num of SE blocks?')).toMatchObject({ kind: 'value', value: 16 });
+    // A bare feature is still a yes/no question.
+    expect(ask('convnext_tiny', 'depthwise convs?')).toMatchObject({ kind: 'yes_no', value: true });
+    expect(ask('convnext_tiny', 'batch norm?')).toMatchObject({ kind: 'yes_no', value: false });
+  });
+  it('answers a negative question about the positive fact', () => {
+    expect(ask('convnext_tiny', "doesn't it use dropout?")).toMatchObject({ kind: 'yes_no', value: false });
+    expect(ask('convnext_tiny', "doesn't it use layer norm?")).toMatchObject({ kind: 'yes_no', value: true });
+    expect(ask('convnext_tiny', "isn't it a transformer?")).toMatchObject({ kind: 'yes_no' });
+    // A stated absence stays negated.
+    expect(ask('convnext_tiny', 'does it lack batch norm?').value).toBe(true);
+    expect(ask('convnext_tiny', 'does it have no batch norm?').value).toBe(true);
+  });
+  it('treats a subject-less sentence as a statement', () => {
+    expect(ask('convnext_tiny', 'Uses GELU activations.')).toMatchObject({ kind: 'statement', value: true });
+    expect(ask('convnext_tiny', 'Contains batch norm.')).toMatchObject({ kind: 'statement', value: false });
+    expect(parseQuestion('uses gelu?').kind).toBe('yes_no');
+  });
+  it('checks the input modality a task question names', () => {
+    expect(ask('convnext_tiny', 'Is this an image classification model?').value).toBe(true);
+    expect(ask('convnext_tiny', 'is it a text classification model?').value).toBe(false);
+  });
+  it('gives trainable parameters without the buffers when asked', () => {
+    const s = M.resnet18!.summary;
+    expect(s.trainableParams).toBe(11689512);
+    expect(ask('resnet18', 'how many trainable parameters does it have?').value).toBe(11689512);
+    expect(ask('resnet18', 'how many parameters does it have?').value).toBe(s.params);
+    expect(s.params).toBeGreaterThan(11689512);
+  });
+});
