@@ -18,8 +18,20 @@ OP_PAD, OP_MASK = 0, 1
 MAX_QUERY, MAX_CAPTION = 64, 96
 
 
+def open_rows(path: Path):
+    """`X.jsonl`, or its packed copy `X.jsonl.gz` / `X.jsonl.xz` (gpu/pack_data.py) when it is absent."""
+    path = Path(path)
+    if path.exists():
+        return open(path)
+    for ext, mod in ((".gz", "gzip"), (".xz", "lzma")):
+        packed = path.with_name(path.name + ext)
+        if packed.exists():
+            return __import__(mod).open(packed, "rt")
+    raise FileNotFoundError(f"{path}: not found (nor .gz / .xz)")
+
+
 def read_jsonl(path: Path):
-    with open(path) as f:
+    with open_rows(path) as f:
         for line in f:
             line = line.strip()
             if line:
@@ -54,6 +66,10 @@ def load_dataset(root: str | Path, cache_dir: str | Path | None = None) -> "Data
     h = json.loads(man.read_text()).get("data_hash") if man.exists() else None
     if cache_dir is None or not h:
         return Dataset(root)
+    pack = root / "pack.json"
+    if pack.exists():  # a train/val subset (gpu/pack_data.py) keeps the full set's hash: never share its cache entry
+        import hashlib
+        h += "-pack-" + hashlib.sha256(pack.read_bytes()).hexdigest()[:12]
     path = Path(cache_dir) / f"{h}.pkl"
     if path.exists():
         with open(path, "rb") as f:
@@ -131,22 +147,33 @@ def pad_tokens(seqs, max_len=None):
     return ids, mask
 
 
-def collate_graphs(graphs):
-    """Dense batch exactly as the ONNX arch_encoder takes it."""
+def collate_graphs(graphs, with_adj=True):
+    """Dense batch exactly as the ONNX arch_encoder takes it. with_adj=False
+    returns adj=None (the caller builds it elsewhere, e.g. on the GPU from
+    edge_index with dense_adj)."""
     N = max(g.n for g in graphs)
     B = len(graphs)
     ops = torch.zeros(B, N, dtype=torch.long)
     bins = torch.zeros(B, N, 6, dtype=torch.long)
-    adj = torch.zeros(B, N, N)
+    adj = torch.zeros(B, N, N) if with_adj else None
     mask = torch.zeros(B, N)
     for i, g in enumerate(graphs):
         ops[i, : g.n] = torch.tensor(g.ops, dtype=torch.long)
         bins[i, : g.n] = torch.tensor(g.bins, dtype=torch.long)
-        if g.edges:
+        if g.edges and with_adj:
             e = torch.tensor(g.edges, dtype=torch.long)
             adj[i, e[:, 0], e[:, 1]] = 1.0
         mask[i, : g.n] = 1.0
     return ops, bins, adj, mask
+
+
+def dense_adj(edges, B, N, device=None):
+    """The [B,N,N] adjacency of collate_graphs from edge_index's flattened
+    (src, dst) = (b*N+i, b*N+j), built where it is used (no B·N² host copy)."""
+    src, dst = (t.to(device) for t in edges)
+    adj = torch.zeros(B * N * N, device=device)
+    adj[src * N + dst % N] = 1.0
+    return adj.view(B, N, N)
 
 
 def edge_index(graphs, N):

@@ -145,7 +145,12 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
 
     ds = load_dataset(args.data, REPO / "training/out/archbert-cache")
-    state = torch.load(Path(args.ckpt) / "last.pt")
+    # a full checkpoint or a joined slim one (gpu/join_slim.py: no optimizer / RNG state), maybe saved on a GPU;
+    # torch ≥ 2.6 needs weights_only=False for our plain-Python entries, 1.13 has no such argument
+    try:
+        state = torch.load(Path(args.ckpt) / "last.pt", map_location="cpu", weights_only=False)
+    except TypeError:
+        state = torch.load(Path(args.ckpt) / "last.pt", map_location="cpu")
     trained_on = None
     if state["data_hash"] != ds.data_hash():
         if not args.trained_on:
@@ -243,7 +248,9 @@ def main(argv=None):
         "training": {"minutes": round(state["elapsed"] / 60, 2), "steps": state["step"],
                      "epochs_completed": state["epoch"], "epochs_planned": state["args"]["epochs"],
                      "finished": bool(state.get("finished")), "torch_threads": state.get("threads", 1),
-                     "note": "torch.set_num_threads(1): the 2-core machine was shared with other jobs",
+                     "device": state.get("device", "cpu"),
+                     "note": "torch.set_num_threads(1): the 2-core machine was shared with other jobs"
+                     if state.get("device", "cpu") == "cpu" else f"trained on {state['device']} (fp32)",
                      "log": state["log"]},
         "parameters": {name: count_params(m) for name, m in parts.items()},
         "parameters_total": sum(count_params(m) for m in parts.values()),

@@ -40,8 +40,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data import (caption_io, load_dataset, collate_graphs, edge_index, hard_neighbours, mask_ops, mask_tokens,  # noqa: E402
-                  pad_tokens)
+from data import (caption_io, load_dataset, collate_graphs, dense_adj, edge_index, hard_neighbours, mask_ops,  # noqa: E402
+                  mask_tokens, pad_tokens)
 from evaluate import evaluate_split  # noqa: E402
 from model import ArchBert, Config, count_params  # noqa: E402
 
@@ -66,6 +66,17 @@ def parse_args(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--val-graphs", type=int, default=400, help="val graphs for the per-epoch check (0 = skip)")
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+    ap.add_argument("--device", default="cpu", help="cpu | cuda | cuda:N (batches are built on the CPU, with the "
+                    "CPU random generators, then moved; the CPU path is unchanged)")
+    ap.add_argument("--graph-agg", choices=("auto", "sparse", "dense"), default="auto",
+                    help="GNN aggregation in training: sparse edge lists (CPU) or the dense adjacency the export "
+                         "uses (auto: sparse on the CPU, dense elsewhere: model.py's sparse path allocates on the CPU)")
+    ap.add_argument("--cache", default=str(REPO / "training/out/archbert-cache"),
+                    help="dataset pickle cache folder ('' = none)")
+    ap.add_argument("--slim-dir", default=None,
+                    help="with every checkpoint also write a weights-only copy, split into slim.pt.partN files of at "
+                         "most --slim-part-mib (gpu/join_slim.py joins them into a last.pt export.py reads)")
+    ap.add_argument("--slim-part-mib", type=float, default=14.0)
     for k, v in Config().to_dict().items():
         if k in ("vocab_size", "n_ops", "bin_sizes", "n_answers", "max_nodes", "max_text"):
             continue
@@ -77,6 +88,80 @@ def save_atomic(obj, path: Path):
     tmp = path.with_suffix(".tmp")
     torch.save(obj, tmp)
     os.replace(tmp, path)
+
+
+def torch_load(path, map_location=None):
+    """torch.load of our own checkpoints (plain Python objects besides tensors):
+    torch ≥ 2.6 defaults to weights_only=True, which refuses them; 1.13 has no such argument."""
+    try:
+        return torch.load(path, map_location=map_location, weights_only=False)
+    except TypeError:
+        return torch.load(path, map_location=map_location)
+
+
+def save_slim(obj, folder: Path, part_bytes: int):
+    """torch.save(obj) split into folder/slim.pt.part0, part1, … (each ≤ part_bytes,
+    so a size-capped file transfer takes them). All parts are written under
+    temporary names first, then renamed; parts left over from a bigger earlier
+    save are deleted; slim.json (written last) lists the parts with their
+    sha256, which gpu/join_slim.py checks (a save cut short between two
+    renames is detected, not silently joined)."""
+    import hashlib
+    import io
+    folder.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    data = buf.getvalue()
+    n = max(1, math.ceil(len(data) / part_bytes))
+    chunks = [data[i * part_bytes: (i + 1) * part_bytes] for i in range(n)]
+    for i, c in enumerate(chunks):
+        (folder / f".slim.pt.part{i}.tmp").write_bytes(c)
+    for i in range(n):
+        os.replace(folder / f".slim.pt.part{i}.tmp", folder / f"slim.pt.part{i}")
+    for f in folder.glob("slim.pt.part*"):
+        if f.name[len("slim.pt.part"):].isdigit() and int(f.name[len("slim.pt.part"):]) >= n:
+            f.unlink()
+    tmp = folder / ".slim.json.tmp"
+    tmp.write_text(json.dumps({"parts": [f"slim.pt.part{i}" for i in range(n)], "bytes": len(data),
+                               "sha256": [hashlib.sha256(c).hexdigest() for c in chunks],
+                               "step": obj.get("step"), "epoch": obj.get("epoch"),
+                               "finished": obj.get("finished")}) + "\n")
+    os.replace(tmp, folder / "slim.json")
+
+
+class _OnDevice:
+    """A module called with CPU tensors (as evaluate.py builds them): inputs are
+    moved to the device, outputs come back to the CPU."""
+
+    def __init__(self, module, device):
+        self.module, self.device = module, device
+
+    def _to(self, x, dev):
+        if torch.is_tensor(x):
+            return x.to(dev)
+        if isinstance(x, (tuple, list)):
+            return type(x)(self._to(v, dev) for v in x)
+        return x
+
+    def __call__(self, *a):
+        return self._to(self.module(*self._to(a, self.device)), "cpu")
+
+    def __getattr__(self, name):
+        return getattr(self.module, name)
+
+
+class DeviceModel:
+    """What evaluate_split needs of the model (cfg, eval(), the five parts) for
+    a model that lives on a non-CPU device."""
+
+    def __init__(self, model, device):
+        self.model, self.cfg = model, model.cfg
+        for name in ("text", "arch", "reasoning", "qa", "caption"):
+            setattr(self, name, _OnDevice(getattr(model, name), device))
+
+    def eval(self):
+        self.model.eval()
+        return self
 
 
 class Sampler:
@@ -136,39 +221,55 @@ def pick_statement(g, rng):
     return rng.choice(hard if hard and rng.random() < 0.5 else neg)
 
 
-def train_step(model, ds, batch_idx, graphs, rng, trng, args):
+def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("cpu"), sparse=True):
+    """Batches, masks and targets are built on the CPU with the CPU generators
+    (rng, trng: the same draws on every device) and moved to `dev`; on the CPU
+    every .to(dev) is a no-op. sparse=False: dense adjacency (built on dev)."""
     cfg = model.cfg
     G = [graphs[i] for i in batch_idx]
     B = len(G)
-    ops, bins, adj, mask = collate_graphs(G)
-    edges = edge_index(G, ops.shape[1])
-    a_emb, a_states = model.arch(ops, bins, adj, mask, edges)
+    ops_c, bins_c, adj, mask_c = collate_graphs(G, with_adj=sparse)
+    N = ops_c.shape[1]
+    edges = edge_index(G, N)
+    ops, bins, mask = ops_c.to(dev), bins_c.to(dev), mask_c.to(dev)
+    if sparse:
+        adj, edges = adj.to(dev), tuple(e.to(dev) for e in edges)
+        a_emb, a_states = model.arch(ops, bins, adj, mask, edges)
+    else:
+        adj = dense_adj(edges, B, N, dev)
+        a_emb, a_states = model.arch(ops, bins, adj, mask)
     losses = {}
 
     # contrastive (with false-negative masking for texts two graphs share)
     chosen = pick_texts(G, rng)
-    t_ids, t_mask = pad_tokens([tok for _, tok in chosen])
+    t_ids_c, t_mask_c = pad_tokens([tok for _, tok in chosen])
+    t_ids, t_mask = t_ids_c.to(dev), t_mask_c.to(dev)
     t_emb, t_states = model.text(t_ids, t_mask)
     scale = model.log_inv_temp.exp().clamp(max=100.0)
     logits = scale * t_emb @ a_emb.t()  # [text i, graph j]
     same = torch.tensor([[j != i and chosen[i][0] in ds.text_sets[G[j].idx] for j in range(B)] for i in range(B)])
-    logits = logits.masked_fill(same, -1e4)
-    target = torch.arange(B)
+    logits = logits.masked_fill(same.to(dev), -1e4)
+    target = torch.arange(B).to(dev)
     losses["contrastive"] = 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
 
     # MLM on the same texts
-    m_ids, m_labels = mask_tokens(t_ids, t_mask, cfg.vocab_size, trng)
+    m_ids, m_labels = mask_tokens(t_ids_c, t_mask_c, cfg.vocab_size, trng)
     if (m_labels != -100).any():
+        m_ids, m_labels = m_ids.to(dev), m_labels.to(dev)
         _, m_states = model.text(m_ids, t_mask)
         sel = m_labels != -100
         losses["mlm"] = F.cross_entropy(model.text.mlm_logits(m_states[sel]), m_labels[sel])
 
     # MAM on a quarter of the graphs (a separate masked pass)
     q = max(1, B // 4)
-    o_ids, o_labels = mask_ops(ops[:q], mask[:q], cfg.n_ops, trng)
+    o_ids, o_labels = mask_ops(ops_c[:q], mask_c[:q], cfg.n_ops, trng)
     if (o_labels != -100).any():
-        keep = edges[0] < q * ops.shape[1]  # the first q graphs' edges
-        _, mam_states = model.arch(o_ids, bins[:q], adj[:q], mask[:q], (edges[0][keep], edges[1][keep]))
+        o_ids, o_labels = o_ids.to(dev), o_labels.to(dev)
+        if sparse:
+            keep = edges[0] < q * N  # the first q graphs' edges
+            _, mam_states = model.arch(o_ids, bins[:q], adj[:q], mask[:q], (edges[0][keep], edges[1][keep]))
+        else:
+            _, mam_states = model.arch(o_ids, bins[:q], adj[:q], mask[:q])
         sel = o_labels != -100
         losses["mam"] = F.cross_entropy(model.arch.mam(mam_states[sel]), o_labels[sel])
 
@@ -177,9 +278,9 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args):
     st = [(i, s) for i, s in st if s is not None]
     if st:
         s_ids, s_mask = pad_tokens([s["tokens"] for _, s in st])
-        s_emb, _ = model.text(s_ids, s_mask)
-        lab = torch.tensor([float(s["label"]) for _, s in st])
-        lg = model.reasoning.logits(s_emb, a_emb[torch.tensor([i for i, _ in st])])
+        s_emb, _ = model.text(s_ids.to(dev), s_mask.to(dev))
+        lab = torch.tensor([float(s["label"]) for _, s in st]).to(dev)
+        lg = model.reasoning.logits(s_emb, a_emb[torch.tensor([i for i, _ in st]).to(dev)])
         losses["reasoning"] = F.binary_cross_entropy_with_logits(lg, lab)
 
     # QA (questions with at least one answer in the vocabulary)
@@ -190,11 +291,12 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args):
             qs.append((i, rng.choice(cand)))
     if qs:
         q_ids, q_mask = pad_tokens([x["tokens"] for _, x in qs])
-        q_emb, _ = model.text(q_ids, q_mask)
+        q_emb, _ = model.text(q_ids.to(dev), q_mask.to(dev))
         tgt = torch.zeros(len(qs), cfg.n_answers)
         for r, (_, x) in enumerate(qs):
             tgt[r, x["answer_ids"]] = 1.0
-        lg = model.qa(q_emb, a_emb[torch.tensor([i for i, _ in qs])])
+        tgt = tgt.to(dev)
+        lg = model.qa(q_emb, a_emb[torch.tensor([i for i, _ in qs]).to(dev)])
         # summed over answers (a mean over hundreds of mostly-negative labels vanishes)
         losses["qa"] = F.binary_cross_entropy_with_logits(lg, tgt, reduction="sum") / len(qs)
 
@@ -205,9 +307,9 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args):
         io = [caption_io(tok) for _, (_, tok) in caps]
         d_in, _ = pad_tokens([x for x, _ in io])
         d_out, d_m = pad_tokens([y for _, y in io])
-        rows = torch.tensor([i for i, _ in caps])
-        lg = model.caption.all_logits(d_in, a_states[rows], mask[rows])
-        d_out = d_out.masked_fill(d_m == 0, -100)
+        rows = torch.tensor([i for i, _ in caps]).to(dev)
+        lg = model.caption.all_logits(d_in.to(dev), a_states[rows], mask[rows])
+        d_out = d_out.masked_fill(d_m == 0, -100).to(dev)
         losses["caption"] = F.cross_entropy(lg.reshape(-1, lg.shape[-1]), d_out.reshape(-1), ignore_index=-100)
 
     total = sum(LOSS_WEIGHTS[k] * v for k, v in losses.items())
@@ -221,13 +323,21 @@ def lr_factor(step, progress, warmup):
 
 def main(argv=None):
     args = parse_args(argv)
+    t_start = time.time()
     torch.set_num_threads(args.threads)
+    dev = torch.device(args.device)
+    if dev.type == "cuda":  # fail before the data load, not after it
+        if not torch.cuda.is_available():
+            sys.exit(f"--device {args.device}: torch {torch.__version__} sees no CUDA device")
+        torch.zeros(1, device=dev).add_(1).item()
+        print(f"device: {torch.cuda.get_device_name(dev)}, torch {torch.__version__}", flush=True)
+    sparse = args.graph_agg == "sparse" or (args.graph_agg == "auto" and dev.type == "cpu")
     ckpt_dir = Path(args.ckpt)
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     ckpt_path = ckpt_dir / "last.pt"
 
     t_load = time.time()
-    ds = load_dataset(args.data, REPO / "training/out/archbert-cache")
+    ds = load_dataset(args.data, args.cache or None)
     train_graphs = ds.split("train")
     print(f"data: {len(ds.graphs)} graphs ({len(train_graphs)} train), vocab {ds.vocab_size}, "
           f"{ds.n_ops} ops, {len(ds.answers)} answers, loaded in {time.time() - t_load:.1f}s", flush=True)
@@ -238,7 +348,7 @@ def main(argv=None):
 
     state = None
     if ckpt_path.exists() and not args.fresh:
-        state = torch.load(ckpt_path)
+        state = torch_load(ckpt_path, map_location="cpu")
         if state["data_hash"] != ds.data_hash() or state["cfg"] != cfg.to_dict():
             print("checkpoint belongs to other data or hyper-parameters: starting fresh (use another --ckpt to keep it)",
                   file=sys.stderr)
@@ -250,7 +360,7 @@ def main(argv=None):
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
-    model = ArchBert(cfg)
+    model = ArchBert(cfg).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     sampler = Sampler(train_graphs, ds.n_ops, args.batch, args.real_fraction, args.seed)
     total_steps = args.epochs * sampler.steps_per_epoch()
@@ -264,19 +374,34 @@ def main(argv=None):
         rng.setstate(state["rng"])
         trng.set_state(state["trng"])
         torch.set_rng_state(state["torch_rng"])
+        if dev.type == "cuda" and state.get("cuda_rng") is not None:
+            torch.cuda.set_rng_state(state["cuda_rng"], dev)
         print(f"resumed at epoch {epoch}, step {step}, {elapsed / 60:.1f} min trained", flush=True)
     print(f"model: {count_params(model):,} exported parameters; {sampler.steps_per_epoch()} steps/epoch "
-          f"(real ×{sampler.real_factor}), {total_steps} planned", flush=True)
+          f"(real ×{sampler.real_factor}), {total_steps} planned; device {dev}, "
+          f"{'sparse' if sparse else 'dense'} aggregation", flush=True)
 
     def checkpoint(finished=False, plan=None, pos=0):
-        save_atomic({"model": model.state_dict(), "opt": opt.state_dict(), "cfg": cfg.to_dict(), "args": vars(args),
-                     "epoch": epoch, "step": step, "elapsed": elapsed, "log": log, "rng": rng.getstate(),
-                     "trng": trng.get_state(), "torch_rng": torch.get_rng_state(), "finished": finished,
-                     "data_hash": ds.data_hash(), "plan": plan, "plan_pos": pos,
-                     "total_steps": total_steps, "threads": args.threads}, ckpt_path)
+        full = {"model": model.state_dict(), "opt": opt.state_dict(), "cfg": cfg.to_dict(), "args": vars(args),
+                "epoch": epoch, "step": step, "elapsed": elapsed, "log": log, "rng": rng.getstate(),
+                "trng": trng.get_state(), "torch_rng": torch.get_rng_state(), "finished": finished,
+                "data_hash": ds.data_hash(), "plan": plan, "plan_pos": pos,
+                "total_steps": total_steps, "threads": args.threads}
+        if dev.type != "cpu":
+            full["device"] = str(dev)
+            if dev.type == "cuda":
+                full["cuda_rng"] = torch.cuda.get_rng_state(dev)
+        save_atomic(full, ckpt_path)
+        if args.slim_dir:
+            slim = {k: full[k] for k in ("cfg", "args", "epoch", "step", "elapsed", "log", "finished", "data_hash",
+                                         "total_steps", "threads")}
+            slim["model"] = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+            slim["device"] = str(dev)
+            save_slim(slim, Path(args.slim_dir), int(args.slim_part_mib * 2 ** 20))
 
     budget = args.max_minutes * 60
     stop = False
+    first_step = True
     last_ckpt = time.time()
     while epoch < args.epochs and not stop:
         # an interrupted epoch resumes at the same batch with the same plan
@@ -293,7 +418,7 @@ def main(argv=None):
             progress = max(step / max(1, total_steps), elapsed / budget)
             for gparam in opt.param_groups:
                 gparam["lr"] = args.lr * lr_factor(step, progress, args.warmup)
-            loss, parts = train_step(model, ds, plan[pos], train_graphs, rng, trng, args)
+            loss, parts = train_step(model, ds, plan[pos], train_graphs, rng, trng, args, dev, sparse)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -304,6 +429,9 @@ def main(argv=None):
             pos += 1
             step += 1
             elapsed += time.time() - t0
+            if first_step:  # fail fast: the whole step path (and backward on the device) has run once
+                first_step = False
+                print(f"first step ok: {time.time() - t0:.2f}s ({time.time() - t_start:.1f}s after start), loss {float(loss):.4f} {parts}", flush=True)
             if step % 50 == 0:
                 avg = {k: round(sums[k] / counts[k], 4) for k in sums}
                 print(f"epoch {epoch} step {step} ({pos}/{len(plan)}) {elapsed / 60:.1f} min "
@@ -321,7 +449,8 @@ def main(argv=None):
             sub = ds.split("val")[: args.val_graphs]
             from types import SimpleNamespace
             vds = SimpleNamespace(split=lambda _n: sub, answers=ds.answers, vocab=ds.vocab)
-            v = evaluate_split(model, vds, "val", include_family=True, with_caption=False)
+            v = evaluate_split(model if dev.type == "cpu" else DeviceModel(model, dev), vds, "val",
+                               include_family=True, with_caption=False)
             entry["val"] = {"r1": v["retrieval"]["r1"], "r5": v["retrieval"]["r5"],
                             "reasoning_acc": v["reasoning"]["accuracy"], "qa_em": v["qa"]["exact_match"]}
         log.append(entry)
