@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""CPU checks of what the remote GPU run relies on (synthetic data from
+test_pipeline.py, a few seconds):
+
+  * pack_data.py keeps the train/val rows in order and data.py reads the
+    packed .xz / .gz files to the same train and val graphs;
+  * the dense aggregation (used on the GPU) trains to the same losses as the
+    sparse one, and evaluate_split through DeviceModel equals the plain call;
+  * --slim-dir parts (forced small here) are written, stale parts removed,
+    joined by join_slim.py (a damaged part refused) into a last.pt that
+    export.py exports and evaluates.
+
+    /usr/bin/python3 training/archbert/gpu/test_gpu_path.py
+"""
+from __future__ import annotations
+
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+import torch
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import export  # noqa: E402
+import join_slim  # noqa: E402
+import pack_data  # noqa: E402
+import test_pipeline  # noqa: E402
+import train  # noqa: E402
+from data import Dataset  # noqa: E402
+from evaluate import evaluate_split  # noqa: E402
+from model import ArchBert, Config  # noqa: E402
+
+SMALL = ["--batch", "8", "--hidden", "32", "--embed", "32", "--ff", "64", "--heads", "2", "--val-graphs", "5",
+         "--warmup", "2", "--cache", ""]
+
+
+def graphs_key(ds, split):
+    return [(g.id, g.ops, g.edges, g.captions, g.queries, g.qa, g.statements, g.query_relevant) for g in ds.split(split)]
+
+
+def main():
+    torch.set_num_threads(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        d = tmp / "data"
+        test_pipeline.make_synthetic(d, n_graphs=90, seed=5)
+        full = Dataset(d)
+        for fmt in ("xz", "gz"):
+            pack_data.main([str(d), str(tmp / f"pack-{fmt}"), "--format", fmt])
+            p = Dataset(tmp / f"pack-{fmt}")
+            assert not p.split("test") and not p.split("heldout"), "only train/val packed"
+            for split in ("train", "val"):
+                assert graphs_key(p, split) == graphs_key(full, split), f"{fmt}: {split} differs after packing"
+            assert p.data_hash() == full.data_hash()
+
+        # dense vs sparse aggregation: one step from the same state gives the same losses
+        cfg = Config(hidden=32, embed=32, ff=64, heads=2, vocab_size=full.vocab_size, n_ops=full.n_ops,
+                     bin_sizes=full.bin_sizes, n_answers=len(full.answers))
+        torch.manual_seed(0)
+        model = ArchBert(cfg).eval()  # no dropout: compare the arithmetic only
+        tr = full.split("train")
+        out = {}
+        for sparse in (True, False):
+            _, parts = train.train_step(model, full, list(range(8)), tr, random.Random(1),
+                                        torch.Generator().manual_seed(1), None, torch.device("cpu"), sparse)
+            out[sparse] = parts
+        for k in out[True]:
+            assert abs(out[True][k] - out[False][k]) < 1e-4, (k, out)
+        # evaluate_split through the device wrapper (CPU here) equals the plain call
+        a = evaluate_split(model, full, "val", include_family=True, with_caption=False)
+        b = evaluate_split(train.DeviceModel(model, torch.device("cpu")), full, "val", include_family=True,
+                           with_caption=False)
+        assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+        # slim parts: forced small so there are several; a smaller save removes the stale extras
+        slim, ck = tmp / "slim", tmp / "ckpt"
+        train.main(["--data", str(tmp / "pack-xz"), "--ckpt", str(ck), "--epochs", "2", "--slim-dir", str(slim),
+                    "--slim-part-mib", "0.2", "--graph-agg", "dense"] + SMALL)
+        meta = json.loads((slim / "slim.json").read_text())
+        assert len(meta["parts"]) >= 3 and meta["finished"], meta
+        assert sorted(p.name for p in slim.glob("slim.pt.part*")) == sorted(meta["parts"])
+        (slim / "slim.pt.part99").write_bytes(b"stale")
+        train.save_slim({"step": 0}, slim, 1 << 20)
+        assert sorted(p.name for p in slim.glob("slim.pt.part*")) == ["slim.pt.part0"], "stale parts removed"
+        train.main(["--data", str(tmp / "pack-xz"), "--ckpt", str(tmp / "ckpt2"), "--epochs", "2",
+                    "--slim-dir", str(slim), "--slim-part-mib", "0.2", "--graph-agg", "dense"] + SMALL)
+        full_state = torch.load(ck / "last.pt")
+        joined = tmp / "joined"
+        join_slim.main([str(slim), str(joined)])
+        j = torch.load(joined / "last.pt")
+        assert "opt" not in j and j["step"] == full_state["step"] and j["cfg"] == full_state["cfg"]
+        assert all(torch.equal(j["model"][k], full_state["model"][k]) for k in full_state["model"])
+        # a damaged part is refused
+        bad = tmp / "bad"
+        bad.mkdir()
+        for f in slim.iterdir():
+            (bad / f.name).write_bytes(f.read_bytes())
+        part = bad / "slim.pt.part1"
+        raw = bytearray(part.read_bytes())
+        raw[len(raw) // 2] ^= 0xFF
+        part.write_bytes(bytes(raw))
+        try:
+            join_slim.main([str(bad), str(tmp / "bad-out")])
+            raise AssertionError("damaged part accepted")
+        except SystemExit as e:
+            assert "sha256" in str(e.code)
+
+        # export from the joined slim checkpoint, evaluated on the full (unpacked) dataset
+        models = tmp / "models"
+        export.main(["--data", str(d), "--ckpt", str(joined), "--out", str(models), "--caption-limit", "5"])
+        man = json.loads((models / "manifest.json").read_text())
+        for f in ("text_encoder", "arch_encoder", "reasoning_head", "qa_head", "caption_decoder"):
+            assert (models / f"{f}.onnx").exists()
+        assert man["training"]["steps"] == j["step"] and man["metrics"]["test"]["retrieval"]["r1"] is not None
+    print("test_gpu_path: OK")
+
+
+if __name__ == "__main__":
+    main()
