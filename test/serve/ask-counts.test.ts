@@ -116,3 +116,29 @@ describe('ask: terse and rhetorical phrasings', () => {
     expect(s.params).toBeGreaterThan(11689512);
   });
 });
+
+describe('ask: alternatives, parts and inputs', () => {
+  it('reads a bare "X or Y?" as which of them', () => {
+    expect(ask('convnext_tiny', 'BN or LN?')).toMatchObject({ kind: 'choice', value: ['layer normalization'] });
+    expect(ask('convnext_tiny', 'relu, gelu or silu?')).toMatchObject({ kind: 'choice', value: ['gelu'] });
+    // With a verb it stays a yes/no question: is either used?
+    expect(ask('convnext_tiny', 'does it use BN or LN?')).toMatchObject({ kind: 'yes_no', value: true });
+  });
+  it('gives one part\'s parameters from the per-category count', () => {
+    const by = M.convnext_tiny!.summary.paramsByCategory!;
+    expect(ask('convnext_tiny', 'how many parameters are in the linear layers?').value).toBe(by.linear);
+    expect(ask('convnext_tiny', 'params in the linear layers?').value).toBe(by.linear);
+    // ConvNeXt-T's Linears, by hand: each block's MLP d→4d→d has 8d²+5d parameters, blocks [3, 3, 9, 3] at d = 96, 192, 384, 768,
+    // plus the 768→1000 head: 3·74,208 + 3·295,872 + 9·1,181,568 + 3·4,722,432 + 769,000 = 26,680,648.
+    expect(by.linear).toBe(26680648);
+  });
+  it('reads MHSA as self-attention', () => {
+    expect(ask('vit_b_16' in M ? 'vit_b_16' : 'convnext_tiny', 'how many MHSA layers?').kind).toBe('value');
+    expect(ask('convnext_tiny', 'does it use MHSA?').value).toBe(false);
+  });
+  it('answers input questions from the input', () => {
+    expect(ask('convnext_tiny', 'does it take images as input?').value).toBe(true);
+    expect(ask('convnext_tiny', 'does it take token ids as input?').value).toBe(false);
+    expect(ask('convnext_tiny', 'what is the input?').value).toMatch(/3x224x224$/);
+  });
+});

@@ -38,6 +38,8 @@ export interface ArchSummary {
   params: number;
   /** Without buffers (BN running statistics) and exporter-made constants; absent in index files written before it existed. */
   trainableParams?: number;
+  /** Parameters per op category (embedding, linear, conv, gru …), as the facts count them. */
+  paramsByCategory?: Record<string, number>;
   macs: number | null;
   /** Weighted layers: convolutions, linear, embedding, attention and recurrent ops. */
   weightedLayers: number;
@@ -153,6 +155,7 @@ export function summarize(og: OpGraph, facts: ArchFacts, meta: SummaryMeta): Arc
     kind: kindOf(ops),
     params: facts.params.total,
     trainableParams: facts.params.trainable,
+    paramsByCategory: facts.params.by_category,
     macs: facts.macs,
     weightedLayers: WEIGHTED.reduce((s, k) => s + (ops[k] ?? 0), 0),
     depth: facts.depth,

@@ -42,6 +42,7 @@ export type Intent =
   | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string; also?: { kind: 'max_params' | 'min_params'; value: number }; trainable?: boolean }
   /** Stated counts compared ("fewer than 20 SE blocks"); all must hold. */
   | { type: 'quantity'; constraints: QuantityConstraint[] }
+  | { type: 'modality_is'; modality: 'image' | 'text' }
   /** `modality`: "an image classification model" also states the input. */
   | { type: 'task_is'; task: TaskKey; modality?: 'image' | 'text' }
   | { type: 'family_is'; family: string }
@@ -84,7 +85,8 @@ export function normalizeQuestion(q: string): string {
 const TERSE_TOPIC = new RegExp(
   String.raw`^(?:the |its )?(?:` +
     String.raw`(?:norm(?:alization)?|activation|pooling|kernel|filter|convolution|conv|block|recurrent)s?(?: (?:layers?|types?|kinds?|functions?|fns?|sizes?|ops?|cells?|used))*` +
-    String.raw`|non-?linearit(?:y|ies)|building blocks|task|purpose|family|architecture family|params|parameters|param count|parameter count|model size|depth|macs|flops|layers|layer count` +
+    String.raw`|non-?linearit(?:y|ies)|building blocks|task|purpose|family|architecture family|(?:total )?(?:params|parameters|param count|parameter count)(?: in millions)?|model size|depth|(?:total )?(?:macs|flops|gflops|gmacs)|layers|layer count` +
+    String.raw`|(?:largest|biggest|max(?:imum)?) (?:kernel|filter)(?: size)?` +
     String.raw`|input(?: shape| size| resolution)?|output(?: shape)?|modality|stem|vocab(?:ulary)?(?: size)?|(?:number of )?classes|year` +
     String.raw`)(?: (?:used|present|in (?:it|this|here|the model|the net(?:work)?)|here|used in (?:it|this)))?$`,
 );
@@ -101,7 +103,7 @@ function dropRhetoricalNegation(q: string): string {
 export function sentenceKind(q: string): 'yes_no' | 'wh' | 'statement' {
   if (/^(tell me|show me|give me|list|name|count|(the )?(total )?(number|count) of)\b/.test(q)) return 'wh';
   const s = q.replace(/^(so|and|ok|okay|hey|please|quick question)[,:]?\s+/, '');
-  if (TERSE_TOPIC.test(s.replace(/[?.!\s]+$/, ''))) return 'wh';
+  if (TERSE_TOPIC.test(s.replace(/[?.!\s]+$/, '')) || /^(?:total )?(?:params|parameters|param count|parameter count)\b/.test(s)) return 'wh';
   // "Uses GELU activations." is a statement with the subject left out; "uses gelu?" a question.
   if (/^(uses|contains|has|includes|employs|relies|features|lacks|applies)\b/.test(s) && !s.endsWith('?')) return 'statement';
   if (YES_NO_START.test(s)) return 'yes_no';
@@ -138,6 +140,8 @@ const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> 
  */
 const PHRASING_ALIASES: Array<[RegExp, string]> = [
   [/\bdw\b/g, 'depthwise'],
+  [/\b(?:mhsa|mha|msa|w-msa|sw-msa)\b/g, 'self-attention'],
+  [/\bmulti-?head(?:ed)? (?:self-)?attention\b/g, 'self-attention'],
   [/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2'],
   [/\bdepth-wise\b/g, 'depthwise'],
   [/\bdepthwise[- ]separable\b/g, 'depthwise separable'],
@@ -183,15 +187,16 @@ export function parseQuestion(raw: string): ParsedQuestion {
     }
     // Bare topics ("params?", "depth?", "layers?"): the value itself.
     const bare = body.replace(/ (?:used|present|here|in (?:it|this|here|the model|the net(?:work)?))$/, '').replace(/^(?:the|its) /, '');
-    if (/^(?:params|parameters|param count|parameter count|model size)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
+    if (/^(?:total )?(?:params|parameters|param count|parameter count|model size)(?: in millions)?$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
+    if (/^(?:total )?(?:params|parameters|param count|parameter count)\b/.test(bare)) return { kind: 'value', intent: paramsIntent(body) };
     if (/^(?:layers|layer count)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
     if (bare === 'depth') return { kind: 'value', intent: { type: 'count', what: 'depth' } };
-    if (/^(?:macs|flops)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
+    if (/^(?:total )?(?:macs|flops|gflops|gmacs)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/how many|how much|number of|count of|^count\b|how big|how large|how deep|what size|size of/.test(body)) {
       if (/vocab/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
       if (/\b(classes|categories|labels|output classes|outputs)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'classes' } };
       if (/\bwindows?\b/.test(body) && /size|big|large|tokens/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
-      if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'params', ...(/\btrainable\b|\blearn(?:able|ed)\b/.test(body) ? { trainable: true } : {}) } };
+      if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: paramsIntent(body) };
       if (/macs?\b|flops|multiply|operations|compute/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
       if (/how deep|\bdepth\b|longest path/.test(body) && !/weighted|layers/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
       // A named kind first ("how many layer norms"), the generic "normalization layers" (all norm kinds together) otherwise.
@@ -210,7 +215,7 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/\b(follows?|after|comes next)\b/.test(body) && /conv/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'after_conv' } };
     if (/\b(year|when)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'year' } };
     if (/largest|biggest|widest/.test(body) && /kernel|filter/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'largest_kernel' } };
-    if (/input (shape|size|resolution)|input tensor|resolution/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'input' } };
+    if (/input (shape|size|resolution)|input tensor|resolution|^(?:what|which) (?:is|are) (?:the |its )?inputs?$|^inputs?$|what does it take(?: as input)?$/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'input' } };
     if (/\b(output|outputs|predicts?|produces?|returns?)\b/.test(body) && !/\b(task|used for|purpose)\b|activation|normaliz|\bnorms?\b|pool|kernel|block|layer/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'output' } };
     if (/kind of input|input modality|data type|modality|what (data|input)/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'modality' } };
     if (/(type|kind|sort) of (neural )?(network|net|model|architecture)|is it a cnn/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'kind' } };
@@ -223,6 +228,12 @@ export function parseQuestion(raw: string): ParsedQuestion {
       return { kind: 'choice', intent: { type: 'which', what } };
     }
     return { kind: 'value', intent: null };
+  }
+  // "BN or LN?", "relu or gelu?": a bare alternative asks which of them is used.
+  const alt = featurePhrases(body);
+  if (sk === 'yes_no' && alt.length >= 2 && alt[0]!.start === 0 && alt[alt.length - 1]!.end === body.length && /^(?:\s*(?:,|or|\/)\s*)+$/.test(body.slice(alt[0]!.end, alt[1]!.start))) {
+    const gapsOk = alt.slice(1).every((p, i) => /^(?:\s*(?:,|or|\/)\s*)+$/.test(body.slice(alt[i]!.end, p.start)));
+    if (gapsOk) return { kind: 'choice', intent: { type: 'which_of', options: [...new Set(alt.map((p) => p.key))], negated: false } };
   }
   const kind: AskKind = sk === 'yes_no' ? 'yes_no' : 'statement';
   const negated = NEGATION.test(body);
@@ -274,8 +285,12 @@ export function parseQuestion(raw: string): ParsedQuestion {
     const anyOf = keys.length >= 2 && !negated && /\bor\b/.test(between) && !/\band\b|\bboth\b/.test(between) && !/\bboth\b/.test(body);
     return { kind, intent: { type: 'presence', keys, negated, phrase: phrases.map((p) => p.phrase).join(anyOf ? ' or ' : ', '), ...(anyOf ? { anyOf } : {}) } };
   }
-  const fam = familyMention(body);
   const stated = parseConstraints(body);
+  // "does it take token ids as input?", "does it work on images?": the input modality.
+  const inputWord = /\b(takes?|accepts?|inputs?|consumes?|operates? on|works? on|process(?:es)?|reads?|fed)\b/.test(body);
+  const modalityStated = stated.find((c) => c.kind === 'modality');
+  if (inputWord && modalityStated && modalityStated.kind === 'modality' && !stated.some((c) => c.kind === 'task')) return { kind, intent: { type: 'modality_is', modality: modalityStated.modality } };
+  const fam = familyMention(body);
   const task = stated.find((c) => c.kind === 'task');
   // "an image classification model": the input modality is part of what is asked.
   const mod = stated.find((c) => c.kind === 'modality');
@@ -689,6 +704,11 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       const inputNote = modalityOk ? '' : `; the input is ${s.modality}, not ${intent.modality}`;
       return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}${out ? `; ${out}` : ''}${inputNote}`), value: truth, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
     }
+    case 'modality_is': {
+      const truth = s.modality === intent.modality;
+      const inputs = og.inputNodes.slice(0, 4).map((i) => og.nodes[i]!);
+      return { answer: yesNo(kind, truth, `the input is ${s.modality}${s.input ? ` (shape ${s.input.map((d) => (d === null ? '?' : String(d))).join('x')})` : ''}`), value: truth, evidence: inputs.map((n) => ({ node: n.sources[0] ?? n.id, op: n.category })) };
+    }
     case 'kind_is': {
       // A hybrid convolution-attention network is both a convnet and a transformer.
       const truth = s.kind === intent.kind || (s.kind === 'hybrid' && (intent.kind === 'transformer' || intent.kind === 'convolutional'));
@@ -734,6 +754,14 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       return { answer: yesNo(kind, truth, checks.map((c) => c.detail).join('; ')), value: truth, evidence: checks.flatMap((c) => c.evidence).slice(0, MAX_EVIDENCE) };
     }
     case 'count': {
+      if (intent.what === 'params' && intent.key) {
+        const cats = intent.key === 'conv' ? [...CONV_KINDS] : intent.key === 'normalization' ? evidenceCategories('normalization') : intent.key === 'recurrent' ? [...RECURRENT] : [intent.key];
+        const by = s.paramsByCategory;
+        if (by) {
+          const n = cats.reduce((a, c) => a + (by[c] ?? 0), 0);
+          return { answer: `${n.toLocaleString('en-US')} parameters in ${featureLabel(intent.key)} layers (${formatCount(n)} of ${formatCount(s.params)})`, value: n, evidence: evidenceFor(og, cats) };
+        }
+      }
       if (intent.what === 'params' && intent.trainable && s.trainableParams !== undefined) {
         const t = s.trainableParams;
         const rest = s.params - t;
@@ -756,8 +784,10 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
     }
     case 'what': {
       switch (intent.what) {
-        case 'task':
-          return { answer: `${cap(s.task)}${outputKind(og, s) ? ` (${outputKind(og, s)})` : ''}`, value: s.task, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+        case 'task': {
+          const task = specificTask(s);
+          return { answer: `${cap(task)}${outputKind(og, s) ? ` (${outputKind(og, s)})` : ''}`, value: task, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+        }
         case 'family': {
           const fam = s.family ? (familyInfo(s.familyKey)?.display ?? s.family) : null;
           // The typed value is always the facts' family key (family.guess: "swin", "regnet", "mobilenet_v2"); the sentence uses the display name.
@@ -793,6 +823,30 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
     }
   }
   return { answer: '', value: '', evidence: [] };
+}
+
+/** A parameter-count question: all, trainable only, or one category's share ("how many parameters does the embedding have?"). */
+function paramsIntent(body: string): Intent {
+  const part = /param|weights/.test(body) ? featurePhrases(body).find((p) => PARAM_PARTS.has(p.key)) : undefined;
+  return { type: 'count', what: 'params', ...(/\btrainable\b|\blearn(?:able|ed)\b/.test(body) ? { trainable: true } : {}), ...(part ? { key: part.key } : {}) };
+}
+
+/** Model parts whose parameters the facts count separately ("how many parameters does the embedding have?"). */
+const PARAM_PARTS = new Set(['embedding', 'linear', 'conv', 'depthwise_conv', 'grouped_conv', 'transposed_conv', 'batch_norm', 'layer_norm', 'group_norm', 'normalization', 'gru', 'lstm', 'rnn', 'recurrent', 'attention']);
+
+/**
+ * The task in words. The graph-level guess says only "sequence modeling" for
+ * a token-input network; what its output predicts tells a text classifier
+ * (one vector per sequence) from a language model (a vocabulary score per
+ * token) or an encoder-decoder.
+ */
+function specificTask(s: ArchSummary): string {
+  const st = s.structure;
+  if (!st || !(st.tokenInputs > 0 || s.recurrent.length > 0) || !/sequence/.test(s.task)) return s.task;
+  if (st.encoderDecoder) return 'sequence-to-sequence (translation)';
+  if (st.languageModel) return 'language modeling';
+  if (st.pooledOutput) return s.modality === 'text' ? 'text classification' : 'sequence classification';
+  return s.task;
 }
 
 const area = (k: string) => k.split('x').reduce((p, v) => p * Number(v), 1);
