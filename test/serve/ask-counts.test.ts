@@ -142,3 +142,17 @@ describe('ask: alternatives, parts and inputs', () => {
     expect(ask('convnext_tiny', 'what is the input?').value).toMatch(/3x224x224$/);
   });
 });
+
+describe('ask: heads and the residual adjective', () => {
+  it('reads the head count off the attention maps', async () => {
+    // ViT-B/16: 12 heads in each of its 12 encoder layers (Dosovitskiy et al., table 1).
+    const vit = await analyzeModelFile(`${repoRoot}/fixtures/models/vit_b_16.onnx`);
+    expect(answerQuestion('how many attention heads?', vit.summary, vit.opGraph, null).value).toBe(12);
+    expect(ask('convnext_tiny', 'how many heads?').value).toBe('none');
+  });
+  it('takes "is it residual?" as asking for skip connections', () => {
+    expect(ask('regnet_y_400mf', 'Is it residual?')).toMatchObject({ kind: 'yes_no', value: true });
+    expect(ask('regnet_y_400mf', 'is it a residual network?')).toMatchObject({ kind: 'yes_no', value: true });
+    expect(ask('efficientnet_b0', 'does it use inverted residual blocks?').value).toBe(true);
+  });
+});

@@ -37,7 +37,7 @@ export type Intent =
   /** `anyOf`: "does it use batch norm or layer norm?" is true when one of them is there. */
   | { type: 'presence'; keys: string[]; negated: boolean; phrase: string; absent?: string[]; absentPhrase?: string; anyOf?: boolean }
   /** The vocabulary size (rows of the embedding table) or the attention window (tokens per window). */
-  | { type: 'size_of'; what: 'vocab' | 'window' | 'classes' }
+  | { type: 'size_of'; what: 'vocab' | 'window' | 'classes' | 'heads' }
   /** `also`: the other end of a range ("between 15M and 25M", "about 50M"): both must hold. */
   | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string; also?: { kind: 'max_params' | 'min_params'; value: number }; trainable?: boolean }
   /** Stated counts compared ("fewer than 20 SE blocks"); all must hold. */
@@ -142,6 +142,8 @@ const PHRASING_ALIASES: Array<[RegExp, string]> = [
   [/\bdw\b/g, 'depthwise'],
   [/\b(?:mhsa|mha|msa|w-msa|sw-msa)\b/g, 'self-attention'],
   [/\bmulti-?head(?:ed)? (?:self-)?attention\b/g, 'self-attention'],
+  // "is it residual?": the adjective alone names the skip connections.
+  [/(?<!inverted )\bresidual\b(?![- ](?:connections?|blocks?|units?|modules?|layers?|links?|paths?|learning|adds?|additions?|bottlenecks?|branch(?:es)?|stages?))/g, 'residual connections'],
   [/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2'],
   [/\bdepth-wise\b/g, 'depthwise'],
   [/\bdepthwise[- ]separable\b/g, 'depthwise separable'],
@@ -186,6 +188,7 @@ export function parseQuestion(raw: string): ParsedQuestion {
       if (opts.length >= 2) return { kind: 'choice', intent: { type: 'which_of', options: [...new Set(opts)], negated: /\b(not|absent|missing|never|doesn't|isn't|aren't|lacks?)\b/.test(body) } };
     }
     // Bare topics ("params?", "depth?", "layers?"): the value itself.
+    if (/^(?:what|which) is (?:the |its )?(?:total )?(?:param(?:eter)? count|number of param(?:eter)?s|model size)\b|^what(?:'s| is) (?:the )?size of (?:the |this )?(?:model|network|net)$/.test(body)) return { kind: 'value', intent: paramsIntent(body) };
     const bare = body.replace(/ (?:used|present|here|in (?:it|this|here|the model|the net(?:work)?))$/, '').replace(/^(?:the|its) /, '');
     if (/^(?:total )?(?:params|parameters|param count|parameter count|model size)(?: in millions)?$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
     if (/^(?:total )?(?:params|parameters|param count|parameter count)\b/.test(bare)) return { kind: 'value', intent: paramsIntent(body) };
@@ -195,6 +198,7 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/how many|how much|number of|count of|^count\b|how big|how large|how deep|what size|size of/.test(body)) {
       if (/vocab/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
       if (/\b(classes|categories|labels|output classes|outputs)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'classes' } };
+      if (/\bheads?\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'heads' } };
       if (/\bwindows?\b/.test(body) && /size|big|large|tokens/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
       if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: paramsIntent(body) };
       if (/macs?\b|flops|multiply|operations|compute/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
@@ -655,6 +659,22 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
         return typeof n === 'number'
           ? { answer: `${n} output classes (output shape ${og.nodes[outIdx!]!.outShape!.join('x')})`, value: n, evidence: nodeRefs(og, [outIdx!]) }
           : { answer: 'The output is not one score vector per input, so there is no class count', value: 'none', evidence: [] };
+      }
+      if (intent.what === 'heads') {
+        // The attention map ends [..., heads, queries, keys]: windows or the batch sit before the heads (rank ≥ 4);
+        // a rank-3 map is [batch·heads, q, k] (batch 1 at export); a rank-2 map is one additive-attention distribution.
+        const att = structureNodes(og, { inputs: [{ name: 'input', shape: s.input, dtype: 'float32' }] }).softmaxAttention;
+        const batch = typeof s.input?.[0] === 'number' ? (s.input[0] as number) : 1;
+        const heads = att
+          .map((i) => og.nodes[i]!.outShape)
+          .map((sh) => (!sh ? null : sh.length >= 4 ? sh[sh.length - 3] : sh.length === 3 && typeof sh[0] === 'number' ? sh[0] / batch : sh.length === 2 ? 1 : null))
+          .filter((h): h is number => typeof h === 'number' && Number.isInteger(h) && h > 0);
+        if (!heads.length) return { answer: att.length ? 'Unknown: the attention maps have no static shape' : 'No attention in the graph, so no heads', value: att.length ? 'unknown' : 'none', evidence: [] };
+        const distinct = heads.filter((h, i) => heads.indexOf(h) === i);
+        const evidence = nodeRefs(og, att.slice(0, 4));
+        return distinct.length === 1
+          ? { answer: `${distinct[0]} head(s) in each of the ${att.length} attention layer(s)`, value: distinct[0]!, evidence }
+          : { answer: `${distinct.join(', ')} heads (varying by stage, in graph order over ${att.length} attention layers)`, value: distinct.map(String), evidence };
       }
       if (intent.what === 'vocab') {
         const emb = og.nodes.findIndex((n) => n.category === 'embedding');
