@@ -156,3 +156,32 @@ describe('ask: heads and the residual adjective', () => {
     expect(ask('efficientnet_b0', 'does it use inverted residual blocks?').value).toBe(true);
   });
 });
+
+describe('spelling, ranges and topic-first questions', () => {
+  it('repairs misspelt domain words and leaves other words alone', async () => {
+    const { correctSpelling } = await import('../../src/core/archbert/spelling.js');
+    expect(correctSpelling('activatons? normalisaton paramters convolutons transfomer recurent depthwize attenton')).toBe('activations? normalisation parameters convolutions transformer recurrent depthwise attention');
+    // Near a domain word but meant as written.
+    expect(correctSpelling('a small convnext, unidirectional, direction, detected, player')).toBe('a small convnext, unidirectional, direction, detected, player');
+    expect(ask('efficientnet_b0', 'activatons?')).toMatchObject({ kind: 'choice' });
+  });
+  it('reads count ranges as two bounds', () => {
+    expect(parseQuantities('model with 25 to 35 inverted residual blocks').map((c) => `${c.what}${c.cmp}${c.value}`)).toEqual(['inverted_residual>=25', 'inverted_residual<=35']);
+    expect(parseQuantities('cnn with 15-20 squeeze-excitation modules').map((c) => `${c.what}${c.cmp}${c.value}`)).toEqual(['squeeze_excitation>=15', 'squeeze_excitation<=20']);
+    const s = M.efficientnet_b0!.summary;
+    const holds = (text: string) => parseConstraints(text).every((c) => satisfies(s, c));
+    expect(holds('between 10 and 20 squeeze-excitation blocks')).toBe(true);
+    expect(holds('17-20 squeeze-excitation blocks')).toBe(false);
+  });
+  it('keeps EfficientNet-B* out of "EfficientNetV2" (no fused-MBConv)', () => {
+    const s = M.efficientnet_b0!.summary;
+    expect(parseConstraints('EfficientNetV2 smaller than 60M').every((c) => satisfies(s, c))).toBe(false);
+  });
+  it('answers sentences that open with the topic', () => {
+    expect(ask('convnext_tiny', 'kernel sizes used by the convolutions?')).toMatchObject({ kind: 'choice' });
+    expect(ask('convnext_tiny', 'MACs for one forward pass at the exported input size?')).toMatchObject({ kind: 'value', value: M.convnext_tiny!.summary.macs });
+    expect(ask('convnext_tiny', 'depthwise conv layer count?')).toMatchObject({ kind: 'value', value: 18 });
+    expect(ask('convnext_tiny', 'Number of fully connected (linear) layers in the network?')).toMatchObject({ kind: 'value', value: 37 });
+    expect(ask('convnext_tiny', 'How many input tensors does the model take?')).toMatchObject({ kind: 'value', value: 1 });
+  });
+});

@@ -16,6 +16,7 @@ import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
 import { LARGE_KERNEL, LARGE_STEM_KERNEL, layerCount, statedParamCount, familyAgrees, familyMention, featureLabel, featurePhrases, hasFeature, parseConstraints, satisfies, taskMatches, type TaskKey } from './find.js';
+import { correctWord } from './spelling.js';
 import { CMP_TEXT, compare, parseQuantities, parseStatedCounts, quantityOf, type QuantityConstraint } from './quantity.js';
 import { CONV_CATEGORIES, structureNodes } from './structure.js';
 import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './vocabulary-text.js';
@@ -37,7 +38,7 @@ export type Intent =
   /** `anyOf`: "does it use batch norm or layer norm?" is true when one of them is there. */
   | { type: 'presence'; keys: string[]; negated: boolean; phrase: string; absent?: string[]; absentPhrase?: string; anyOf?: boolean }
   /** The vocabulary size (rows of the embedding table) or the attention window (tokens per window). */
-  | { type: 'size_of'; what: 'vocab' | 'window' | 'classes' | 'heads' }
+  | { type: 'size_of'; what: 'vocab' | 'window' | 'classes' | 'heads' | 'inputs' | 'outputs' }
   /** `also`: the other end of a range ("between 15M and 25M", "about 50M"): both must hold. */
   | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string; also?: { kind: 'max_params' | 'min_params'; value: number }; trainable?: boolean }
   /** Stated counts compared ("fewer than 20 SE blocks"); all must hold. */
@@ -68,9 +69,13 @@ const WH_START = /^(which|what|how|who|when|where|why|whats|what's|list|name|tel
 export function normalizeQuestion(q: string): string {
   return q
     .toLowerCase()
+    .replace(/[a-z]+/g, correctWord)
     .replace(/normalis(ation|ed|e)/g, 'normaliz$1')
     .replace(/[‘’]/g, "'")
+    // "fully connected (linear) layers": an aside in brackets reads as part of the phrase.
+    .replace(/[()[\]]/g, ' ')
     .replace(/\s+/g, ' ')
+    .replace(/\s+([?.!,])/g, '$1')
     .trim()
     // "# params", "num of GRU layers", "no. of heads": the count is asked.
     .replace(/^#\s*/, 'number of ')
@@ -91,6 +96,18 @@ const TERSE_TOPIC = new RegExp(
     String.raw`)(?: (?:used|present|in (?:it|this|here|the model|the net(?:work)?)|here|used in (?:it|this)))?$`,
 );
 
+/**
+ * A sentence that opens with a topic noun and goes on ("MACs for one forward
+ * pass?", "kernel sizes used by the convolutions?", "parameters in the head?")
+ * asks for that topic's value.
+ */
+const TOPIC_START = new RegExp(
+  String.raw`^(?:the |its )?(?:total )?(?:` +
+    String.raw`(?:norm(?:alization)?|activation|pooling|kernel|filter|convolution|conv|block|recurrent) (?:layers?|types?|kinds?|functions?|fns?|sizes?|ops?|cells?)` +
+    String.raw`|activations|norms|kernel sizes|non-?linearities|params|parameters|param count|parameter count|macs|flops|gflops|gmacs|multiply-accumulates|inputs?(?: tensors?| shapes?)|outputs?(?: tensors?| shapes?)|number of (?:inputs|outputs|input tensors|output tensors)` +
+    String.raw`)\b(?! (?:is|are|was|were|does|do)\b)`,
+);
+
 /** "doesn't it use dropout?" asks the positive question ("No, it doesn't"): the negation is rhetorical. */
 function dropRhetoricalNegation(q: string): string {
   return q
@@ -103,7 +120,10 @@ function dropRhetoricalNegation(q: string): string {
 export function sentenceKind(q: string): 'yes_no' | 'wh' | 'statement' {
   if (/^(tell me|show me|give me|list|name|count|(the )?(total )?(number|count) of)\b/.test(q)) return 'wh';
   const s = q.replace(/^(so|and|ok|okay|hey|please|quick question)[,:]?\s+/, '');
-  if (TERSE_TOPIC.test(s.replace(/[?.!\s]+$/, '')) || /^(?:total )?(?:params|parameters|param count|parameter count)\b/.test(s)) return 'wh';
+  const bareText = s.replace(/[?.!\s]+$/, '');
+  if (TERSE_TOPIC.test(bareText) || TOPIC_START.test(bareText)) return 'wh';
+  // "grouped conv layer count?", "SE block number?": a noun phrase ending in count/number asks for it.
+  if (!YES_NO_START.test(s) && /\b(?:count|number|total|amount)$/.test(bareText)) return 'wh';
   // "Uses GELU activations." is a statement with the subject left out; "uses gelu?" a question.
   if (/^(uses|contains|has|includes|employs|relies|features|lacks|applies)\b/.test(s) && !s.endsWith('?')) return 'statement';
   if (YES_NO_START.test(s)) return 'yes_no';
@@ -192,13 +212,17 @@ export function parseQuestion(raw: string): ParsedQuestion {
     const bare = body.replace(/ (?:used|present|here|in (?:it|this|here|the model|the net(?:work)?))$/, '').replace(/^(?:the|its) /, '');
     if (/^(?:total )?(?:params|parameters|param count|parameter count|model size)(?: in millions)?$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
     if (/^(?:total )?(?:params|parameters|param count|parameter count)\b/.test(bare)) return { kind: 'value', intent: paramsIntent(body) };
+    // "MACs for one forward pass at …": the topic named first is what is asked, whatever follows.
+    if (/^(?:total )?(?:macs|flops|gflops|gmacs|multiply-accumulates)\b/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/^(?:layers|layer count)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
     if (bare === 'depth') return { kind: 'value', intent: { type: 'count', what: 'depth' } };
     if (/^(?:total )?(?:macs|flops|gflops|gmacs)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
-    if (/how many|how much|number of|count of|^count\b|how big|how large|how deep|what size|size of/.test(body)) {
+    if (/how many|how much|number of|count of|^count\b|\b(?:count|number|total)$|how big|how large|how deep|what size|size of/.test(body)) {
       if (/vocab/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
       if (/\b(classes|categories|labels|output classes|outputs)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'classes' } };
       if (/\bheads?\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'heads' } };
+      if (/\binputs?\b(?! (?:shape|size|resolution|channels?|image))/.test(body) && !/\binputs? (?:to|of) (?:the )?\w/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'inputs' } };
+      if (/\boutputs?\b(?! (?:shape|size|classes|channels?|dim))/.test(body) && /\b(?:tensors?|heads|outputs)\b/.test(body) && !/\bclasses\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'outputs' } };
       if (/\bwindows?\b/.test(body) && /size|big|large|tokens/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
       if (/param|weights|big|large|size/.test(body) && !/kernel|filter|input|image/.test(body)) return { kind: 'value', intent: paramsIntent(body) };
       if (/macs?\b|flops|multiply|operations|compute/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
@@ -659,6 +683,11 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
         return typeof n === 'number'
           ? { answer: `${n} output classes (output shape ${og.nodes[outIdx!]!.outShape!.join('x')})`, value: n, evidence: nodeRefs(og, [outIdx!]) }
           : { answer: 'The output is not one score vector per input, so there is no class count', value: 'none', evidence: [] };
+      }
+      if (intent.what === 'inputs' || intent.what === 'outputs') {
+        const ends = intent.what === 'inputs' ? og.inputNodes : og.outputNodes;
+        const shapes = ends.map((i) => og.nodes[i]!).map((n) => `${n.sources[0] ?? n.id}${n.outShape ? ` [${n.outShape.map((d) => (typeof d === 'number' ? String(d) : '?')).join(', ')}]` : ''}`);
+        return { answer: `${ends.length} ${intent.what === 'inputs' ? 'input' : 'output'} tensor(s): ${shapes.join('; ')}`, value: ends.length, evidence: nodeRefs(og, ends.slice(0, MAX_EVIDENCE)) };
       }
       if (intent.what === 'heads') {
         // The attention map ends [..., heads, queries, keys]: windows or the batch sit before the heads (rank ≥ 4);

@@ -17,6 +17,7 @@ import { FAMILY_KNOWLEDGE } from './family-knowledge.js';
 import { NAMES } from './vocabulary-text.js';
 import { formatCount } from './vocabulary-text.js';
 import type { StructureFacts } from './structure.js';
+import { correctSpelling } from './spelling.js';
 import { parseQuantities, quantityHolds, quantityOf, type QuantityConstraint } from './quantity.js';
 
 export type Constraint =
@@ -434,7 +435,8 @@ export function familyMention(q: string, opts: { specificOnly?: boolean } = {}):
 export function familyAgrees(s: ArchSummary, family: string): boolean {
   const k = s.familyKey?.replace(/[^a-z0-9]/g, '') ?? null;
   if (k === null) return false;
-  if (family === 'efficientnetv2') return k === 'efficientnet' || k === 'efficientnetv2';
+  // The graph rules name both generations "efficientnet"; V2 is the one with fused-MBConv stages.
+  if (family === 'efficientnetv2') return k === 'efficientnetv2' || (k === 'efficientnet' && (s.structure ? s.structure.fusedMBConv > 0 : true));
   return k === family;
 }
 
@@ -689,8 +691,9 @@ export function rankCandidates(query: string, cands: Candidate[], constraints: C
 
 /** Lower case, single spaces, and "BiLSTM"/"biGRU" spelled out ("bidirectional lstm"), so the feature forms see one word per feature. */
 export function expandQuery(query: string): string {
-  return query
-    .toLowerCase()
+  return correctSpelling(query.toLowerCase())
+    // "inverted residual (MBConv) blocks": an aside in brackets reads as part of the phrase.
+    .replace(/[()[\]]/g, ' ')
     .replace(/\s+/g, ' ')
     .replace(/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2')
     // For retrieval an inverted bottleneck is any block that expands in the middle (MBConv or ConvNeXt's); `ask` keeps the block rule's meaning.

@@ -83,6 +83,20 @@ export function parseQuantities(text: string): QuantityConstraint[] {
     const first = featurePhrases(tail)[0];
     if (first && first.start === 0 && countableKey(first.key) && !m[3]) push(first.key, cmp, value, m[0] + first.phrase);
   }
+  // Count ranges: "25 to 35 MBConv blocks", "15-20 SE modules", "between 10 and 20 attention blocks".
+  for (const m of q.matchAll(new RegExp(String.raw`(?<![\w.,])(?:between\s+|from\s+)?(\d+)\s*(?:-|–|to|and)\s*(\d+)\s+(?:(?:weighted|total)\s+)?`, 'g'))) {
+    const lo = Number(m[1]);
+    const hi = Number(m[2]);
+    if (!(lo < hi) || (/\band\b/.test(m[0]) && !/^between/.test(m[0]))) continue;
+    const tail = q.slice(m.index! + m[0].length);
+    const metric = metricNoun(tail);
+    const first = metric ? null : featurePhrases(tail)[0];
+    const len = metric ? metric.len : first && first.start === 0 && countableKey(first.key) ? first.end : -1;
+    if (len < 0 || (metric && metric.scale !== 1)) continue;
+    const what = metric ? metric.what : first!.key;
+    push(what, '>=', lo, m[0] + tail.slice(0, len));
+    push(what, '<=', hi, m[0] + tail.slice(0, len));
+  }
   // "depth above 200", "graph depth > 100", "a depth of at least 50", "number of layers over 50", "macs under 1g".
   const METRIC = String.raw`(graph depth|network depth|depth|longest path|number of (?:weighted )?layers|layer count|weighted layers|layers|total layers|macs|mac count|gmacs|flops|gflops|compute)`;
   for (const m of q.matchAll(new RegExp(String.raw`${METRIC}\s+(?:is\s+|of\s+|:\s*)?${CMP}\s*~?\s*${NUM}\s*(g?macs?|g?flops)?`, 'g'))) {
