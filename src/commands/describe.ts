@@ -24,12 +24,12 @@ async function learnedSummary(model: string, opts: DescribeOptions) {
   const set = modelSetFor({ models: opts.models, device: opts.device });
   const { analyzeModelFile } = await import('../core/archbert/model-file.js');
   const { encodeArchitecture } = await import('../core/archbert/embed.js');
-  const { checkClaims, generateCaption } = await import('../core/archbert/summary.js');
+  const { bestChecked, generateCaptions } = await import('../core/archbert/summary.js');
   const m = await analyzeModelFile(model);
   const enc = await encodeArchitecture(set, m.opGraph);
-  const text = await generateCaption(set, enc, opts.beam);
+  const hypotheses = await generateCaptions(set, enc, opts.beam);
   flushModelMessages(set);
-  const checked = checkClaims(text, m.summary);
+  const checked = bestChecked(hypotheses, m.summary);
   return { summary: checked.summary, flags: checked.flags.map((f) => ({ sentence: f.sentence, claim: f.claim, facts: f.facts, action: f.action })) };
 }
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkClaims } from '../../src/core/archbert/summary.js';
+import { bestChecked, checkClaims } from '../../src/core/archbert/summary.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
 import { repoRoot } from '../helpers/cli.js';
 
@@ -13,11 +13,26 @@ describe('claim checking of a generated description', () => {
     const text =
       'a convolutional network for image classification. it uses batch normalization and relu. it has depthwise convolutions and self-attention. there is no layer normalization. it has 11.7m parameters. it has 3m parameters.';
     const r = checkClaims(text, resnet.summary);
-    expect(r.summary).toBe('a convolutional network for image classification. it uses batch normalization and relu. there is no layer normalization. it has 11.7m parameters. it has 11.7m parameters.');
+    // The corrected count repeats a kept sentence: said once.
+    expect(r.summary).toBe('a convolutional network for image classification. it uses batch normalization and relu. there is no layer normalization. it has 11.7m parameters.');
     expect(r.flags.map((f) => [f.claim, f.action]).sort()).toEqual([['3m parameters', 'corrected'], ['depthwise convolutions', 'removed'], ['self-attention', 'removed']].sort());
     // total = 11,689,512 trainable (torchvision) + 9,600 BN buffers
     expect(r.flags.find((f) => f.claim === '3m parameters')!.facts).toMatch(/11\.7m parameters \(11,699,112\)/);
     expect(r.flags.find((f) => f.claim === 'self-attention')!.facts).toBe('the graph has no attention block');
+  });
+
+  it('a family or task the facts contradict removes the sentence; purposes naming several tasks are left alone', () => {
+    const r = checkClaims('this is a u-net model for dense per-pixel classification. this is a vit model for classifying images. the resnet family is designed for image classification and a backbone for detection and segmentation. a resnet for image classification.', resnet.summary);
+    expect(r.summary).toBe('the resnet family is designed for image classification and a backbone for detection and segmentation. a resnet for image classification.');
+    expect(r.flags.map((f) => f.claim).sort()).toEqual(['dense per-pixel classification', 'vit'].sort());
+    // A bracketed model name is an echo of the file, not a family claim.
+    expect(checkClaims('this is a ssd model (ssd_mobilenet_v3) for detection.', resnet.summary).flags.map((f) => f.claim)).toEqual(['detection']);
+  });
+
+  it('bestChecked keeps the hypothesis the facts confirm most', () => {
+    const r = bestChecked(['this is a u-net model for dense per-pixel classification.', 'a convolutional network for image classification. it uses batch normalization.'], resnet.summary);
+    expect(r.summary).toBe('a convolutional network for image classification. it uses batch normalization.');
+    expect(r.flags).toEqual([]);
   });
 
   it('a negated claim about something present is flagged', () => {

@@ -369,6 +369,18 @@ const TASK_PATTERNS: Array<[RegExp, TaskKey]> = [
   [/\bsequence model(l?ing|s)?\b/, 'sequence'],
 ];
 
+/** Every task a text names ("for classification and a backbone for detection and segmentation" names three). */
+export function statedTasks(text: string): Array<{ task: TaskKey; text: string }> {
+  // "dense per-pixel classification" is one task (segmentation), not two.
+  const dense = /\b(?:dense |per-pixel |pixel-wise |pixelwise )+classif\w*/.exec(expandQuery(text));
+  const q = dense ? expandQuery(text).replace(dense[0], ' ') : expandQuery(text);
+  const found = TASK_PATTERNS.flatMap(([re, task]) => {
+    const m = re.exec(q);
+    return m ? [{ task, text: m[0] }] : [];
+  });
+  return dense ? [{ task: 'segmentation' as TaskKey, text: dense[0] }, ...found.filter((f) => f.task !== 'segmentation')] : found;
+}
+
 /** Whether an architecture's task matches a task key (the facts' task guess, in the dataset's wording). */
 export function taskMatches(s: ArchSummary, task: TaskKey): boolean {
   const t = s.task.toLowerCase();

@@ -3,10 +3,14 @@
  * search output, then every claim checked against the exact facts.
  *
  * Checked claims: layer types, blocks and kernel sizes (fact-check.ts,
- * shared with the dataset tests), parameter counts ("25.6m parameters") and
- * the task. A sentence with a contradicted claim is removed from the summary
- * and listed in `flags` with what the facts say, so the printed summary is
- * never wrong about what is in the graph; the exact facts follow it anyway.
+ * shared with the dataset tests), parameter and weighted-layer counts
+ * ("25.6m parameters"), the family named ("a u-net model", against the
+ * structural family guess) and the task ("for dense per-pixel
+ * classification", against the task the outputs show). A sentence with a
+ * contradicted claim is removed from the summary and listed in `flags` with
+ * what the facts say, so the printed summary is never wrong about what is in
+ * the graph; the exact facts follow it anyway. Of the beam's hypotheses, the
+ * one the facts contradict least is shown (bestChecked).
  */
 import type { ArchSummary } from './arch-summary.js';
 import { beamSearch, DEFAULT_BEAM_WIDTH, type StepFn } from './beam.js';
@@ -16,7 +20,8 @@ import { SPECIAL } from './tokenizer.js';
 import { ort, type ModelSet } from './runtime.js';
 import type { ArchEncoding } from './embed.js';
 import { formatCount } from './vocabulary-text.js';
-import { featurePhrases, hasFeature } from './find.js';
+import { familyInfo } from './family-knowledge.js';
+import { familyAgrees, familyMention, featurePhrases, hasFeature, statedTasks, taskMatches } from './find.js';
 
 export interface SummaryFlag {
   /** The generated sentence that made the claim. */
@@ -97,10 +102,11 @@ export function checkClaims(text: string, s: ArchSummary): CheckedSummary {
         sentence = sentence.replace(new RegExp(escapeRe(p.text), 'i'), fixed);
       }
     }
-    for (const m of [...sentence.matchAll(/\b(\d+) weighted layers\b/gi)]) {
+    // "50 weighted layers", "50 layers with weights", "50 parameterized layers": the grammar's wordings of the count.
+    for (const m of [...sentence.matchAll(/\b(\d+) (weighted layers|layers with weights|parameterized layers|parametrized layers|learnable layers)\b/gi)]) {
       if (Number(m[1]) !== s.weightedLayers) {
         flags.push({ sentence: original, claim: m[0], facts: `${s.weightedLayers} weighted layers`, action: 'corrected' });
-        sentence = sentence.replace(m[0], `${s.weightedLayers} weighted layers`);
+        sentence = sentence.replace(m[0], `${s.weightedLayers} ${m[2]}`);
       }
     }
     // layer types, blocks, kernel sizes: remove the sentence
@@ -112,24 +118,78 @@ export function checkClaims(text: string, s: ArchSummary): CheckedSummary {
         : c.negated
           ? `the graph has ${c.key.replace(/_/g, ' ')}`
           : `the graph has no ${c.key.replace(/_/g, ' ')}`;
+      if (seen.has(c.phrase)) continue;
       seen.add(c.phrase);
       bad.push({ sentence: original, claim: c.phrase, facts, action: 'removed' });
+    }
+    for (const c of familyAndTaskContradictions(sentence, s)) {
+      if (seen.has(c.claim)) continue;
+      seen.add(c.claim);
+      bad.push({ sentence: original, claim: c.claim, facts: c.facts, action: 'removed' });
     }
     for (const c of featureContradictions(sentence, s)) {
       if (seen.has(c.claim) || [...seen].some((x) => x.includes(c.claim) || c.claim.includes(x))) continue;
       seen.add(c.claim);
       bad.push({ sentence: original, claim: c.claim, facts: c.facts, action: 'removed' });
     }
-    if (bad.length) flags.push(...bad);
-    else kept.push(sentence);
+    // A repeated sentence is flagged once.
+    if (bad.length) flags.push(...bad.filter((f) => !flags.some((o) => o.sentence === f.sentence && o.claim === f.claim)));
+    // A decoder can repeat itself: a sentence said twice is kept once.
+    else if (!kept.includes(sentence)) kept.push(sentence);
   }
   return { summary: kept.join(' '), flags, generated: text };
 }
 
+/**
+ * A family the sentence names that the structural family guess does not
+ * confirm (also any family for a graph no known family matches: it cannot be
+ * backed), and a task the outputs contradict.
+ */
+function familyAndTaskContradictions(sentence: string, s: ArchSummary): Array<{ claim: string; facts: string }> {
+  // A bracketed model name ("ssdlite model (ssdlite320_mobilenet_v3_large)") echoes the file, not a family claim.
+  const lower = sentence.toLowerCase().replace(/\([^)]*\)/g, ' ');
+  const out: Array<{ claim: string; facts: string }> = [];
+  const fam = familyMention(lower, { specificOnly: true });
+  // Detection / segmentation / sequence families are heads on a backbone the structural guess names instead
+  // ("an ssdlite model" on a MobileNetV3): their claim is checked through the task.
+  const headFamily = fam !== null && /detect|segment|keypoint|pose|generat|reconstruct|translat|language|sequence|flow/.test(familyInfo(fam)?.purpose ?? '');
+  if (fam && !headFamily && !familyAgrees(s, fam)) out.push({ claim: fam, facts: s.family ? `the graph's structure matches ${s.family}` : 'no known family matches the graph' });
+  // One task named and contradicted; a sentence naming several ("a backbone for detection and segmentation") states a purpose.
+  const tasks = statedTasks(lower);
+  if (tasks.length === 1 && !taskMatches(s, tasks[0]!.task)) out.push({ claim: tasks[0]!.text, facts: `the task the outputs show is ${s.task}` });
+  return out;
+}
+
+/**
+ * Checks every hypothesis of the beam (best first) and keeps the one that
+ * says most that the facts confirm: most sentences kept less sentences
+ * removed, then fewest corrected counts; ties go to the likelier hypothesis.
+ */
+export function bestChecked(hypotheses: string[], s: ArchSummary): CheckedSummary {
+  let best: CheckedSummary | null = null;
+  let bestCost = Infinity;
+  for (const h of hypotheses) {
+    const c = checkClaims(h, s);
+    const removed = new Set(c.flags.filter((f) => f.action === 'removed').map((f) => f.sentence)).size;
+    const kept = splitSentences(c.summary).length;
+    const cost = 1000 * (removed - kept) + c.flags.length;
+    if (cost < bestCost) {
+      best = c;
+      bestCost = cost;
+    }
+  }
+  return best ?? { summary: '', flags: [], generated: '' };
+}
+
 const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Beam search over the one-step caption decoder for one encoded architecture. */
+/** The beam's best hypothesis. */
 export async function generateCaption(set: ModelSet, arch: ArchEncoding, width = DEFAULT_BEAM_WIDTH): Promise<string> {
+  return (await generateCaptions(set, arch, width))[0] ?? '';
+}
+
+/** Beam search over the one-step caption decoder for one encoded architecture: every finished hypothesis, best first. */
+export async function generateCaptions(set: ModelSet, arch: ArchEncoding, width = DEFAULT_BEAM_WIDTH): Promise<string[]> {
   const { n, hidden } = arch;
   const step: StepFn = async (prefixes) => {
     const B = prefixes.length;
@@ -155,5 +215,5 @@ export async function generateCaption(set: ModelSet, arch: ArchEncoding, width =
     eos: SPECIAL.eos,
     banned: [SPECIAL.pad, SPECIAL.unk, SPECIAL.cls, SPECIAL.sep, SPECIAL.mask, SPECIAL.bos],
   });
-  return best.length ? set.tokenizer.decode(best[0]!.tokens) : '';
+  return best.map((h) => set.tokenizer.decode(h.tokens));
 }
