@@ -24,18 +24,19 @@ async function learnedSummary(model: string, opts: DescribeOptions) {
   const set = modelSetFor({ models: opts.models, device: opts.device });
   const { analyzeModelFile } = await import('../core/archbert/model-file.js');
   const { encodeArchitecture } = await import('../core/archbert/embed.js');
-  const { bestChecked, generateCaptions } = await import('../core/archbert/summary.js');
+  const { describeChecked } = await import('../core/archbert/summary.js');
   const m = await analyzeModelFile(model);
   const enc = await encodeArchitecture(set, m.opGraph);
-  const hypotheses = await generateCaptions(set, enc, opts.beam);
+  const checked = await describeChecked(set, enc, m.summary, opts.beam, opts.widen !== false);
   flushModelMessages(set);
-  const checked = bestChecked(hypotheses, m.summary);
   return { summary: checked.summary, flags: checked.flags.map((f) => ({ sentence: f.sentence, claim: f.claim, facts: f.facts, action: f.action })) };
 }
 
 interface DescribeOptions {
   facts?: boolean;
   beam?: number;
+  /** --no-widen: keep the first beam even when the facts contradict its best hypothesis. */
+  widen?: boolean;
   models?: string;
   device?: 'auto' | 'cpu' | 'cuda';
   json?: boolean;
@@ -49,6 +50,7 @@ export function register(program: Command): void {
     .argument('<model>', 'model file: .onnx, Keras / TF.js model.json, or archbert native graph JSON')
     .option('--facts', 'print only the exact facts (no learned description; needs no trained model)')
     .option('--beam <width>', 'beam width of the learned description', (v: string) => Number(v), 4)
+    .option('--no-widen', 'do not retry with a beam of 16 when the facts contradict a sentence of every hypothesis')
     .option(
       '--input-shape <name=dims>',
       'shape for a graph input, e.g. input=1x3x224x224 (repeatable; a bare 1x3x224x224 applies to the only input)',

@@ -25,8 +25,8 @@ describe('claim checking of a generated description', () => {
     const r = checkClaims('this is a u-net model for dense per-pixel classification. this is a vit model for classifying images. the resnet family is designed for image classification and a backbone for detection and segmentation. a resnet for image classification.', resnet.summary);
     expect(r.summary).toBe('the resnet family is designed for image classification and a backbone for detection and segmentation. a resnet for image classification.');
     expect(r.flags.map((f) => f.claim).sort()).toEqual(['dense per-pixel classification', 'vit'].sort());
-    // A bracketed model name is an echo of the file, not a family claim.
-    expect(checkClaims('this is a ssd model (ssd_mobilenet_v3) for detection.', resnet.summary).flags.map((f) => f.claim)).toEqual(['detection']);
+    // A bracketed model name is not a family claim ("mobilenet" inside it is not checked as one); not being this file's name, it is cut.
+    expect(checkClaims('this is a ssd model (ssd_mobilenet_v3) for detection.', resnet.summary).flags.map((f) => f.claim)).toEqual(['(ssd_mobilenet_v3)', 'detection']);
   });
 
   it('bestChecked keeps the hypothesis the facts confirm most', () => {
@@ -52,5 +52,20 @@ describe('claim checking of a generated description', () => {
     expect(checkClaims('its convolutions use 3x3 and 7x7 kernels.', resnet.summary).flags).toEqual([]);
     expect(checkClaims('its convolutions use 5x5 kernels.', resnet.summary).flags[0]!.claim).toBe('5x5');
     expect(checkClaims('a model with 5m to 25m parameters.', resnet.summary).flags).toEqual([]);
+  });
+});
+
+describe('bracketed variants and repeats', () => {
+  let resnet: AnalyzedModel;
+  beforeAll(async () => {
+    resnet = await analyzeModelFile(`${repoRoot}/fixtures/models/resnet18.onnx`);
+  });
+  it('cuts a variant the file name does not bear out, keeps one it does, drops a sentence with an unclosed bracket', () => {
+    const r = checkClaims('this is a resnet model (50) for image classification. a resnet (resnet18) for image classification. this is a resnet model (custom depth, blocks [ 2, 2 for image classification.', resnet.summary);
+    expect(r.summary).toBe('this is a resnet model for image classification. a resnet (resnet18) for image classification.');
+    expect(r.flags.map((f) => [f.claim, f.action])).toEqual([['(50)', 'corrected'], ['(custom depth, blocks [ 2, 2 for image classification.', 'removed']]);
+  });
+  it('keeps a sentence repeated up to commas and "and" once', () => {
+    expect(checkClaims('it uses conv layers with 1x1, 3x3, and 7x7 kernels. it uses conv layers with 1x1, 3x3 and 7x7 kernels.', resnet.summary).summary).toBe('it uses conv layers with 1x1, 3x3, and 7x7 kernels.');
   });
 });

@@ -426,6 +426,18 @@ const FAMILY_FORMS: Array<[string, string]> = (() => {
 /** Words that name a kind of layer or network more than a family: never a family constraint. */
 const GENERIC_FAMILY_WORDS = new Set(['transformer', 'rnn', 'lstm', 'gru', 'mlp', 'autoencoder', 'vae', 'dcgan', 'seq2seq', 'tcn', 'inception', 'ssd']);
 
+/** Every known family a text names ("its design follows bert: a vit" → bert, vit), longest mentions first. */
+export function familyMentions(q: string, opts: { specificOnly?: boolean } = {}): string[] {
+  let text = q.toLowerCase();
+  const out: string[] = [];
+  for (let key = familyMention(text, opts); key !== null; key = familyMention(text, opts)) {
+    if (!out.includes(key)) out.push(key);
+    // Blank every form of this family out and look again.
+    for (const [form, k] of FAMILY_FORMS) if (k === key) text = text.split(form).join(' ');
+  }
+  return out;
+}
+
 /** The known family a text names ("swin transformer" → swin), by its longest mention; null when none. */
 export function familyMention(q: string, opts: { specificOnly?: boolean } = {}): string | null {
   const text = q.toLowerCase();

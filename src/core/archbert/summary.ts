@@ -21,7 +21,7 @@ import { ort, type ModelSet } from './runtime.js';
 import type { ArchEncoding } from './embed.js';
 import { formatCount } from './vocabulary-text.js';
 import { familyInfo } from './family-knowledge.js';
-import { familyAgrees, familyMention, featurePhrases, hasFeature, statedTasks, taskMatches } from './find.js';
+import { familyAgrees, familyMentions, featurePhrases, hasFeature, statedTasks, taskMatches } from './find.js';
 
 export interface SummaryFlag {
   /** The generated sentence that made the claim. */
@@ -102,6 +102,18 @@ export function checkClaims(text: string, s: ArchSummary): CheckedSummary {
         sentence = sentence.replace(new RegExp(escapeRe(p.text), 'i'), fixed);
       }
     }
+    // A bracketed variant ("densenet model (169)", "(4 layers, hidden 512)") is a claim the facts cannot back unless the
+    // file's own name says it (a model file carries no variant): it is cut; an unclosed bracket drops the sentence.
+    for (const m of [...sentence.matchAll(/\s*\(([^)]*)\)/g)]) {
+      const norm = (t: string) => t.toLowerCase().replace(/[^a-z0-9]/g, '');
+      if (norm(m[1]!) && norm(s.name).includes(norm(m[1]!))) continue;
+      flags.push({ sentence: original, claim: m[0].trim(), facts: `the variant is not among the graph facts (file ${s.name})`, action: 'corrected' });
+      sentence = sentence.replace(m[0], '');
+    }
+    if (/\([^)]*$/.test(sentence)) {
+      flags.push({ sentence: original, claim: sentence.slice(sentence.lastIndexOf('(')), facts: `the variant is not among the graph facts (file ${s.name})`, action: 'removed' });
+      continue;
+    }
     // "50 weighted layers", "50 layers with weights", "50 parameterized layers": the grammar's wordings of the count.
     for (const m of [...sentence.matchAll(/\b(\d+) (weighted layers|layers with weights|parameterized layers|parametrized layers|learnable layers)\b/gi)]) {
       if (Number(m[1]) !== s.weightedLayers) {
@@ -134,8 +146,8 @@ export function checkClaims(text: string, s: ArchSummary): CheckedSummary {
     }
     // A repeated sentence is flagged once.
     if (bad.length) flags.push(...bad.filter((f) => !flags.some((o) => o.sentence === f.sentence && o.claim === f.claim)));
-    // A decoder can repeat itself: a sentence said twice is kept once.
-    else if (!kept.includes(sentence)) kept.push(sentence);
+    // A decoder can repeat itself: a sentence said twice (up to commas and "and") is kept once.
+    else if (!kept.some((k) => sameWording(k, sentence))) kept.push(sentence);
   }
   return { summary: kept.join(' '), flags, generated: text };
 }
@@ -149,15 +161,41 @@ function familyAndTaskContradictions(sentence: string, s: ArchSummary): Array<{ 
   // A bracketed model name ("ssdlite model (ssdlite320_mobilenet_v3_large)") echoes the file, not a family claim.
   const lower = sentence.toLowerCase().replace(/\([^)]*\)/g, ' ');
   const out: Array<{ claim: string; facts: string }> = [];
-  const fam = familyMention(lower, { specificOnly: true });
-  // Detection / segmentation / sequence families are heads on a backbone the structural guess names instead
-  // ("an ssdlite model" on a MobileNetV3): their claim is checked through the task.
-  const headFamily = fam !== null && /detect|segment|keypoint|pose|generat|reconstruct|translat|language|sequence|flow/.test(familyInfo(fam)?.purpose ?? '');
-  if (fam && !headFamily && !familyAgrees(s, fam)) out.push({ claim: fam, facts: s.family ? `the graph's structure matches ${s.family}` : 'no known family matches the graph' });
+  for (const fam of familyMentions(lower, { specificOnly: true })) {
+    // Detection / segmentation families are heads on a backbone the structural guess names instead
+    // ("an ssdlite model" on a MobileNetV3): their claim is checked through the task.
+    const purpose = familyInfo(fam)?.purpose ?? '';
+    if (/detect|segment|keypoint|pose|optical flow/.test(purpose) && !/classification/.test(purpose)) continue;
+    if (!familyAgrees(s, fam)) out.push({ claim: fam, facts: s.family ? `the graph's structure matches ${s.family}` : 'no known family matches the graph' });
+  }
   // One task named and contradicted; a sentence naming several ("a backbone for detection and segmentation") states a purpose.
   const tasks = statedTasks(lower);
   if (tasks.length === 1 && !taskMatches(s, tasks[0]!.task)) out.push({ claim: tasks[0]!.text, facts: `the task the outputs show is ${s.task}` });
   return out;
+}
+
+function checkedCost(c: CheckedSummary): number {
+  const removed = new Set(c.flags.filter((f) => f.action === 'removed').map((f) => f.sentence)).size;
+  const kept = splitSentences(c.summary).length;
+  return 1000 * (removed - kept) + c.flags.length;
+}
+
+/** The beam width a description is retried with when every hypothesis of the first beam has a contradicted sentence. */
+export const WIDE_BEAM_WIDTH = 16;
+
+/**
+ * The checked description of an encoded architecture: the beam's hypotheses
+ * checked against the facts (bestChecked). When the facts contradict a
+ * sentence of even the best of them (typically a family the model never saw),
+ * the search is rerun with a wider beam, whose extra hypotheses often say the
+ * same things without the wrong claim; the better of the two is kept. The
+ * common case (nothing contradicted) costs one beam.
+ */
+export async function describeChecked(set: ModelSet, arch: ArchEncoding, s: ArchSummary, width = DEFAULT_BEAM_WIDTH, widen = true): Promise<CheckedSummary> {
+  const first = bestChecked(await generateCaptions(set, arch, width), s);
+  if (!widen || width >= WIDE_BEAM_WIDTH || !first.flags.some((f) => f.action === 'removed')) return first;
+  const wide = bestChecked(await generateCaptions(set, arch, WIDE_BEAM_WIDTH), s);
+  return checkedCost(wide) < checkedCost(first) ? wide : first;
 }
 
 /**
@@ -170,9 +208,7 @@ export function bestChecked(hypotheses: string[], s: ArchSummary): CheckedSummar
   let bestCost = Infinity;
   for (const h of hypotheses) {
     const c = checkClaims(h, s);
-    const removed = new Set(c.flags.filter((f) => f.action === 'removed').map((f) => f.sentence)).size;
-    const kept = splitSentences(c.summary).length;
-    const cost = 1000 * (removed - kept) + c.flags.length;
+    const cost = checkedCost(c);
     if (cost < bestCost) {
       best = c;
       bestCost = cost;
@@ -180,6 +216,11 @@ export function bestChecked(hypotheses: string[], s: ArchSummary): CheckedSummar
   }
   return best ?? { summary: '', flags: [], generated: '' };
 }
+
+const sameWording = (a: string, b: string) => {
+  const key = (t: string) => t.toLowerCase().replace(/\band\b/g, ' ').replace(/[^a-z0-9]+/g, ' ').trim();
+  return key(a) === key(b);
+};
 
 const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
