@@ -238,7 +238,7 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/vocab/.test(body) && /size|big|large|how many|words|tokens|entries/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
     if (/\bwindows?\b/.test(body) && /size|big|large|tokens|how many/.test(body) && !/pool/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
     if (/\bstem\b/.test(body)) return { kind: 'value', intent: { type: 'stem', part: /kernel|size|filter/.test(body) ? 'kernel' : /stride/.test(body) ? 'stride' : 'all' } };
-    if (/\b(task|used for|designed for|good for|purpose|problem|meant for|built for|does it do|is it for|solve)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'task' } };
+    if (/\b(task|used for|designed for|good for|purpose|problem|meant (?:for|to)|supposed to|intended (?:for|to)|built for|does it do|is it for|solve|use case)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'task' } };
     if (/famil|which (architecture|model) is|what (architecture|model) is (this|it)|known architecture|based on/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'family' } };
     if (/\b(follows?|after|comes next)\b/.test(body) && /conv/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'after_conv' } };
     if (/\b(year|when)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'year' } };
