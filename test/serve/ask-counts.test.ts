@@ -185,3 +185,34 @@ describe('spelling, ranges and topic-first questions', () => {
     expect(ask('convnext_tiny', 'How many input tensors does the model take?')).toMatchObject({ kind: 'value', value: 1 });
   });
 });
+
+describe('kernel sets, metric ranges, depth and MACs questions, question-word typos', () => {
+  it('reads listed and exclusive kernel sizes', () => {
+    const keys = (t: string) => parseConstraints(t).filter((c) => c.kind === 'has').map((c) => (c as { key: string }).key);
+    expect(keys('with 3x3 and 5x5 kernels')).toEqual(['kernel:any:3x3', 'kernel:any:5x5']);
+    expect(keys('a net using only 3x3 convs')).toEqual(['kernels-only:3x3']);
+    expect(keys('with 1x1 and 3x3 kernels and nothing else')).toEqual(['kernels-only:1x1,3x3']);
+    // ResNet-18: 7x7 stem, 3x3 body, 1x1 downsampling shortcuts.
+    expect(ask('resnet18', 'does it only use 1x1 and 3x3 kernels?').value).toBe(false);
+    expect(ask('resnet18', 'does it only use 1x1, 3x3 and 7x7 kernels?').value).toBe(true);
+    expect(ask('convnext_tiny', 'it uses only 3x3 convolutions').value).toBe(false);
+  });
+  it('reads a range stated for the depth', () => {
+    const d = M.resnet18!.summary.depth;
+    expect(parseQuantities(`graph depth is between ${d - 2} and ${d + 2}`).map((c) => `${c.what}${c.cmp}${c.value}`)).toEqual([`depth>=${d - 2}`, `depth<=${d + 2}`]);
+  });
+  it('answers depth and MACs questions whatever else they name', () => {
+    expect(ask('convnext_tiny', 'What are the MACs for one forward pass at the exported input size?').value).toBe(M.convnext_tiny!.summary.macs);
+    expect(ask('convnext_tiny', "what's the graph depth").value).toBe(M.convnext_tiny!.summary.depth);
+    expect(ask('convnext_tiny', 'whcih norm layers?')).toMatchObject({ kind: 'choice', value: ['layer normalization'] });
+  });
+});
+
+describe('spelling leaves number words alone', () => {
+  it('does not turn "three" into "there"', async () => {
+    const { correctSpelling } = await import('../../src/core/archbert/spelling.js');
+    expect(correctSpelling('three stacked layers, whcih one')).toBe('three stacked layers, which one');
+    // "only 1x1 and 3x3" means both and nothing else: a net with 3x3 kernels only does not fit it.
+    expect(ask('resnet18', 'does it only use 3x3 kernels?').value).toBe(false);
+  });
+});

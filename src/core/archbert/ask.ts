@@ -212,6 +212,9 @@ export function parseQuestion(raw: string): ParsedQuestion {
     const bare = body.replace(/ (?:used|present|here|in (?:it|this|here|the model|the net(?:work)?))$/, '').replace(/^(?:the|its) /, '');
     if (/^(?:total )?(?:params|parameters|param count|parameter count|model size)(?: in millions)?$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
     if (/^(?:total )?(?:params|parameters|param count|parameter count)\b/.test(bare)) return { kind: 'value', intent: paramsIntent(body) };
+    // MACs / FLOPs and the graph depth are asked whatever else the sentence names ("MACs … at the exported input size?").
+    if (/\b(?:macs|flops|gflops|gmacs|multiply-accumulates?)\b/.test(body) && !/\b(?:kernel|filter)\b/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
+    if (/\b(?:graph|network|model) depth\b|^(?:what(?:'s| is) (?:the |its )?)?depth$/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
     // "MACs for one forward pass at …": the topic named first is what is asked, whatever follows.
     if (/^(?:total )?(?:macs|flops|gflops|gmacs|multiply-accumulates)\b/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/^(?:layers|layer count)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };

@@ -39,6 +39,11 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
   const n = (k: string) => (ops[k] ?? 0) > 0;
   const st = s.structure;
   if (key.startsWith('kernel:')) return st ? kernelFeature(st, key) : false;
+  // "only 1x1 and 3x3 kernels": the graph's kernel sizes are exactly these (each used, no other).
+  if (key.startsWith('kernels-only:')) {
+    const stated = new Set(key.slice('kernels-only:'.length).split(','));
+    return s.kernelSizes.length === stated.size && s.kernelSizes.every((k) => stated.has(k));
+  }
   if (key.startsWith('stem:')) return st ? stemFeature(st, key) : false;
   if (key.startsWith('count:')) return countFeature(s, key);
   switch (key) {
@@ -175,6 +180,7 @@ export function featureLabel(key: string): string {
     return ['stem', kernel !== '*' ? kernel : '', stride !== '*' ? `stride ${stride}` : '', patch ? 'patchify' : ''].filter(Boolean).join(' ');
   }
   if (key.startsWith('kind:')) return key.slice(5);
+  if (key.startsWith('kernels-only:')) return `only ${key.slice('kernels-only:'.length).split(',').join(', ')} kernels`;
   if (key.startsWith('count:')) {
     const [, what, n] = key.split(':');
     return `${n} ${what === 'layer' ? '' : `${what} `}layers`;
@@ -272,6 +278,10 @@ export function featurePhrases(text: string): Array<{ key: string; phrase: strin
 const CONV_KIND_WORD: Record<string, string> = { grouped: 'grouped_conv', group: 'grouped_conv', depthwise: 'depthwise_conv', 'depth-wise': 'depthwise_conv', dw: 'depthwise_conv', separable: 'depthwise_conv', dilated: 'dilated_conv', atrous: 'dilated_conv', transposed: 'transposed_conv' };
 const KIND_WORD = String.raw`(grouped|group|depthwise|depth-wise|dw|separable|dilated|atrous|transposed)`;
 const SIZE = String.raw`(?:(\d+)\s*[x×]\s*(\d+)|(\d+)-by-(\d+)|(large|larger|big|bigger|huge|wide))`;
+/** A list of kernel sizes before a convolution noun: "1x1 and 3x3 kernels", "3x3, 5x5 or 7x7 convs", "3x3 convolutions". */
+const KERNEL_SET_RE = /\d+\s*[x×]\s*\d+(?:\s*(?:,|and|or|&|\+|\/)\s*(?:and\s+)?\d+\s*[x×]\s*\d+)*\s*(?:kernels?|convs?|convolutions?|conv layers|convolutional layers|filters?)(?![a-z0-9])/y;
+const kernelSizeOrder = (a: string, b: string) => a.split('x').reduce((p, v) => p * Number(v), 1) - b.split('x').reduce((p, v) => p * Number(v), 1) || (a < b ? -1 : 1);
+
 /** "7x7 depthwise convs", "grouped 3x3 convolutions", "big depthwise kernels", "3-by-3 filters". */
 const KERNEL_RE = new RegExp(String.raw`(?:${KIND_WORD}\s+)?${SIZE}[- ]?(?:${KIND_WORD}[- ]?\s*)?(?:conv(?:olution)?s?|convolutional layers|conv layers|kernels?|filters?)(?![a-z0-9])`, 'y');
 /** "4x4 stride-4 stem", "stem is a 4x4 stride-4 patchify conv", "a 7x7 conv stem with stride 2". */
@@ -293,6 +303,17 @@ const LAYER_COUNT_AFTER = new RegExp(String.raw`${NUMW}\s+(?:stacked\s+)?layers?
 
 /** Feature phrases with numbers in them (kernel sizes, stems), read by pattern rather than from the fixed forms. */
 function patternPhrase(s: string, i: number): Array<{ key: string; phrase: string; start: number; end: number }> | null {
+  // "1x1 and 3x3 kernels", "only 3x3 convs", "3x3 and 1x1 kernels and nothing else": sizes listed, maybe exclusively.
+  KERNEL_SET_RE.lastIndex = i;
+  const ks = KERNEL_SET_RE.exec(s);
+  if (ks) {
+    const sizes = [...ks[0].matchAll(/(\d+)\s*[x×]\s*(\d+)/g)].map((m) => `${m[1]}x${m[2]}`);
+    const end = i + ks[0].length;
+    const only = /\b(?:only|just|exclusively|solely)\s+(?:(?:uses?|using|has|having|with|contains?)\s+)?$/.test(s.slice(Math.max(0, i - 24), i));
+    const tail = /^\s*,?\s*(?:only|exclusively|and nothing else|and no others?|and no other (?:kernel )?sizes?)\b/.exec(s.slice(end));
+    if (only || tail) return [{ key: `kernels-only:${[...new Set(sizes)].sort(kernelSizeOrder).join(',')}`, phrase: s.slice(i, tail ? end + tail[0].length : end), start: i, end: tail ? end + tail[0].length : end }];
+    if (sizes.length > 1) return sizes.map((k) => ({ key: `kernel:any:${k}`, phrase: ks[0], start: i, end }));
+  }
   KERNEL_RE.lastIndex = i;
   const k = KERNEL_RE.exec(s);
   if (k) {
@@ -514,7 +535,7 @@ export function parseConstraints(query: string): Constraint[] {
   // Presence / absence: scope = the phrases after "with/without/no/…" up to the next clause word.
   const phrases = featurePhrases(q);
   const CUES = /(?:^|\s)(without|with no|w\/o|no|not using|not use|doesn't use|does not use|lacking|free of|excluding|avoiding|is not|isn't|not|with|using|uses|use|that has|has|having|containing|contains|includes|including)$/;
-  const FILLER = /(?:^|\s)(and|or|nor|any|a|an|the|some|also|,)$/;
+  const FILLER = /(?:^|\s)(and|or|nor|any|a|an|the|some|also|only|just|exclusively|,)$/;
   for (const p of phrases) {
     // Walk back over earlier feature phrases and connectors ("with batch norm and relu": relu's cue is "with").
     let end = p.start;

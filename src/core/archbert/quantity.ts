@@ -97,6 +97,14 @@ export function parseQuantities(text: string): QuantityConstraint[] {
     push(what, '>=', lo, m[0] + tail.slice(0, len));
     push(what, '<=', hi, m[0] + tail.slice(0, len));
   }
+  // "depth is between 105 and 115", "number of layers from 50 to 100", "macs between 1g and 5g".
+  const METRIC_RANGE = String.raw`(graph depth|network depth|depth|longest path|number of (?:weighted )?layers|layer count|weighted layers|macs|flops)\s+(?:is\s+|of\s+|:\s*)?(?:between|from|in the range)\s+${NUM}\s*(?:and|to|-|–)\s*${NUM}`;
+  for (const m of q.matchAll(new RegExp(METRIC_RANGE, 'g'))) {
+    const noun = m[1]!;
+    const what = /depth|longest/.test(noun) ? 'depth' : /layer/.test(noun) ? 'layers' : /flops/.test(noun) ? 'flops' : 'macs';
+    push(what, '>=', read(m[2]!, m[3] ?? m[5]), m[0]);
+    push(what, '<=', read(m[4]!, m[5]), m[0]);
+  }
   // "depth above 200", "graph depth > 100", "a depth of at least 50", "number of layers over 50", "macs under 1g".
   const METRIC = String.raw`(graph depth|network depth|depth|longest path|number of (?:weighted )?layers|layer count|weighted layers|layers|total layers|macs|mac count|gmacs|flops|gflops|compute)`;
   for (const m of q.matchAll(new RegExp(String.raw`${METRIC}\s+(?:is\s+|of\s+|:\s*)?${CMP}\s*~?\s*${NUM}\s*(g?macs?|g?flops)?`, 'g'))) {

@@ -38,7 +38,14 @@ function distance(a: string, b: string, max: number): number {
   return d[a.length]![b.length]!;
 }
 
+/** Question words, repaired only for two swapped letters ("whcih", "waht", "hwo"): short words are too close to others otherwise. */
+const QUESTION_WORDS = ['which', 'what', 'how', 'does', 'many', 'list'];
+
 export function correctWord(w: string): string {
+  if (w.length >= 3 && w.length < 6 && !QUESTION_WORDS.includes(w)) {
+    const swapped = QUESTION_WORDS.find((k) => k.length === w.length && [...w].filter((c, i) => c !== k[i]).length === 2 && distance(w, k, 1) === 1);
+    if (swapped) return swapped;
+  }
   if (w.length < 6 || KNOWN.has(w) || !/^[a-z]+$/.test(w)) return w;
   const max = w.length >= 12 ? 2 : 1;
   const scored = DOMAIN_WORDS.map((k) => ({ k, d: distance(w, k, max) })).filter((x) => x.d <= max);
