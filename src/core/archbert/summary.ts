@@ -181,7 +181,7 @@ function checkedCost(c: CheckedSummary): number {
 }
 
 /** The beam width a description is retried with when every hypothesis of the first beam has a contradicted sentence. */
-export const WIDE_BEAM_WIDTH = 16;
+export const WIDE_BEAM_WIDTH = 8;
 
 /**
  * The checked description of an encoded architecture: the beam's hypotheses
