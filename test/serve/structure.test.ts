@@ -28,10 +28,10 @@ const kinds = (q: string) =>
   );
 
 /** A token model: embedding (vocab 100, dim 16) → one GRU/LSTM (hidden 8, 1 or 2 directions) → per-token vocabulary scores or one 4-class vector. */
-function tokenModel(cell: 'GRU' | 'LSTM', dirs: 1 | 2, head: 'lm' | 'classifier'): Uint8Array {
+function tokenModel(cell: 'GRU' | 'LSTM' | 'RNN', dirs: 1 | 2, head: 'lm' | 'classifier'): Uint8Array {
   const T = 8;
   const H = 8;
-  const gates = cell === 'GRU' ? 3 : 4;
+  const gates = cell === 'GRU' ? 3 : cell === 'LSTM' ? 4 : 1;
   const init: TensorSpec[] = [
     { name: 'emb', dims: [100, 16], data: 'random' },
     { name: 'W', dims: [dirs, gates * H, 16], data: 'random' },
@@ -152,6 +152,7 @@ describe('recurrent direction and what the output predicts (real GRU/LSTM ops)',
       gru_lm: tokenModel('GRU', 1, 'lm'),
       bilstm_lm: tokenModel('LSTM', 2, 'lm'),
       lstm_clf: tokenModel('LSTM', 1, 'classifier'),
+      birnn_clf: tokenModel('RNN', 2, 'classifier'),
     })) {
       writeFileSync(join(dir, `${name}.onnx`), bytes);
       models[name] = await analyzeModelFile(join(dir, `${name}.onnx`));
@@ -192,6 +193,12 @@ describe('recurrent direction and what the output predicts (real GRU/LSTM ops)',
     expect(top('a BiLSTM language model')[0]).toBe('bilstm_lm');
     expect(top('next-word prediction with a unidirectional recurrent net')[0]).toBe('gru_lm');
     expect(top('sentence classifier built on a single-direction LSTM')[0]).toBe('lstm_clf');
+  });
+
+  it('the recurrent cell names the family: LSTM, GRU, and a plain (Elman) RNN', () => {
+    expect([models.lstm_clf!.facts.family.guess, models.bigru_clf!.facts.family.guess, models.birnn_clf!.facts.family.guess]).toEqual(['lstm', 'gru', 'rnn']);
+    expect(answerQuestion('which family?', models.birnn_clf!.summary, models.birnn_clf!.opGraph, null).value).toBe('rnn');
+    expect(answerQuestion('is it bidirectional?', models.birnn_clf!.summary, models.birnn_clf!.opGraph, null).value).toBe(true);
   });
 
   it('ask: direction and language-model questions', () => {

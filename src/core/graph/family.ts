@@ -20,7 +20,7 @@ export interface FamilyGuess {
 export const FAMILIES = [
   'resnet', 'resnext', 'wide_resnet', 'mobilenet_v2', 'mobilenet_v3', 'efficientnet', 'densenet', 'vgg', 'alexnet', 'squeezenet',
   'shufflenet', 'mnasnet', 'convnext', 'regnet', 'vit', 'swin', 'inception', 'googlenet', 'unet', 'bert-like', 'gpt-like', 'lstm', 'gru',
-  'transformer', 'mlp_mixer',
+  'rnn', 'transformer', 'mlp_mixer',
 ] as const;
 
 interface Ctx {
@@ -68,8 +68,9 @@ function structural(c: Ctx): FamilyGuess {
   const ev: string[] = [];
   const done = (guess: string | null, ...e: string[]) => ({ guess, evidence: [...e, ...ev] });
 
-  if ((has('lstm') || has('gru')) && !convs.length) {
-    const k = has('lstm') ? 'lstm' : 'gru';
+  if ((has('lstm') || has('gru') || has('rnn')) && !convs.length) {
+    // The gated cell names the family; a plain (Elman) RNN layer only when there is no gated one.
+    const k = has('lstm') ? 'lstm' : has('gru') ? 'gru' : 'rnn';
     if (!blocks.attention) return done(k, `${k} layers ×${ops[k]} and no convolutions or attention`);
     // a recurrent encoder(-decoder) with attention over its states (Bahdanau / Luong seq2seq): the
     // recurrent layers make the family, the attention is reported as what it is
