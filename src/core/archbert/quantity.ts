@@ -54,6 +54,19 @@ function countableKey(key: string): boolean {
   return !/^(kernel|stem|kind|count):/.test(key) && !['bidirectional', 'unidirectional', 'hierarchical', 'lightweight'].includes(key);
 }
 
+/** What is counted at the start of `tail` (a metric noun or a countable feature phrase) and how long its words are. */
+function countedNoun(tail: string): { what: string; scale: number; len: number; phrase: string } | null {
+  const metric = metricNoun(tail);
+  if (metric) return { ...metric, phrase: tail.slice(0, metric.len) };
+  const first = featurePhrases(tail)[0];
+  return first && first.start === 0 && countableKey(first.key) ? { what: first.key, scale: 1, len: first.end, phrase: first.phrase } : null;
+}
+
+/** The quantity a metric phrase names ("graph depth", "number of layers", "gflops"). */
+function metricOf(noun: string): 'depth' | 'layers' | 'flops' | 'macs' {
+  return /depth|longest/.test(noun) ? 'depth' : /layer/.test(noun) ? 'layers' : /flops/.test(noun) ? 'flops' : 'macs';
+}
+
 /** Every stated quantity comparison in a lower-cased query or question. */
 export function parseQuantities(text: string): QuantityConstraint[] {
   const q = text.toLowerCase().replace(/\s+/g, ' ');
@@ -75,33 +88,24 @@ export function parseQuantities(text: string): QuantityConstraint[] {
       push('depth', cmp, value, m[0] + (/^layers?\b/.exec(tail)?.[0] ?? ''));
       continue;
     }
-    const metric = metricNoun(tail);
-    if (metric) {
-      push(metric.what, cmp, value * metric.scale, m[0] + tail.slice(0, metric.len));
-      continue;
-    }
-    const first = featurePhrases(tail)[0];
-    if (first && first.start === 0 && countableKey(first.key) && !m[3]) push(first.key, cmp, value, m[0] + first.phrase);
+    const noun = countedNoun(tail);
+    // A unit ("under 5m …") goes with MACs / FLOPs, not with a count of layers or blocks.
+    if (noun && (noun.scale !== 1 || noun.what === 'macs' || noun.what === 'flops' || !m[3])) push(noun.what, cmp, value * noun.scale, m[0] + noun.phrase);
   }
   // Count ranges: "25 to 35 MBConv blocks", "15-20 SE modules", "between 10 and 20 attention blocks".
   for (const m of q.matchAll(new RegExp(String.raw`(?<![\w.,])(?:between\s+|from\s+)?(\d+)\s*(?:-|–|to|and)\s*(\d+)\s+(?:(?:weighted|total)\s+)?`, 'g'))) {
     const lo = Number(m[1]);
     const hi = Number(m[2]);
     if (!(lo < hi) || (/\band\b/.test(m[0]) && !/^between/.test(m[0]))) continue;
-    const tail = q.slice(m.index! + m[0].length);
-    const metric = metricNoun(tail);
-    const first = metric ? null : featurePhrases(tail)[0];
-    const len = metric ? metric.len : first && first.start === 0 && countableKey(first.key) ? first.end : -1;
-    if (len < 0 || (metric && metric.scale !== 1)) continue;
-    const what = metric ? metric.what : first!.key;
-    push(what, '>=', lo, m[0] + tail.slice(0, len));
-    push(what, '<=', hi, m[0] + tail.slice(0, len));
+    const noun = countedNoun(q.slice(m.index! + m[0].length));
+    if (!noun || noun.scale !== 1) continue;
+    push(noun.what, '>=', lo, m[0] + noun.phrase);
+    push(noun.what, '<=', hi, m[0] + noun.phrase);
   }
   // "depth is between 105 and 115", "number of layers from 50 to 100", "macs between 1g and 5g".
   const METRIC_RANGE = String.raw`(graph depth|network depth|depth|longest path|number of (?:weighted )?layers|layer count|weighted layers|macs|flops)\s+(?:is\s+|of\s+|:\s*)?(?:between|from|in the range)\s+${NUM}\s*(?:and|to|-|–)\s*${NUM}`;
   for (const m of q.matchAll(new RegExp(METRIC_RANGE, 'g'))) {
-    const noun = m[1]!;
-    const what = /depth|longest/.test(noun) ? 'depth' : /layer/.test(noun) ? 'layers' : /flops/.test(noun) ? 'flops' : 'macs';
+    const what = metricOf(m[1]!);
     push(what, '>=', read(m[2]!, m[3] ?? m[5]), m[0]);
     push(what, '<=', read(m[4]!, m[5]), m[0]);
   }
@@ -111,7 +115,7 @@ export function parseQuantities(text: string): QuantityConstraint[] {
     const cmp = comparator(m[2]!);
     if (!cmp) continue;
     const noun = m[1]!;
-    const what = /depth|longest/.test(noun) ? 'depth' : /layer/.test(noun) ? 'layers' : /flops/.test(noun) || /flops/.test(m[5] ?? '') ? 'flops' : 'macs';
+    const what = metricOf(`${noun} ${m[5] ?? ''}`);
     let value = read(m[3]!, m[4]);
     if (/^g(macs|flops)/.test(noun) || /^g/.test(m[5] ?? '')) value *= 1e9;
     push(what, cmp, value, m[0]);
@@ -119,15 +123,12 @@ export function parseQuantities(text: string): QuantityConstraint[] {
   // "50 weighted layers or more", "20+ se blocks", "3 attention blocks or fewer".
   for (const m of q.matchAll(new RegExp(String.raw`(?<![\w.,x×-])${NUMW}(\+)?\s+(?:(?:weighted|total)\s+)?`, 'g'))) {
     const tail = q.slice(m.index! + m[0].length);
-    const metric = metricNoun(tail);
-    const first = metric ? null : featurePhrases(tail)[0];
-    const len = metric ? metric.len : first && first.start === 0 && countableKey(first.key) ? first.end : -1;
-    if (len < 0) continue;
-    const after = /^\s*(or more|or greater|or above|or higher|or fewer|or less|or below|at least|at most|max(?:imum)?|min(?:imum)?)\b/.exec(tail.slice(len));
+    const noun = countedNoun(tail);
+    if (!noun) continue;
+    const after = /^\s*(or more|or greater|or above|or higher|or fewer|or less|or below|at least|at most|max(?:imum)?|min(?:imum)?)\b/.exec(tail.slice(noun.len));
     const cmp: Comparator | null = m[3] ? '>=' : after ? (/more|greater|above|higher|least|min/.test(after[1]!) ? '>=' : '<=') : null;
     if (!cmp) continue;
-    const value = read(m[1]!, m[2]) * (metric ? metric.scale : 1);
-    push(metric ? metric.what : first!.key, cmp, value, m[0] + tail.slice(0, len) + (after?.[0] ?? ''));
+    push(noun.what, cmp, read(m[1]!, m[2]) * noun.scale, m[0] + noun.phrase + (after?.[0] ?? ''));
   }
   return out;
 }
