@@ -83,13 +83,14 @@ export async function beamSearch(step: StepFn, opts: BeamOptions): Promise<BeamH
         live.push({ tokens: c.tokens, logProb: c.logProb });
       }
     }
-    // Stop once no live beam can beat the worst kept finished one... with length
-    // normalisation a longer beam can still improve, so we stop only when
-    // `width` finished hypotheses exist and the best live one is already worse
-    // than all of them even if every further token had probability 1.
+    // Stop once `width` hypotheses have finished and no live beam, were it to end now, would
+    // rank among them (the usual beam-search rule, as in transformers' BeamHypotheses.is_done):
+    // a live beam could still gain by growing longer under length normalisation, but waiting for
+    // that bound (every further token at probability 1, up to maxLength) kept rambling beams
+    // alive to the length limit and doubled the decoding time.
     if (done.length >= width && live.length > 0) {
       const worstKept = [...done].sort((a, b) => b.score - a.score)[width - 1]!.score;
-      const bestLive = Math.max(...live.map((h) => normalised(h.logProb, maxLength - 1, alpha)));
+      const bestLive = Math.max(...live.map((h) => normalised(h.logProb, h.tokens.length + 1, alpha)));
       if (bestLive < worstKept) break;
     }
   }
