@@ -24,6 +24,11 @@ export async function runProgram(program: Command, argv: string[]): Promise<numb
     cmd.commands.forEach(applyOverride);
   };
   applyOverride(program);
+  // `archbert describe m.onnx | head`: a reader that stops early is not an error; stop writing quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });

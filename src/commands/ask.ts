@@ -44,7 +44,7 @@ the facts, the facts win and the answer says so. "evidence" lists graph nodes
   );
   cmd.action(
     action(async (model: string, question: string, opts: AskOptions) => {
-      if (!question.trim()) throw new InputError(null, 'empty question: ask something, e.g. "does it use batch norm?"');
+      if (!/[\p{L}\p{N}]/u.test(question)) throw new InputError(null, 'empty question: ask something, e.g. "does it use batch norm?"');
       const set = modelSetFor(opts);
       const m = await analyzeModelFile(model);
       const enc = await encodeArchitecture(set, m.opGraph);

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { describeFacts } from '../core/graph/analyze.js';
 import type { ArchFacts, Dim } from '../core/graph/types.js';
-import { action, color, print, printJson, warn, withJson } from './common.js';
+import { action, color, parsePositiveInt, print, printJson, warn, withJson } from './common.js';
 import { flushModelMessages, modelSetFor, withModelOptions } from './archbert-options.js';
 
 /** Generated description + claim check; null (with a warning) when no trained set is installed. */
@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .description('describe a model file: parameters, MACs, depth, op inventory, blocks, task and family, from the exact graph facts')
     .argument('<model>', 'model file: .onnx, Keras / TF.js model.json, or archbert native graph JSON')
     .option('--facts', 'print only the exact facts (no learned description; needs no trained model)')
-    .option('--beam <width>', 'beam width of the learned description', (v: string) => Number(v), 4)
+    .option('--beam <width>', 'beam width of the learned description', parsePositiveInt, 4)
     .option('--no-widen', 'do not retry with a beam of 8 when the facts contradict a sentence of every hypothesis')
     .option(
       '--input-shape <name=dims>',

@@ -50,7 +50,7 @@ A directory gets DIR/.archbert-index.json (reused and updated on later runs).`,
   );
   cmd.action(
     action(async (query: string, opts: FindOptions) => {
-      if (!query.trim()) throw new InputError(null, 'empty query: say what you are looking for, e.g. "a small image classifier without attention"');
+      if (!/[\p{L}\p{N}]/u.test(query)) throw new InputError(null, 'empty query: say what you are looking for, e.g. "a small image classifier without attention"');
       if (!existsSync(opts.in)) throw new InputError(opts.in, 'no such file or directory');
       const set = modelSetFor(opts);
       let prepared;

@@ -60,6 +60,13 @@ describe.skipIf(!haveModels)(`with the trained set (${haveModels ? modelDir : 'S
     const empty = runCli('archbert', ['find', '  ', '--in', zoo], { env });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/empty query/);
+    // Punctuation alone says nothing either; a beam width must be a positive integer.
+    const marks = runCli('archbert', ['ask', join(repoRoot, 'fixtures/models/resnet18.onnx'), '???'], { env });
+    expect([marks.code, marks.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(marks.stderr).toMatch(/empty question/);
+    const beam = runCli('archbert', ['describe', join(repoRoot, 'fixtures/models/resnet18.onnx'), '--beam', 'abc'], { env });
+    expect(beam.code).toBe(2);
+    expect(beam.stderr).toMatch(/--beam.*positive integer/);
     mkdirSync(join(tmp, 'empty'), { recursive: true });
     const none = runCli('archbert', ['find', 'a cnn', '--in', join(tmp, 'empty')], { env });
     expect(none.code).toBe(2);
