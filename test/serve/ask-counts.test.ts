@@ -216,3 +216,28 @@ describe('spelling leaves number words alone', () => {
     expect(ask('resnet18', 'does it only use 3x3 kernels?').value).toBe(false);
   });
 });
+
+describe('transformer sizes and roles', () => {
+  // ViT-B/16 (Dosovitskiy et al., table 1): 16x16 patches, width 768, MLP 3072, 12 layers, 12 heads; an encoder without a causal mask.
+  let vit: AnalyzedModel;
+  beforeAll(async () => {
+    vit = await analyzeModelFile(`${repoRoot}/fixtures/models/vit_b_16.onnx`);
+  });
+  const askVit = (q: string) => answerQuestion(q, vit.summary, vit.opGraph, null);
+  it('reads the published sizes off the graph', () => {
+    expect(askVit('what patch size does it use?').value).toBe('16x16');
+    expect(askVit('patch size?').value).toBe('16x16');
+    expect(askVit('embedding dimension?').value).toBe(768);
+    expect(askVit('what is the hidden size of the MLP?').value).toBe(3072);
+    expect(askVit('how many transformer layers/encoder blocks?').value).toBe(12);
+    expect(ask('resnet50' in M ? 'resnet50' : 'resnet18', 'patch size?').value).toBe('none');
+  });
+  it('tells the network kind from "the MLP" inside a sentence, and the role', () => {
+    expect(askVit('It uses GELU in the MLP.')).toMatchObject({ kind: 'statement', value: true });
+    expect(askVit('is it a transformer?').value).toBe(true);
+    expect(askVit('It is an MLP.').value).toBe(false);
+    expect(askVit('does it use a causal mask?').value).toBe(false);
+    expect(ask('convnext_tiny', 'is it a CNN?').value).toBe(true);
+    expect(ask('convnext_tiny', 'how many dense blocks?').value).toBe('');
+  });
+});

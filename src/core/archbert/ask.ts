@@ -38,7 +38,7 @@ export type Intent =
   /** `anyOf`: "does it use batch norm or layer norm?" is true when one of them is there. */
   | { type: 'presence'; keys: string[]; negated: boolean; phrase: string; absent?: string[]; absentPhrase?: string; anyOf?: boolean }
   /** The vocabulary size (rows of the embedding table) or the attention window (tokens per window). */
-  | { type: 'size_of'; what: 'vocab' | 'window' | 'classes' | 'heads' | 'inputs' | 'outputs' }
+  | { type: 'size_of'; what: 'vocab' | 'window' | 'classes' | 'heads' | 'inputs' | 'outputs' | 'width' | 'mlp_width' | 'patch' | 'max_len' }
   /** `also`: the other end of a range ("between 15M and 25M", "about 50M"): both must hold. */
   | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string; also?: { kind: 'max_params' | 'min_params'; value: number }; trainable?: boolean }
   /** Stated counts compared ("fewer than 20 SE blocks"); all must hold. */
@@ -55,8 +55,10 @@ export type Intent =
   | { type: 'stem'; part: 'kernel' | 'stride' | 'all' }
   | { type: 'which_of'; options: string[]; negated: boolean }
   /** `trainable`: parameters without buffers and exporter-made constants. */
-  | { type: 'count'; what: 'params' | 'layers' | 'depth' | 'macs' | 'op'; key?: string; trainable?: boolean }
-  | { type: 'what'; what: 'task' | 'family' | 'kind' | 'after_conv' | 'modality' | 'largest_kernel' | 'year' | 'input' | 'output' };
+  | { type: 'count'; what: 'params' | 'layers' | 'depth' | 'macs' | 'op' | 'transformer_layers'; key?: string; trainable?: boolean }
+  | { type: 'what'; what: 'task' | 'family' | 'kind' | 'after_conv' | 'modality' | 'largest_kernel' | 'year' | 'input' | 'output' | 'role' }
+  /** A causal (decoder) attention mask. */
+  | { type: 'causal' };
 
 export interface ParsedQuestion {
   kind: AskKind;
@@ -93,6 +95,8 @@ const TERSE_TOPIC = new RegExp(
     String.raw`|non-?linearit(?:y|ies)|building blocks|task|purpose|family|architecture family|(?:total )?(?:params|parameters|param count|parameter count)(?: in millions)?|model size|depth|(?:total )?(?:macs|flops|gflops|gmacs)|layers|layer count` +
     String.raw`|(?:largest|biggest|max(?:imum)?) (?:kernel|filter)(?: size)?` +
     String.raw`|input(?: shape| size| resolution)?|output(?: shape)?|modality|stem|vocab(?:ulary)?(?: size)?|(?:number of )?classes|year` +
+    String.raw`|hidden (?:size|dim(?:ension)?|width|units)|embedding (?:size|dim(?:ension)?|width)|d_?model|model (?:dim(?:ension)?|width)|patch(?:es)? size|(?:max(?:imum)? )?(?:sequence|context|input) (?:length|len)|context (?:size|window)` +
+    String.raw`|(?:mlp|ffn|feed-?forward) (?:hidden )?(?:size|dim(?:ension)?|width)|(?:attention )?heads|number of heads` +
     String.raw`)(?: (?:used|present|in (?:it|this|here|the model|the net(?:work)?)|here|used in (?:it|this)))?$`,
 );
 
@@ -132,11 +136,13 @@ export function sentenceKind(q: string): 'yes_no' | 'wh' | 'statement' {
   return 'statement';
 }
 
+/** "is it a transformer?", "this is a CNN", "it's an RNN": the network named as what the model is (not "the GELU in the MLP"). */
+const IS_A = String.raw`(?:^|\b(?:is|it's|its|as|be|was|being|it|this|that|model|network|net|architecture)\s+)(?:an?|the)\s+`;
 const NET_KIND_PATTERNS: Array<[RegExp, Extract<Intent, { type: 'kind_is' }>['kind']]> = [
-  [/\b(an?|the) (vision |pure )?(transformer|attention-based (network|model))\b/, 'transformer'],
-  [/\b(an?|the) (cnn|convnet|convolutional (neural )?(network|net|model))\b/, 'convolutional'],
-  [/\b(an?|the) (rnn|recurrent (neural )?(network|net|model))\b/, 'recurrent'],
-  [/\b(an?|the) (mlp|multilayer perceptron|multi-layer perceptron|fully connected (network|net))\b/, 'mlp'],
+  [new RegExp(String.raw`${IS_A}(vision |pure )?(transformer|attention-based (network|model))\b`), 'transformer'],
+  [new RegExp(String.raw`${IS_A}(cnn|convnet|convolutional (neural )?(network|net|model))\b`), 'convolutional'],
+  [new RegExp(String.raw`${IS_A}(rnn|recurrent (neural )?(network|net|model))\b`), 'recurrent'],
+  [new RegExp(String.raw`${IS_A}(mlp|multilayer perceptron|multi-layer perceptron|fully connected (network|net))\b`), 'mlp'],
   [/^(is|was) (it|this|the model|this model|the network|this network|the net) (purely |fully |entirely )?convolutional\b/, 'convolutional'],
   [/^(is|was) (it|this|the model|this model|the network|this network) (a )?transformer-based\b/, 'transformer'],
 ];
@@ -162,6 +168,7 @@ const PHRASING_ALIASES: Array<[RegExp, string]> = [
   [/\bdw\b/g, 'depthwise'],
   [/\b(?:mhsa|mha|msa|w-msa|sw-msa)\b/g, 'self-attention'],
   [/\bmulti-?head(?:ed)? (?:self-)?attention\b/g, 'self-attention'],
+  [/\bconcatenat(?:e|es|ed|ing)\b/g, 'concatenation'],
   // "is it residual?": the adjective alone names the skip connections.
   [/(?<!inverted )\bresidual\b(?![- ](?:connections?|blocks?|units?|modules?|layers?|links?|paths?|learning|adds?|additions?|bottlenecks?|branch(?:es)?|stages?))/g, 'residual connections'],
   [/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2'],
@@ -212,6 +219,13 @@ export function parseQuestion(raw: string): ParsedQuestion {
     const bare = body.replace(/ (?:used|present|here|in (?:it|this|here|the model|the net(?:work)?))$/, '').replace(/^(?:the|its) /, '');
     if (/^(?:total )?(?:params|parameters|param count|parameter count|model size)(?: in millions)?$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'params' } };
     if (/^(?:total )?(?:params|parameters|param count|parameter count)\b/.test(bare)) return { kind: 'value', intent: paramsIntent(body) };
+    // Widths and lengths of a token model: d_model, the MLP's hidden width, the patch size, the longest sequence.
+    if (/\b(?:mlp|ffn|feed-?forward|intermediate)\b/.test(body) && /\b(?:hidden|size|dim(?:ension)?s?|width|units|expansion)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'mlp_width' } };
+    if (/\b(?:hidden (?:size|dim(?:ension)?|width|units|state size)|embedding (?:size|dim(?:ension)?|width)|d_?model|model (?:dim(?:ension)?|width)|token (?:dim(?:ension)?|width))\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'width' } };
+    if (/\bpatch(?:es)? size\b|\bsize of (?:the |each |its )?patch(?:es)?\b|\bpatch (?:resolution|dim(?:ension)?s?)\b|\bhow (?:big|large) are (?:the )?patches\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'patch' } };
+    if (/\b(?:max(?:imum)?|longest) (?:sequence |input |context |token )?(?:length|len)\b|\bcontext (?:length|size|window)\b|\bmax(?:imum)? (?:number of )?(?:tokens|positions)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'max_len' } };
+    if (/\bencoder\b.*\bdecoder\b|\bdecoder\b.*\bencoder\b|\b(?:encoder|decoder)[- ]only\b/.test(body) && !/\bhow many\b|\bnumber of\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'role' } };
+    if (/\bdepth\b|\bhow deep\b/.test(body) && !/\b(?:kernel|filter|multiplier)\b/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
     // MACs / FLOPs and the graph depth are asked whatever else the sentence names ("MACs … at the exported input size?").
     if (/\b(?:macs|flops|gflops|gmacs|multiply-accumulates?)\b/.test(body) && !/\b(?:kernel|filter)\b/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/\b(?:graph|network|model) depth\b|^(?:what(?:'s| is) (?:the |its )?)?depth$/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
@@ -224,6 +238,8 @@ export function parseQuestion(raw: string): ParsedQuestion {
       if (/vocab/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
       if (/\b(classes|categories|labels|output classes|outputs)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'classes' } };
       if (/\bheads?\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'heads' } };
+      // "how many transformer layers / encoder blocks / decoder layers": layers of the transformer, not weighted layers.
+      if (/\b(?:transformer|encoder|decoder)s? (?:layers?|blocks?)\b|\b(?:encoder|decoder|transformer) layers?\b/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'transformer_layers' } };
       if (/\binputs?\b(?! (?:shape|size|resolution|channels?|image))/.test(body) && !/\binputs? (?:to|of) (?:the )?\w/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'inputs' } };
       if (/\boutputs?\b(?! (?:shape|size|classes|channels?|dim))/.test(body) && /\b(?:tensors?|heads|outputs)\b/.test(body) && !/\bclasses\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'outputs' } };
       if (/\bwindows?\b/.test(body) && /size|big|large|tokens/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
@@ -237,6 +253,8 @@ export function parseQuestion(raw: string): ParsedQuestion {
       if (!ph.length) ph = byNamed(featurePhrases(body.replace(/\b([a-z0-9]{2,}?)s\b/g, '$1')));
       if (ph.length) return { kind: 'value', intent: { type: 'count', what: 'op', key: ph[0]!.key } };
       if (/layer|deep/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
+      // A count of something the facts do not name ("how many dense blocks?"): not a list of block types.
+      return { kind: 'value', intent: null };
     }
     if (/vocab/.test(body) && /size|big|large|how many|words|tokens|entries/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
     if (/\bwindows?\b/.test(body) && /size|big|large|tokens|how many/.test(body) && !/pool/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
@@ -266,6 +284,8 @@ export function parseQuestion(raw: string): ParsedQuestion {
     const gapsOk = alt.slice(1).every((p, i) => /^(?:\s*(?:,|or|\/)\s*)+$/.test(body.slice(alt[i]!.end, p.start)));
     if (gapsOk) return { kind: 'choice', intent: { type: 'which_of', options: [...new Set(alt.map((p) => p.key))], negated: false } };
   }
+  // "is it an encoder or a decoder?": an alternative question, answered with the role.
+  if (sk === 'yes_no' && /\b(?:encoder|decoder)(?:-only)?\s+or\s+(?:an?\s+)?(?:encoder|decoder)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'role' } };
   const kind: AskKind = sk === 'yes_no' ? 'yes_no' : 'statement';
   const negated = NEGATION.test(body);
   const contrast = CONTRAST.exec(body);
@@ -296,6 +316,7 @@ export function parseQuestion(raw: string): ParsedQuestion {
     const trainable = /\btrainable\b/.test(body) ? { trainable: true } : {};
     return { kind, intent: { type: 'params_bound', kind: b.kind, value: b.value, text: b.text, ...(other ? { also: { kind: other.kind, value: other.value } } : {}), ...trainable } };
   }
+  if (/\bcausal(?:ly)?\b|\bmasked (?:multi-head )?self-attention\b|\bdecoder-only\b/.test(body)) return { kind, intent: { type: 'causal' } };
   if (/\b(lightweight|light-weight|mobile|compact|efficient|small enough|tiny)\b/.test(body)) return { kind, intent: { type: 'lightweight' } };
   // "is it a transformer / a cnn / a recurrent network?" asks for the kind of network, not a family.
   const netKind = NET_KIND_PATTERNS.find(([re]) => re.test(body));
@@ -687,6 +708,7 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
           ? { answer: `${n} output classes (output shape ${og.nodes[outIdx!]!.outShape!.join('x')})`, value: n, evidence: nodeRefs(og, [outIdx!]) }
           : { answer: 'The output is not one score vector per input, so there is no class count', value: 'none', evidence: [] };
       }
+      if (intent.what === 'width' || intent.what === 'mlp_width' || intent.what === 'patch' || intent.what === 'max_len') return tokenModelSize(intent.what, s, og);
       if (intent.what === 'inputs' || intent.what === 'outputs') {
         const ends = intent.what === 'inputs' ? og.inputNodes : og.outputNodes;
         const shapes = ends.map((i) => og.nodes[i]!).map((n) => `${n.sources[0] ?? n.id}${n.outShape ? ` [${n.outShape.map((d) => (typeof d === 'number' ? String(d) : '?')).join(', ')}]` : ''}`);
@@ -761,6 +783,12 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       const inputs = og.inputNodes.slice(0, 4).map((i) => og.nodes[i]!);
       return { answer: yesNo(kind, truth, `the input is ${s.modality}${s.input ? ` (shape ${s.input.map((d) => (d === null ? '?' : String(d))).join('x')})` : ''}`), value: truth, evidence: inputs.map((n) => ({ node: n.sources[0] ?? n.id, op: n.category })) };
     }
+    case 'causal': {
+      // The family rules look for the causal mask: a GPT-like decoder, or the decoder of an encoder-decoder Transformer.
+      const truth = s.familyKey === 'gptlike' || s.familyKey === 'transformer';
+      const detail = truth ? `a causal attention mask (${s.familyKey === 'gptlike' ? 'decoder-only' : 'in the decoder of an encoder-decoder'})` : s.blocks.attention > 0 ? 'no causal mask on the attention (a bidirectional encoder)' : 'no attention, so no attention mask';
+      return { answer: yesNo(kind, truth, detail), value: truth, evidence: [] };
+    }
     case 'kind_is': {
       // A hybrid convolution-attention network is both a convnet and a transformer.
       const truth = s.kind === intent.kind || (s.kind === 'hybrid' && (intent.kind === 'transformer' || intent.kind === 'convolutional'));
@@ -826,7 +854,18 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
           : { answer: `${s.macs.toLocaleString('en-US')} multiply-accumulates (${formatCount(s.macs)} MACs, about ${formatCount(2 * s.macs)} FLOPs)`, value: s.macs, evidence: paramEvidence(og) };
       }
       if (intent.what === 'depth') return { answer: `${s.depth} weighted layers on the longest path`, value: s.depth, evidence: [] };
-      if (intent.what === 'layers') return { answer: `${s.weightedLayers} weighted layers (convolution, linear, embedding, attention, recurrent)`, value: s.weightedLayers, evidence: evidenceFor(og, WEIGHTED_CATS) };
+      if (intent.what === 'transformer_layers') {
+        const n = layerCount(s, 'transformer');
+        const st = s.structure;
+        return { answer: n ? `${n} transformer layer(s)${st?.encoderDecoder ? ' in each of the encoder and the decoder' : ''} (${s.blocks.attention} attention blocks)` : 'No transformer layers: the graph has no attention', value: n, evidence: evidenceFor(og, ['attention', 'softmax'], MAX_EVIDENCE) };
+      }
+      if (intent.what === 'layers') {
+        // Said of a transformer or recurrent net, "layers" often means its transformer / recurrent layers: name those too.
+        const tl = layerCount(s, 'transformer');
+        const rl = layerCount(s, 'recurrent');
+        const also = rl > 0 ? `; ${rl} recurrent layer(s)` : tl > 0 ? `; ${tl} transformer layer(s)` : '';
+        return { answer: `${s.weightedLayers} weighted layers (convolution, linear, embedding, attention, recurrent)${also}`, value: s.weightedLayers, evidence: evidenceFor(og, WEIGHTED_CATS) };
+      }
       const key = intent.key!;
       const sx = structuralEvidence(og, s, key);
       if (sx && key !== 'hierarchical') return { answer: sx.detail.startsWith(`${sx.count} `) ? sx.detail : `${sx.count}: ${sx.detail}`, value: sx.count, evidence: nodeRefs(og, sx.nodes) };
@@ -847,6 +886,13 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
         }
         case 'kind':
           return { answer: cap(KIND_CANON[s.kind]!), value: KIND_CANON[s.kind]!, evidence: [] };
+        case 'role': {
+          const st = s.structure;
+          const role = st?.encoderDecoder || s.familyKey === 'transformer' ? 'encoder-decoder' : s.familyKey === 'gptlike' || st?.languageModel ? 'decoder' : s.familyKey === 'bertlike' ? 'encoder' : null;
+          return role
+            ? { answer: `${cap(role)}${role === 'decoder' ? ' (causal, predicts the next token)' : role === 'encoder' ? ' (bidirectional attention, no causal mask)' : ' (reads a source sequence, generates a target)'}`, value: role, evidence: [] }
+            : { answer: 'Neither: it is not a sequence encoder or decoder', value: 'none', evidence: [] };
+        }
         case 'after_conv':
           return s.afterConv
             ? { answer: `${cap(canon(s.afterConv))} most often follows a convolution`, value: canon(s.afterConv), evidence: evidenceFor(og, [s.afterConv]) }
@@ -881,6 +927,56 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
 function paramsIntent(body: string): Intent {
   const part = /param|weights/.test(body) ? featurePhrases(body).find((p) => PARAM_PARTS.has(p.key)) : undefined;
   return { type: 'count', what: 'params', ...(/\btrainable\b|\blearn(?:able|ed)\b/.test(body) ? { trainable: true } : {}), ...(part ? { key: part.key } : {}) };
+}
+
+/**
+ * Sizes of a token / sequence model read off the graph: the hidden width
+ * (recurrent hidden size, else token embedding width, else the patch
+ * embedding's channels), the MLP's hidden width (linear layers followed by an
+ * activation, the most common width), the patch size (a stem whose kernel
+ * equals its stride) and the longest sequence (rows of the position table).
+ */
+function tokenModelSize(what: 'width' | 'mlp_width' | 'patch' | 'max_len', s: ArchSummary, og: OpGraph): Exact {
+  const nodesOf = (cats: readonly string[]) => og.nodes.map((n, i) => [n, i] as const).filter(([n]) => cats.includes(n.category));
+  const last = (n: { outShape: Array<number | string | null> | null }) => (n.outShape && typeof n.outShape[n.outShape.length - 1] === 'number' ? (n.outShape[n.outShape.length - 1] as number) : null);
+  if (what === 'patch') {
+    const stem = s.structure?.stem;
+    if (!stem) return { answer: 'No convolutional stem, so no patches', value: 'none', evidence: [] };
+    const patchify = stem.kernel === `${stem.stride}x${stem.stride}` && stem.stride > 1;
+    return patchify
+      ? { answer: `${stem.kernel}: the stem is a ${stem.kernel} conv with stride ${stem.stride} (non-overlapping patches)`, value: stem.kernel, evidence: [] }
+      : { answer: `No patch embedding: the stem is a ${stem.kernel} conv with stride ${stem.stride} (overlapping windows)`, value: 'none', evidence: [] };
+  }
+  if (what === 'mlp_width') {
+    const succ = new Map<number, number[]>();
+    for (const [a, b] of og.edges) succ.set(a, [...(succ.get(a) ?? []), b]);
+    const acts = new Set(['gelu', 'relu', 'silu', 'relu6', 'hard_swish', 'tanh', 'leaky_relu', 'elu', 'mish']);
+    const widths = nodesOf(['linear']).filter(([, i]) => (succ.get(i) ?? []).some((j) => acts.has(og.nodes[j]!.category))).map(([n]) => n.outChannels ?? last(n)).filter((w): w is number => typeof w === 'number');
+    if (!widths.length) return { answer: 'No MLP (a linear layer followed by an activation) in the graph', value: 'none', evidence: [] };
+    const counts = new Map<number, number>();
+    for (const w of widths) counts.set(w, (counts.get(w) ?? 0) + 1);
+    const [w] = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]!;
+    return { answer: `${w}: the hidden width of ${counts.get(w)} of the ${widths.length} MLP layer(s) (a linear layer followed by an activation)`, value: w, evidence: [] };
+  }
+  const emb = nodesOf(['embedding']).map(([n, i]) => ({ n, i, dim: n.outChannels ?? last(n), rows: 0 })).map((e) => ({ ...e, rows: e.dim ? Math.round(e.n.params / e.dim) : 0 }));
+  if (what === 'max_len') {
+    // The vocabulary is the largest table; the position table is the next one of some size.
+    const tables = [...emb].sort((a, b) => b.rows - a.rows);
+    const pos = tables.slice(1).find((t) => t.rows >= 16);
+    if (pos) return { answer: `${pos.rows} positions (rows of the position embedding table)`, value: pos.rows, evidence: nodeRefs(og, [pos.i]) };
+    const len = s.input?.[1];
+    return typeof len === 'number' && (s.structure?.tokenInputs ?? 0) > 0
+      ? { answer: `No position table; the graph was exported for sequences of ${len} tokens`, value: len, evidence: [] }
+      : { answer: 'No sequence length: the input is not a token sequence', value: 'none', evidence: [] };
+  }
+  const rec = nodesOf(RECURRENT);
+  const recW = rec.length ? last(rec[0]![0]) : null;
+  if (recW) return { answer: `${recW}: the hidden size of the first recurrent layer`, value: recW, evidence: nodeRefs(og, [rec[0]![1]]) };
+  const e = [...emb].sort((a, b) => b.rows - a.rows)[0];
+  if (e?.dim) return { answer: `${e.dim}: the width of the token embeddings`, value: e.dim, evidence: nodeRefs(og, [e.i]) };
+  const stem = nodesOf([...CONV_KINDS]).find(([n]) => n.kernel);
+  if (s.blocks.attention > 0 && stem?.[0].outChannels) return { answer: `${stem[0].outChannels}: the width of the patch embeddings`, value: stem[0].outChannels, evidence: nodeRefs(og, [stem[1]]) };
+  return { answer: 'No single hidden size: the channel width changes through the network', value: 'none', evidence: [] };
 }
 
 /** Model parts whose parameters the facts count separately ("how many parameters does the embedding have?"). */
