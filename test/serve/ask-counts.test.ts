@@ -241,3 +241,30 @@ describe('transformer sizes and roles', () => {
     expect(ask('convnext_tiny', 'how many dense blocks?').value).toBe('');
   });
 });
+
+describe('polite wrappers, kernel comparisons, input counts, spelled amounts, modality choices', () => {
+  it('answers the embedded question', () => {
+    expect(ask('resnet18', 'Could you tell me how many trainable parameters this network has (not counting the batchnorm running stats)?').value).toBe(11689512);
+    expect(ask('resnet18', 'do you know which normalization it uses?')).toMatchObject({ kind: 'choice', value: ['batch normalization'] });
+    expect(ask('resnet18', 'can you tell me if it uses dropout?')).toMatchObject({ kind: 'yes_no', value: false });
+  });
+  it('compares kernel sizes by area', () => {
+    expect(ask('resnet18', 'are any of the conv kernels bigger than 3x3?').value).toBe(true); // the 7x7 stem
+    expect(ask('convnext_tiny', 'all kernels are at most 7x7').value).toBe(true);
+    expect(ask('convnext_tiny', 'are any kernels larger than 7x7?').value).toBe(false);
+  });
+  it('checks a stated number of inputs and amounts said in words', () => {
+    expect(ask('resnet18', 'the model takes a single input tensor').value).toBe(true);
+    expect(ask('resnet18', 'it has two inputs').value).toBe(false);
+    // ResNet-18 at 224x224: 1.82 GMACs (torchvision's 1.81 GFLOPS counts multiply-adds).
+    expect(ask('resnet18', 'needs more than a billion MACs per forward pass').value).toBe(true);
+    expect(ask('resnet18', 'needs more than half a billion MACs').value).toBe(true);
+    expect(parseQuantities('more than half a billion macs').map((c) => c.value)).toEqual([5e8]);
+  });
+  it('offers the input modality as a choice when the question lists modalities', () => {
+    expect(ask('resnet18', 'what sort of data goes in: images, text or audio?')).toMatchObject({ kind: 'choice', value: ['image'] });
+  });
+  it('reads a kernel list before "patch convs"', () => {
+    expect(parseConstraints("doesn't use 16x16 or 32x32 patch convs").map((c) => `${c.kind}:${(c as { key?: string }).key}`)).toEqual(['lacks:kernel:any:16x16', 'lacks:kernel:any:32x32']);
+  });
+});

@@ -44,6 +44,10 @@ export type Intent =
   /** Stated counts compared ("fewer than 20 SE blocks"); all must hold. */
   | { type: 'quantity'; constraints: QuantityConstraint[] }
   | { type: 'modality_is'; modality: 'image' | 'text' }
+  /** Kernel sizes against a stated size by area: any larger ("any kernel bigger than 3x3?") or all within it. */
+  | { type: 'kernel_cmp'; larger: boolean; size: number; text: string; all: boolean }
+  /** The number of graph inputs stated ("takes a single input tensor"). */
+  | { type: 'inputs_are'; count: number }
   /** `modality`: "an image classification model" also states the input. */
   | { type: 'task_is'; task: TaskKey; modality?: 'image' | 'text' }
   | { type: 'family_is'; family: string }
@@ -115,6 +119,10 @@ const TOPIC_START = new RegExp(
 /** "doesn't it use dropout?" asks the positive question ("No, it doesn't"): the negation is rhetorical. */
 function dropRhetoricalNegation(q: string): string {
   return q
+    // "could you tell me how many …", "do you know which …": the embedded question is what is asked.
+    .replace(/^(?:could|can|would|will) you (?:please )?(?=(?:tell me|say|list|give me|show me|check)\b)/, '')
+    .replace(/^(?:(?:do|does) (?:you|anyone) know|i(?:'d| would) like to know|i (?:want|need) to know|i wonder|(?:please )?(?:tell me|say|check))\s+(?=(?:how|what|which|whether|if)\b)/, '')
+    .replace(/^(?:whether|if)\s+(?:it|this|the model|the network)\s+(uses|has|contains|is)\b/, (_m, v: string) => `${{ uses: 'does it use', has: 'does it have', contains: 'does it contain', is: 'is it' }[v]}`)
     .replace(/^(does|do|is|are|has|have|did|was|were|should|would|could)(?:n't|nt)\b/, '$1')
     .replace(/^can't\b/, 'can')
     .replace(/^won't\b/, 'will');
@@ -266,7 +274,11 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/largest|biggest|widest/.test(body) && /kernel|filter/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'largest_kernel' } };
     if (/input (shape|size|resolution)|input tensor|resolution|^(?:what|which) (?:is|are) (?:the |its )?inputs?$|^inputs?$|what does it take(?: as input)?$/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'input' } };
     if (/\b(output|outputs|predicts?|produces?|returns?)\b/.test(body) && !/\b(task|used for|purpose)\b|activation|normaliz|\bnorms?\b|pool|kernel|block|layer/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'output' } };
-    if (/kind of input|input modality|data type|modality|what (data|input)/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'modality' } };
+    if (/(?:kind|sort|type) of (?:data|input)|input modality|data type|modality|what (?:data|input)|data goes in|goes into it/.test(body)) {
+      // "…: images, text or audio?": a choice among the listed modalities.
+      const listed = [...body.matchAll(/\b(images?|text|audio|video|point clouds?|tabular|tokens)\b/g)].length;
+      return { kind: listed >= 2 ? 'choice' : 'value', intent: { type: 'what', what: 'modality' } };
+    }
     if (/(type|kind|sort) of (neural )?(network|net|model|architecture)|is it a cnn/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'kind' } };
     for (const [re, what] of WHICH_TOPICS) {
       if (!re.test(body)) continue;
@@ -304,6 +316,20 @@ export function parseQuestion(raw: string): ParsedQuestion {
         };
       }
     }
+  }
+  // "are any kernels bigger than 3x3?", "all kernels are at most 3x3": kernel sizes against a stated size.
+  const kcmp = /\b(kernels?|filters?|conv(?:olution)?s?)\b.*?\b(bigger|larger|greater|wider|more|smaller|less|at most|no bigger|no larger|up to)\b(?: than)?\s+(\d+)\s*[x×]\s*(\d+)/.exec(body);
+  if (kcmp) {
+    const larger = /bigger|larger|greater|wider|more/.test(kcmp[2]!) && !/no bigger|no larger/.test(kcmp[2]!);
+    const all = /\b(all|every|only|each)\b/.test(body) || !larger;
+    return { kind, intent: { type: 'kernel_cmp', larger, size: Number(kcmp[3]) * Number(kcmp[4]), text: `${kcmp[3]}x${kcmp[4]}`, all: all && !larger ? true : false } };
+  }
+  // "takes a single input tensor", "has two inputs": the number of graph inputs.
+  const inputs = /\b(?:takes?|has|have|with|accepts?|needs?)\s+(?:a\s+|exactly\s+|only\s+)?(single|one|two|three|four|\d+)\s+inputs?(?:\s+tensors?)?\b|\b(single|one|two|three|\d+)[- ]input\b/.exec(body);
+  if (inputs) {
+    const w = (inputs[1] ?? inputs[2])!;
+    const n = ({ single: 1, one: 1, two: 2, three: 3, four: 4 } as Record<string, number>)[w] ?? Number(w);
+    return { kind, intent: { type: 'inputs_are', count: n } };
   }
   // "fewer than 20 SE blocks", "depth above 200", "it has 12 attention blocks": a count compared.
   const quantities = parseQuantities(body);
@@ -783,6 +809,17 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       const inputs = og.inputNodes.slice(0, 4).map((i) => og.nodes[i]!);
       return { answer: yesNo(kind, truth, `the input is ${s.modality}${s.input ? ` (shape ${s.input.map((d) => (d === null ? '?' : String(d))).join('x')})` : ''}`), value: truth, evidence: inputs.map((n) => ({ node: n.sources[0] ?? n.id, op: n.category })) };
     }
+    case 'kernel_cmp': {
+      const areaOf = (k: string) => k.split('x').reduce((p, v) => p * Number(v), 1);
+      const bigger = s.kernelSizes.filter((k) => areaOf(k) > intent.size);
+      // "any bigger than 3x3?" is true when one is; "all at most 3x3" / "smaller than 3x3" when none exceeds it.
+      const truth = intent.larger ? bigger.length > 0 : bigger.length === 0 && s.kernelSizes.length > 0;
+      return { answer: yesNo(kind, truth, `kernel sizes in the graph: ${s.kernelSizes.join(', ') || 'none'}${bigger.length ? ` (larger than ${intent.text}: ${bigger.join(', ')})` : ` (none larger than ${intent.text})`}`), value: truth, evidence: [] };
+    }
+    case 'inputs_are': {
+      const n = og.inputNodes.length;
+      return { answer: yesNo(kind, n === intent.count, `the graph has ${n} input tensor(s)`), value: n === intent.count, evidence: nodeRefs(og, og.inputNodes.slice(0, 4)) };
+    }
     case 'causal': {
       // The family rules look for the causal mask: a GPT-like decoder, or the decoder of an encoder-decoder Transformer.
       const truth = s.familyKey === 'gptlike' || s.familyKey === 'transformer';
@@ -898,7 +935,7 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
             ? { answer: `${cap(canon(s.afterConv))} most often follows a convolution`, value: canon(s.afterConv), evidence: evidenceFor(og, [s.afterConv]) }
             : { answer: 'There are no convolutions', value: 'none', evidence: [] };
         case 'modality':
-          return { answer: cap(s.modality), value: s.modality, evidence: [] };
+          return { answer: cap(s.modality), value: kind === 'choice' ? [s.modality] : s.modality, evidence: [] };
         case 'largest_kernel': {
           const ks = [...s.kernelSizes].sort((a, b) => area(b) - area(a));
           return ks.length ? { answer: `${ks[0]}`, value: ks[0]!, evidence: [] } : { answer: 'There are no convolutions', value: 'none', evidence: [] };
@@ -925,7 +962,16 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
 
 /** A parameter-count question: all, trainable only, or one category's share ("how many parameters does the embedding have?"). */
 function paramsIntent(body: string): Intent {
-  const part = /param|weights/.test(body) ? featurePhrases(body).find((p) => PARAM_PARTS.has(p.key)) : undefined;
+  // A part is asked when it is where the parameters are ("in the linear layers", "does the embedding have",
+  // "conv parameters"), not when it is left out ("not counting the batchnorm running stats").
+  const part = /param|weights/.test(body)
+    ? featurePhrases(body).find((p) => {
+        if (!PARAM_PARTS.has(p.key)) return false;
+        const before = body.slice(0, p.start);
+        if (/\b(?:not counting|excluding|except|without|apart from|besides|other than)\s+(?:the\s+|its\s+)?(?:\w+\s+)?$/.test(before)) return false;
+        return /\b(?:in|of|inside|within|for|does|do|by)\s+(?:the\s+|its\s+|all\s+(?:the\s+)?|each\s+)?$/.test(before) || /^\s*(?:layers?\s+)?(?:param(?:eter)?s?|weights)\b/.test(body.slice(p.end));
+      })
+    : undefined;
   return { type: 'count', what: 'params', ...(/\btrainable\b|\blearn(?:able|ed)\b/.test(body) ? { trainable: true } : {}), ...(part ? { key: part.key } : {}) };
 }
 

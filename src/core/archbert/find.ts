@@ -279,7 +279,7 @@ const CONV_KIND_WORD: Record<string, string> = { grouped: 'grouped_conv', group:
 const KIND_WORD = String.raw`(grouped|group|depthwise|depth-wise|dw|separable|dilated|atrous|transposed)`;
 const SIZE = String.raw`(?:(\d+)\s*[x×]\s*(\d+)|(\d+)-by-(\d+)|(large|larger|big|bigger|huge|wide))`;
 /** A list of kernel sizes before a convolution noun: "1x1 and 3x3 kernels", "3x3, 5x5 or 7x7 convs", "3x3 convolutions". */
-const KERNEL_SET_RE = /\d+\s*[x×]\s*\d+(?:\s*(?:,|and|or|&|\+|\/)\s*(?:and\s+)?\d+\s*[x×]\s*\d+)*\s*(?:kernels?|convs?|convolutions?|conv layers|convolutional layers|filters?)(?![a-z0-9])/y;
+const KERNEL_SET_RE = /\d+\s*[x×]\s*\d+(?:\s*(?:,|and|or|&|\+|\/)\s*(?:and\s+)?\d+\s*[x×]\s*\d+)*\s*(?:(?:patch(?:ify)?|stem)\s+)?(?:kernels?|convs?|convolutions?|conv layers|convolutional layers|filters?)(?![a-z0-9])/y;
 const kernelSizeOrder = (a: string, b: string) => a.split('x').reduce((p, v) => p * Number(v), 1) - b.split('x').reduce((p, v) => p * Number(v), 1) || (a < b ? -1 : 1);
 
 /** "7x7 depthwise convs", "grouped 3x3 convolutions", "big depthwise kernels", "3-by-3 filters". */

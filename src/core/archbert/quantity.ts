@@ -69,7 +69,7 @@ function metricOf(noun: string): 'depth' | 'layers' | 'flops' | 'macs' {
 
 /** Every stated quantity comparison in a lower-cased query or question. */
 export function parseQuantities(text: string): QuantityConstraint[] {
-  const q = text.toLowerCase().replace(/\s+/g, ' ');
+  const q = spelledAmounts(text.toLowerCase().replace(/\s+/g, ' '));
   const out: QuantityConstraint[] = [];
   const push = (what: string, cmp: Comparator, value: number, t: string) => {
     if (Number.isFinite(value) && !out.some((o) => o.what === what && o.cmp === cmp && o.value === value)) out.push({ kind: 'quantity', what, cmp, value, text: t.trim() });
@@ -131,6 +131,14 @@ export function parseQuantities(text: string): QuantityConstraint[] {
     push(noun.what, cmp, read(m[1]!, m[2]) * noun.scale, m[0] + noun.phrase + (after?.[0] ?? ''));
   }
   return out;
+}
+
+/** "half a billion" → "0.5 billion", "a million" → "1 million", "a quarter of a billion" → "0.25 billion". */
+export function spelledAmounts(q: string): string {
+  return q
+    .replace(/\b(?:a )?half (?:of )?an? (thousand|million|billion)\b/g, '0.5 $1')
+    .replace(/\b(?:a )?quarter (?:of )?an? (thousand|million|billion)\b/g, '0.25 $1')
+    .replace(/\b(?:a|one) (thousand|million|billion)\b/g, '1 $1');
 }
 
 /** "it has 20 SE blocks", "contains 12 attention blocks": a bare count stated for a countable feature (read as "exactly"). */
