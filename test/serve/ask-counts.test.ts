@@ -14,7 +14,8 @@
  *   and num_batches_tracked are buffers.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { answerQuestion, parseQuestion, sentenceKind, normalizeQuestion } from '../../src/core/archbert/ask.js';
+import { answerQuestion } from '../../src/core/archbert/ask.js';
+import { normalizeQuestion, parseQuestion, sentenceKind } from '../../src/core/archbert/ask-parse.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
 import { parseQuantities, parseStatedCounts, compare } from '../../src/core/archbert/quantity.js';
 import { parseConstraints, satisfies } from '../../src/core/archbert/find.js';

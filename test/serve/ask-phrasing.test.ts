@@ -14,7 +14,8 @@
  * - EfficientNet-B0: 16 MBConv blocks, every one with SE.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { answerQuestion, parseQuestion, statementForm } from '../../src/core/archbert/ask.js';
+import { answerQuestion } from '../../src/core/archbert/ask.js';
+import { parseQuestion, statementForm } from '../../src/core/archbert/ask-parse.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
 import { repoRoot } from '../helpers/cli.js';
 

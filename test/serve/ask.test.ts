@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { answerQuestion, parseQuestion, sentenceKind } from '../../src/core/archbert/ask.js';
+import { answerQuestion } from '../../src/core/archbert/ask.js';
+import { parseQuestion, sentenceKind } from '../../src/core/archbert/ask-parse.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../src/core/archbert/model-file.js';
 import { repoRoot } from '../helpers/cli.js';
 
