@@ -90,3 +90,12 @@ describe('constraints against real facts', () => {
     expect(whyString(convnext.summary, 'depthwise convolutions and layer norm', [])).toMatch(/has depthwise conv; has layer norm/);
   });
 });
+
+describe('family words', () => {
+  it('reads family names said by their key idea and the rules\' -like names', async () => {
+    const { familyAgrees, familyMention } = await import('../../src/core/archbert/find.js');
+    expect([familyMention('a mixer model'), familyMention('a densely connected CNN'), familyMention('grouped convs and channel shuffle')]).toEqual(['mlpmixer', 'densenet', 'shufflenetv2']);
+    const like = (k: string) => ({ familyKey: k }) as Parameters<typeof familyAgrees>[0];
+    expect([familyAgrees(like('bertlike'), 'bert'), familyAgrees(like('gptlike'), 'gpt'), familyAgrees(like('gptlike'), 'bert')]).toEqual([true, true, false]);
+  });
+});

@@ -21,7 +21,8 @@ export type BlockKind = (typeof BLOCK_KINDS)[number];
 /** Output activations that are not "activation functions" of the body. */
 const OUTPUT_ONLY = new Set(['softmax', 'log_softmax']);
 
-export type Modality = 'image' | 'text' | 'video' | 'audio' | 'point cloud' | 'vector';
+/** `signal`: a 1-D float sequence [batch, channels, length] (audio, time series) that is not a point cloud. */
+export type Modality = 'image' | 'text' | 'video' | 'audio' | 'point cloud' | 'signal' | 'vector';
 export type NetKind = 'convolutional' | 'transformer' | 'recurrent' | 'mlp' | 'hybrid';
 
 export interface ArchSummary {
@@ -92,6 +93,14 @@ function modalityOf(task: string, og: OpGraph, input: ArchSummary['input']): Mod
   if (t.includes('text') || t.includes('language') || t.includes('translation') || t.includes('sequence')) return 'text';
   if (og.nodes.some((n) => n.category === 'embedding')) return 'text';
   if (input && input.length === 2) return 'vector';
+  if (input && input.length === 3) {
+    // A 3-D float input read by 1-D convolutions (kernels kx1) is a sequence: [batch, 3, N] with kernel-1 convolutions only
+    // (a shared per-point MLP, PointNet) a point cloud, otherwise a 1-D signal. With 2-D kernels it is one image without
+    // a batch dimension ([3, H, W], torchvision's detectors).
+    const convs = og.nodes.filter((n) => (CONV_KINDS as readonly string[]).includes(n.category) && n.kernel);
+    const oneD = convs.length > 0 && convs.every((n) => n.kernel![1] === 1);
+    if (oneD) return input[1] === 3 && convs.every((n) => n.kernel![0] === 1) ? 'point cloud' : 'signal';
+  }
   return 'image';
 }
 

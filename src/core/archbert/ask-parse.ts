@@ -7,7 +7,7 @@
  * from the facts; a question the rules miss is read from the learned QA
  * head's answer (intentFromAnswer).
  */
-import { CONV_KINDS } from './arch-summary.js';
+import { CONV_KINDS, type Modality } from './arch-summary.js';
 import { familyMention, featurePhrases, parseConstraints, type TaskKey } from './find.js';
 import { parseQuantities, parseStatedCounts, type QuantityConstraint } from './quantity.js';
 import { correctWord } from './spelling.js';
@@ -26,13 +26,13 @@ export type Intent =
   | { type: 'params_bound'; kind: 'max_params' | 'min_params'; value: number; text: string; also?: { kind: 'max_params' | 'min_params'; value: number }; trainable?: boolean }
   /** Stated counts compared ("fewer than 20 SE blocks"); all must hold. */
   | { type: 'quantity'; constraints: QuantityConstraint[] }
-  | { type: 'modality_is'; modality: 'image' | 'text' }
+  | { type: 'modality_is'; modality: Modality }
   /** Kernel sizes against a stated size by area: any larger ("any kernel bigger than 3x3?") or all within it. */
   | { type: 'kernel_cmp'; larger: boolean; size: number; text: string; all: boolean }
   /** The number of graph inputs stated ("takes a single input tensor"). */
   | { type: 'inputs_are'; count: number }
   /** `modality`: "an image classification model" also states the input. */
-  | { type: 'task_is'; task: TaskKey; modality?: 'image' | 'text' }
+  | { type: 'task_is'; task: TaskKey; modality?: Modality }
   | { type: 'family_is'; family: string }
   | { type: 'kind_is'; kind: 'convolutional' | 'transformer' | 'recurrent' | 'mlp' }
   | { type: 'lightweight' }

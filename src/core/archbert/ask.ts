@@ -431,14 +431,14 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       return { answer: yesNo(kind, truth, `${formatCount(s.params)} parameters (lightweight here means under 5m)`), value: truth, evidence: paramEvidence(og) };
     }
     case 'task_is': {
-      const modalityOk = !intent.modality || s.modality === intent.modality;
+      const modalityOk = !intent.modality || satisfies(s, { kind: 'modality', modality: intent.modality, text: '' });
       const truth = taskMatches(s, intent.task) && modalityOk;
       const out = outputKind(og, s);
       const inputNote = modalityOk ? '' : `; the input is ${s.modality}, not ${intent.modality}`;
       return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}${out ? `; ${out}` : ''}${inputNote}`), value: truth, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
     }
     case 'modality_is': {
-      const truth = s.modality === intent.modality;
+      const truth = satisfies(s, { kind: 'modality', modality: intent.modality, text: '' });
       const inputs = og.inputNodes.slice(0, 4).map((i) => og.nodes[i]!);
       return { answer: yesNo(kind, truth, `the input is ${s.modality}${s.input ? ` (shape ${s.input.map((d) => (d === null ? '?' : String(d))).join('x')})` : ''}`), value: truth, evidence: inputs.map((n) => ({ node: n.sources[0] ?? n.id, op: n.category })) };
     }

@@ -12,7 +12,7 @@
  * the rest (by learned score), so a constraint never empties the result list
  * but never lets a violating model outrank a satisfying one.
  */
-import type { ArchSummary } from './arch-summary.js';
+import type { ArchSummary, Modality } from './arch-summary.js';
 import { FAMILY_KNOWLEDGE } from './family-knowledge.js';
 import { NAMES } from './vocabulary-text.js';
 import { formatCount } from './vocabulary-text.js';
@@ -27,7 +27,7 @@ export type Constraint =
   | { kind: 'lacks'; key: string; text: string }
   | { kind: 'task'; task: TaskKey; text: string }
   | { kind: 'family'; family: string; text: string }
-  | { kind: 'modality'; modality: 'image' | 'text'; text: string }
+  | { kind: 'modality'; modality: Modality; text: string }
   /** "fewer than 20 SE blocks", "depth above 200", "under 1G MACs" (quantity.ts). */
   | QuantityConstraint;
 
@@ -208,7 +208,7 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
     ['recurrent layers', 'recurrent'], ['recurrence', 'recurrent'], ['recurrent units', 'recurrent'], ['lstms', 'lstm'], ['grus', 'gru'],
     ['dropout', 'dropout'], ['max pool', 'max_pool'], ['max pooling', 'max_pool'], ['maxpool', 'max_pool'], ['average pooling', 'avg_pool'],
     ['swish', 'silu'], ['silu', 'silu'], ['gelu', 'gelu'], ['relu', 'relu'], ['hardswish', 'hard_swish'], ['hard-swish', 'hard_swish'],
-    ['dilated convolutions', 'dilated_conv'], ['atrous convolutions', 'dilated_conv'], ['transposed convolutions', 'transposed_conv'], ['deconvolutions', 'transposed_conv'],
+    ['dilated convolutions', 'dilated_conv'], ['atrous convolutions', 'dilated_conv'], ['dilations', 'dilated_conv'], ['dilation', 'dilated_conv'], ['transposed convolutions', 'transposed_conv'], ['deconvolutions', 'transposed_conv'],
     ['grouped convolutions', 'grouped_conv'], ['group convolutions', 'grouped_conv'], ['fpn', 'feature_pyramid'], ['feature pyramid', 'feature_pyramid'],
     ['embeddings', 'embedding'], ['embedding layer', 'embedding'], ['embedding', 'embedding'],
     ['fully connected layers', 'linear'], ['dense layers', 'linear'], ['linear layers', 'linear'],
@@ -439,6 +439,7 @@ const FAMILY_FORMS: Array<[string, string]> = (() => {
     ['mobilenet v2', 'mobilenetv2'], ['mobilenet v3', 'mobilenetv3'], ['vision transformer', 'vit'], ['mlp-mixer', 'mlpmixer'], ['wide resnet', 'wideresnet'],
     ['mask r-cnn', 'maskrcnn'], ['faster r-cnn', 'fasterrcnn'], ['shufflenet', 'shufflenetv2'], ['mobilenet', 'mobilenetv2'],
     // RegNetX / RegNetY are the two RegNet design spaces (without / with SE): the same family to the structural rules.
+    ['mlp mixer', 'mlpmixer'], ['mixer', 'mlpmixer'], ['densely connected', 'densenet'], ['dense connectivity', 'densenet'], ['channel shuffle', 'shufflenetv2'],
     ['regnetx', 'regnet'], ['regnety', 'regnet'], ['regnet-x', 'regnet'], ['regnet-y', 'regnet'], ['regnet x', 'regnet'], ['regnet y', 'regnet'],
   );
   return forms.sort((a, b) => b[0].length - a[0].length);
@@ -481,6 +482,8 @@ export function familyAgrees(s: ArchSummary, family: string): boolean {
   const k = s.familyKey?.replace(/[^a-z0-9]/g, '') ?? null;
   if (k === null) return false;
   // The graph rules name both generations "efficientnet"; V2 is the one with fused-MBConv stages.
+  // The rules name the transformer stacks "bert-like" / "gpt-like".
+  if ((family === 'bert' || family === 'gpt') && k === `${family}like`) return true;
   if (family === 'efficientnetv2') return k === 'efficientnetv2' || (k === 'efficientnet' && (s.structure ? s.structure.fusedMBConv > 0 : true));
   return k === family;
 }
@@ -569,9 +572,16 @@ export function parseConstraints(query: string): Constraint[] {
     const m = re.exec(q);
     if (m && !out.some((c) => c.kind === 'task')) out.push({ kind: 'task', task, text: m[0] });
   }
-  // Input modality: "image classifier", "a text model", "for sentences".
-  const mod = /\b(image|images|vision|visual|photos?|pictures?)\b/.exec(q) ?? /\b(text|texts|language|sentences?|sentiment|nlp|tokens?|words?)\b/.exec(q);
-  if (mod) out.push({ kind: 'modality', modality: /^(image|images|vision|visual|photo|photos|picture|pictures)$/.test(mod[1]!) ? 'image' : 'text', text: mod[0] });
+  // Input modality: "image classifier", "a text model", "for sentences", "video clips", "point clouds", "audio".
+  const MODALITY_WORDS: Array<[RegExp, Modality]> = [
+    [/\b(videos?|clips?|frames|spatio-?temporal|3d convolutions?|3d convs?|action recognition)\b/, 'video'],
+    [/\b(point clouds?|3d points|lidar|point sets?)\b/, 'point cloud'],
+    [/\b(audio|speech|waveforms?|sounds?|spectrograms?|time series|time-series|1-?d signals?|signals?|temporal convolution(?:s|al)?)\b/, 'signal'],
+    [/\b(image|images|vision|visual|photos?|pictures?)\b/, 'image'],
+    [/\b(text|texts|language|sentences?|sentiment|nlp|tokens?|words?)\b/, 'text'],
+  ];
+  const mod = MODALITY_WORDS.map(([re, m]) => [re.exec(q), m] as const).find(([m]) => m);
+  if (mod) out.push({ kind: 'modality', modality: mod[1], text: mod[0]![0] });
   // Family: "ConvNeXt", "a swin transformer", "resnet under 5M parameters" (structure-based family guess).
   const fam = familyMention(q, { specificOnly: true });
   if (fam) out.push({ kind: 'family', family: fam, text: fam });
@@ -604,7 +614,8 @@ export function satisfies(s: ArchSummary, c: Constraint): boolean {
     case 'family':
       return familyAgrees(s, c.family);
     case 'modality':
-      return s.modality === c.modality;
+      // An audio model's input is a 1-D signal to the graph rules.
+      return s.modality === c.modality || (c.modality === 'signal' && s.modality === 'audio');
     case 'quantity':
       // A count the facts cannot give (a presence-only feature) does not exclude the entry.
       return quantityHolds(s, c) ?? true;

@@ -20,8 +20,13 @@ const NORM = new Set(['batch_norm', 'layer_norm', 'group_norm', 'instance_norm',
 /** Ops that only move data between an attention softmax and the product with the values. */
 const PASS_THROUGH = new Set(['reshape', 'transpose', 'dropout', 'flatten', 'other']);
 
-/** Bumped whenever a fact is added or its rule changes: index entries with another version are re-analysed. */
-export const STRUCTURE_VERSION = 5;
+/**
+ * Bumped whenever a fact is added or its rule changes, here or in the rest of
+ * the summary an index stores (arch-summary.ts): index entries with another
+ * version are re-analysed. 6: trainable and per-category parameters, point
+ * cloud / 1-D signal modality, the plain-RNN family.
+ */
+export const STRUCTURE_VERSION = 6;
 
 export interface StructureFacts {
   version: number;
