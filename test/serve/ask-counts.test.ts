@@ -191,8 +191,8 @@ describe('kernel sets, metric ranges, depth and MACs questions, question-word ty
   it('reads listed and exclusive kernel sizes', () => {
     const keys = (t: string) => parseConstraints(t).filter((c) => c.kind === 'has').map((c) => (c as { key: string }).key);
     expect(keys('with 3x3 and 5x5 kernels')).toEqual(['kernel:any:3x3', 'kernel:any:5x5']);
-    expect(keys('a net using only 3x3 convs')).toEqual(['kernels-only:3x3']);
-    expect(keys('with 1x1 and 3x3 kernels and nothing else')).toEqual(['kernels-only:1x1,3x3']);
+    expect(keys('a net using only 3x3 convs')).toEqual(['kernels-only:any:3x3']);
+    expect(keys('with 1x1 and 3x3 kernels and nothing else')).toEqual(['kernels-only:any:1x1,3x3']);
     // ResNet-18: 7x7 stem, 3x3 body, 1x1 downsampling shortcuts.
     expect(ask('resnet18', 'does it only use 1x1 and 3x3 kernels?').value).toBe(false);
     expect(ask('resnet18', 'does it only use 1x1, 3x3 and 7x7 kernels?').value).toBe(true);
@@ -267,5 +267,20 @@ describe('polite wrappers, kernel comparisons, input counts, spelled amounts, mo
   });
   it('reads a kernel list before "patch convs"', () => {
     expect(parseConstraints("doesn't use 16x16 or 32x32 patch convs").map((c) => `${c.kind}:${(c as { key?: string }).key}`)).toEqual(['lacks:kernel:any:16x16', 'lacks:kernel:any:32x32']);
+  });
+});
+
+describe('exclusive activations, norms and per-kind kernels', () => {
+  it('reads "X-only" and "only X" as the graph\'s one activation or norm', () => {
+    const has = (t: string) => parseConstraints(t).filter((c) => c.kind === 'has').map((c) => (c as { key: string }).key);
+    expect(has('ReLU-only residual net with batchnorm')).toEqual(['only:relu', 'batch_norm']);
+    expect(has('uses only layer norm')).toEqual(['only:layer_norm']);
+    expect(has('only 3x3 depthwise convs')).toEqual(['kernels-only:depthwise_conv:3x3']);
+    expect(parseConstraints('efficientnet with 3x3 depthwise kernels, no 5x5').some((c) => c.kind === 'lacks' && c.key === 'kernel:any:5x5')).toBe(true);
+    const s = M.convnext_tiny!.summary;
+    const holds = (t: string) => parseConstraints(t).every((c) => satisfies(s, c));
+    // ConvNeXt-T: GELU and LayerNorm only; its depthwise convs are all 7x7.
+    expect([holds('gelu-only'), holds('relu-only'), holds('uses only layer norm'), holds('only 7x7 depthwise convs'), holds('only 3x3 depthwise convs')]).toEqual([true, false, true, true, false]);
+    expect(ask('efficientnet_b0', 'does it only use relu?').value).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ import { NAMES } from './vocabulary-text.js';
 import { formatCount } from './vocabulary-text.js';
 import type { StructureFacts } from './structure.js';
 import { correctSpelling } from './spelling.js';
+import { ACTIVATIONS as ACTIVATION_KEYS, NORMS as NORM_KEYS } from '../graph/categories.js';
 import { parseQuantities, quantityHolds, quantityOf, type QuantityConstraint } from './quantity.js';
 
 export type Constraint =
@@ -41,8 +42,18 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
   if (key.startsWith('kernel:')) return st ? kernelFeature(st, key) : false;
   // "only 1x1 and 3x3 kernels": the graph's kernel sizes are exactly these (each used, no other).
   if (key.startsWith('kernels-only:')) {
-    const stated = new Set(key.slice('kernels-only:'.length).split(','));
-    return s.kernelSizes.length === stated.size && s.kernelSizes.every((k) => stated.has(k));
+    // "kernels-only:KIND:SIZES": the kernel sizes of that conv kind (any = all convolutions) are exactly these.
+    const [, kind, sizes] = key.split(':') as [string, string, string];
+    const stated = new Set(sizes.split(','));
+    const have = kind === 'any' ? s.kernelSizes : [...new Set(st?.kernelsByKind[kind] ?? [])];
+    return have.length === stated.size && have.every((k) => stated.has(k));
+  }
+  // "only:KEY" ("ReLU-only", "only layer norm"): the activation (or normalisation) is the graph's only one.
+  if (key.startsWith('only:')) {
+    const k = key.slice('only:'.length);
+    if (s.activations.includes(k) || (ACTIVATION_KEYS as readonly string[]).includes(k)) return s.activations.length === 1 && s.activations[0] === k;
+    if (s.norms.includes(k) || (NORM_KEYS as readonly string[]).includes(k)) return s.norms.length === 1 && s.norms[0] === k;
+    return hasFeature(s, k);
   }
   if (key.startsWith('stem:')) return st ? stemFeature(st, key) : false;
   if (key.startsWith('count:')) return countFeature(s, key);
@@ -180,7 +191,11 @@ export function featureLabel(key: string): string {
     return ['stem', kernel !== '*' ? kernel : '', stride !== '*' ? `stride ${stride}` : '', patch ? 'patchify' : ''].filter(Boolean).join(' ');
   }
   if (key.startsWith('kind:')) return key.slice(5);
-  if (key.startsWith('kernels-only:')) return `only ${key.slice('kernels-only:'.length).split(',').join(', ')} kernels`;
+  if (key.startsWith('kernels-only:')) {
+    const [, kind, sizes] = key.split(':') as [string, string, string];
+    return `only ${sizes.split(',').join(', ')} ${kind === 'any' ? '' : `${kind.replace(/_/g, ' ')} `}kernels`;
+  }
+  if (key.startsWith('only:')) return `${key.slice(5).replace(/_/g, ' ')} only`;
   if (key.startsWith('count:')) {
     const [, what, n] = key.split(':');
     return `${n} ${what === 'layer' ? '' : `${what} `}layers`;
@@ -208,7 +223,8 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
     ['recurrent layers', 'recurrent'], ['recurrence', 'recurrent'], ['recurrent units', 'recurrent'], ['lstms', 'lstm'], ['grus', 'gru'],
     ['dropout', 'dropout'], ['max pool', 'max_pool'], ['max pooling', 'max_pool'], ['maxpool', 'max_pool'], ['average pooling', 'avg_pool'],
     ['swish', 'silu'], ['silu', 'silu'], ['gelu', 'gelu'], ['relu', 'relu'], ['hardswish', 'hard_swish'], ['hard-swish', 'hard_swish'],
-    ['dilated convolutions', 'dilated_conv'], ['atrous convolutions', 'dilated_conv'], ['dilations', 'dilated_conv'], ['dilation', 'dilated_conv'], ['transposed convolutions', 'transposed_conv'], ['deconvolutions', 'transposed_conv'],
+    ['dilated convolutions', 'dilated_conv'], ['atrous convolutions', 'dilated_conv'], ['dilations', 'dilated_conv'], ['dilation', 'dilated_conv'],
+    ['residual net', 'residual'], ['residual nets', 'residual'], ['residual network', 'residual'], ['residual networks', 'residual'], ['residual cnn', 'residual'], ['transposed convolutions', 'transposed_conv'], ['deconvolutions', 'transposed_conv'],
     ['grouped convolutions', 'grouped_conv'], ['group convolutions', 'grouped_conv'], ['fpn', 'feature_pyramid'], ['feature pyramid', 'feature_pyramid'],
     ['embeddings', 'embedding'], ['embedding layer', 'embedding'], ['embedding', 'embedding'],
     ['fully connected layers', 'linear'], ['dense layers', 'linear'], ['linear layers', 'linear'],
@@ -265,8 +281,18 @@ export function featurePhrases(text: string): Array<{ key: string; phrase: strin
       // Hyphens and spaces are the same to the fixed forms ("squeeze-excitation", "grouped-convolution bottlenecks").
       const hit = FEATURE_FORMS_SPACED.find(([f]) => spaced.startsWith(f, i) && !word(s[i + f.length]));
       if (hit) {
-        out.push({ key: hit[1], phrase: s.slice(i, i + hit[0].length), start: i, end: i + hit[0].length });
-        i += hit[0].length;
+        let end = i + hit[0].length;
+        let key = hit[1];
+        // "ReLU-only", "only layer norm", "relu only": the graph's one activation / normalisation.
+        if ((ACTIVATION_KEYS as readonly string[]).includes(key) || (NORM_KEYS as readonly string[]).includes(key)) {
+          const after = /^(?:-|\s)only\b/.exec(s.slice(end));
+          if (after || /\b(?:only|just|exclusively|solely)\s+(?:(?:uses?|using|has|with)\s+)?$/.test(s.slice(Math.max(0, i - 24), i))) {
+            key = `only:${key}`;
+            if (after) end += after[0].length;
+          }
+        }
+        out.push({ key, phrase: s.slice(i, end), start: i, end });
+        i = end;
         continue;
       }
     }
@@ -279,7 +305,7 @@ const CONV_KIND_WORD: Record<string, string> = { grouped: 'grouped_conv', group:
 const KIND_WORD = String.raw`(grouped|group|depthwise|depth-wise|dw|separable|dilated|atrous|transposed)`;
 const SIZE = String.raw`(?:(\d+)\s*[x×]\s*(\d+)|(\d+)-by-(\d+)|(large|larger|big|bigger|huge|wide))`;
 /** A list of kernel sizes before a convolution noun: "1x1 and 3x3 kernels", "3x3, 5x5 or 7x7 convs", "3x3 convolutions". */
-const KERNEL_SET_RE = /\d+\s*[x×]\s*\d+(?:\s*(?:,|and|or|&|\+|\/)\s*(?:and\s+)?\d+\s*[x×]\s*\d+)*\s*(?:(?:patch(?:ify)?|stem)\s+)?(?:kernels?|convs?|convolutions?|conv layers|convolutional layers|filters?)(?![a-z0-9])/y;
+const KERNEL_SET_RE = /\d+\s*[x×]\s*\d+(?:\s*(?:,|and|or|&|\+|\/)\s*(?:and\s+)?\d+\s*[x×]\s*\d+)*\s*(?:(patch(?:ify)?|stem|depthwise|depth-wise|dw|grouped|group|dilated|transposed)\s+)?(?:kernels?|convs?|convolutions?|conv layers|convolutional layers|filters?)(?![a-z0-9])/y;
 const kernelSizeOrder = (a: string, b: string) => a.split('x').reduce((p, v) => p * Number(v), 1) - b.split('x').reduce((p, v) => p * Number(v), 1) || (a < b ? -1 : 1);
 
 /** "7x7 depthwise convs", "grouped 3x3 convolutions", "big depthwise kernels", "3-by-3 filters". */
@@ -311,8 +337,9 @@ function patternPhrase(s: string, i: number): Array<{ key: string; phrase: strin
     const end = i + ks[0].length;
     const only = /\b(?:only|just|exclusively|solely)\s+(?:(?:uses?|using|has|having|with|contains?)\s+)?$/.test(s.slice(Math.max(0, i - 24), i));
     const tail = /^\s*,?\s*(?:only|exclusively|and nothing else|and no others?|and no other (?:kernel )?sizes?)\b/.exec(s.slice(end));
-    if (only || tail) return [{ key: `kernels-only:${[...new Set(sizes)].sort(kernelSizeOrder).join(',')}`, phrase: s.slice(i, tail ? end + tail[0].length : end), start: i, end: tail ? end + tail[0].length : end }];
-    if (sizes.length > 1) return sizes.map((k) => ({ key: `kernel:any:${k}`, phrase: ks[0], start: i, end }));
+    const kind = ks[1] && !/^(patch|stem)/.test(ks[1]) ? CONV_KIND_WORD[ks[1]]! : 'any';
+    if (only || tail) return [{ key: `kernels-only:${kind}:${[...new Set(sizes)].sort(kernelSizeOrder).join(',')}`, phrase: s.slice(i, tail ? end + tail[0].length : end), start: i, end: tail ? end + tail[0].length : end }];
+    if (sizes.length > 1) return sizes.map((k) => ({ key: `kernel:${kind}:${k}`, phrase: ks[0], start: i, end }));
   }
   KERNEL_RE.lastIndex = i;
   const k = KERNEL_RE.exec(s);
@@ -563,9 +590,20 @@ export function parseConstraints(query: string): Constraint[] {
       continue;
     }
     const cue = CUES.exec(q.slice(0, end));
+    // "ReLU-only", "only 3x3 kernels": exclusivity is stated outright, with or without "with".
+    if (!cue && /^(?:only|kernels-only):/.test(p.key)) {
+      out.push({ kind: 'has', key: p.key, text: p.phrase });
+      continue;
+    }
     if (!cue) continue;
     const negative = /^(without|with no|w\/o|no|not|is not|isn't|doesn't|does not|lacking|free|excluding|avoid)/.test(cue[1]!);
     out.push(negative ? { kind: 'lacks', key: p.key, text: `${cue[1]} ${p.phrase}` } : { kind: 'has', key: p.key, text: `${cue[1]} ${p.phrase}` });
+  }
+  // "…, no 5x5", "without 7x7": a bare kernel size after a negation, when the query is about kernels.
+  if (/kernel|conv|filter|dw\b|depthwise/.test(q)) {
+    for (const m of q.matchAll(/\b(?:no|without|not|never|excluding)\s+(\d+)\s*[x×]\s*(\d+)\b(?!\s*(?:kernels?|convs?|convolutions?|filters?|patch|image|input|pixels?|resolution))/g)) {
+      out.push({ kind: 'lacks', key: `kernel:any:${m[1]}x${m[2]}`, text: m[0] });
+    }
   }
   // Task: "for detection", "segmentation network", "an object detector".
   for (const [re, task] of TASK_PATTERNS) {
