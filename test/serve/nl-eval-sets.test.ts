@@ -1,5 +1,5 @@
 /**
- * Integrity of the later hand-written NL sets (fixtures/nl-eval/set2/ to set5/): well-formed
+ * Integrity of the later hand-written NL sets (fixtures/nl-eval/set2/ to set7/): well-formed
  * rows, enough coverage of the held-out families, and every model / relevant
  * file present in the real gallery when it has been exported (training/out is
  * not committed, so that part is skipped on a fresh clone). The figures
@@ -17,7 +17,7 @@ const jsonl = (dir: string, f: string) =>
 const heldOut = /^(convnext|regnet|swin|efficientnet_v2|gru|bigru|seq2seq_attention_gru)/;
 const galleryIndex = 'training/out/real/index.json';
 
-describe.each(['fixtures/nl-eval/set2', 'fixtures/nl-eval/set3', 'fixtures/nl-eval/set4', 'fixtures/nl-eval/set5'])('nl-eval %s', (dir) => {
+describe.each(['fixtures/nl-eval/set2', 'fixtures/nl-eval/set3', 'fixtures/nl-eval/set4', 'fixtures/nl-eval/set5', 'fixtures/nl-eval/set6', 'fixtures/nl-eval/set7'])('nl-eval %s', (dir) => {
   const questions = jsonl(dir, 'questions.jsonl');
   const queries = jsonl(dir, 'queries.jsonl');
 
