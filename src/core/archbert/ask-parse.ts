@@ -8,7 +8,8 @@
  * head's answer (intentFromAnswer).
  */
 import { CONV_KINDS, type Modality } from './arch-summary.js';
-import { familyMention, featurePhrases, parseConstraints, type TaskKey } from './find.js';
+import { familyMention, parseConstraints, type TaskKey } from './find.js';
+import { featurePhrases } from './features.js';
 import { parseQuantities, parseStatedCounts, type QuantityConstraint } from './quantity.js';
 import { correctWord } from './spelling.js';
 import { KIND_CANON } from './vocabulary-text.js';

@@ -9,7 +9,7 @@
  */
 import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT } from './arch-summary.js';
-import { featurePhrases, layerCount } from './find.js';
+import { featurePhrases, layerCount } from './features.js';
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '=';
 

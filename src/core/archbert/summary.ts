@@ -21,7 +21,8 @@ import { ort, type ModelSet } from './runtime.js';
 import type { ArchEncoding } from './embed.js';
 import { formatCount } from './vocabulary-text.js';
 import { familyInfo } from './family-knowledge.js';
-import { familyAgrees, familyMentions, featurePhrases, hasFeature, statedTasks, taskMatches } from './find.js';
+import { familyAgrees, familyMentions, statedTasks, taskMatches } from './find.js';
+import { featurePhrases, hasFeature } from './features.js';
 
 export interface SummaryFlag {
   /** The generated sentence that made the claim. */
