@@ -66,6 +66,9 @@ def parse_args(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--val-graphs", type=int, default=400, help="val graphs for the per-epoch check (0 = skip)")
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+    ap.add_argument("--init-from", default=None,
+                    help="start from the weights of this checkpoint (same hyper-parameters and data), with a new "
+                         "optimizer and learning-rate schedule: continued training, e.g. on CPU after a GPU run")
     ap.add_argument("--device", default="cpu", help="cpu | cuda | cuda:N (batches are built on the CPU, with the "
                     "CPU random generators, then moved; the CPU path is unchanged)")
     ap.add_argument("--graph-agg", choices=("auto", "sparse", "dense"), default="auto",
@@ -377,6 +380,12 @@ def main(argv=None):
         if dev.type == "cuda" and state.get("cuda_rng") is not None:
             torch.cuda.set_rng_state(state["cuda_rng"], dev)
         print(f"resumed at epoch {epoch}, step {step}, {elapsed / 60:.1f} min trained", flush=True)
+    elif args.init_from:
+        init = torch_load(Path(args.init_from), map_location="cpu")
+        if init["data_hash"] != ds.data_hash() or init["cfg"] != cfg.to_dict():
+            sys.exit(f"{args.init_from}: trained on other data or hyper-parameters than this run")
+        model.load_state_dict(init["model"])
+        print(f"initialised from {args.init_from} (step {init.get('step')}, {init.get('elapsed', 0) / 60:.1f} min trained)", flush=True)
     print(f"model: {count_params(model):,} exported parameters; {sampler.steps_per_epoch()} steps/epoch "
           f"(real ×{sampler.real_factor}), {total_steps} planned; device {dev}, "
           f"{'sparse' if sparse else 'dense'} aggregation", flush=True)
