@@ -224,8 +224,6 @@ export function parseQuestion(raw: string): ParsedQuestion {
     // "MACs for one forward pass at …": the topic named first is what is asked, whatever follows.
     if (/^(?:total )?(?:macs|flops|gflops|gmacs|multiply-accumulates)\b/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/^(?:layers|layer count)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
-    if (bare === 'depth') return { kind: 'value', intent: { type: 'count', what: 'depth' } };
-    if (/^(?:total )?(?:macs|flops|gflops|gmacs)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/how many|how much|number of|count of|^count\b|\b(?:count|number|total)$|how big|how large|how deep|what size|size of/.test(body)) {
       if (/vocab/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
       if (/\b(classes|categories|labels|output classes|outputs)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'classes' } };

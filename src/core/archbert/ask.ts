@@ -119,7 +119,7 @@ export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { 
   const st = s.structure;
   if (!st) return null;
   const convIdx = og.nodes.flatMap((n, i) => ((CONV_CATEGORIES as readonly string[]).includes(n.category) && n.kernel ? [i] : []));
-  const sn = () => structureNodes(og, { inputs: [{ name: 'input', shape: s.input, dtype: 'float32' }] });
+  const sn = () => nodesOfStructure(og, s);
   if (key.startsWith('kernel:')) {
     const [, kind, size] = key.split(':') as [string, string, string];
     const nodes = convIdx.filter((i, j) => {
@@ -377,7 +377,7 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       if (intent.what === 'heads') {
         // The attention map ends [..., heads, queries, keys]: windows or the batch sit before the heads (rank ≥ 4);
         // a rank-3 map is [batch·heads, q, k] (batch 1 at export); a rank-2 map is one additive-attention distribution.
-        const att = structureNodes(og, { inputs: [{ name: 'input', shape: s.input, dtype: 'float32' }] }).softmaxAttention;
+        const att = nodesOfStructure(og, s).softmaxAttention;
         const batch = typeof s.input?.[0] === 'number' ? (s.input[0] as number) : 1;
         const heads = att
           .map((i) => og.nodes[i]!.outShape)
@@ -396,7 +396,7 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
           ? { answer: `${st.vocab.toLocaleString('en-US')} entries in the embedding table (the vocabulary)`, value: st.vocab, evidence: emb >= 0 ? nodeRefs(og, [emb]) : [] }
           : { answer: 'No token embedding table in the graph, so no vocabulary', value: 'none', evidence: [] };
       }
-      const nodes = structureNodes(og, { inputs: [{ name: 'input', shape: s.input, dtype: 'float32' }] }).windowAttention;
+      const nodes = nodesOfStructure(og, s).windowAttention;
       const shape = nodes.length ? og.nodes[nodes[0]!]!.outShape : null;
       const n = shape ? shape[shape.length - 1] : null;
       if (typeof n !== 'number') return { answer: 'No attention computed per window in the graph', value: 'none', evidence: [] };
@@ -444,8 +444,7 @@ function exactAnswer(intent: Intent, kind: AskKind, s: ArchSummary, og: OpGraph)
       return { answer: yesNo(kind, truth, `the input is ${s.modality}${s.input ? ` (shape ${s.input.map((d) => (d === null ? '?' : String(d))).join('x')})` : ''}`), value: truth, evidence: inputs.map((n) => ({ node: n.sources[0] ?? n.id, op: n.category })) };
     }
     case 'kernel_cmp': {
-      const areaOf = (k: string) => k.split('x').reduce((p, v) => p * Number(v), 1);
-      const bigger = s.kernelSizes.filter((k) => areaOf(k) > intent.size);
+      const bigger = s.kernelSizes.filter((k) => area(k) > intent.size);
       // "any bigger than 3x3?" is true when one is; "all at most 3x3" / "smaller than 3x3" when none exceeds it.
       const truth = intent.larger ? bigger.length > 0 : bigger.length === 0 && s.kernelSizes.length > 0;
       return { answer: yesNo(kind, truth, `kernel sizes in the graph: ${s.kernelSizes.join(', ') || 'none'}${bigger.length ? ` (larger than ${intent.text}: ${bigger.join(', ')})` : ` (none larger than ${intent.text})`}`), value: truth, evidence: [] };
@@ -662,6 +661,9 @@ function specificTask(s: ArchSummary): string {
 }
 
 const area = (k: string) => k.split('x').reduce((p, v) => p * Number(v), 1);
+
+/** The graph nodes behind the structure facts (window attention, attention softmaxes, …), for the summary's input. */
+const nodesOfStructure = (og: OpGraph, s: ArchSummary) => structureNodes(og, { inputs: [{ name: 'input', shape: s.input, dtype: 'float32' }] });
 const cap = (t: string) => (t ? t[0]!.toUpperCase() + t.slice(1) : t);
 
 

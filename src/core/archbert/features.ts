@@ -6,7 +6,7 @@
  * architecture's facts have it. Shared by find (constraints), ask (questions)
  * and describe (claim checking).
  */
-import type { ArchSummary } from './arch-summary.js';
+import { kernelOrder, type ArchSummary } from './arch-summary.js';
 import { ACTIVATIONS as ACTIVATION_KEYS, NORMS as NORM_KEYS } from '../graph/categories.js';
 import type { StructureFacts } from './structure.js';
 import { NAMES } from './vocabulary-text.js';
@@ -283,7 +283,6 @@ const KIND_WORD = String.raw`(grouped|group|depthwise|depth-wise|dw|separable|di
 const SIZE = String.raw`(?:(\d+)\s*[x×]\s*(\d+)|(\d+)-by-(\d+)|(large|larger|big|bigger|huge|wide))`;
 /** A list of kernel sizes before a convolution noun: "1x1 and 3x3 kernels", "3x3, 5x5 or 7x7 convs", "3x3 convolutions". */
 const KERNEL_SET_RE = /\d+\s*[x×]\s*\d+(?:\s*(?:,|and|or|&|\+|\/)\s*(?:and\s+)?\d+\s*[x×]\s*\d+)*\s*(?:(patch(?:ify)?|stem|depthwise|depth-wise|dw|grouped|group|dilated|transposed)\s+)?(?:kernels?|convs?|convolutions?|conv layers|convolutional layers|filters?)(?![a-z0-9])/y;
-const kernelSizeOrder = (a: string, b: string) => a.split('x').reduce((p, v) => p * Number(v), 1) - b.split('x').reduce((p, v) => p * Number(v), 1) || (a < b ? -1 : 1);
 
 /** "7x7 depthwise convs", "grouped 3x3 convolutions", "big depthwise kernels", "3-by-3 filters". */
 const KERNEL_RE = new RegExp(String.raw`(?:${KIND_WORD}\s+)?${SIZE}[- ]?(?:${KIND_WORD}[- ]?\s*)?(?:conv(?:olution)?s?|convolutional layers|conv layers|kernels?|filters?)(?![a-z0-9])`, 'y');
@@ -315,7 +314,7 @@ function patternPhrase(s: string, i: number): Array<{ key: string; phrase: strin
     const only = /\b(?:only|just|exclusively|solely)\s+(?:(?:uses?|using|has|having|with|contains?)\s+)?$/.test(s.slice(Math.max(0, i - 24), i));
     const tail = /^\s*,?\s*(?:only|exclusively|and nothing else|and no others?|and no other (?:kernel )?sizes?)\b/.exec(s.slice(end));
     const kind = ks[1] && !/^(patch|stem)/.test(ks[1]) ? CONV_KIND_WORD[ks[1]]! : 'any';
-    if (only || tail) return [{ key: `kernels-only:${kind}:${[...new Set(sizes)].sort(kernelSizeOrder).join(',')}`, phrase: s.slice(i, tail ? end + tail[0].length : end), start: i, end: tail ? end + tail[0].length : end }];
+    if (only || tail) return [{ key: `kernels-only:${kind}:${[...new Set(sizes)].sort(kernelOrder).join(',')}`, phrase: s.slice(i, tail ? end + tail[0].length : end), start: i, end: tail ? end + tail[0].length : end }];
     if (sizes.length > 1) return sizes.map((k) => ({ key: `kernel:${kind}:${k}`, phrase: ks[0], start: i, end }));
   }
   KERNEL_RE.lastIndex = i;

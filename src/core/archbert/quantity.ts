@@ -10,6 +10,7 @@
 import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT } from './arch-summary.js';
 import { featurePhrases, layerCount } from './features.js';
+import { NORMS } from '../graph/categories.js';
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '=';
 
@@ -155,7 +156,6 @@ export function parseStatedCounts(text: string): QuantityConstraint[] {
 }
 
 const BLOCK_KEYS = new Set(['residual', 'depthwise_separable', 'squeeze_excitation', 'attention', 'attention_block', 'inverted_residual', 'feature_pyramid']);
-const NORM_CATS = ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'lrn'];
 
 /** The count a quantity refers to, from the facts; null when the facts cannot count it. */
 export function quantityOf(s: ArchSummary, what: string): number | null {
@@ -173,7 +173,7 @@ export function quantityOf(s: ArchSummary, what: string): number | null {
     case 'attention_block':
       return layerCount(s, 'attention');
     case 'normalization':
-      return ops(NORM_CATS);
+      return ops(NORMS);
     case 'conv':
       return ops(CONV_KINDS);
     case 'recurrent':
