@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BIN_VALUES, OP_VOCAB, binIndex, binsFile, featurize, nodeBins, opId, topoOrder } from '../../src/core/archbert/featurize.js';
+import { BIN_COLUMNS, BIN_VALUES, GRAPH_OP_NAME, OP_VOCAB, binIndex, binsFile, featurize, graphBins, nodeBins, opId, topoOrder } from '../../src/core/archbert/featurize.js';
 import { GraphBuilder, generateArchitecture } from '../../src/core/archbert/generate.js';
 import { OP_CATEGORIES } from '../../src/core/graph/categories.js';
 import type { OpGraph, OpNode } from '../../src/core/graph/types.js';
@@ -37,13 +37,38 @@ describe('bins', () => {
     expect(ch[binIndex(ch, 100000) - 1]).toBe(8192);
     expect(BIN_VALUES.spatial[binIndex(BIN_VALUES.spatial, 13) - 1]).toBe(14);
   });
-  it('gives each node [out, in, kh, kw, stride, dilation]', () => {
+  it('gives each node [out, in, kh, kw, stride, dilation] and 0 in the three graph columns', () => {
     const b = nodeBins(node('depthwise_conv', { outChannels: 32, inChannels: 32, kernel: [3, 5], stride: [2, 2], dilation: [1, 2] }));
     expect(b).toEqual([
-      binIndex(BIN_VALUES.channels, 32), binIndex(BIN_VALUES.channels, 32), 2, 3, 2, 2,
+      binIndex(BIN_VALUES.channels, 32), binIndex(BIN_VALUES.channels, 32), 2, 3, 2, 2, 0, 0, 0,
     ]);
-    expect(nodeBins(node('relu'))).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(binsFile().features.map((f) => f.name)).toEqual(['out_channels', 'in_channels', 'kernel_h', 'kernel_w', 'stride', 'dilation']);
+    expect(nodeBins(node('relu'))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(binsFile().features.map((f) => f.name)).toEqual([
+      'out_channels', 'in_channels', 'kernel_h', 'kernel_w', 'stride', 'dilation',
+      'graph_log10_params', 'graph_log2_weighted_layers', 'graph_log2_nodes',
+    ]);
+    expect(BIN_COLUMNS).toBe(9);
+  });
+  it('gives the [graph] node log-scale whole-graph sizes (hand-computed)', () => {
+    // 25.6 M parameters (ResNet-50's published count), 54 weighted layers, 1000 nodes
+    const nodes = [
+      node('conv', { params: 25_557_032 }),
+      ...Array.from({ length: 52 }, () => node('conv')),
+      node('linear'),
+      ...Array.from({ length: 946 }, () => node('relu')),
+    ];
+    const b = graphBins({ nodes, edges: [], inputNodes: [0], outputNodes: [999] });
+    expect(b.slice(0, 6)).toEqual([0, 0, 0, 0, 0, 0]);
+    // log10(1 + 25,557,032) = 7.4075 → nearest grid value 7.4 (grid 1.0, 1.1, … → index (7.4 - 1) / 0.1 + 1 = 65)
+    expect(BIN_VALUES.log10Params[b[6]! - 1]).toBe(7.4);
+    expect(b[6]).toBe(65);
+    // log2(55) = 5.781 → 5.75 (grid 1, 1.25, … → index (5.75 - 1) / 0.25 + 1 = 20)
+    expect(BIN_VALUES.log2Count[b[7]! - 1]).toBe(5.75);
+    expect(b[7]).toBe(20);
+    // log2(1001) = 9.967 → 10
+    expect(BIN_VALUES.log2Count[b[8]! - 1]).toBe(10);
+    // no parameters, no weighted layers: the unknown bin
+    expect(graphBins({ nodes: [node('relu')], edges: [], inputNodes: [0], outputNodes: [0] }).slice(6)).toEqual([0, 0, 1]);
   });
   it('numbers ops: 0 pad, 1 mask, then the shared categories', () => {
     expect(OP_VOCAB.slice(0, 2)).toEqual(['[pad]', '[mask]']);
@@ -63,8 +88,9 @@ describe('featurize', () => {
     };
     const f = featurize(g);
     expect(f.coarsened).toBe(false);
-    expect(f.n).toBe(3);
-    expect(f.ops).toEqual([opId('conv'), opId('relu'), opId('add')]);
+    expect(f.n).toBe(4); // three nodes and the [graph] node, last and unconnected
+    expect(f.ops).toEqual([opId('conv'), opId('relu'), opId('add'), opId(GRAPH_OP_NAME)]);
+    expect(f.bins[3]).toEqual(graphBins(g));
     expect(f.edges).toEqual([[0, 1], [0, 2], [1, 2]]);
     expect(topoOrder(3, g.edges)).toEqual([1, 0, 2]);
   });
@@ -86,8 +112,11 @@ describe('featurize', () => {
     expect(f.coarsening).not.toContain('window');
     // repeats are dropped only until the graph fits: it stays close to the limit
     expect(f.n).toBeGreaterThan(480);
-    // the head survives: the last op is the classifier, the pooling is still there
-    expect(f.ops[f.n - 1]).toBe(opId('linear'));
+    // the head survives: the last op before the [graph] node is the classifier, the pooling is still there
+    expect(f.ops[f.n - 2]).toBe(opId('linear'));
+    expect(f.ops[f.n - 1]).toBe(opId(GRAPH_OP_NAME));
+    // the [graph] node counts the layers of the graph as given, before repeats were dropped (201 convs + 1 linear)
+    expect(BIN_VALUES.log2Count[f.bins[f.n - 1]![7]! - 1]).toBe(7.75); // log2(203) = 7.665
     expect(f.ops).toContain(opId('global_avg_pool'));
     // edges stay valid and acyclic in index order
     for (const [a, c] of f.edges) {
@@ -115,7 +144,8 @@ describe('featurize', () => {
       const f = featurize(generateArchitecture(seed).graph);
       expect(f.n).toBeLessThanOrEqual(512);
       expect(f.ops.every((o) => o >= 2 && o < OP_VOCAB.length)).toBe(true);
-      expect(f.bins.every((b) => b.length === 6)).toBe(true);
+      expect(f.bins.every((b) => b.length === BIN_COLUMNS)).toBe(true);
+      expect(f.ops.filter((o) => o === opId(GRAPH_OP_NAME))).toHaveLength(1);
       for (const [a, c] of f.edges) expect(a >= 0 && c < f.n && a !== c).toBe(true);
     }
   });

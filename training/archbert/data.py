@@ -154,7 +154,7 @@ def collate_graphs(graphs, with_adj=True):
     N = max(g.n for g in graphs)
     B = len(graphs)
     ops = torch.zeros(B, N, dtype=torch.long)
-    bins = torch.zeros(B, N, 6, dtype=torch.long)
+    bins = torch.zeros(B, N, len(graphs[0].bins[0]), dtype=torch.long)
     adj = torch.zeros(B, N, N) if with_adj else None
     mask = torch.zeros(B, N)
     for i, g in enumerate(graphs):

@@ -6,7 +6,7 @@
  * dense batch (ops, bins, adj[from][to] = 1, node_mask).
  */
 import type { OpGraph } from '../graph/types.js';
-import { featurize, type Featurized } from './featurize.js';
+import { BIN_COLUMNS, featurize, type Featurized } from './featurize.js';
 import { MAX_TEXT_TOKENS } from './dataset.js';
 import { ort, type ModelSet } from './runtime.js';
 
@@ -57,20 +57,21 @@ export function collateGraphs(graphs: Array<Pick<Featurized, 'ops' | 'bins' | 'e
   const B = graphs.length;
   const N = Math.max(1, ...graphs.map((g) => g.n));
   const ops = new BigInt64Array(B * N);
-  const bins = new BigInt64Array(B * N * 6);
+  const W = BIN_COLUMNS;
+  const bins = new BigInt64Array(B * N * W);
   const adj = new Float32Array(B * N * N);
   const mask = new Float32Array(B * N);
   graphs.forEach((g, b) => {
     for (let i = 0; i < g.n; i++) {
       ops[b * N + i] = BigInt(g.ops[i]!);
-      for (let k = 0; k < 6; k++) bins[(b * N + i) * 6 + k] = BigInt(g.bins[i]![k]!);
+      for (let k = 0; k < W; k++) bins[(b * N + i) * W + k] = BigInt(g.bins[i]![k]!);
       mask[b * N + i] = 1;
     }
     for (const [from, to] of g.edges) adj[b * N * N + from * N + to] = 1;
   });
   return {
     ops: new ort.Tensor('int64', ops, [B, N]),
-    bins: new ort.Tensor('int64', bins, [B, N, 6]),
+    bins: new ort.Tensor('int64', bins, [B, N, W]),
     adj: new ort.Tensor('float32', adj, [B, N, N]),
     node_mask: new ort.Tensor('float32', mask, [B, N]),
   };

@@ -16,16 +16,27 @@
  *   The stride/dilation bin is the larger of the two axes.
  *
  * Graphs over MAX_NODES are coarsened, never cut: see coarsen() for the rule.
+ *
+ * One extra "[graph]" node, last, with no edges, carries three whole-graph
+ * sizes in bin columns 7–9 (0 on every other node; its own six node columns
+ * are 0): log10(1 + parameters), log2(1 + weighted layers), log2(1 + nodes
+ * before coarsening). Why: the encoder would otherwise have to add up per-node
+ * bins to know a size, and coarsening drops repeated blocks, so "how many
+ * parameters / layers" was unanswerable from the nodes alone for big graphs.
+ * The transformer layers let every node attend to it.
  */
 import { OP_CATEGORIES, ACTIVATIONS, NORMS } from '../graph/categories.js';
 import type { OpGraph, OpNode } from '../graph/types.js';
+import { WEIGHTED as WEIGHTED_CATEGORIES } from './arch-summary.js';
 
 export const MAX_NODES = 512;
 export const OP_PAD = 0;
 export const OP_MASK = 1;
-export const OP_VOCAB: readonly string[] = ['[pad]', '[mask]', ...OP_CATEGORIES];
+export const GRAPH_OP_NAME = '[graph]';
+export const OP_VOCAB: readonly string[] = ['[pad]', '[mask]', ...OP_CATEGORIES, GRAPH_OP_NAME];
 const OP_ID = new Map(OP_VOCAB.map((c, i) => [c, i]));
 const OTHER_ID = OP_ID.get('other')!;
+const GRAPH_OP = OP_ID.get(GRAPH_OP_NAME)!;
 
 function channelValues(): number[] {
   const v = [1, 3, 10];
@@ -35,11 +46,22 @@ function channelValues(): number[] {
   return v.sort((a, b) => a - b);
 }
 
+/** a, a+step, …, b (rounded to 2 decimals so the JSON stays exact). */
+function grid(a: number, b: number, step: number): number[] {
+  const v: number[] = [];
+  for (let i = 0; a + i * step <= b + 1e-9; i++) v.push(Math.round((a + i * step) * 100) / 100);
+  return v;
+}
+
 export const BIN_VALUES = {
   channels: channelValues(),
   spatial: [1, 3, 5, 7, 9, 11, 14, 16],
   stride: [1, 2, 3, 4, 8, 16, 32],
   dilation: [1, 2, 3, 4, 6, 8, 12, 16, 24],
+  /** log10(1 + parameters), 10 steps a decade from 10 to 10^10. */
+  log10Params: grid(1, 10, 0.1),
+  /** log2(1 + count), 4 steps an octave from 1 to 2^15. */
+  log2Count: grid(1, 15, 0.25),
 } as const;
 
 /** The six features, in column order, with the bin table each uses. */
@@ -50,7 +72,15 @@ export const BIN_FEATURES = [
   ['kernel_w', 'spatial'],
   ['stride', 'stride'],
   ['dilation', 'dilation'],
+  ['graph_log10_params', 'log10Params'],
+  ['graph_log2_weighted_layers', 'log2Count'],
+  ['graph_log2_nodes', 'log2Count'],
 ] as const;
+
+/** Columns per node in `bins` (the arch encoder's input is [B, N, BIN_COLUMNS]). */
+export const BIN_COLUMNS = BIN_FEATURES.length;
+const NODE_COLUMNS = 6;
+const WEIGHTED_SET = new Set<string>(WEIGHTED_CATEGORIES);
 
 /** The contents of bins.json: bin values per feature; bin index = position + 1. */
 export function binsFile(): { features: Array<{ name: string; values: number[] }>; unknown: 0 } {
@@ -90,6 +120,23 @@ export function nodeBins(n: OpNode): number[] {
     binIndex(BIN_VALUES.spatial, n.kernel ? n.kernel[1] : null),
     binIndex(BIN_VALUES.stride, stride),
     binIndex(BIN_VALUES.dilation, dil),
+    ...new Array<number>(BIN_COLUMNS - NODE_COLUMNS).fill(0),
+  ];
+}
+
+/** The bins of the "[graph]" node: whole-graph sizes of the graph as given (before coarsening). */
+export function graphBins(g: OpGraph): number[] {
+  let params = 0;
+  let weighted = 0;
+  for (const n of g.nodes) {
+    params += n.params;
+    if (WEIGHTED_SET.has(n.category)) weighted++;
+  }
+  return [
+    ...new Array<number>(NODE_COLUMNS).fill(0),
+    binIndex(BIN_VALUES.log10Params, Math.log10(1 + params)),
+    binIndex(BIN_VALUES.log2Count, Math.log2(1 + weighted)),
+    binIndex(BIN_VALUES.log2Count, Math.log2(1 + g.nodes.length)),
   ];
 }
 
@@ -97,6 +144,7 @@ export interface Featurized {
   ops: number[];
   bins: number[][];
   edges: Array<[number, number]>;
+  /** Rows of ops/bins: the (coarsened) graph's nodes, then the [graph] node. */
   n: number;
   coarsened: boolean;
   /** Node count before coarsening, and the stages that were applied. */
@@ -201,8 +249,14 @@ export function featurize(g: OpGraph, maxNodes = MAX_NODES): Featurized {
     work[pa]!.succ.add(pb);
     work[pb]!.pred.add(pa);
   }
-  const stages = n0 > maxNodes ? coarsen(work, maxNodes) : [];
-  return compact(work, n0, stages);
+  // one slot is kept for the [graph] node
+  const limit = maxNodes - 1;
+  const stages = n0 > limit ? coarsen(work, limit) : [];
+  const f = compact(work, n0, stages);
+  f.ops.push(GRAPH_OP);
+  f.bins.push(graphBins(g));
+  f.n++;
+  return f;
 }
 
 function compact(work: WorkNode[], originalNodes: number, stages: string[]): Featurized {
@@ -338,14 +392,14 @@ export function coarsen(work: WorkNode[], maxNodes: number): string[] {
     for (let g = 0; g < maxNodes; g++) {
       const group = live.slice(Math.floor((g * L) / maxNodes), Math.floor(((g + 1) * L) / maxNodes));
       if (group.length < 2) continue;
-      const keep = group.find((i) => WEIGHTED.has(work[i]!.op)) ?? group[0]!;
+      const keep = group.find((i) => COARSEN_KEEP_OPS.has(work[i]!.op)) ?? group[0]!;
       for (const i of group) if (i !== keep) mergeInto(work, i, keep);
     }
   }
   return stages;
 }
 
-const WEIGHTED = new Set<number>(
+const COARSEN_KEEP_OPS = new Set<number>(
   ['conv', 'depthwise_conv', 'grouped_conv', 'dilated_conv', 'transposed_conv', 'linear', 'matmul', 'embedding', 'attention', 'lstm', 'gru', 'rnn'].map(
     (c) => opId(c),
   ),
