@@ -5,7 +5,7 @@ import { repoRoot } from '../helpers/cli.js';
 
 const kinds = (q: string) =>
   parseConstraints(q).map((c) =>
-    'key' in c ? `${c.kind}:${c.key}` : c.kind === 'task' ? `task:${c.task}` : c.kind === 'modality' ? `modality:${c.modality}` : c.kind === 'family' ? `family:${c.family}` : `${c.kind}:${c.value}`,
+    'key' in c ? `${c.kind}:${c.key}` : 'keys' in c ? `${c.kind}:${c.keys.join('|')}` : c.kind === 'task' ? `task:${c.task}` : c.kind === 'modality' ? `modality:${c.modality}` : c.kind === 'family' ? `family:${c.family}` : `${c.kind}:${c.value}`,
   );
 
 describe('query constraints', () => {
@@ -29,11 +29,34 @@ describe('query constraints', () => {
     expect(kinds('depthwise convolutions')).toEqual([]);
   });
 
+  it('a recurrent net named as the noun is required, unless it is what the query compares against', () => {
+    expect(kinds('an RNN that also has an attention mechanism')).toEqual(['has:recurrent', 'has:attention']);
+    expect(kinds('an LSTM')).toEqual(['has:lstm']);
+    expect(kinds('a vanilla RNN')).toEqual(['has:rnn']);
+    expect(kinds('a recurrent network for text')).toEqual(['has:recurrent', 'modality:text']);
+    expect(kinds('not an RNN')).toEqual(['lacks:recurrent']);
+    expect(kinds('a transformer instead of an RNN')).toEqual([]);
+    // "recurrence" is not the noun of the network
+    expect(kinds('a transformer that replaces recurrence with attention')).toEqual(['has:attention']);
+  });
+
+  it('features joined by "or" ask for one of them, "and" for all', () => {
+    expect(kinds('LSTM or GRU text model')).toEqual(['has_any:lstm|gru', 'modality:text']);
+    expect(kinds('with batch norm or layer norm')).toEqual(['has_any:batch_norm|layer_norm']);
+    expect(kinds('uses swish, gelu or relu')).toEqual(['has_any:silu|gelu|relu']);
+    expect(kinds('with relu, batchnorm and dropout')).toEqual(['has:relu', 'has:batch_norm', 'has:dropout']);
+    // absences joined by "or": neither is wanted
+    expect(kinds('without dropout or attention')).toEqual(['lacks:dropout', 'lacks:attention']);
+    expect(kinds('with se blocks or depthwise convs, without attention')).toEqual(['has_any:squeeze_excitation|depthwise_conv', 'lacks:attention']);
+  });
+
   it('tasks', () => {
     expect(kinds('an object detector')).toEqual(['task:detection']);
     expect(kinds('something for semantic segmentation')).toEqual(['task:segmentation']);
     expect(kinds('image classifier under 5m parameters without attention')).toEqual(['max_params:5000000', 'lacks:attention', 'task:classification', 'modality:image']);
-    expect(kinds('a sentiment model built from GRUs')).toEqual(['modality:text']);
+    expect(kinds('a sentiment model built from GRUs')).toEqual(['has:gru', 'modality:text']);
+    expect(kinds('seq-to-seq model fed with source and target token ids')).toEqual(['task:seq2seq', 'modality:text']);
+    expect(kinds('a sequence to sequence network')).toEqual(['task:seq2seq']);
     expect(kinds('a small ConvNeXt')).toEqual(['family:convnext']);
   });
 });
@@ -84,6 +107,18 @@ describe('constraints against real facts', () => {
     const r = rankCandidates('layer norm and depthwise convolutions', cands, [], 2);
     expect(r.map((x) => [x.name, x.score])).toEqual([['convnext', 0.5], ['vit', 0.52]]);
     expect(rankCandidates('layer norm and depthwise convolutions', cands, [], 2, { exact: false }).map((x) => x.name)).toEqual(['vit', 'convnext']);
+  });
+
+  it('a choice of features holds when one is there', () => {
+    const [eitherNorm] = parseConstraints('with batch norm or layer norm');
+    expect(eitherNorm!.kind).toBe('has_any');
+    expect([convnext, mobilenet, vit].map((m) => satisfies(m.summary, eitherNorm!))).toEqual([true, true, true]);
+    const [bothNorms, bnToo] = parseConstraints('with batch norm and layer norm');
+    expect([convnext, mobilenet, vit].map((m) => satisfies(m.summary, bothNorms!) && satisfies(m.summary, bnToo!))).toEqual([false, false, false]);
+    const [actChoice] = parseConstraints('uses gelu or swish');
+    expect([convnext, mobilenet, vit].map((m) => satisfies(m.summary, actChoice!))).toEqual([true, false, true]);
+    expect(whyString(mobilenet.summary, 'uses gelu or swish', [actChoice!])).toMatch(/no gelu or silu/);
+    expect(whyString(vit.summary, 'uses gelu or swish', [actChoice!])).toMatch(/has gelu/);
   });
 
   it('why names what the facts show for the features a query mentions', () => {

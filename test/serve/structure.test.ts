@@ -252,7 +252,7 @@ describe('kernels, stem, windows and counts on the bundled fixtures', () => {
     expect(kinds('attention-free image model')).toEqual(['lacks:attention', 'modality:image']);
     expect(kinds('classifier with fused-MBConv blocks and SE')).toEqual(['has:fused_mbconv', 'has:squeeze_excitation', 'task:classification']);
     expect(kinds('a 2-layer GRU language model')).toEqual(['task:language_model', 'modality:text']);
-    expect(kinds('GRU with two stacked layers')).toEqual(['has:count:layer:2']);
+    expect(kinds('GRU with two stacked layers')).toEqual(['has:gru', 'has:count:layer:2']);
     // A bound on the layer count (quantity.ts), not on the parameters.
     expect(kinds('under 3 layers')).toEqual(['quantity:3']);
     expect(kinds('vision transformer with 16x16 patches')).toEqual(['has:stem:16x16:16:patchify', 'modality:image']);

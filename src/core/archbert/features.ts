@@ -216,6 +216,8 @@ const FEATURE_FORMS: Array<[string, string]> = (() => {
     ['patch merging', 'patch_merging'], ['patch-merging', 'patch_merging'], ['patch merging layers', 'patch_merging'], ['merges patches', 'patch_merging'], ['space-to-depth', 'patch_merging'],
     ['hierarchical', 'hierarchical'], ['multi-stage', 'hierarchical'], ['multi-scale feature maps', 'hierarchical'], ['pyramid of feature maps', 'hierarchical'],
     ['recurrent', 'recurrent'], ['recurrent network', 'recurrent'], ['recurrent neural network', 'recurrent'],
+    // "an RNN" in general use is any recurrent net (LSTM and GRU included); the plain cell has its own adjectives
+    ['rnn', 'recurrent'], ['rnns', 'recurrent'], ['vanilla rnn', 'rnn'], ['plain rnn', 'rnn'], ['simple rnn', 'rnn'], ['elman rnn', 'rnn'], ['vanilla rnns', 'rnn'], ['plain rnns', 'rnn'],
     ['bidirectional', 'bidirectional'], ['bi-directional', 'bidirectional'], ['both directions', 'bidirectional'],
     ['unidirectional', 'unidirectional'], ['uni-directional', 'unidirectional'], ['one direction', 'unidirectional'], ['single direction', 'unidirectional'],
     ['gated units', 'gated_recurrent'], ['gated recurrent layers', 'gated_recurrent'], ['gated rnn', 'gated_recurrent'], ['gated rnns', 'gated_recurrent'], ['gated recurrent networks', 'gated_recurrent'], ['gated cells', 'gated_recurrent'],

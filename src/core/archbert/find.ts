@@ -25,6 +25,8 @@ export type Constraint =
   | { kind: 'max_params'; value: number; text: string }
   | { kind: 'min_params'; value: number; text: string }
   | { kind: 'has'; key: string; text: string }
+  /** "LSTM or GRU", "with batch norm or layer norm": at least one of them. */
+  | { kind: 'has_any'; keys: string[]; text: string }
   | { kind: 'lacks'; key: string; text: string }
   | { kind: 'task'; task: TaskKey; text: string }
   | { kind: 'family'; family: string; text: string }
@@ -63,7 +65,7 @@ const TASK_PATTERNS: Array<[RegExp, TaskKey]> = [
   [/\bclassif(y|ies|ying|ication|ier|iers)\b|\brecogni[sz]e?(s|ing)?\b|\brecognition\b/, 'classification'],
   [/\bgenerat(e|es|ing|ion|ive|or|ors)\b|\bimage synthesis\b|\bgan\b|\bautoencoders?\b|\breconstruct(ion|s)?\b/, 'generation'],
   [/\blanguage model(l?ing|s)?\b|\bnext[- ](token|word|character|char)\b|\bautoregressive\b|\bcausal lm\b|\bpredicts? the next\b/, 'language_model'],
-  [/\bsequence-to-sequence\b|\bseq2seq\b|\btranslation\b|\btranslat(e|es|ing|or)\b|\bencoder-decoder\b/, 'seq2seq'],
+  [/\bsequence[- ]to[- ]sequence\b|\bseq2seq\b|\bseq[- ]to[- ]seq\b|\btranslation\b|\btranslat(e|es|ing|or)\b|\bencoder-decoder\b/, 'seq2seq'],
   [/\bsequence model(l?ing|s)?\b/, 'sequence'],
 ];
 
@@ -121,6 +123,9 @@ const FAMILY_FORMS: Array<[string, string]> = (() => {
   );
   return forms.sort((a, b) => b[0].length - a[0].length);
 })();
+
+/** Recurrent nets named as nouns ("an RNN", "a GRU model", "bidirectional LSTM tagger"), not "recurrence" or "recurrent layers". */
+const RECURRENT_NOUN = /^(?:(?:vanilla|plain|simple|elman|gated)\s+)?(?:rnns?|lstms?|grus?|recurrent (?:neural )?networks?)$/;
 
 /** Words that name a kind of layer or network more than a family: never a family constraint. */
 const GENERIC_FAMILY_WORDS = new Set(['transformer', 'rnn', 'lstm', 'gru', 'mlp', 'autoencoder', 'vae', 'dcgan', 'seq2seq', 'tcn', 'inception', 'ssd']);
@@ -215,7 +220,14 @@ export function parseConstraints(query: string): Constraint[] {
   // Presence / absence: scope = the phrases after "with/without/no/…" up to the next clause word.
   const phrases = featurePhrases(q);
   const CUES = /(?:^|\s)(without|with no|w\/o|no|not using|not use|doesn't use|does not use|lacking|free of|excluding|avoiding|is not|isn't|not|with|using|uses|use|that has|has|having|containing|contains|includes|including)$/;
-  const FILLER = /(?:^|\s)(and|or|nor|any|a|an|the|some|also|only|just|exclusively|,)$/;
+  // A comma may follow its word directly ("swish, gelu or relu").
+  const FILLER = /(?:^|\s)(and|or|nor|any|a|an|the|some|also|only|just|exclusively|,)$|(,)$/;
+  const hasOf = new Map<(typeof phrases)[number], Extract<Constraint, { kind: 'has' }>>();
+  const pushHas = (p: (typeof phrases)[number], text: string) => {
+    const c = { kind: 'has' as const, key: p.key, text };
+    hasOf.set(p, c);
+    out.push(c);
+  };
   for (const p of phrases) {
     // Walk back over earlier feature phrases and connectors ("with batch norm and relu": relu's cue is "with").
     let end = p.start;
@@ -228,7 +240,7 @@ export function parseConstraints(query: string): Constraint[] {
       }
       const filler = FILLER.exec(before);
       if (filler) {
-        end = before.length - filler[1]!.length;
+        end = before.length - (filler[1] ?? filler[2])!.length;
         continue;
       }
       end = before.length;
@@ -242,13 +254,21 @@ export function parseConstraints(query: string): Constraint[] {
     const cue = CUES.exec(q.slice(0, end));
     // "ReLU-only", "only 3x3 kernels": exclusivity is stated outright, with or without "with".
     if (!cue && /^(?:only|kernels-only):/.test(p.key)) {
-      out.push({ kind: 'has', key: p.key, text: p.phrase });
+      pushHas(p, p.phrase);
+      continue;
+    }
+    // "an RNN that also has attention", "LSTM text classifier": a recurrent net named as the head noun is
+    // a presence constraint too, unless it is what the query compares against ("a transformer instead of an RNN").
+    if (!cue && RECURRENT_NOUN.test(p.phrase) && !/\b(?:instead of|rather than|unlike|than|vs\.?|versus|replac\w*|compared to|non)[\s-]+(?:an?\s+|the\s+)?$/.test(q.slice(0, p.start))) {
+      pushHas(p, p.phrase);
       continue;
     }
     if (!cue) continue;
     const negative = /^(without|with no|w\/o|no|not|is not|isn't|doesn't|does not|lacking|free|excluding|avoid)/.test(cue[1]!);
-    out.push(negative ? { kind: 'lacks', key: p.key, text: `${cue[1]} ${p.phrase}` } : { kind: 'has', key: p.key, text: `${cue[1]} ${p.phrase}` });
+    if (negative) out.push({ kind: 'lacks', key: p.key, text: `${cue[1]} ${p.phrase}` });
+    else pushHas(p, `${cue[1]} ${p.phrase}`);
   }
+  mergeAlternatives(q, phrases, hasOf, out);
   // "…, no 5x5", "without 7x7": a bare kernel size after a negation, when the query is about kernels.
   if (/kernel|conv|filter|dw\b|depthwise/.test(q)) {
     for (const m of q.matchAll(/\b(?:no|without|not|never|excluding)\s+(\d+)\s*[x×]\s*(\d+)\b(?!\s*(?:kernels?|convs?|convolutions?|filters?|patch|image|input|pixels?|resolution))/g)) {
@@ -277,6 +297,50 @@ export function parseConstraints(query: string): Constraint[] {
   return dedupe(out);
 }
 
+/**
+ * Required features joined by "or" ("LSTM or GRU", "with batch norm or layer norm", "SiLU/GELU") become one
+ * has_any: the graph needs one of them, not all. ("without BN or LN" stays two absences: neither is wanted.)
+ */
+function mergeAlternatives(
+  q: string,
+  phrases: Array<{ key: string; start: number; end: number }>,
+  hasOf: Map<unknown, Extract<Constraint, { kind: 'has' }>>,
+  out: Constraint[],
+): void {
+  // Separators of a list of required features: "a, b or c" is a choice, "a, b and c" asks for all.
+  const SEP = /^\s*(,)?\s*(or|and\/or|and|\/)?\s*(?:(?:with|using|uses|has)\s+)?(?:an?\s+|the\s+|some\s+)?$/;
+  let run: number[] = [];
+  let choice = false;
+  let all = false;
+  const flush = () => {
+    if (run.length > 1 && choice && !all) {
+      const cs = run.map((i) => hasOf.get(phrases[i])!);
+      const first = phrases[run[0]!]!;
+      const last = phrases[run[run.length - 1]!]!;
+      // the first one's cue ("with "), then the query's own words: "with batch norm or layer norm"
+      const cue = cs[0]!.text.slice(0, cs[0]!.text.length - (first.end - first.start));
+      const at = out.indexOf(cs[0]!);
+      for (const c of cs) out.splice(out.indexOf(c), 1);
+      out.splice(at, 0, { kind: 'has_any', keys: cs.map((c) => c.key), text: cue + q.slice(first.start, last.end) });
+    }
+    run = [];
+    choice = all = false;
+  };
+  for (let i = 0; i < phrases.length; i++) {
+    const has = hasOf.has(phrases[i]);
+    const sep = run.length > 0 ? SEP.exec(q.slice(phrases[i - 1]!.end, phrases[i]!.start)) : null;
+    if (has && sep && (sep[1] || sep[2])) {
+      run.push(i);
+      if (sep[2] === 'and') all = true;
+      else if (sep[2]) choice = true;
+    } else {
+      flush();
+      if (has) run = [i];
+    }
+  }
+  flush();
+}
+
 function dedupe(cs: Constraint[]): Constraint[] {
   const seen = new Set<string>();
   return cs.filter((c) => {
@@ -295,6 +359,8 @@ export function satisfies(s: ArchSummary, c: Constraint): boolean {
       return s.params >= c.value;
     case 'has':
       return hasFeature(s, c.key);
+    case 'has_any':
+      return c.keys.some((k) => hasFeature(s, k));
     case 'lacks':
       return !hasFeature(s, c.key);
     case 'task':
@@ -318,6 +384,10 @@ function describeConstraint(s: ArchSummary, c: Constraint): string {
       return `${formatCount(s.params)} params ${ok ? 'meets' : 'misses'} "${c.text}"`;
     case 'has':
       return `${ok ? 'has' : 'no'} ${featureLabel(c.key)}`;
+    case 'has_any': {
+      const have = c.keys.filter((k) => hasFeature(s, k));
+      return ok ? `has ${have.map(featureLabel).join(' and ')}` : `no ${c.keys.map(featureLabel).join(' or ')}`;
+    }
     case 'lacks':
       return `${ok ? 'no' : 'has'} ${featureLabel(c.key)}`;
     case 'task': {
@@ -346,7 +416,7 @@ export function whyString(s: ArchSummary, query: string, constraints: Constraint
   parts.push(head);
   for (const c of constraints) parts.push(describeConstraint(s, c));
   // Features the query mentions that are not already a constraint: present or not.
-  const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : [])));
+  const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : 'keys' in c ? c.keys : [])));
   const { keys, kinds } = queryMentions(query);
   const mentioned = keys.filter((k) => !constrained.has(k));
   for (const k of mentioned) parts.push(`${hasFeature(s, k) ? 'has' : 'no'} ${featureLabel(k)}`);
@@ -389,7 +459,7 @@ function queryMentions(query: string): { keys: string[]; kinds: ReturnType<typeo
 }
 
 export function featureAgreement(s: ArchSummary, query: string, constraints: Constraint[]): number | null {
-  const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : [])));
+  const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : 'keys' in c ? c.keys : [])));
   const { keys: all, kinds } = queryMentions(query);
   const keys = all.filter((k) => !constrained.has(k));
   if (!keys.length && !kinds.length) return null;
