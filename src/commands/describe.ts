@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .argument('<model>', 'model file: .onnx, Keras / TF.js model.json, or archbert native graph JSON')
     .option('--facts', 'print only the exact facts (no learned description; needs no trained model)')
     .option('--beam <width>', 'beam width of the learned description', parsePositiveInt, 4)
-    .option('--no-widen', 'do not retry with a beam of 8 when the facts contradict a sentence of every hypothesis')
+    .option('--no-widen', 'do not retry with a beam of 8 when the facts contradict a sentence of every hypothesis (and of 16 when not one sentence survives)')
     .option(
       '--input-shape <name=dims>',
       'shape for a graph input, e.g. input=1x3x224x224 (repeatable; a bare 1x3x224x224 applies to the only input)',

@@ -70,3 +70,24 @@ describe('beam search', () => {
     expect(Math.max(...calls)).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('describe with the bundled set: widening', () => {
+  it('never keeps less than the first beam, and is empty only when a beam of 16 is empty too', async () => {
+    const { loadModelSet } = await import('../../src/core/archbert/runtime.js');
+    const { analyzeModelFile } = await import('../../src/core/archbert/model-file.js');
+    const { encodeArchitecture } = await import('../../src/core/archbert/embed.js');
+    const { describeChecked, bestChecked, generateCaptions, LAST_BEAM_WIDTH } = await import('../../src/core/archbert/summary.js');
+    const { repoRoot } = await import('../helpers/cli.js');
+    const set = loadModelSet();
+    const net = (c: { summary: string; flags: Array<{ action: string; sentence: string }> }) =>
+      c.summary.split(/(?<=\.)\s+/).filter((x) => x.trim()).length - new Set(c.flags.filter((f) => f.action === 'removed').map((f) => f.sentence)).size;
+    for (const f of ['convnext_tiny', 'regnet_y_400mf', 'vit_b_16']) {
+      const m = await analyzeModelFile(`${repoRoot}/fixtures/models/${f}.onnx`);
+      const enc = await encodeArchitecture(set, m.opGraph);
+      const first = await describeChecked(set, enc, m.summary, 4, false);
+      const widened = await describeChecked(set, enc, m.summary, 4, true);
+      expect(net(widened)).toBeGreaterThanOrEqual(net(first));
+      if (!widened.summary.trim()) expect(bestChecked(await generateCaptions(set, enc, LAST_BEAM_WIDTH), m.summary).summary.trim()).toBe('');
+    }
+  }, 60_000);
+});

@@ -183,20 +183,28 @@ function checkedCost(c: CheckedSummary): number {
 
 /** The beam width a description is retried with when every hypothesis of the first beam has a contradicted sentence. */
 export const WIDE_BEAM_WIDTH = 8;
+/** The last retry, only when not one sentence of the wide beam's best survives (an empty summary is the worst answer). */
+export const LAST_BEAM_WIDTH = 16;
 
 /**
  * The checked description of an encoded architecture: the beam's hypotheses
  * checked against the facts (bestChecked). When the facts contradict a
  * sentence of even the best of them (typically a family the model never saw),
  * the search is rerun with a wider beam, whose extra hypotheses often say the
- * same things without the wrong claim; the better of the two is kept. The
- * common case (nothing contradicted) costs one beam.
+ * same things without the wrong claim; the better of the two is kept. If
+ * nothing at all survives, once more with LAST_BEAM_WIDTH. The common case
+ * (nothing contradicted) costs one beam.
  */
 export async function describeChecked(set: ModelSet, arch: ArchEncoding, s: ArchSummary, width = DEFAULT_BEAM_WIDTH, widen = true): Promise<CheckedSummary> {
-  const first = bestChecked(await generateCaptions(set, arch, width), s);
-  if (!widen || width >= WIDE_BEAM_WIDTH || !first.flags.some((f) => f.action === 'removed')) return first;
-  const wide = bestChecked(await generateCaptions(set, arch, WIDE_BEAM_WIDTH), s);
-  return checkedCost(wide) < checkedCost(first) ? wide : first;
+  let best = bestChecked(await generateCaptions(set, arch, width), s);
+  if (!widen) return best;
+  for (const w of [WIDE_BEAM_WIDTH, LAST_BEAM_WIDTH]) {
+    const needed = w === WIDE_BEAM_WIDTH ? best.flags.some((f) => f.action === 'removed') : !best.summary.trim();
+    if (width >= w || !needed) continue;
+    const wide = bestChecked(await generateCaptions(set, arch, w), s);
+    if (checkedCost(wide) < checkedCost(best)) best = wide;
+  }
+  return best;
 }
 
 /**
