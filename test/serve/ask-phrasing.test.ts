@@ -114,3 +114,25 @@ describe('the family value is the facts\' family key', () => {
     expect(ask('convnext_tiny', 'what family is this?').answer).toMatch(/^ConvNeXt/);
   });
 });
+
+describe('phrasings from nl-eval set 8 (its clean misses, in general form)', () => {
+  it('reads "X is its only activation" and "is X the only norm" as exclusive, and says what else there is', () => {
+    // RegNetY's SE blocks use a sigmoid gate beside the ReLUs; ConvNeXt normalises with LayerNorm only.
+    const r = ask('regnet_y_400mf', 'ReLU is its only activation function.');
+    expect(r.value).toBe(false);
+    expect(r.answer).toMatch(/relu is not the only activation: the graph has relu, sigmoid/);
+    expect(ask('regnet_y_400mf', 'its only activation function is relu').value).toBe(false);
+    expect(ask('convnext_tiny', 'is layer norm the only norm?').value).toBe(true);
+    expect(ask('convnext_tiny', 'is layer norm the only norm?').answer).toMatch(/layer norm is the only normalization in the graph \(23 op\(s\)\)/);
+    expect(ask('mobilenet_v2', 'ReLU is its only activation function.').value).toBe(false); // ReLU6, not ReLU
+  });
+  it('repairs question words with a dropped letter and reads "MAC count"', () => {
+    expect(parseQuestion('wich activation fn?').kind).toBe('choice');
+    expect(ask('convnext_tiny', 'wich activation fn?').value).toEqual(['gelu']);
+    expect(parseQuestion('Could you tell me the MAC count please?').intent).toMatchObject({ type: 'count', what: 'macs' });
+  });
+  it('reads "what sequence length does it expect" as the input length question', () => {
+    expect(parseQuestion('what sequence length does it expect as input?').intent).toMatchObject({ type: 'size_of', what: 'max_len' });
+    expect(ask('convnext_tiny', 'what sequence length does it expect as input?').value).toBe('none');
+  });
+});

@@ -134,3 +134,12 @@ describe('family words', () => {
     expect([familyAgrees(like('bertlike'), 'bert'), familyAgrees(like('gptlike'), 'gpt'), familyAgrees(like('gptlike'), 'bert')]).toEqual([true, true, false]);
   });
 });
+
+describe('query forms from nl-eval set 8', () => {
+  it('reads "50M+ params" as a lower bound and "w/" as "with"', () => {
+    expect(kinds('need a CNN classifier w/ only 1x1 and 3x3 kernels, batchnorm, 50M+ params')).toEqual([
+      'min_params:50000000', 'has:kernels-only:any:1x1,3x3', 'has:batch_norm', 'task:classification',
+    ]);
+    expect(kinds('w/o attention')).toEqual(['lacks:attention']);
+  });
+});

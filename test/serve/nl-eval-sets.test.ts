@@ -17,7 +17,7 @@ const jsonl = (dir: string, f: string) =>
 const heldOut = /^(convnext|regnet|swin|efficientnet_v2|gru|bigru|seq2seq_attention_gru)/;
 const galleryIndex = 'training/out/real/index.json';
 
-describe.each(['fixtures/nl-eval/set2', 'fixtures/nl-eval/set3', 'fixtures/nl-eval/set4', 'fixtures/nl-eval/set5', 'fixtures/nl-eval/set6', 'fixtures/nl-eval/set7'])('nl-eval %s', (dir) => {
+describe.each(['fixtures/nl-eval/set2', 'fixtures/nl-eval/set3', 'fixtures/nl-eval/set4', 'fixtures/nl-eval/set5', 'fixtures/nl-eval/set6', 'fixtures/nl-eval/set7', 'fixtures/nl-eval/set8'])('nl-eval %s', (dir) => {
   const questions = jsonl(dir, 'questions.jsonl');
   const queries = jsonl(dir, 'queries.jsonl');
 

@@ -215,11 +215,11 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/\b(?:mlp|ffn|feed-?forward|intermediate)\b/.test(body) && /\b(?:hidden|size|dim(?:ension)?s?|width|units|expansion)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'mlp_width' } };
     if (/\b(?:hidden (?:size|dim(?:ension)?|width|units|state size)|embedding (?:size|dim(?:ension)?|width)|d_?model|model (?:dim(?:ension)?|width)|token (?:dim(?:ension)?|width))\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'width' } };
     if (/\bpatch(?:es)? size\b|\bsize of (?:the |each |its )?patch(?:es)?\b|\bpatch (?:resolution|dim(?:ension)?s?)\b|\bhow (?:big|large) are (?:the )?patches\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'patch' } };
-    if (/\b(?:max(?:imum)?|longest) (?:sequence |input |context |token )?(?:length|len)\b|\bcontext (?:length|size|window)\b|\bmax(?:imum)? (?:number of )?(?:tokens|positions)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'max_len' } };
+    if (/\b(?:max(?:imum)?|longest) (?:sequence |input |context |token )?(?:length|len)\b|\bcontext (?:length|size|window)\b|\bmax(?:imum)? (?:number of )?(?:tokens|positions)\b|\b(?:input |token )?sequence (?:length|len)\b|\bseq(?:uence)? len\b|\binput length\b|\bhow many tokens\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'max_len' } };
     if (/\bencoder\b.*\bdecoder\b|\bdecoder\b.*\bencoder\b|\b(?:encoder|decoder)[- ]only\b/.test(body) && !/\bhow many\b|\bnumber of\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'role' } };
     if (/\bdepth\b|\bhow deep\b/.test(body) && !/\b(?:kernel|filter|multiplier)\b/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
     // MACs / FLOPs and the graph depth are asked whatever else the sentence names ("MACs … at the exported input size?").
-    if (/\b(?:macs|flops|gflops|gmacs|multiply-accumulates?)\b/.test(body) && !/\b(?:kernel|filter)\b/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
+    if (/\b(?:macs|flops|gflops|gmacs|multiply-accumulates?|mac (?:count|ops|operations))\b/.test(body) && !/\b(?:kernel|filter)\b/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/\b(?:graph|network|model) depth\b|^(?:what(?:'s| is) (?:the |its )?)?depth$/.test(body)) return { kind: 'value', intent: { type: 'count', what: 'depth' } };
     // "MACs for one forward pass at …": the topic named first is what is asked, whatever follows.
     if (/^(?:total )?(?:macs|flops|gflops|gmacs|multiply-accumulates)\b/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };

@@ -12,6 +12,7 @@
  * that support the answer.
  */
 import type { OpGraph } from '../graph/types.js';
+import { ACTIVATIONS, NORMS } from '../graph/categories.js';
 import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
@@ -116,6 +117,23 @@ const MAX_EVIDENCE = 12;
  * category / block keys.
  */
 export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { nodes: number[]; count: number; detail: string } | null {
+  // "ReLU-only", "layer norm is its only norm": which activations (or norms) the graph has.
+  if (key.startsWith('only:')) {
+    const k = key.slice('only:'.length);
+    const isNorm = s.norms.includes(k) || (NORMS as readonly string[]).includes(k);
+    if (!isNorm && !s.activations.includes(k) && !(ACTIVATIONS as readonly string[]).includes(k)) return null;
+    const kinds = isNorm ? s.norms : s.activations;
+    const what = isNorm ? 'normalization' : 'activation';
+    const name = k.replace(/_/g, ' ');
+    const nodes = og.nodes.flatMap((n, i) => (n.category === k ? [i] : []));
+    const detail =
+      kinds.length === 1 && kinds[0] === k
+        ? `${name} is the only ${what} in the graph (${nodes.length} op(s))`
+        : kinds.includes(k)
+          ? `${name} is not the only ${what}: the graph has ${kinds.map((x) => x.replace(/_/g, ' ')).join(', ')}`
+          : `no ${name} in the graph${kinds.length ? ` (${what}s there: ${kinds.map((x) => x.replace(/_/g, ' ')).join(', ')})` : ''}`;
+    return { nodes, count: nodes.length, detail };
+  }
   const st = s.structure;
   if (!st) return null;
   const convIdx = og.nodes.flatMap((n, i) => ((CONV_CATEGORIES as readonly string[]).includes(n.category) && n.kernel ? [i] : []));

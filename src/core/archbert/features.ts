@@ -264,8 +264,10 @@ export function featurePhrases(text: string): Array<{ key: string; phrase: strin
         let key = hit[1];
         // "ReLU-only", "only layer norm", "relu only": the graph's one activation / normalisation.
         if ((ACTIVATION_KEYS as readonly string[]).includes(key) || (NORM_KEYS as readonly string[]).includes(key)) {
-          const after = /^(?:-|\s)only\b/.exec(s.slice(end));
-          if (after || /\b(?:only|just|exclusively|solely)\s+(?:(?:uses?|using|has|with)\s+)?$/.test(s.slice(Math.max(0, i - 24), i))) {
+          // "relu-only", "relu only", "relu is its only activation (function)"; before: "only relu", "its only activation is relu"
+          const after = /^(?:-|\s)only\b|^\s+(?:(?:is|are)\s+)?(?:its|the|their)\s+(?:one\s+and\s+)?only\s+(?:activation|nonlinearity|non-linearity|norm|normalization|normalisation)(?:\s+(?:functions?|layers?|types?))?/.exec(s.slice(end));
+          const before = /\b(?:only|just|exclusively|solely)\s+(?:(?:uses?|using|has|with)\s+)?$|\b(?:only|sole)\s+(?:activation|nonlinearity|non-linearity|norm|normalization|normalisation)(?:\s+(?:function|layer|type))?\s+(?:is|are)\s+$/;
+          if (after || before.test(s.slice(Math.max(0, i - 48), i))) {
             key = `only:${key}`;
             if (after) end += after[0].length;
           }

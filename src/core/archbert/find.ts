@@ -205,6 +205,10 @@ export function parseConstraints(query: string): Constraint[] {
     const v = parseCount(m[1]!, m[2]);
     out.push({ kind: 'min_params', value: Math.round(v / 1.5), text: m[0].trim() }, { kind: 'max_params', value: Math.round(v * 1.5), text: m[0].trim() });
   }
+  // "50M+ params": the plus before the word.
+  for (const m of q.matchAll(new RegExp(String.raw`(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(k|m|b|bn|mil|thousand|millions?|billion)?\s*\+\s*${PARAM_WORD}`, 'g'))) {
+    out.push({ kind: 'min_params', value: parseCount(m[1]!, m[2]), text: m[0].trim() });
+  }
   for (const m of q.matchAll(new RegExp(String.raw`${NUM}(?:${PARAM_WORD})\s*(or less|or fewer|at most|max|or more|at least|\+)`, 'g'))) {
     const kind = /less|fewer|most|max/.test(m[3]!) ? 'max_params' : 'min_params';
     out.push({ kind, value: parseCount(m[1]!, m[2]), text: m[0].trim() });
@@ -219,7 +223,7 @@ export function parseConstraints(query: string): Constraint[] {
   }
   // Presence / absence: scope = the phrases after "with/without/no/…" up to the next clause word.
   const phrases = featurePhrases(q);
-  const CUES = /(?:^|\s)(without|with no|w\/o|no|not using|not use|doesn't use|does not use|lacking|free of|excluding|avoiding|is not|isn't|not|with|using|uses|use|that has|has|having|containing|contains|includes|including)$/;
+  const CUES = /(?:^|\s)(without|with no|w\/o|w\/|no|not using|not use|doesn't use|does not use|lacking|free of|excluding|avoiding|is not|isn't|not|with|using|uses|use|that has|has|having|containing|contains|includes|including)$/;
   // A comma may follow its word directly ("swish, gelu or relu").
   const FILLER = /(?:^|\s)(and|or|nor|any|a|an|the|some|also|only|just|exclusively|,)$|(,)$/;
   const hasOf = new Map<(typeof phrases)[number], Extract<Constraint, { kind: 'has' }>>();

@@ -41,7 +41,12 @@ function distance(a: string, b: string, max: number): number {
 /** Question words, repaired only for two swapped letters ("whcih", "waht", "hwo"): short words are too close to others otherwise. */
 const QUESTION_WORDS = ['which', 'what', 'how', 'does', 'many', 'list'];
 
+/** Question words with a letter dropped, which edit distance alone cannot tell from other short words. */
+const DROPPED_LETTER: Record<string, string> = { wich: 'which', whch: 'which', whic: 'which', wht: 'what', hw: 'how', mny: 'many', dos: 'does' };
+
 export function correctWord(w: string): string {
+  const dropped = DROPPED_LETTER[w];
+  if (dropped) return dropped;
   if (w.length >= 3 && w.length < 6 && !QUESTION_WORDS.includes(w)) {
     const swapped = QUESTION_WORDS.find((k) => k.length === w.length && [...w].filter((c, i) => c !== k[i]).length === 2 && distance(w, k, 1) === 1);
     if (swapped) return swapped;
