@@ -127,6 +127,32 @@ def tolist(t):
     return t.detach().tolist()
 
 
+def training_summary(state, depth=0):
+    """How a checkpoint was trained; for a run started with --init-from, the run it started from too
+    (read from that checkpoint when it is still there), so the manifest keeps the whole history."""
+    device = state.get("device", "cpu")
+    threads = state.get("threads", state["args"].get("threads", 1))
+    out = {"minutes": round(state["elapsed"] / 60, 2), "steps": state["step"],
+           "epochs_completed": state["epoch"], "epochs_planned": state["args"]["epochs"],
+           "finished": bool(state.get("finished")), "torch_threads": threads, "device": device,
+           "note": f"on {threads} CPU thread(s) of a shared 2-core machine" if device == "cpu" else f"trained on {device} (fp32)",
+           "log": state["log"]}
+    src = state["args"].get("init_from")
+    if src and depth < 4:
+        path = Path(src) if Path(src).is_absolute() else REPO / src
+        if path.is_file():
+            try:
+                init = torch.load(path, map_location="cpu", weights_only=False)
+            except TypeError:
+                init = torch.load(path, map_location="cpu")
+            out["initialised_from"] = {"checkpoint": src, **training_summary(init, depth + 1)}
+            out["minutes_total"] = round(out["minutes"] + out["initialised_from"].get("minutes_total", out["initialised_from"]["minutes"]), 2)
+            out["steps_total"] = out["steps"] + out["initialised_from"].get("steps_total", out["initialised_from"]["steps"])
+        else:
+            out["initialised_from"] = {"checkpoint": src, "note": "checkpoint not found at export time"}
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(REPO / "training/out/archbert-data"))
@@ -245,13 +271,7 @@ def main(argv=None):
         "seed": state["args"]["seed"],
         "hyperparameters": {"config": cfg.to_dict(), "train_args": state["args"],
                             "loss_weights": __import__("train").LOSS_WEIGHTS, "opset": OPSET},
-        "training": {"minutes": round(state["elapsed"] / 60, 2), "steps": state["step"],
-                     "epochs_completed": state["epoch"], "epochs_planned": state["args"]["epochs"],
-                     "finished": bool(state.get("finished")), "torch_threads": state.get("threads", 1),
-                     "device": state.get("device", "cpu"),
-                     "note": "torch.set_num_threads(1): the 2-core machine was shared with other jobs"
-                     if state.get("device", "cpu") == "cpu" else f"trained on {state['device']} (fp32)",
-                     "log": state["log"]},
+        "training": training_summary(state),
         "parameters": {name: count_params(m) for name, m in parts.items()},
         "parameters_total": sum(count_params(m) for m in parts.values()),
         "files": files,
