@@ -116,7 +116,13 @@ describe.skipIf(!haveModels)(`with the trained set (${haveModels ? modelDir : 'S
       const manifest = JSON.parse(readFileSync(join(repoRoot, 'models/archbert/manifest.json'), 'utf8'));
       for (const split of ['heldout', 'test']) {
         for (const [group, keys] of [['retrieval', ['r1', 'r5', 'mrr']], ['reasoning', ['accuracy', 'f1']], ['qa', ['exact_match', 'f1']]] as const) {
-          for (const k of keys) expect(out[split][group][k], `${split}.${group}.${k}`).toBeCloseTo(manifest.metrics[split][group][k], 6);
+          for (const k of keys) {
+            const want = manifest.metrics[split][group][k];
+            // ORT and PyTorch differ by ~1e-6 in the embeddings, which can swap two near-tied gallery entries:
+            // retrieval figures agree to within one query's rank crossing one place (MRR: at most 1/(2Q)).
+            if (group === 'retrieval') expect(Math.abs(out[split][group][k] - want), `${split}.${group}.${k}`).toBeLessThanOrEqual(1 / manifest.metrics[split].retrieval.queries);
+            else expect(out[split][group][k], `${split}.${group}.${k}`).toBeCloseTo(want, 6);
+          }
         }
       }
     },
