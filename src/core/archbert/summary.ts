@@ -192,14 +192,16 @@ export const LAST_BEAM_WIDTH = 16;
  * sentence of even the best of them (typically a family the model never saw),
  * the search is rerun with a wider beam, whose extra hypotheses often say the
  * same things without the wrong claim; the better of the two is kept. If
- * nothing at all survives, once more with LAST_BEAM_WIDTH. The common case
- * (nothing contradicted) costs one beam.
+ * nothing at all survives, once more with LAST_BEAM_WIDTH (directly, when the
+ * first beam kept nothing). The common case (nothing contradicted) costs one beam.
  */
 export async function describeChecked(set: ModelSet, arch: ArchEncoding, s: ArchSummary, width = DEFAULT_BEAM_WIDTH, widen = true): Promise<CheckedSummary> {
   let best = bestChecked(await generateCaptions(set, arch, width), s);
   if (!widen) return best;
+  // Nothing at all kept by the first beam: the model is far off, so go straight to the last width.
+  const firstEmpty = !best.summary.trim();
   for (const w of [WIDE_BEAM_WIDTH, LAST_BEAM_WIDTH]) {
-    const needed = w === WIDE_BEAM_WIDTH ? best.flags.some((f) => f.action === 'removed') : !best.summary.trim();
+    const needed = w === WIDE_BEAM_WIDTH ? !firstEmpty && best.flags.some((f) => f.action === 'removed') : !best.summary.trim();
     if (width >= w || !needed) continue;
     const wide = bestChecked(await generateCaptions(set, arch, w), s);
     if (checkedCost(wide) < checkedCost(best)) best = wide;
