@@ -65,6 +65,11 @@ describe('bracketed variants and repeats', () => {
     expect(r.summary).toBe('this is a resnet model for image classification. a resnet (resnet18) for image classification.');
     expect(r.flags.map((f) => [f.claim, f.action])).toEqual([['(50)', 'corrected'], ['(custom depth, blocks [ 2, 2 for image classification.', 'removed']]);
   });
+  it('says a list item repeated in a row once, without a flag', () => {
+    const r = checkClaims('pooling: max pooling, global average pooling, global average pooling. normalization: batch normalization, batch normalization.', resnet.summary);
+    expect(r.summary).toBe('pooling: max pooling, global average pooling. normalization: batch normalization.');
+    expect(r.flags).toEqual([]);
+  });
   it('keeps a sentence repeated up to commas and "and" once', () => {
     expect(checkClaims('it uses conv layers with 1x1, 3x3, and 7x7 kernels. it uses conv layers with 1x1, 3x3 and 7x7 kernels.', resnet.summary).summary).toBe('it uses conv layers with 1x1, 3x3, and 7x7 kernels.');
   });

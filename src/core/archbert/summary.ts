@@ -91,7 +91,8 @@ export function checkClaims(text: string, s: ArchSummary): CheckedSummary {
   const kept: string[] = [];
   const flags: SummaryFlag[] = [];
   for (const original of splitSentences(text)) {
-    let sentence = original;
+    // A list item the decoder said twice in a row ("pooling: global average pooling, global average pooling.") is said once.
+    let sentence = original.replace(/(^|[:,]\s*)([^,.:;]+?)(?:,\s*\2)+(?=\s*[,.;]|$)/g, '$1$2');
     // counts: correct in place
     for (const p of paramClaims(sentence)) {
       const before = sentence.toLowerCase().slice(0, sentence.toLowerCase().indexOf(p.text));
