@@ -36,11 +36,12 @@ Examples:
 Phrases understood exactly, checked against each model's graph facts (bounds and
 "with/without/no/using X" are hard constraints; a bare mention of a feature ranks
 the models that have it first):
-  parameter bounds   "under 5M parameters", "80-100M params", "about 50M", "28M-parameter"
+  parameter bounds   "under 5M parameters", "80-100M params", "about 50M", "28M-parameter", "50M+ params"
   counts             "fewer than 20 SE blocks", "at least 3 pooling layers", "2-layer GRU"
   depth and compute  "graph depth above 200", "more than 100 layers", "under 1G MACs"
   absence            "without attention", "no batch norm", "attention-free"
-  presence           "with batch norm", "using depthwise convolutions"
+  presence           "with batch norm", "using depthwise convolutions", "an LSTM", "a GRU model"
+  alternatives       "LSTM or GRU", "with batch norm or layer norm" (one of them is enough)
   kernels and stem   "7x7 depthwise convs", "grouped 3x3 convolutions", "4x4 stride-4 stem", "16x16 patches"
   structure          "shifted windows", "patch merging", "bidirectional GRU", "fused-MBConv"
   task and input     "for detection", "segmentation model", "text classifier", "language model"
