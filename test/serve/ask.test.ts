@@ -70,6 +70,12 @@ describe('answers from the facts', () => {
     expect(b.answer).toMatch(/learned model said batch normalization.*facts win/);
     const c = answerQuestion('which normalisation layers does it use?', convnext.summary, convnext.opGraph, { qa: [{ answer: 'layer normalization', prob: 0.8 }], statementProb: null });
     expect(c.answer).not.toMatch(/learned/);
+    // a head that answered another kind of question (yes/no, a kernel size) misread it: no disagreement is reported
+    for (const wrongKind of ['no', '3x3']) {
+      const d = answerQuestion('which normalisation layers does it use?', convnext.summary, convnext.opGraph, { qa: [{ answer: wrongKind, prob: 0.8 }], statementProb: null });
+      expect(d.value).toEqual(['layer normalization']);
+      expect(d.answer, wrongKind).not.toMatch(/learned/);
+    }
   });
 
   it('a question the rules miss is understood from the learned answer, answered from the facts', () => {

@@ -326,10 +326,20 @@ export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, le
       if (learnedTrue !== factTrue) answer += ` (the learned model said ${kind === 'yes_no' ? (learnedTrue ? 'yes' : 'no') : learnedTrue ? 'true' : 'false'}; the graph facts say otherwise, and the facts win)`;
     } else if (factStrings && learned.qa.length && understoodBy === 'rules') {
       const said = learned.qa.map((a) => a.answer);
-      if (!sameSet(said, factStrings)) answer += ` (the learned model said ${list(said)}; the graph facts say ${list(factStrings)}, and the facts win)`;
+      // A head that answered another kind of question ("no" to "# trainable params") did not disagree: it misread; say nothing.
+      if (!sameSet(said, factStrings) && sameAnswerKind(said, factStrings, intent)) answer += ` (the learned model said ${list(said)}; the graph facts say ${list(factStrings)}, and the facts win)`;
     }
   }
   return { ...base, kind, answer, value: r.value, confidence: 1, evidence: r.evidence };
+}
+
+/** Whether the learned QA head's answers are answers to the same kind of question as the facts' ones. */
+function sameAnswerKind(said: string[], facts: string[], intent: Intent): boolean {
+  const yesNo = (xs: string[]) => xs.every((x) => x === 'yes' || x === 'no');
+  if (yesNo(said) || yesNo(facts)) return yesNo(said) && yesNo(facts);
+  const i = intentFromAnswer(said[0]!);
+  if (!i) return true;
+  return i.type === intent.type && ('what' in i && 'what' in intent ? i.what === intent.what : true);
 }
 
 function round(x: number): number {
