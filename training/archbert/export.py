@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import BOS, collate_graphs, load_dataset, pad_tokens  # noqa: E402
 from evaluate import evaluate_split  # noqa: E402
 from model import ArchBert, Config, count_params  # noqa: E402
+from train import torch_load  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 OPSET = 14
@@ -141,10 +142,7 @@ def training_summary(state, depth=0):
     if src and depth < 4:
         path = Path(src) if Path(src).is_absolute() else REPO / src
         if path.is_file():
-            try:
-                init = torch.load(path, map_location="cpu", weights_only=False)
-            except TypeError:
-                init = torch.load(path, map_location="cpu")
+            init = torch_load(path, map_location="cpu")
             out["initialised_from"] = {"checkpoint": src, **training_summary(init, depth + 1)}
             out["minutes_total"] = round(out["minutes"] + out["initialised_from"].get("minutes_total", out["initialised_from"]["minutes"]), 2)
             out["steps_total"] = out["steps"] + out["initialised_from"].get("steps_total", out["initialised_from"]["steps"])
@@ -171,12 +169,8 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
 
     ds = load_dataset(args.data, REPO / "training/out/archbert-cache")
-    # a full checkpoint or a joined slim one (gpu/join_slim.py: no optimizer / RNG state), maybe saved on a GPU;
-    # torch ≥ 2.6 needs weights_only=False for our plain-Python entries, 1.13 has no such argument
-    try:
-        state = torch.load(Path(args.ckpt) / "last.pt", map_location="cpu", weights_only=False)
-    except TypeError:
-        state = torch.load(Path(args.ckpt) / "last.pt", map_location="cpu")
+    # a full checkpoint or a joined slim one (gpu/join_slim.py: no optimizer / RNG state), maybe saved on a GPU
+    state = torch_load(Path(args.ckpt) / "last.pt", map_location="cpu")
     trained_on = None
     if state["data_hash"] != ds.data_hash():
         if not args.trained_on:

@@ -12,12 +12,11 @@
  * that support the answer.
  */
 import type { OpGraph } from '../graph/types.js';
-import { ACTIVATIONS, NORMS } from '../graph/categories.js';
 import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
 import { statedParamCount, familyAgrees, satisfies, taskMatches } from './find.js';
-import { LARGE_KERNEL, LARGE_STEM_KERNEL, layerCount, featureLabel, hasFeature } from './features.js';
+import { LARGE_KERNEL, LARGE_STEM_KERNEL, exclusiveGroup, layerCount, featureLabel, hasFeature } from './features.js';
 import { CMP_TEXT, compare, quantityOf } from './quantity.js';
 import { intentFromAnswer, parseQuestion, statementForm, normalizeQuestion, type AskKind, type Intent } from './ask-parse.js';
 import { CONV_CATEGORIES, structureNodes } from './structure.js';
@@ -120,10 +119,9 @@ export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { 
   // "ReLU-only", "layer norm is its only norm": which activations (or norms) the graph has.
   if (key.startsWith('only:')) {
     const k = key.slice('only:'.length);
-    const isNorm = s.norms.includes(k) || (NORMS as readonly string[]).includes(k);
-    if (!isNorm && !s.activations.includes(k) && !(ACTIVATIONS as readonly string[]).includes(k)) return null;
-    const kinds = isNorm ? s.norms : s.activations;
-    const what = isNorm ? 'normalization' : 'activation';
+    const group = exclusiveGroup(s, k);
+    if (!group) return null;
+    const { kinds, what } = group;
     const name = k.replace(/_/g, ' ');
     const nodes = og.nodes.flatMap((n, i) => (n.category === k ? [i] : []));
     const detail =

@@ -12,6 +12,13 @@ import type { StructureFacts } from './structure.js';
 import { NAMES } from './vocabulary-text.js';
 
 /** Presence of a feature key in an architecture's facts (the keys fact-check.ts uses). */
+/** The graph's activations (or normalisations) when K is one, for "only:K": the list whose single member K must be; null otherwise. */
+export function exclusiveGroup(s: ArchSummary, k: string): { kinds: string[]; what: 'activation' | 'normalization' } | null {
+  if (s.activations.includes(k) || (ACTIVATION_KEYS as readonly string[]).includes(k)) return { kinds: s.activations, what: 'activation' };
+  if (s.norms.includes(k) || (NORM_KEYS as readonly string[]).includes(k)) return { kinds: s.norms, what: 'normalization' };
+  return null;
+}
+
 export function hasFeature(s: ArchSummary, key: string): boolean {
   const ops = s.ops;
   const n = (k: string) => (ops[k] ?? 0) > 0;
@@ -28,9 +35,8 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
   // "only:KEY" ("ReLU-only", "only layer norm"): the activation (or normalisation) is the graph's only one.
   if (key.startsWith('only:')) {
     const k = key.slice('only:'.length);
-    if (s.activations.includes(k) || (ACTIVATION_KEYS as readonly string[]).includes(k)) return s.activations.length === 1 && s.activations[0] === k;
-    if (s.norms.includes(k) || (NORM_KEYS as readonly string[]).includes(k)) return s.norms.length === 1 && s.norms[0] === k;
-    return hasFeature(s, k);
+    const group = exclusiveGroup(s, k);
+    return group ? group.kinds.length === 1 && group.kinds[0] === k : hasFeature(s, k);
   }
   if (key.startsWith('stem:')) return st ? stemFeature(st, key) : false;
   if (key.startsWith('count:')) return countFeature(s, key);

@@ -199,14 +199,14 @@ export const LAST_BEAM_WIDTH = 16;
 export async function describeChecked(set: ModelSet, arch: ArchEncoding, s: ArchSummary, width = DEFAULT_BEAM_WIDTH, widen = true): Promise<CheckedSummary> {
   let best = bestChecked(await generateCaptions(set, arch, width), s);
   if (!widen) return best;
-  // Nothing at all kept by the first beam: the model is far off, so go straight to the last width.
-  const firstEmpty = !best.summary.trim();
-  for (const w of [WIDE_BEAM_WIDTH, LAST_BEAM_WIDTH]) {
-    const needed = w === WIDE_BEAM_WIDTH ? !firstEmpty && best.flags.some((f) => f.action === 'removed') : !best.summary.trim();
-    if (width >= w || !needed) continue;
+  const retry = async (w: number) => {
     const wide = bestChecked(await generateCaptions(set, arch, w), s);
     if (checkedCost(wide) < checkedCost(best)) best = wide;
-  }
+  };
+  const empty = () => !best.summary.trim();
+  // A first beam that kept nothing at all is far off: it goes straight to the last width.
+  if (width < WIDE_BEAM_WIDTH && !empty() && best.flags.some((f) => f.action === 'removed')) await retry(WIDE_BEAM_WIDTH);
+  if (width < LAST_BEAM_WIDTH && empty()) await retry(LAST_BEAM_WIDTH);
   return best;
 }
 
