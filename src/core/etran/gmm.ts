@@ -1,0 +1,513 @@
+/**
+ * A Gaussian mixture with full covariances fitted by EM, following the steps
+ * of scikit-learn's `GaussianMixture(covariance_type='full')` with its
+ * defaults (max_iter 100, tol 1e-3, reg_covar 1e-6, init_params 'kmeans',
+ * n_init 1), so that NLEEP (nleep.ts) reproduces the sklearn-based code.
+ *
+ * Model: p(x) = Σ_k w_k N(x | μ_k, Σ_k). With L_k the Cholesky factor of Σ_k
+ * and T_k = L_k⁻¹ (so Σ_k⁻¹ = T_kᵀT_k; sklearn stores T_kᵀ as
+ * `precisions_cholesky_`):
+ *   log N(x | μ_k, Σ_k) = −½ (D log 2π + ‖T_k x − T_k μ_k‖²) + Σ_j log (T_k)_jj.
+ *
+ * Initialisation (sklearn `_initialize_parameters` + `_initialize`):
+ *   hard responsibilities r_ik = [label_i = k] from k-means (ours: seeded
+ *   k-means++ seeding, greedy with 2 + ⌊ln K⌋ candidates per centre, then Lloyd
+ *   until no label changes or the centres move by ≤ 1e-4 · mean feature
+ *   variance, at most 300 rounds; an empty cluster is moved to the point
+ *   farthest from its centre), or from `initLabels` when given; then one
+ *   M-step, except that the initial weights are n_k / N (not normalised
+ *   again). `meansInit` replaces only the means: sklearn still computes the
+ *   hard k-means responsibilities and takes the initial weights and
+ *   covariances from them, the covariances around the k-means cluster means,
+ *   not around `meansInit`. We do the same.
+ * E-step: log r_ik = log w_k + log N(x_i | k) − logsumexp_k(…); the lower
+ *   bound is the mean over samples of that logsumexp (computed with the
+ *   parameters before the M-step that follows).
+ * M-step: n_k = Σ_i r_ik + 10·eps, μ_k = Σ_i r_ik x_i / n_k,
+ *   Σ_k = Σ_i r_ik (x_i − μ_k)(x_i − μ_k)ᵀ / n_k + reg_covar · I,
+ *   w_k = n_k / Σ_k n_k.
+ * Convergence: stop after the iteration in which |lb_t − lb_{t−1}| < tol
+ *   (lb_0 = −∞); not converged after max_iter iterations gives a warning.
+ *   The returned parameters are those after the last M-step.
+ *
+ * Deviations, all documented in the warnings they raise:
+ * - a mixture cannot have more components than samples: K is clamped to N
+ *   (sklearn raises an error);
+ * - a covariance that is not positive definite even with reg_covar (sklearn
+ *   raises "ill-defined empirical covariance") gets a growing diagonal jitter
+ *   (10⁻¹⁰ of its mean variance, ×10 per try) until Cholesky succeeds;
+ * - responsibilities below 1e-12 are left out of a component's mean and
+ *   covariance sums (their whole share is below N·1e-12 of a unit mass; they
+ *   still count in n_k). In high dimension almost all r_ik are 0 or 1, and
+ *   this keeps the M-step at O(N·D²) instead of O(N·K·D²).
+ * A component that no sample supports keeps n_k = 10·eps: weight ≈ 0, mean 0
+ *   and covariance reg_covar·I, as in sklearn; it stays in the model.
+ */
+import { InputError } from '../errors.js';
+import { seededRandom } from '../random.js';
+import { cholesky, gramT, largeArray, matmulABt } from './linalg.js';
+import type { Matrix } from './types.js';
+
+export interface GmmOptions {
+  /** Number of mixture components K (clamped to N with a warning). */
+  components: number;
+  /** Seed of the k-means++ seeding (default 0). */
+  seed?: number;
+  /** EM iterations at most (default 100, sklearn's max_iter). */
+  maxIter?: number;
+  /** Convergence threshold on the change of the per-sample lower bound (default 1e-3). */
+  tol?: number;
+  /** Added to every covariance diagonal (default 1e-6). */
+  regCovar?: number;
+  /** Initial means (K×D), as sklearn's means_init: weights and covariances still come from the k-means labels. */
+  meansInit?: Matrix;
+  /**
+   * Initial hard assignment (one component id per row) in place of our k-means:
+   * what sklearn's KMeans returned, to reproduce sklearn's fit exactly.
+   */
+  initLabels?: Int32Array;
+}
+
+export interface GmmModel {
+  weights: Float64Array;
+  /** K×D component means. */
+  means: Matrix;
+  /** K covariance matrices, each D×D row-major. */
+  covariances: Float64Array[];
+  /** T_k = L_k⁻¹ (lower triangular, D×D), Σ_k⁻¹ = T_kᵀ T_k. */
+  precisionCholesky: Float64Array[];
+  converged: boolean;
+  /** EM iterations run. */
+  iterations: number;
+  /** Mean log-likelihood per sample at the last E-step (sklearn's lower_bound_). */
+  lowerBound: number;
+  warnings: string[];
+}
+
+const EPS = 2.220446049250313e-16;
+/** Responsibilities at or below this are left out of the M-step's sums (see header). */
+const RESP_FLOOR = 1e-12;
+const LOG_2PI = Math.log(2 * Math.PI);
+
+// ---------------------------------------------------------------- k-means
+
+export interface KmeansOptions {
+  seed?: number;
+  maxIter?: number;
+  /** Relative to the mean feature variance (sklearn's tol). Default 1e-4. */
+  tol?: number;
+}
+
+/** Squared distances of every row of X to every centre (N×K), through ‖x‖² − 2x·c + ‖c‖², clipped at 0. */
+function sqDistances(X: Matrix, rowSq: Float64Array, centres: Float64Array, k: number): Float64Array {
+  const { rows: n, cols: d } = X;
+  // A fresh copy: the product may cache a shared copy of its operand by identity, and centres change.
+  const dots = matmulABt(X.data, n, centres.slice(), k, d);
+  const cSq = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += centres[c * d + j]! ** 2;
+    cSq[c] = s;
+  }
+  for (let i = 0; i < n; i++) {
+    const o = i * k;
+    for (let c = 0; c < k; c++) dots[o + c] = Math.max(0, rowSq[i]! - 2 * dots[o + c]! + cSq[c]!);
+  }
+  return dots;
+}
+
+function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const t = a[ao + j]! - b[bo + j]!;
+    s += t * t;
+  }
+  return s;
+}
+
+/**
+ * k-means++ seeding (greedy: 2 + ⌊ln K⌋ candidates drawn ∝ D², the one that
+ * lowers the potential most is kept) then Lloyd iterations. Returns the
+ * labels of the final centres. Rows of X are taken as given (no centring).
+ */
+export function kmeans(X: Matrix, k: number, opts: KmeansOptions = {}): { labels: Int32Array; centres: Float64Array; iterations: number; inertia: number } {
+  const { rows: n, cols: d, data } = X;
+  if (!(Number.isInteger(k) && k >= 1 && k <= n)) throw new InputError(null, `kmeans: needs 1 ≤ k ≤ ${n} clusters, got ${k}`);
+  const rand = seededRandom(opts.seed ?? 0);
+  const maxIter = opts.maxIter ?? 300;
+  // Seeding.
+  const centres = new Float64Array(k * d);
+  const first = Math.min(n - 1, Math.floor(rand() * n));
+  centres.set(data.subarray(first * d, first * d + d), 0);
+  const closest = new Float64Array(n);
+  for (let i = 0; i < n; i++) closest[i] = sqDist(data, i * d, data, first * d, d);
+  let pot = closest.reduce((a, b) => a + b, 0);
+  const trials = 2 + Math.floor(Math.log(k));
+  const cum = new Float64Array(n);
+  for (let c = 1; c < k; c++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) cum[i] = s += closest[i]!;
+    let best = -1, bestPot = Infinity, bestDist: Float64Array | null = null;
+    for (let t = 0; t < trials; t++) {
+      let cand: number;
+      if (s > 0) {
+        const r = rand() * s;
+        // First index with cum > r (binary search).
+        let lo = 0, hi = n - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cum[mid]! > r) hi = mid;
+          else lo = mid + 1;
+        }
+        cand = lo;
+      } else cand = Math.min(n - 1, Math.floor(rand() * n)); // all points coincide with a centre
+      const dist = new Float64Array(n);
+      let p = 0;
+      for (let i = 0; i < n; i++) {
+        const v = Math.min(closest[i]!, sqDist(data, i * d, data, cand * d, d));
+        dist[i] = v;
+        p += v;
+      }
+      if (p < bestPot) {
+        bestPot = p;
+        best = cand;
+        bestDist = dist;
+      }
+    }
+    centres.set(data.subarray(best * d, best * d + d), c * d);
+    closest.set(bestDist!);
+    pot = bestPot;
+  }
+  void pot;
+
+  // Lloyd.
+  const rowSq = new Float64Array(n);
+  const colMean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = data[i * d + j]!;
+      s += v * v;
+      colMean[j]! += v / n;
+    }
+    rowSq[i] = s;
+  }
+  let meanVar = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) meanVar += (data[i * d + j]! - colMean[j]!) ** 2;
+  meanVar /= n * d;
+  const tol = (opts.tol ?? 1e-4) * meanVar;
+  const labels = new Int32Array(n).fill(-1);
+  const minDist = new Float64Array(n);
+  const assign = (): boolean => {
+    const D2 = sqDistances(X, rowSq, centres, k);
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      let b = 0, bv = Infinity;
+      for (let c = 0; c < k; c++) {
+        const v = D2[i * k + c]!;
+        if (v < bv) {
+          bv = v;
+          b = c;
+        }
+      }
+      minDist[i] = bv;
+      if (labels[i] !== b) changed = true;
+      labels[i] = b;
+    }
+    return changed;
+  };
+  let iterations = 0;
+  assign();
+  const counts = new Float64Array(k);
+  const sums = new Float64Array(k * d);
+  for (let it = 0; it < maxIter; it++) {
+    iterations = it + 1;
+    counts.fill(0);
+    sums.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = labels[i]!;
+      counts[c]! += 1;
+      for (let j = 0; j < d; j++) sums[c * d + j]! += data[i * d + j]!;
+    }
+    // Empty clusters take the points farthest from their current centres.
+    const empty: number[] = [];
+    for (let c = 0; c < k; c++) if (counts[c] === 0) empty.push(c);
+    if (empty.length > 0) {
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => minDist[b]! - minDist[a]! || a - b);
+      let taken = 0;
+      for (const c of empty) {
+        // Take a point whose cluster keeps at least one other member.
+        while (taken < n && counts[labels[order[taken]!]!]! <= 1) taken++;
+        if (taken >= n) break;
+        const i = order[taken++]!;
+        const old = labels[i]!;
+        counts[old]! -= 1;
+        for (let j = 0; j < d; j++) sums[old * d + j]! -= data[i * d + j]!;
+        labels[i] = c;
+        counts[c] = 1;
+        for (let j = 0; j < d; j++) sums[c * d + j] = data[i * d + j]!;
+        minDist[i] = 0;
+      }
+    }
+    let shift = 0;
+    for (let c = 0; c < k; c++) {
+      if (counts[c] === 0) continue;
+      for (let j = 0; j < d; j++) {
+        const v = sums[c * d + j]! / counts[c]!;
+        shift += (v - centres[c * d + j]!) ** 2;
+        centres[c * d + j] = v;
+      }
+    }
+    const changed = assign();
+    if (!changed || shift <= tol) break;
+  }
+  let inertia = 0;
+  for (let i = 0; i < n; i++) inertia += minDist[i]!;
+  return { labels, centres, iterations, inertia };
+}
+
+// ---------------------------------------------------------------- Gaussian pieces
+
+/** L⁻¹ for a lower-triangular n×n L (row-major). */
+function lowerInverse(L: Float64Array, n: number): Float64Array {
+  const T = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    T[c * n + c] = 1 / L[c * n + c]!;
+    for (let i = c + 1; i < n; i++) {
+      let s = 0;
+      for (let l = c; l < i; l++) s += L[i * n + l]! * T[l * n + c]!;
+      T[i * n + c] = -s / L[i * n + i]!;
+    }
+  }
+  return T;
+}
+
+/**
+ * Cholesky of a covariance, with a growing diagonal jitter when it fails
+ * (reported once per component in `warnings`). Returns T = L⁻¹.
+ */
+function precisionFactor(cov: Float64Array, d: number, k: number, warnings: string[]): Float64Array {
+  let L = cholesky(cov, d, 0);
+  if (!L) {
+    let meanDiag = 0;
+    for (let j = 0; j < d; j++) meanDiag += cov[j * d + j]! / d;
+    let jitter = Math.max(1e-10 * Math.abs(meanDiag), Number.MIN_VALUE);
+    const A = new Float64Array(cov);
+    for (let t = 0; t < 40 && !L; t++) {
+      for (let j = 0; j < d; j++) A[j * d + j] = cov[j * d + j]! + jitter;
+      L = cholesky(A, d, 0);
+      if (!L) jitter *= 10;
+    }
+    if (!L) throw new InputError(null, `gmm: covariance of component ${k} is not positive definite even with a jitter of ${jitter.toExponential(2)} (non-finite features?)`);
+    cov.set(A);
+    warnings.push(`gmm: covariance of component ${k} was not positive definite with reg_covar; added ${jitter.toExponential(2)} to its diagonal (sklearn stops with an error here)`);
+  }
+  return lowerInverse(L, d);
+}
+
+/**
+ * Weighted log-probabilities log w_k + log N(x_i | μ_k, Σ_k) (N×K).
+ * Products T_k x_i for a group of components at once: X · [T_k0; T_k1; …]ᵀ.
+ */
+function weightedLogProb(X: Matrix, model: Pick<GmmModel, 'weights' | 'means' | 'precisionCholesky'>): Float64Array {
+  const { rows: n, cols: d } = X;
+  const K = model.weights.length;
+  const out = new Float64Array(n * K);
+  const logdet = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    const T = model.precisionCholesky[k]!;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += Math.log(T[j * d + j]!);
+    logdet[k] = s;
+  }
+  // Group components so that each product has ≥ ~512 output columns, rows ≤ 64 MiB of output.
+  const group = Math.max(1, Math.min(K, Math.floor(512 / d) || 1));
+  const rowChunk = Math.max(1, Math.min(n, Math.floor(8e6 / (group * d))));
+  const b = new Float64Array(group * d);
+  const mu = model.means.data;
+  for (let k0 = 0; k0 < K; k0 += group) {
+    const g = Math.min(group, K - k0);
+    // Fresh operands for every product (matmulABt may cache shared copies by identity).
+    const B = new Float64Array(g * d * d);
+    for (let t = 0; t < g; t++) {
+      const T = model.precisionCholesky[k0 + t]!;
+      B.set(T, t * d * d);
+      // b = T μ
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let l = 0; l <= j; l++) s += T[j * d + l]! * mu[(k0 + t) * d + l]!;
+        b[t * d + j] = s;
+      }
+    }
+    for (let r0 = 0; r0 < n; r0 += rowChunk) {
+      const r1 = Math.min(n, r0 + rowChunk);
+      // Whole arrays only: worker threads read a shared operand from the start of its buffer.
+      const A = r0 === 0 && r1 === n ? X.data : X.data.slice(r0 * d, r1 * d);
+      const P = matmulABt(A, r1 - r0, B, g * d, d);
+      const w = g * d;
+      for (let i = r0; i < r1; i++) {
+        const po = (i - r0) * w;
+        for (let t = 0; t < g; t++) {
+          let sq = 0;
+          const o = po + t * d;
+          for (let j = 0; j < d; j++) {
+            const z = P[o + j]! - b[t * d + j]!;
+            sq += z * z;
+          }
+          const k = k0 + t;
+          out[i * K + k] = -0.5 * (d * LOG_2PI + sq) + logdet[k]! + Math.log(model.weights[k]!);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** In place: weighted log-probs → responsibilities; returns the mean log-likelihood. */
+function normaliseRows(W: Float64Array, n: number, K: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * K;
+    let mx = -Infinity;
+    for (let k = 0; k < K; k++) if (W[o + k]! > mx) mx = W[o + k]!;
+    let s = 0;
+    for (let k = 0; k < K; k++) s += Math.exp(W[o + k]! - mx);
+    const lse = mx + Math.log(s);
+    total += lse;
+    for (let k = 0; k < K; k++) W[o + k] = Math.exp(W[o + k]! - lse);
+  }
+  return total / n;
+}
+
+/**
+ * Parameters from responsibilities R (N×K): n_k, means and covariances
+ * (sklearn `_estimate_gaussian_parameters`, full).
+ */
+function mStep(X: Matrix, R: Float64Array, K: number, regCovar: number): { nk: Float64Array; means: Float64Array; covs: Float64Array[] } {
+  const { rows: n, cols: d, data } = X;
+  const nk = new Float64Array(K);
+  const idx: number[][] = Array.from({ length: K }, () => []);
+  for (let i = 0; i < n; i++) {
+    const o = i * K;
+    for (let k = 0; k < K; k++) {
+      const r = R[o + k]!;
+      nk[k]! += r;
+      if (r > RESP_FLOOR) idx[k]!.push(i);
+    }
+  }
+  for (let k = 0; k < K; k++) nk[k]! += 10 * EPS;
+  const means = new Float64Array(K * d);
+  const covs: Float64Array[] = [];
+  for (let k = 0; k < K; k++) {
+    const rows = idx[k]!;
+    const m = rows.length;
+    const mu = means.subarray(k * d, k * d + d);
+    for (const i of rows) {
+      const r = R[i * K + k]!;
+      for (let j = 0; j < d; j++) mu[j]! += r * data[i * d + j]!;
+    }
+    for (let j = 0; j < d; j++) mu[j]! /= nk[k]!;
+    let cov: Float64Array;
+    if (m === 0) cov = new Float64Array(d * d);
+    else {
+      const Xk = new Float64Array(m * d);
+      const s = new Float64Array(m);
+      rows.forEach((i, t) => {
+        Xk.set(data.subarray(i * d, i * d + d), t * d);
+        s[t] = Math.sqrt(R[i * K + k]!);
+      });
+      cov = gramT({ rows: m, cols: d, data: Xk }, new Float64Array(mu), s);
+      const inv = 1 / nk[k]!;
+      for (let t = 0; t < d * d; t++) cov[t]! *= inv;
+    }
+    for (let j = 0; j < d; j++) cov[j * d + j]! += regCovar;
+    covs.push(cov);
+  }
+  return { nk, means, covs };
+}
+
+// ---------------------------------------------------------------- EM
+
+/** Fits a full-covariance Gaussian mixture to the rows of X by EM (see the header). */
+export function fitGmm(X: Matrix, opts: GmmOptions): GmmModel {
+  const { rows: n, cols: d } = X;
+  const warnings: string[] = [];
+  if (n < 1 || d < 1) throw new InputError(null, `gmm: needs at least one sample and one feature, got ${n}×${d}`);
+  for (let t = 0; t < X.data.length; t++) if (!Number.isFinite(X.data[t]!)) throw new InputError(null, `gmm: feature value at row ${Math.floor(t / d) + 1} is not finite`);
+  const maxIter = opts.maxIter ?? 100;
+  const tol = opts.tol ?? 1e-3;
+  const regCovar = opts.regCovar ?? 1e-6;
+  if (!(Number.isInteger(opts.components) && opts.components >= 1)) throw new InputError(null, `gmm: components must be a positive integer, got ${opts.components}`);
+  if (!(Number.isInteger(maxIter) && maxIter >= 0)) throw new InputError(null, `gmm: maxIter must be an integer ≥ 0, got ${maxIter}`);
+  if (!(tol >= 0) || !(regCovar >= 0)) throw new InputError(null, 'gmm: tol and regCovar must be ≥ 0');
+  let K = opts.components;
+  if (K > n) {
+    if (opts.meansInit || opts.initLabels) throw new InputError(null, `gmm: ${K} components given initial values but only ${n} samples`);
+    warnings.push(`gmm: ${K} components for ${n} samples; a mixture cannot have more components than samples, so K = ${n}`);
+    K = n;
+  }
+  if (opts.meansInit && (opts.meansInit.rows !== K || opts.meansInit.cols !== d)) {
+    throw new InputError(null, `gmm: meansInit is ${opts.meansInit.rows}×${opts.meansInit.cols}, expected ${K}×${d}`);
+  }
+  // Rows in shared memory when threads are in use, so the products read them without a copy.
+  const Xs: Matrix = { rows: n, cols: d, data: largeArray(n * d) };
+  Xs.data.set(X.data);
+
+  let labels: Int32Array;
+  if (opts.initLabels) {
+    labels = opts.initLabels;
+    if (labels.length !== n) throw new InputError(null, `gmm: initLabels has ${labels.length} entries for ${n} samples`);
+    for (const l of labels) if (!(l >= 0 && l < K)) throw new InputError(null, `gmm: initLabels entry ${l} is not a component id in 0..${K - 1}`);
+  } else labels = kmeans(Xs, K, { seed: opts.seed ?? 0 }).labels;
+  const R = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) R[i * K + labels[i]!] = 1;
+  let { nk, means, covs } = mStep(Xs, R, K, regCovar);
+  let weights = nk.map((v) => v / n);
+  if (opts.meansInit) means = new Float64Array(opts.meansInit.data);
+  let prec = covs.map((c, k) => precisionFactor(c, d, k, warnings));
+
+  let lowerBound = -Infinity;
+  let converged = false;
+  let iterations = 0;
+  for (let it = 1; it <= maxIter; it++) {
+    iterations = it;
+    const prev = lowerBound;
+    const W = weightedLogProb(Xs, { weights, means: { rows: K, cols: d, data: means }, precisionCholesky: prec });
+    lowerBound = normaliseRows(W, n, K);
+    ({ nk, means, covs } = mStep(Xs, W, K, regCovar));
+    let total = 0;
+    for (let k = 0; k < K; k++) total += nk[k]!;
+    weights = nk.map((v) => v / total);
+    prec = covs.map((c, k) => precisionFactor(c, d, k, warnings));
+    if (Math.abs(lowerBound - prev) < tol) {
+      converged = true;
+      break;
+    }
+  }
+  if (!converged && maxIter > 0) warnings.push(`gmm: EM did not converge in ${maxIter} iterations (tol ${tol})`);
+  return {
+    weights,
+    means: { rows: K, cols: d, data: means },
+    covariances: covs,
+    precisionCholesky: prec,
+    converged,
+    iterations,
+    lowerBound,
+    warnings,
+  };
+}
+
+/** Responsibilities p(k | x_i) (N×K) under a fitted mixture (sklearn `predict_proba`). */
+export function gmmPosteriors(model: Pick<GmmModel, 'weights' | 'means' | 'precisionCholesky'>, X: Matrix): Matrix {
+  if (X.cols !== model.means.cols) throw new InputError(null, `gmm: model has ${model.means.cols} features, data has ${X.cols}`);
+  const K = model.weights.length;
+  const W = weightedLogProb(X, model);
+  normaliseRows(W, X.rows, K);
+  return { rows: X.rows, cols: K, data: W };
+}
+
+/** Mean log-likelihood of the rows of X under the mixture (sklearn `score`). */
+export function gmmScore(model: Pick<GmmModel, 'weights' | 'means' | 'precisionCholesky'>, X: Matrix): number {
+  const W = weightedLogProb(X, model);
+  return normaliseRows(W, X.rows, model.weights.length);
+}
