@@ -15,6 +15,7 @@ import { InputError } from '../errors.js';
 import { describeFsError } from '../io/files.js';
 import type { Task } from './zoo.js';
 import { seededRandom } from '../random.js';
+import { splitCsvLine } from '../io/csv.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.avif']);
 
@@ -133,25 +134,6 @@ function listDataset(file: string, rows: Array<{ path: string; label: string }>)
   return { kind: 'images', task: 'classification', format: 'list', source: file, items, classes };
 }
 
-/** Splits one CSV line, honouring double-quoted fields. */
-function splitCsv(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') out.push(cur), (cur = '');
-    else cur += ch;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
 async function loadCsvList(file: string): Promise<ImageDataset> {
   let text: string;
   try {
@@ -162,7 +144,7 @@ async function loadCsvList(file: string): Promise<ImageDataset> {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   let pathCol = 0;
   let labelCol = 1;
-  const head = splitCsv(lines[0] ?? '').map((h) => h.toLowerCase());
+  const head = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
   if (head.includes('path') || head.includes('label')) {
     pathCol = head.indexOf('path');
     labelCol = head.indexOf('label');
@@ -170,7 +152,7 @@ async function loadCsvList(file: string): Promise<ImageDataset> {
     lines.shift();
   }
   const rows = lines.map((line, i) => {
-    const cells = splitCsv(line);
+    const cells = splitCsvLine(line);
     const path = cells[pathCol];
     const label = cells[labelCol];
     if (!path || label === undefined || label === '') throw new InputError(file, `line ${i + 1}: expected path,label`);
