@@ -30,7 +30,7 @@
  *   (lb_0 = −∞); not converged after max_iter iterations gives a warning.
  *   The returned parameters are those after the last M-step.
  *
- * Deviations, all documented in the warnings they raise:
+ * Deviations from sklearn (the first two come with a warning):
  * - a mixture cannot have more components than samples: K is clamped to N
  *   (sklearn raises an error);
  * - a covariance that is not positive definite even with reg_covar (sklearn
@@ -282,11 +282,17 @@ function lowerInverse(L: Float64Array, n: number): Float64Array {
   return T;
 }
 
+/** Tally of the covariances that needed more than reg_covar (one warning per fit, not per component). */
+interface JitterLog {
+  count: number;
+  max: number;
+}
+
 /**
  * Cholesky of a covariance, with a growing diagonal jitter when it fails
- * (reported once per component in `warnings`). Returns T = L⁻¹.
+ * (the jitter is added to `cov` itself and tallied in `log`). Returns T = L⁻¹.
  */
-function precisionFactor(cov: Float64Array, d: number, k: number, warnings: string[]): Float64Array {
+function precisionFactor(cov: Float64Array, d: number, k: number, log: JitterLog): Float64Array {
   let L = cholesky(cov, d, 0);
   if (!L) {
     let meanDiag = 0;
@@ -300,7 +306,8 @@ function precisionFactor(cov: Float64Array, d: number, k: number, warnings: stri
     }
     if (!L) throw new InputError(null, `gmm: covariance of component ${k} is not positive definite even with a jitter of ${jitter.toExponential(2)} (non-finite features?)`);
     cov.set(A);
-    warnings.push(`gmm: covariance of component ${k} was not positive definite with reg_covar; added ${jitter.toExponential(2)} to its diagonal (sklearn stops with an error here)`);
+    log.count++;
+    log.max = Math.max(log.max, jitter);
   }
   return lowerInverse(L, d);
 }
@@ -464,7 +471,8 @@ export function fitGmm(X: Matrix, opts: GmmOptions): GmmModel {
   let { nk, means, covs } = mStep(Xs, R, K, regCovar);
   let weights = nk.map((v) => v / n);
   if (opts.meansInit) means = new Float64Array(opts.meansInit.data);
-  let prec = covs.map((c, k) => precisionFactor(c, d, k, warnings));
+  const jitter: JitterLog = { count: 0, max: 0 };
+  let prec = covs.map((c, k) => precisionFactor(c, d, k, jitter));
 
   let lowerBound = -Infinity;
   let converged = false;
@@ -478,11 +486,14 @@ export function fitGmm(X: Matrix, opts: GmmOptions): GmmModel {
     let total = 0;
     for (let k = 0; k < K; k++) total += nk[k]!;
     weights = nk.map((v) => v / total);
-    prec = covs.map((c, k) => precisionFactor(c, d, k, warnings));
+    prec = covs.map((c, k) => precisionFactor(c, d, k, jitter));
     if (Math.abs(lowerBound - prev) < tol) {
       converged = true;
       break;
     }
+  }
+  if (jitter.count > 0) {
+    warnings.push(`gmm: ${jitter.count} covariance estimate(s) were not positive definite with reg_covar ${regCovar}; a diagonal jitter of at most ${jitter.max.toExponential(2)} was added (sklearn stops with an error here)`);
   }
   if (!converged && maxIter > 0) warnings.push(`gmm: EM did not converge in ${maxIter} iterations (tol ${tol})`);
   return {
@@ -497,7 +508,7 @@ export function fitGmm(X: Matrix, opts: GmmOptions): GmmModel {
   };
 }
 
-/** Responsibilities p(k | x_i) (N×K) under a fitted mixture (sklearn `predict_proba`). */
+/** Responsibilities p(k | x_i) (N×K, rows summing to 1, log-sum-exp normalised) under a fitted mixture (sklearn `predict_proba`). */
 export function gmmPosteriors(model: Pick<GmmModel, 'weights' | 'means' | 'precisionCholesky'>, X: Matrix): Matrix {
   if (X.cols !== model.means.cols) throw new InputError(null, `gmm: model has ${model.means.cols} features, data has ${X.cols}`);
   const K = model.weights.length;
