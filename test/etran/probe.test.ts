@@ -93,7 +93,7 @@ describe('probe: properties and edge cases', () => {
     const { X, y } = synth(150, 12, 5, 11, 0.5);
     const d = X.cols;
     const Y: Matrix = { ...X, data: X.data.map((v, t) => v * (0.001 + (t % d) * 7.5) + 1000 * ((t % d) - 3)) };
-    for (const opts of [{}, { shrinkage: 0.2 }, { classifier: 'ridge' as const, lambda: 3 }]) {
+    for (const opts of [{}, { shrinkage: 0.2 }, { shrinkage: 'auto-per-class' as const }, { classifier: 'ridge' as const, lambda: 3 }]) {
       expect(probe(Y, y, opts).predicted).toEqual(probe(X, y, opts).predicted);
     }
   });
@@ -101,7 +101,7 @@ describe('probe: properties and edge cases', () => {
   it('the primal (Gram) and dual (n×n) routes agree', () => {
     for (const [n, d] of [[200, 30], [60, 90]] as const) {
       const { X, y } = synth(n, d, 6, n + d, 0.4);
-      for (const opts of [{}, { shrinkage: 0.05 }, { classifier: 'ridge' as const, lambda: 0.5 }]) {
+      for (const opts of [{}, { shrinkage: 0.05 }, { shrinkage: 'auto-per-class' as const }, { classifier: 'ridge' as const, lambda: 0.5 }]) {
         const p = probe(X, y, { ...opts, route: 'primal' });
         const q = probe(X, y, { ...opts, route: 'dual' });
         expect(q.predicted).toEqual(p.predicted);
