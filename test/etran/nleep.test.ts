@@ -176,15 +176,17 @@ describe('edge cases', () => {
     expect(Number.isFinite(r.value)).toBe(true);
     expect(r.warnings.join()).toMatch(/constant/);
   });
-  it('C = 1000 with two samples per class stays defined (components capped)', () => {
+  it('C = 1000 with one sample per class stays defined (components capped at 500)', () => {
     const u = seededRandom(9);
-    const n = 2000, d = 4;
+    const n = 1000, d = 3;
     const data = Float64Array.from({ length: n * d }, () => u());
-    const ids = Int32Array.from({ length: n }, (_, i) => i % 1000);
+    const ids = Int32Array.from({ length: n }, (_, i) => i);
     const y: Labels = { ids, numClasses: 1000, names: Array.from({ length: 1000 }, (_, i) => String(i)) };
-    const r = nleep({ rows: n, cols: d, data }, y, { maxIter: 5 });
+    const r = nleep({ rows: n, cols: d, data }, y, { maxIter: 3 });
     expect(r.components).toBe(500);
     expect(Number.isFinite(r.value)).toBe(true);
+    expect(r.value).toBeLessThanOrEqual(0);
+    expect(r.warnings.join()).toMatch(/maxComponents = 500/);
   });
   it('bad input: InputError', () => {
     const X = mat([[0, 1], [1, 0], [2, 2]]);

@@ -22,7 +22,9 @@
  *   not around `meansInit`. We do the same.
  * E-step: log r_ik = log w_k + log N(x_i | k) − logsumexp_k(…); the lower
  *   bound is the mean over samples of that logsumexp (computed with the
- *   parameters before the M-step that follows).
+ *   parameters before the M-step that follows). The Mahalanobis terms of all
+ *   N×K pairs come from one product (see weightedLogProb): N·K·D²/2
+ *   multiply-adds per E-step, the cost that NLEEP's caps bound.
  * M-step: n_k = Σ_i r_ik + 10·eps, μ_k = Σ_i r_ik x_i / n_k,
  *   Σ_k = Σ_i r_ik (x_i − μ_k)(x_i − μ_k)ᵀ / n_k + reg_covar · I,
  *   w_k = n_k / Σ_k n_k.
@@ -116,15 +118,6 @@ function sqDistances(X: Matrix, rowSq: Float64Array, centres: Float64Array, k: n
   return dots;
 }
 
-function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) {
-    const t = a[ao + j]! - b[bo + j]!;
-    s += t * t;
-  }
-  return s;
-}
-
 /**
  * k-means++ seeding (greedy: 2 + ⌊ln K⌋ candidates drawn ∝ D², the one that
  * lowers the potential most is kept) then Lloyd iterations. Returns the
@@ -135,52 +128,6 @@ export function kmeans(X: Matrix, k: number, opts: KmeansOptions = {}): { labels
   if (!(Number.isInteger(k) && k >= 1 && k <= n)) throw new InputError(null, `kmeans: needs 1 ≤ k ≤ ${n} clusters, got ${k}`);
   const rand = seededRandom(opts.seed ?? 0);
   const maxIter = opts.maxIter ?? 300;
-  // Seeding.
-  const centres = new Float64Array(k * d);
-  const first = Math.min(n - 1, Math.floor(rand() * n));
-  centres.set(data.subarray(first * d, first * d + d), 0);
-  const closest = new Float64Array(n);
-  for (let i = 0; i < n; i++) closest[i] = sqDist(data, i * d, data, first * d, d);
-  let pot = closest.reduce((a, b) => a + b, 0);
-  const trials = 2 + Math.floor(Math.log(k));
-  const cum = new Float64Array(n);
-  for (let c = 1; c < k; c++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) cum[i] = s += closest[i]!;
-    let best = -1, bestPot = Infinity, bestDist: Float64Array | null = null;
-    for (let t = 0; t < trials; t++) {
-      let cand: number;
-      if (s > 0) {
-        const r = rand() * s;
-        // First index with cum > r (binary search).
-        let lo = 0, hi = n - 1;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (cum[mid]! > r) hi = mid;
-          else lo = mid + 1;
-        }
-        cand = lo;
-      } else cand = Math.min(n - 1, Math.floor(rand() * n)); // all points coincide with a centre
-      const dist = new Float64Array(n);
-      let p = 0;
-      for (let i = 0; i < n; i++) {
-        const v = Math.min(closest[i]!, sqDist(data, i * d, data, cand * d, d));
-        dist[i] = v;
-        p += v;
-      }
-      if (p < bestPot) {
-        bestPot = p;
-        best = cand;
-        bestDist = dist;
-      }
-    }
-    centres.set(data.subarray(best * d, best * d + d), c * d);
-    closest.set(bestDist!);
-    pot = bestPot;
-  }
-  void pot;
-
-  // Lloyd.
   const rowSq = new Float64Array(n);
   const colMean = new Float64Array(d);
   for (let i = 0; i < n; i++) {
@@ -192,6 +139,47 @@ export function kmeans(X: Matrix, k: number, opts: KmeansOptions = {}): { labels
     }
     rowSq[i] = s;
   }
+  // Seeding. Distances to the candidates of one round in one product.
+  const centres = new Float64Array(k * d);
+  const first = Math.min(n - 1, Math.floor(rand() * n));
+  centres.set(data.subarray(first * d, first * d + d), 0);
+  const closest = sqDistances(X, rowSq, data.slice(first * d, first * d + d), 1);
+  const trials = 2 + Math.floor(Math.log(k));
+  const cum = new Float64Array(n);
+  const cand = new Int32Array(trials);
+  for (let c = 1; c < k; c++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) cum[i] = s += closest[i]!;
+    for (let t = 0; t < trials; t++) {
+      if (s > 0) {
+        const r = rand() * s;
+        // First index with cum > r (binary search).
+        let lo = 0, hi = n - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cum[mid]! > r) hi = mid;
+          else lo = mid + 1;
+        }
+        cand[t] = lo;
+      } else cand[t] = Math.min(n - 1, Math.floor(rand() * n)); // every point sits on a centre
+    }
+    const candRows = new Float64Array(trials * d);
+    for (let t = 0; t < trials; t++) candRows.set(data.subarray(cand[t]! * d, cand[t]! * d + d), t * d);
+    const dist = sqDistances(X, rowSq, candRows, trials); // n × trials
+    let best = 0, bestPot = Infinity;
+    for (let t = 0; t < trials; t++) {
+      let p = 0;
+      for (let i = 0; i < n; i++) p += Math.min(closest[i]!, dist[i * trials + t]!);
+      if (p < bestPot) {
+        bestPot = p;
+        best = t;
+      }
+    }
+    centres.set(candRows.subarray(best * d, best * d + d), c * d);
+    for (let i = 0; i < n; i++) closest[i] = Math.min(closest[i]!, dist[i * trials + best]!);
+  }
+
+  // Lloyd.
   let meanVar = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) meanVar += (data[i * d + j]! - colMean[j]!) ** 2;
   meanVar /= n * d;
@@ -313,58 +301,73 @@ function precisionFactor(cov: Float64Array, d: number, k: number, log: JitterLog
 }
 
 /**
- * Weighted log-probabilities log w_k + log N(x_i | μ_k, Σ_k) (N×K).
- * Products T_k x_i for a group of components at once: X · [T_k0; T_k1; …]ᵀ.
+ * Weighted log-probabilities log w_k + log N(x_i | μ_k, Σ_k) (N×K) in one
+ * product per block of rows. With P_k = Σ_k⁻¹ = T_kᵀT_k, the Mahalanobis term
+ * (x − μ_k)ᵀP_k(x − μ_k) = φ(x)·q_k is linear in the features
+ * φ(x) = [x_j x_l (j ≤ l), x_j, 1] with q_k = [P_jl (×2 off the diagonal),
+ * −2 P_k μ_k, μ_kᵀP_kμ_k]: one N×K product of width D(D+1)/2 + D + 1 instead
+ * of K products of D×D (half the multiply-adds, and an N×K result instead of
+ * N×K×D). Rounding: the terms cancel to ~eps·‖P_k‖·‖x‖², far below the
+ * differences that move a posterior (the goldens agree with sklearn to 1e-12).
  */
 function weightedLogProb(X: Matrix, model: Pick<GmmModel, 'weights' | 'means' | 'precisionCholesky'>): Float64Array {
-  const { rows: n, cols: d } = X;
+  const { rows: n, cols: d, data } = X;
   const K = model.weights.length;
-  const out = new Float64Array(n * K);
-  const logdet = new Float64Array(K);
+  const w = (d * (d + 1)) / 2 + d + 1;
+  const Q = largeArray(K * w);
+  const constant = new Float64Array(K);
+  const P = new Float64Array(d * d);
+  const v = new Float64Array(d);
   for (let k = 0; k < K; k++) {
     const T = model.precisionCholesky[k]!;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += Math.log(T[j * d + j]!);
-    logdet[k] = s;
-  }
-  // Group components so that each product has ≥ ~512 output columns, rows ≤ 64 MiB of output.
-  const group = Math.max(1, Math.min(K, Math.floor(512 / d) || 1));
-  const rowChunk = Math.max(1, Math.min(n, Math.floor(8e6 / (group * d))));
-  const b = new Float64Array(group * d);
-  const mu = model.means.data;
-  for (let k0 = 0; k0 < K; k0 += group) {
-    const g = Math.min(group, K - k0);
-    // Fresh operands for every product (matmulABt may cache shared copies by identity).
-    const B = new Float64Array(g * d * d);
-    for (let t = 0; t < g; t++) {
-      const T = model.precisionCholesky[k0 + t]!;
-      B.set(T, t * d * d);
-      // b = T μ
-      for (let j = 0; j < d; j++) {
-        let s = 0;
-        for (let l = 0; l <= j; l++) s += T[j * d + l]! * mu[(k0 + t) * d + l]!;
-        b[t * d + j] = s;
+    // P = TᵀT (T lower: P_jl = Σ_{m ≥ max(j,l)} T_mj T_ml), upper triangle.
+    P.fill(0);
+    for (let m = 0; m < d; m++) {
+      const o = m * d;
+      for (let j = 0; j <= m; j++) {
+        const t = T[o + j]!;
+        if (t === 0) continue;
+        for (let l = j; l <= m; l++) P[j * d + l]! += t * T[o + l]!;
       }
     }
-    for (let r0 = 0; r0 < n; r0 += rowChunk) {
-      const r1 = Math.min(n, r0 + rowChunk);
-      // Whole arrays only: worker threads read a shared operand from the start of its buffer.
-      const A = r0 === 0 && r1 === n ? X.data : X.data.slice(r0 * d, r1 * d);
-      const P = matmulABt(A, r1 - r0, B, g * d, d);
-      const w = g * d;
-      for (let i = r0; i < r1; i++) {
-        const po = (i - r0) * w;
-        for (let t = 0; t < g; t++) {
-          let sq = 0;
-          const o = po + t * d;
-          for (let j = 0; j < d; j++) {
-            const z = P[o + j]! - b[t * d + j]!;
-            sq += z * z;
-          }
-          const k = k0 + t;
-          out[i * K + k] = -0.5 * (d * LOG_2PI + sq) + logdet[k]! + Math.log(model.weights[k]!);
-        }
+    const mu = model.means.data.subarray(k * d, k * d + d);
+    let c = 0;
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let l = 0; l < d; l++) s += (j <= l ? P[j * d + l]! : P[l * d + j]!) * mu[l]!;
+      v[j] = s;
+      c += s * mu[j]!;
+    }
+    const q = k * w;
+    let t = 0;
+    for (let j = 0; j < d; j++) for (let l = j; l < d; l++) Q[q + t++] = j === l ? P[j * d + l]! : 2 * P[j * d + l]!;
+    for (let j = 0; j < d; j++) Q[q + t++] = -2 * v[j]!;
+    Q[q + t] = c;
+    let logdet = 0;
+    for (let j = 0; j < d; j++) logdet += Math.log(T[j * d + j]!);
+    constant[k] = -0.5 * d * LOG_2PI + logdet + Math.log(model.weights[k]!);
+  }
+  const out = new Float64Array(n * K);
+  // Blocks of rows, φ ≤ 32 MiB, one buffer for all blocks (fresh pages cost more than the fill).
+  const block = Math.max(1, Math.min(n, Math.floor(4e6 / w)));
+  const phi = largeArray(block * w);
+  for (let r0 = 0; r0 < n; r0 += block) {
+    const r1 = Math.min(n, r0 + block);
+    const rows = r1 - r0;
+    for (let i = 0; i < rows; i++) {
+      const x = (r0 + i) * d;
+      let o = i * w;
+      for (let j = 0; j < d; j++) {
+        const xj = data[x + j]!;
+        for (let l = j; l < d; l++) phi[o++] = xj * data[x + l]!;
       }
+      for (let j = 0; j < d; j++) phi[o++] = data[x + j]!;
+      phi[o] = 1;
+    }
+    const M = matmulABt(phi, rows, Q, K, w);
+    for (let i = 0; i < rows; i++) {
+      const o = i * K, oo = (r0 + i) * K;
+      for (let k = 0; k < K; k++) out[oo + k] = -0.5 * Math.max(0, M[o + k]!) + constant[k]!;
     }
   }
   return out;
