@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { componentsForShare, pca } from '../../src/core/etran/pca.js';
 import { symEig, symEigTop, identity, matmulABt } from '../../src/core/etran/linalg.js';
@@ -135,6 +136,41 @@ describe('pca: properties', () => {
       const big = c.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
       expect(big).toBeGreaterThan(0);
     }
+  });
+});
+
+// ---------------------------------------------------------------- parity with sklearn PCA(svd_solver='full')
+
+interface PcaGolden {
+  name: string; seed: number; sizes: number[]; d: number; scale: number; sep: number;
+  components?: number; share?: number; k: number; explained_variance: number[]; total_variance: number; projected: number[];
+}
+const golden = JSON.parse(readFileSync(new URL('../golden/ncti_golden.json', import.meta.url), 'utf8')) as { pca: PcaGolden[] };
+
+/** test/golden/ncti_golden.py's generator (same seeded stream, same arithmetic). */
+function makeGolden(s: PcaGolden): Matrix {
+  const rnd = seededRandom(s.seed);
+  const C = s.sizes.length, d = s.d;
+  const ids: number[] = s.sizes.flatMap((sz, c) => Array<number>(sz).fill(c));
+  const centre: number[][] = [];
+  for (let c = 0; c < C; c++) centre.push(Array.from({ length: d }, () => rnd() - 0.5));
+  const data = new Float64Array(ids.length * d);
+  ids.forEach((c, i) => {
+    for (let j = 0; j < d; j++) data[i * d + j] = s.scale * (s.sep * centre[c]![j]! + (rnd() - 0.5) * (1 + (j % 5)));
+  });
+  return { rows: ids.length, cols: d, data };
+}
+
+describe('pca: parity with scikit-learn (test/golden/ncti_golden.py)', () => {
+  it.each(golden.pca.map((g) => [g.name, g] as const))('%s', (_n, g) => {
+    const X = makeGolden(g);
+    const r = pca(X, g.components !== undefined ? { components: g.components } : { varianceShare: g.share! });
+    expect(r.k).toBe(g.k);
+    g.explained_variance.forEach((v, j) => expect(Math.abs(r.explainedVariance[j]! - v) / v).toBeLessThan(1e-12));
+    expect(Math.abs(r.totalVariance - g.total_variance) / g.total_variance).toBeLessThan(1e-12);
+    // same svd_flip convention (sklearn 1.2, u-based): scores compare entry by entry
+    const scale = Math.sqrt(g.explained_variance[0]!);
+    g.projected.forEach((v, i) => expect(Math.abs(r.projected.data[i]! - v)).toBeLessThan(1e-11 * scale));
   });
 });
 
