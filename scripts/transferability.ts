@@ -29,6 +29,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { evaluateScores, weightedTau, type Evaluation } from '../src/core/etran/correlation.js';
 import { writeFileAtomicSync } from '../src/core/io/atomic.js';
+import { RECOMMENDED_FORM } from '../src/core/etran/recommended.js';
+import { leaveOneTargetOut, type BenchTarget, type Selection } from './recommended-selection.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,8 +41,10 @@ export const TARGETS: Record<Task, string[]> = {
   detection: ['detection', 'detection-digits'],
 };
 const ZOO: Record<Task, string> = { classification: 'models/zoo/classification', detection: 'models/zoo/detection' };
-/** Table row order: ETran, its components, then the baselines. */
-export const METRIC_ORDER = ['etran', 'energy', 'lda', 'regression', 'logme', 'leep', 'nce', 'hscore', 'regularized_hscore', 'sfda', 'transrate', 'gbc'];
+/** Table row order: ETran, its components, the baselines, then the probe scores and recommended (shipped form). */
+export const METRIC_ORDER = ['etran', 'energy', 'lda', 'regression', 'logme', 'leep', 'nce', 'hscore', 'regularized_hscore', 'sfda', 'transrate', 'gbc', 'probe', 'knn', 'ncti', 'nleep', 'recommended'];
+/** Rows added from the leave-one-target-out selection (recommended-selection.ts): honest held-out figures. */
+export const LOTO_ROWS = ['recommended (LOTO)', 'recommended + history (LOTO)'];
 
 /** One fine-tuning run: [task, target, model, seed, lr, wd, val, test, seconds]. */
 export type RunRow = [Task, string, string, number, number, number, number, number, number];
@@ -246,7 +250,7 @@ interface RankJson {
 }
 
 function runRank(task: Task, target: string, truthFile: string): RankJson {
-  const args = ['--import', 'tsx', join(ROOT, 'src/cli/etran.ts'), 'rank', '--zoo', ZOO[task], '--data', `fixtures/targets/${target}`, '--metrics', 'all', '--truth', truthFile, '--truth-key', 'truth', '--json'];
+  const args = ['--import', 'tsx', join(ROOT, 'src/cli/etran.ts'), 'rank', '--zoo', ZOO[task], '--data', `fixtures/targets/${target}`, '--metrics', 'all', '--bootstrap', '0', '--truth', truthFile, '--truth-key', 'truth', '--json'];
   const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
   if (res.status !== 0) throw new Error(`etran rank on ${target} exited ${res.status}: ${(res.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(res.stdout) as RankJson;
@@ -278,7 +282,7 @@ export function evaluateTarget(rank: RankJson, truth: Record<string, number>): T
 
 export function meanTau(targets: Record<string, TargetResult>): Record<string, number | null> {
   const out: Record<string, number | null> = {};
-  const metrics = METRIC_ORDER.filter((m) => Object.values(targets).some((t) => m in t.weighted_tau));
+  const metrics = [...METRIC_ORDER, ...LOTO_ROWS].filter((m) => Object.values(targets).some((t) => m in t.weighted_tau));
   for (const m of metrics) {
     const v = Object.values(targets).map((t) => t.weighted_tau[m]);
     out[m] = v.every((x) => typeof x === 'number') ? mean(v as number[]) : null; // a metric missing or undefined on a target has no mean
@@ -326,6 +330,14 @@ export function truthTable(details: TruthDetail[]): string {
   return lines.join('\n') + '\n';
 }
 
+export function selectionTable(sel: Selection): string {
+  const head = ['held-out target', 'components picked on the others', 'κ', 'τ_w', 'τ_w + history', 'history datasets'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const h of sel.held_out) lines.push(`| ${h.target} | ${h.components.join(' + ')} | ${h.kappa} | ${fmt(h.tau_without_history)} | ${fmt(h.tau_with_history)} | ${h.history_datasets} |`);
+  lines.push(`| **shipped (all targets)** | ${sel.shipped.components.join(' + ')} | ${sel.shipped.kappa} | ${fmt(sel.shipped.mean_tau_without_history)} (in-sample mean) | ${fmt(sel.shipped.mean_tau_with_history)} (in-sample mean) | |`);
+  return lines.join('\n') + '\n';
+}
+
 // ---------------------------------------------------------------- main
 
 function log(msg: string): void {
@@ -359,10 +371,16 @@ function main(argv: string[]): number {
   if (!all) throw new Error(`no ${relative(ROOT, runsPath)} and no ${relative(ROOT, runsDir)}: run training/transferability/finetune_*.py first`);
 
   const bench = {} as Benchmark;
+  const linear = {} as Benchmark;
   const details: TruthDetail[] = [];
+  const linearDetails: TruthDetail[] = [];
+  const linearPath = join(ROOT, 'results/linear_probe_runs.json');
+  const linearRuns: FinetuneRuns | null = existsSync(linearPath) ? (JSON.parse(readFileSync(linearPath, 'utf8')) as FinetuneRuns) : null;
+  const benchTargets: BenchTarget[] = [];
   for (const task of TASKS) {
     const zooModels = readdirSync(join(ROOT, ZOO[task])).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)).sort();
     const targets: Record<string, TargetResult> = {};
+    const linearTargets: Record<string, TargetResult> = {};
     for (const target of TARGETS[task]) {
       const detail = truthFor(all, task, target, zooModels);
       if (!detail) {
@@ -377,19 +395,51 @@ function main(argv: string[]): number {
       const rank = runRank(task, target, relative(ROOT, truthFile));
       if (rank.failed) log(`${target}: models that failed in etran rank: ${Object.keys(rank.failed).join(', ')}`);
       targets[target] = evaluateTarget(rank, detail.truth);
+      benchTargets.push({ name: target, task, truth: detail.truth, scores: targets[target]!.scores });
       log(`${target}: ranked in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const lin = linearRuns ? truthFor(linearRuns, task, target, zooModels) : null;
+      if (lin) {
+        linearDetails.push(lin);
+        writeFileAtomicSync(join(ROOT, 'results/truth', `${target}.linear-probe.json`), JSON.stringify(lin, null, 1) + '\n');
+        linearTargets[target] = evaluateTarget({ models: rank.models }, lin.truth);
+      }
     }
     bench[task] = { targets, mean_weighted_tau: meanTau(targets) };
+    linear[task] = { targets: linearTargets, mean_weighted_tau: meanTau(linearTargets) };
   }
+
+  // recommended: the leave-one-target-out figures, and the check that the shipped form is the procedure's pick.
+  const selection: Selection = leaveOneTargetOut(benchTargets);
+  writeFileAtomicSync(join(ROOT, 'results/recommended-selection.json'), JSON.stringify(selection, null, 1) + '\n');
+  for (const h of selection.held_out) {
+    const t = bench[h.task as Task].targets[h.target]!;
+    t.weighted_tau[LOTO_ROWS[0]!] = h.tau_without_history;
+    if (h.tau_with_history !== null) t.weighted_tau[LOTO_ROWS[1]!] = h.tau_with_history;
+  }
+  for (const task of TASKS) bench[task].mean_weighted_tau = meanTau(bench[task].targets);
+  const shipped = selection.shipped;
+  const same = shipped.kappa === RECOMMENDED_FORM.kappa && shipped.components.join(',') === RECOMMENDED_FORM.components.join(',');
+  log(`recommended: LOTO picks ${shipped.components.join('+')} with κ ${shipped.kappa} on all targets; shipped form ${RECOMMENDED_FORM.components.join('+')} with κ ${RECOMMENDED_FORM.kappa}`);
   writeFileAtomicSync(join(ROOT, 'results/transferability.json'), JSON.stringify(bench, null, 1) + '\n');
-  log(`wrote results/transferability.json`);
+  if (linearRuns) writeFileAtomicSync(join(ROOT, 'results/transferability-linear-probe.json'), JSON.stringify(linear, null, 1) + '\n');
+  log(`wrote results/transferability.json${linearRuns ? ', results/transferability-linear-probe.json' : ''} and results/recommended-selection.json`);
 
   const tables =
     `#### Classification: weighted τ per target (13 models)\n\n${markdownTable('classification', bench.classification)}\n` +
     `#### Detection: weighted τ per target (5 detectors)\n\n${markdownTable('detection', bench.detection)}\n` +
-    `#### Ground truth and seed noise\n\n${truthTable(details)}`;
+    `#### Ground truth and seed noise\n\n${truthTable(details)}` +
+    (linearRuns
+      ? `\n#### Against linear-probe accuracy (backbone frozen): classification\n\n${markdownTable('classification', linear.classification)}\n` +
+        `#### Against linear-probe mAP (backbone frozen): detection\n\n${markdownTable('detection', linear.detection)}\n` +
+        `#### Linear-probe ground truth and seed noise\n\n${truthTable(linearDetails)}`
+      : '') +
+    `\n#### recommended: leave-one-target-out\n\n${selectionTable(selection)}`;
   process.stdout.write(tables);
   if (argv.includes('--readme')) replaceReadmeTables(tables);
+  if (!same) {
+    log(`recommended.ts RECOMMENDED_FORM is not what the procedure picks: set it to { components: ${JSON.stringify(shipped.components)}, kappa: ${shipped.kappa} } and rerun`);
+    return 1;
+  }
   return 0;
 }
 

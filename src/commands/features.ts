@@ -28,9 +28,9 @@ export interface ExtractionCliOptions {
   json?: boolean;
 }
 
-const parseSeed = (v: string): number => {
+export const parseSeed = (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InputError(null, `--seed: expected a non-negative integer, got '${v}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InputError(null, `--seed: expected an integer from 0 to 4294967295, got '${v}'`);
   return n;
 };
 
@@ -39,7 +39,7 @@ export function addExtractionOptions(cmd: Command, zooRequired: boolean): Comman
   (zooRequired ? cmd.requiredOption('--zoo <dir>', 'directory of .onnx models [+ zoo.json]') : cmd.option('--zoo <dir>', 'directory of .onnx models [+ zoo.json] (not needed with precomputed features)'))
     .requiredOption('--data <path>', 'target data: ImageFolder dir, CSV/JSON list of path,label, COCO json (or dir with annotations.json), YOLO dir, or precomputed features dir')
     .option('--max-images <n>', 'use at most N images, class-stratified', parsePositiveInt)
-    .option('--seed <n>', 'seed of the --max-images sample', parseSeed, 0)
+    .option('--seed <n>', 'seed of the --max-images sample (rank: also of the probe folds, k-NN ties, NLEEP and the bootstrap)', parseSeed, 0)
     .option('--batch-size <n>', 'images per inference batch', parsePositiveInt, 32)
     .addOption(new Option('--device <device>', 'execution provider: auto tries CUDA and falls back to CPU').choices(DEVICES as string[]).default('auto'))
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: one per core)', parsePositiveInt)

@@ -6,12 +6,16 @@ import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { readLabelsFile, readMatrixFile } from '../core/etran/features-file.js';
-import { METRIC_NAMES, perModelMetric } from '../core/etran/metrics.js';
+import { ACROSS_MODELS, METRIC_NAMES, isAcrossModels, perModelMetric } from '../core/etran/metrics.js';
 import { chooseRankBy, resolveMetrics, scoreModels, type ModelFeatures, type ScoreResult } from '../core/etran/score.js';
 import { asSourceProbabilities } from '../core/etran/source-probs.js';
+import { rankIntervalBar, rankIntervalText } from '../ui/table.js';
 import { action, color, print, printJson, warn, withJson } from './common.js';
+import { parseSeed } from './features.js';
+import { addRankingOptions, readHistoryOption, type RankingCliOptions } from './ranking-options.js';
 
-interface ScoreCliOptions {
+interface ScoreCliOptions extends RankingCliOptions {
+  seed: number;
   labels: string;
   sourceProbs?: string[];
   targets?: string;
@@ -75,10 +79,12 @@ function formatScore(v: number | null): string {
 function printTable(result: ScoreResult): void {
   const metrics = Object.keys(result.models[0]?.scores ?? {});
   const byName = new Map(result.models.map((m) => [m.name, m]));
-  const header = ['#', 'model', 'N', 'D', ...metrics];
+  const boot = result.bootstrap !== undefined;
+  const header = ['#', 'model', 'N', 'D', ...metrics, ...(boot ? ['p(best)', 'rank 90 %', ''] : [])];
   const rows = result.ranking.map((name, i) => {
     const m = byName.get(name)!;
-    return [String(i + 1), name, String(m.n), String(m.d), ...metrics.map((k) => formatScore(m.scores[k] ?? null))];
+    const conf = boot ? [m.p_best!.toFixed(2), rankIntervalText(...m.rank_interval!), rankIntervalBar(...m.rank_interval!, result.models.length)] : [];
+    return [String(i + 1), name, String(m.n), String(m.d), ...metrics.map((k) => formatScore(m.scores[k] ?? null)), ...conf];
   });
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
   const rankCol = result.rankBy ? 4 + metrics.indexOf(result.rankBy) : -1;
@@ -87,11 +93,13 @@ function printTable(result: ScoreResult): void {
   print(line(header, (s, j) => (j === rankCol ? color.bold.cyan(s) : color.bold(s))));
   rows.forEach((r, i) => print(line(r, (s, j) => (j === rankCol ? color.cyan(s) : i === 0 && j === 1 ? color.green(s) : s))));
   if (result.rankBy) print(color.dim(`ranked by ${result.rankBy} (higher is better)`));
+  if (result.bootstrap) print(color.dim(`p(best), rank 90 %: ${result.bootstrap.n} stratified resamples of the images, recomputing ${result.bootstrap.recomputed.join(', ') || 'nothing'}`));
+  if (result.history) print(color.dim(`history: ${result.history.datasets.length} past dataset(s), ${result.history.models_with_history} model(s) with a record`));
 }
 
 export function register(program: Command): void {
-  const metricList = METRIC_NAMES.map((n) => `  ${n.padEnd(19)}${n === 'etran' ? 'ETran: 0.15·minmax(energy) + 0.85·minmax(lda) across models; + minmax(regression) with --targets' : (perModelMetric(n)?.summary ?? '(not available in this build)')}`).join('\n');
-  withJson(
+  const metricList = METRIC_NAMES.map((n) => `  ${n.padEnd(19)}${isAcrossModels(n) ? ACROSS_MODELS[n] : (perModelMetric(n)?.summary ?? '(not available in this build)')}`).join('\n');
+  const cmd = withJson(
     program
       .command('score')
       .summary('score models for a target dataset from extracted features (ETran and baselines)')
@@ -101,10 +109,12 @@ export function register(program: Command): void {
       .option('--source-probs <spec>', 'NAME=P.npy: a source model\'s softmax over its own classes (N × C_s), for leep/nce; repeat per model (a bare path when scoring one model); logits are detected and soft-maxed', collect)
       .option('--targets <file>', 'regression targets (N × K, e.g. normalised box cx,cy,w,h) for the regression metric and detection ETran')
       .option('--metrics <list>', `comma-separated metrics (default: all the inputs allow): ${METRIC_NAMES.join(',')}`)
-      .option('--rank-by <metric>', 'metric that orders the ranking (default: etran with ≥ 2 models, else the first metric)')
+      .option('--rank-by <metric>', 'metric that orders the ranking (default: recommended with ≥ 2 models, else the first metric)')
+      .option('--seed <n>', 'seed of the folds (probe, knn), k-NN ties, NLEEP and the bootstrap', parseSeed, 0)
       .option('--weights <list>', 'ETran component weights, e.g. energy=0.15,lda=0.85 (defaults 0.15/0.85; 1/1/1 with --targets)')
       .option('--metric-option <METRIC.KEY=VALUE>', 'an option of one metric, e.g. leep.variant=prob-mean (repeatable)', collect),
-  )
+  );
+  addRankingOptions(cmd, 0, 'none: every history row is used')
     .addHelpText(
       'after',
       `
@@ -116,6 +126,8 @@ Examples:
   $ etran score --labels y.npy --metrics energy,lda,etran,logme --json r50=r50.npy vit=vit.npy > scores.json
   $ etran score --labels y.txt --source-probs r50=r50_probs.npy --source-probs vit=vit_probs.npy r50=r50.npy vit=vit.npy
   $ etran score --labels box_classes.npy --targets boxes.npy yolo=yolo.npy detr=detr.npy
+
+recommended is always reported; --history adds the zoo's track record to it.
 
 Values that are undefined (etran with one model, leep without --source-probs
 for that model, …) are null in --json output, with the reason on stderr.
@@ -152,6 +164,7 @@ async function runScore(specs: string[], opts: ScoreCliOptions): Promise<number>
   chooseRankBy(opts.rankBy, metrics, feats.length);
   const weights = opts.weights ? parseWeights(opts.weights) : undefined;
   const metricOptions = parseMetricOptions(opts.metricOption ?? []);
+  const history = await readHistoryOption(opts.history, feats.map((f) => f.name), opts.targetName ?? null);
 
   const labels = await readLabelsFile(opts.labels);
   const n = labels.ids.length;
@@ -175,10 +188,16 @@ async function runScore(specs: string[], opts: ScoreCliOptions): Promise<number>
     models.push(model);
   }
 
-  const result = scoreModels(models, { metrics: requested, rankBy: opts.rankBy, weights, metricOptions });
+  const result = scoreModels(models, { metrics: requested, rankBy: opts.rankBy, weights, metricOptions, seed: opts.seed, history, bootstrap: opts.bootstrap });
   for (const w of result.warnings) warn(w);
   if (opts.json) {
-    printJson({ models: result.models, ranking: result.ranking });
+    printJson({
+      models: result.models,
+      ranking: result.ranking,
+      rank_by: result.rankBy,
+      ...(result.bootstrap ? { bootstrap: result.bootstrap } : {}),
+      ...(result.history ? { history: result.history } : {}),
+    });
   } else {
     printTable(result);
   }

@@ -22,3 +22,23 @@ export function csvLine(cells: Array<string | number | null>): string {
     })
     .join(',');
 }
+
+/**
+ * A rank interval [lo, hi] among m models as a small bar, best rank on the
+ * left: "▕██··········▏" for ranks 1–2 of 12. Wider zoos are scaled to `width`
+ * cells (each cell then covers m/width ranks).
+ */
+export function rankIntervalBar(lo: number, hi: number, m: number, width = 20): string {
+  const w = Math.max(1, Math.min(m, width));
+  const cell = (r: number) => Math.min(w - 1, Math.floor(((r - 1) * w) / m));
+  const a = cell(lo);
+  const b = cell(hi);
+  let s = '';
+  for (let i = 0; i < w; i++) s += i >= a && i <= b ? '█' : '·';
+  return `▕${s}▏`;
+}
+
+/** "3" or "2–5": a rank interval in words. */
+export function rankIntervalText(lo: number, hi: number): string {
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}

@@ -11,6 +11,8 @@ import { labelsFromIds, labelsFromValues } from '../../src/core/etran/labels.js'
 import { METRIC_NAMES, availableMetrics } from '../../src/core/etran/metrics.js';
 import { rankByScore, resolveMetrics, scoreModels, type ModelFeatures } from '../../src/core/etran/score.js';
 import type { Matrix } from '../../src/core/etran/types.js';
+import { historyPrior } from '../../src/core/etran/history.js';
+import { RANK_BY_DEFAULT, RECOMMENDED_FORM, recommendedCombine } from '../../src/core/etran/recommended.js';
 import { classFeatures, gauss, rng, seededLabels, tmpDir, writeText } from './score-fixtures.js';
 
 const N = 300;
@@ -67,7 +69,7 @@ describe('scoreModels', () => {
   const three = [model('weak', 0.1, 1), model('mid', 0.6, 2), model('strong', 1.5, 3)];
 
   it('etran is 0.15·minmax(energy) + 0.85·minmax(lda) over the models, and ranks by it', () => {
-    const r = scoreModels(three, { metrics: ['energy', 'lda', 'etran'] });
+    const r = scoreModels(three, { metrics: ['energy', 'lda', 'etran'], rankBy: 'etran' });
     const e = r.models.map((m) => m.scores.energy!);
     const l = r.models.map((m) => m.scores.lda!);
     const mm = (v: number[], i: number) => (v[i]! - Math.min(...v)) / (Math.max(...v) - Math.min(...v));
@@ -75,12 +77,13 @@ describe('scoreModels', () => {
     expect(r.rankBy).toBe('etran');
     expect(r.ranking[0]).toBe('strong');
     expect(r.ranking[2]).toBe('weak');
-    for (const m of r.models) expect(Object.keys(m.scores)).toEqual(['energy', 'lda', 'etran']);
+    // recommended is always reported (the ranking we advise), after the metrics asked for.
+    for (const m of r.models) expect(Object.keys(m.scores)).toEqual(['energy', 'lda', 'etran', 'recommended']);
   });
 
   it('etran components are computed but not reported when only etran is asked for; weights apply', () => {
     const r = scoreModels(three, { metrics: ['etran'], weights: { energy: 1, lda: 0 } });
-    expect(Object.keys(r.models[0]!.scores)).toEqual(['etran']);
+    expect(Object.keys(r.models[0]!.scores)).toEqual(['etran', 'recommended']);
     const full = scoreModels(three, { metrics: ['energy', 'etran'], weights: { energy: 1, lda: 0 } });
     const e = full.models.map((m) => m.scores.energy!);
     const k = e.indexOf(Math.max(...e));
@@ -100,6 +103,7 @@ describe('scoreModels', () => {
   it('a model without source probabilities gets null leep with a reason; metric options reach the metric', () => {
     const r = scoreModels([model('a', 1, 1, { sourceProbs: probs(2, 5) }), model('b', 1, 2)], {
       metrics: ['leep'],
+      rankBy: 'leep',
       metricOptions: { leep: { variant: 'prob-mean' } },
     });
     const a = r.models[0]!.scores.leep!;
@@ -133,14 +137,14 @@ describe('scoreModels', () => {
     });
   });
 
-  it('computes all twelve metrics by default when every input is given', () => {
+  it('computes every metric by default when every input is given', () => {
     const r = scoreModels(three.map((m, i) => ({ ...m, sourceProbs: probs(30 + i, 6), targets: { rows: N, cols: 1, data: Float64Array.from(y) } })));
     expect(Object.keys(r.models[0]!.scores)).toEqual([...METRIC_NAMES]);
     for (const m of r.models) for (const v of Object.values(m.scores)) expect(Number.isFinite(v)).toBe(true);
   });
 
   it('ties across models on the rank-by metric: a defined ranking and a warning', () => {
-    const r = scoreModels([three[0]!, { ...three[0]!, name: 'twin' }], { metrics: ['lda', 'etran'] });
+    const r = scoreModels([three[0]!, { ...three[0]!, name: 'twin' }], { metrics: ['lda', 'etran'], rankBy: 'etran' });
     expect(r.ranking).toEqual(['weak', 'twin']);
     expect(r.models.map((m) => m.scores.etran)).toEqual([0, 0]);
     expect(r.warnings.join('\n')).toMatch(/tie on etran/);
@@ -189,5 +193,61 @@ describe('file loaders', () => {
     await expect(readMatrixFile(writeText(dir, 'nan.csv', '1,2\n3,nan\n'), 'features')).rejects.toThrow(/nan\.csv: features contain NaN at row 2, column 2/);
     await expect(readMatrixFile(writeText(dir, 'ragged.csv', '1,2\n3\n'), 'features')).rejects.toThrow(/ragged\.csv/);
     await expect(readMatrixFile(join(dir, 'missing.npy'), 'features')).rejects.toThrow(/missing\.npy: no such file/);
+  });
+});
+
+describe('recommended, history and bootstrap in scoreModels', () => {
+  const four = [model('weak', 0.1, 1), model('mid', 0.5, 2), model('good', 0.9, 3), model('strong', 1.5, 4)];
+  const names = four.map((m) => m.name);
+
+  it('recommended is reported for every model and orders the ranking by default', () => {
+    const r = scoreModels(four, { metrics: ['lda'] });
+    expect(r.rankBy).toBe(RANK_BY_DEFAULT);
+    for (const m of r.models) expect(m.scores.recommended).not.toBeNull();
+    // It is the shipped combination of its components, computed whatever --metrics says.
+    const parts = scoreModels(four, { metrics: RECOMMENDED_FORM.components });
+    const want = recommendedCombine(names, parts.models.map((m) => new Map(Object.entries(m.scores))), RECOMMENDED_FORM).values;
+    r.models.forEach((m, i) => expect(m.scores.recommended).toBeCloseTo(want[i]!, 14));
+    expect(r.ranking[0]).toBe('strong');
+    expect(r.ranking[3]).toBe('weak');
+  });
+
+  it('a history prior moves recommended by its weight, and is summarised', () => {
+    const rows = ['d1', 'd2', 'd3'].flatMap((d) => names.map((model, i) => ({ model, dataset: d, score: -i }))); // the record says weak is best
+    const h = historyPrior(rows, names, 'target');
+    const a = scoreModels(four, { metrics: ['lda'] });
+    const b = scoreModels(four, { metrics: ['lda'], history: h });
+    const w = 3 / (3 + RECOMMENDED_FORM.kappa);
+    const prior = [1, 2 / 3, 1 / 3, 0];
+    b.models.forEach((m, i) => expect(m.scores.recommended).toBeCloseTo((1 - w) * a.models[i]!.scores.recommended! + w * prior[i]!, 12));
+    expect(b.history).toEqual({ datasets: ['d1', 'd2', 'd3'], models_with_history: 4, kappa: RECOMMENDED_FORM.kappa });
+  });
+
+  it('--bootstrap: p_best sums to 1, intervals in [1, M], recomputed scores listed, deterministic for a seed', () => {
+    const r = scoreModels(four, { metrics: ['lda'], bootstrap: 60, seed: 3 });
+    const sum = r.models.reduce((a, m) => a + m.p_best!, 0);
+    expect(sum).toBeCloseTo(1, 12);
+    for (const m of r.models) {
+      expect(m.rank_interval![0]).toBeGreaterThanOrEqual(1);
+      expect(m.rank_interval![1]).toBeLessThanOrEqual(4);
+      expect(m.rank_interval![0]).toBeLessThanOrEqual(m.rank_interval![1]);
+    }
+    expect(r.bootstrap).toEqual({ n: 60, metric: 'recommended', seed: 3, recomputed: ['recommended', ...RECOMMENDED_FORM.components.filter((c) => c === 'probe' || c === 'knn' || c === 'etran').flatMap((c) => (c === 'etran' ? ['etran', 'energy', 'lda'] : [c]))] });
+    expect(r.models.find((m) => m.name === 'strong')!.p_best).toBeGreaterThan(0.5);
+    expect(scoreModels(four, { metrics: ['lda'], bootstrap: 60, seed: 3 })).toEqual(r);
+    const byLda = scoreModels(four, { metrics: ['lda'], rankBy: 'lda', bootstrap: 60, seed: 3 });
+    expect(byLda.bootstrap!.recomputed).toEqual(['lda']);
+  });
+
+  it('a score that is not a function of per-image terms is not resampled, and the bootstrap says so', () => {
+    const r = scoreModels(four, { metrics: ['logme'], rankBy: 'logme', bootstrap: 20 });
+    expect(r.bootstrap!.recomputed).toEqual([]);
+    expect(r.warnings.join('\n')).toMatch(/logme is not recomputed on resamples/);
+    expect(r.models.map((m) => m.p_best).sort()).toEqual([0, 0, 0, 1]);
+  });
+
+  it('--seed seeds the folds: the same seed gives the same scores', () => {
+    const a = scoreModels(four, { metrics: ['probe', 'knn'], seed: 5 });
+    expect(scoreModels(four, { metrics: ['probe', 'knn'], seed: 5 })).toEqual(a);
   });
 });

@@ -34,20 +34,29 @@ export function energyPerSample(X: Matrix): Float64Array {
   return E;
 }
 
-export function energy(X: Matrix, opts: EnergyOptions = {}): { value: number; warnings: string[] } {
+export function energy(X: Matrix, opts: EnergyOptions = {}): { value: number; warnings: string[]; perSample: Float64Array } {
   const fraction = opts.fraction ?? 0.005;
   if (!(fraction > 0 && fraction <= 1)) throw new InputError(null, `energy: fraction must be in (0, 1], got ${fraction}`);
   const n = X.rows;
   if (n === 0 || X.cols === 0) throw new InputError(null, 'energy: empty feature matrix');
   const warnings: string[] = [];
-  // Integer arithmetic in per-million units so 0.005·N floors exactly like upstream's 5·N//1000.
-  let k = Math.floor((Math.round(fraction * 1e6) * n) / 1e6);
-  if (k < 1) {
+  if (tailSize(n, fraction) < 1) {
     warnings.push(`energy: N = ${n} is too small for the ${(fraction * 100).toFixed(2)} % tail (upstream gives NaN below ${Math.ceil(1 / fraction)} samples); using the single lowest-energy sample`);
-    k = 1;
   }
-  const E = energyPerSample(X).sort();
+  const E = energyPerSample(X);
+  return { value: lowestMean(E, fraction), warnings, perSample: E };
+}
+
+/** How many samples the tail holds: upstream's 5·N//1000, in integer per-million units so it floors exactly like it. */
+function tailSize(n: number, fraction: number): number {
+  return Math.floor((Math.round(fraction * 1e6) * n) / 1e6);
+}
+
+/** Mean of the lowest max(1, tail) per-sample energies (E is not modified). */
+export function lowestMean(E: Float64Array, fraction = 0.005): number {
+  const k = Math.max(1, tailSize(E.length, fraction));
+  const sorted = Float64Array.from(E).sort();
   let s = 0;
-  for (let i = 0; i < k; i++) s += E[i]!;
-  return { value: s / k, warnings };
+  for (let i = 0; i < k; i++) s += sorted[i]!;
+  return s / k;
 }

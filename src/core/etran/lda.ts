@@ -180,7 +180,7 @@ export function meanTrueClassProbability(
 
 // ---------------------------------------------------------------- the score
 
-export function lda(X: Matrix, y: Labels, opts: LdaOptions = {}): { value: number; warnings: string[] } {
+export function lda(X: Matrix, y: Labels, opts: LdaOptions = {}): { value: number; warnings: string[]; perSample: Float64Array } {
   const variant = opts.variant ?? 'official';
   const normalize = opts.normalize ?? 'none';
   if (!LDA_VARIANTS.includes(variant)) throw new InputError(null, `lda: unknown variant '${String(variant)}' (expected ${LDA_VARIANTS.join(', ')})`);
@@ -230,11 +230,13 @@ export function lda(X: Matrix, y: Labels, opts: LdaOptions = {}): { value: numbe
     if (sigma2 > 0) scale = 1 / sigma2;
     else warnings.push('lda: zero within-class variance; pooled-variance scaling skipped');
   }
-  const { value } = meanTrueClassProbability(F.data, n, d, coef, intercept, y, scale);
+  const { value, probs } = meanTrueClassProbability(F.data, n, d, coef, intercept, y, scale);
+  const perSample = new Float64Array(n); // p(y_i | x_i), the terms the bootstrap resamples
+  for (let i = 0; i < n; i++) perSample[i] = probs[i * C + y.ids[i]!]!;
   if (normalize === 'none' && value > 1 - 1e-6) {
     warnings.push(`lda: the score is saturated at ${value.toPrecision(8)} (high-norm features), which ties models; normalize 'l2' keeps it informative`);
   }
-  return { value, warnings };
+  return { value, warnings, perSample };
 }
 
 /**

@@ -1,11 +1,15 @@
 /**
  * The registry of transferability metrics: each name `etran score` accepts,
- * what inputs it needs and how to compute it for one model. `etran` itself is
- * not here: it combines other metrics across models (see score.ts).
+ * what inputs it needs and how to compute it for one model. Three names are
+ * not per-model and are listed in ACROSS_MODELS instead: `etran`, `ncti` and
+ * `recommended` combine per-model values across the models of one ranking
+ * (score.ts does the combining).
  *
  * Every metric is "higher is better", so one ranking rule serves all.
+ * A metric that is a plain function of per-image terms declares `resample`:
+ * the bootstrap (bootstrap.ts) recomputes it from those terms on each resample.
  */
-import { energy, type EnergyOptions } from './energy.js';
+import { energy, lowestMean, type EnergyOptions } from './energy.js';
 import { lda, type LdaOptions } from './lda.js';
 import { hscore } from './hscore.js';
 import { leep, type LeepOptions } from './leep.js';
@@ -16,6 +20,10 @@ import { regularizedHscore } from './regularized_hscore.js';
 import { sfda, type SfdaOptions } from './sfda.js';
 import { transrate, type TransrateOptions } from './transrate.js';
 import { nce } from './nce.js';
+import { probe, type ProbeOptions } from './probe.js';
+import { knn, type KnnOptions } from './knn.js';
+import { nleep, type NleepOptions } from './nleep.js';
+import { RECOMMENDED_FORM } from './recommended.js';
 import type { Labels, Matrix } from './types.js';
 
 /** Every metric name of the CLI contract, in the canonical output order. */
@@ -32,6 +40,11 @@ export const METRIC_NAMES = [
   'sfda',
   'transrate',
   'gbc',
+  'probe',
+  'knn',
+  'ncti',
+  'nleep',
+  'recommended',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];
@@ -51,16 +64,50 @@ export interface PreparedModel {
 export interface MetricResult {
   value: number;
   warnings: string[];
+  /** Per-image terms the value is a function of (for the bootstrap), when the metric has `resample`. */
+  perSample?: Float64Array;
+}
+
+/** What every metric computation may use besides its own options. */
+export interface MetricContext {
+  /** --seed: folds, k-NN ties, mixture initialisation. */
+  seed: number;
+}
+
+export type AcrossModelsName = 'etran' | 'ncti' | 'recommended';
+export const ACROSS_MODELS: Record<AcrossModelsName, string> = {
+  etran: 'ETran: 0.15·minmax(energy) + 0.85·minmax(lda) across models (official); + minmax(regression) with --targets',
+  ncti: 'NCTI (Wang et al. 2023): PCA-64, shrinkage LDA, three neural-collapse terms min-max combined across models (BUserName/NCTI)',
+  recommended: `our advised ranking: ${RECOMMENDED_FORM.components.join(' + ')} as normalised ranks (+ the --history prior, weight H/(H + ${RECOMMENDED_FORM.kappa})), form chosen by leave-one-target-out (README)`,
+};
+
+export function isAcrossModels(name: string): name is AcrossModelsName {
+  return name === 'etran' || name === 'ncti' || name === 'recommended';
 }
 
 export interface PerModelMetric {
-  name: Exclude<MetricName, 'etran'>;
+  name: Exclude<MetricName, AcrossModelsName>;
   needs: MetricNeed;
   /** One line for --help. */
   summary: string;
   /** Names of the options the metric accepts (checked, so a typo is an error rather than silently ignored). */
   options: string[];
-  compute(model: PreparedModel, options: Record<string, unknown>): MetricResult;
+  compute(model: PreparedModel, options: Record<string, unknown>, ctx: MetricContext): MetricResult;
+  /** The value on the resampled rows idx from the full run's perSample terms (bootstrap). */
+  resample?(perSample: Float64Array, idx: Int32Array, options: Record<string, unknown>): number;
+}
+
+function pick(terms: Float64Array, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = terms[idx[i]!]!;
+  return out;
+}
+
+/** Mean of the terms at idx: the resample of any metric that is a mean over images. */
+function meanAt(terms: Float64Array, idx: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < idx.length; i++) s += terms[idx[i]!]!;
+  return s / idx.length;
 }
 
 const registry = new Map<string, PerModelMetric>();
@@ -75,6 +122,8 @@ add({
   needs: 'labels',
   summary: 'ETran energy S_en: mean of the 0.5 % lowest logsumexp of the features (official Energy_Score); option fraction',
   compute: (m, o) => energy(m.X, o as EnergyOptions),
+  // The energy score is the mean of the lowest per-image energies: recomputed exactly on a resample.
+  resample: (E, idx, o) => lowestMean(pick(E, idx), (o as EnergyOptions).fraction),
 });
 add({
   name: 'lda',
@@ -82,6 +131,8 @@ add({
   needs: 'labels',
   summary: "ETran classification S_cls: the official shrinkage-LDA score in closed form; options variant=shrinkage-projection, normalize=l2|pooled-variance",
   compute: (m, o) => lda(m.X, m.labels, o as LdaOptions),
+  // Mean true-class probability: resampled over images, the class means stay fitted on all images.
+  resample: meanAt,
 });
 add({
   name: 'regression',
@@ -157,6 +208,38 @@ add({
   compute: (m, o) => gbc(m.X, m.labels, o as GbcOptions),
 });
 
+add({
+  name: 'probe',
+  options: ['folds', 'classifier', 'shrinkage', 'lambda'],
+  needs: 'labels',
+  summary: 'linear probe: stratified k-fold (5) cross-validated accuracy of shrinkage LDA (Ledoit–Wolf) on standardised features; options folds, classifier=lda|ridge, shrinkage, lambda',
+  compute: (m, o, ctx) => withCorrect(probe(m.X, m.labels, { ...(o as ProbeOptions), seed: ctx.seed })),
+  resample: meanAt,
+});
+add({
+  name: 'knn',
+  options: ['k', 'folds'],
+  needs: 'labels',
+  summary: 'k-NN probe: stratified 5-fold cross-validated accuracy of a cosine 20-nearest-neighbour vote on L2-normalised features; options k, folds',
+  compute: (m, o, ctx) => withCorrect(knn(m.X, m.labels, { ...(o as KnnOptions), seed: ctx.seed })),
+  resample: meanAt,
+});
+add({
+  name: 'nleep',
+  options: ['varianceShare', 'componentsPerClass', 'variant', 'maxIter', 'regCovar', 'maxSamples', 'maxDims', 'maxComponents'],
+  needs: 'labels',
+  summary: 'NLEEP (Li et al. 2021): LEEP over the posteriors of a 5·C-component Gaussian mixture on PCA-80 % features; caps maxSamples 5000, maxDims 64, maxComponents 500',
+  compute: (m, o, ctx) => {
+    const r = nleep(m.X, m.labels, { ...(o as NleepOptions), seed: ctx.seed });
+    return { value: r.value, warnings: r.warnings };
+  },
+});
+
+/** A probe's out-of-fold correctness per image, as the bootstrap's per-image terms. */
+function withCorrect(r: { value: number; warnings: string[]; correct: Uint8Array }): MetricResult {
+  return { value: r.value, warnings: r.warnings, perSample: Float64Array.from(r.correct) };
+}
+
 /** The per-model metric of that name, or undefined when this build has none. */
 export function perModelMetric(name: string): PerModelMetric | undefined {
   return registry.get(name);
@@ -164,7 +247,7 @@ export function perModelMetric(name: string): PerModelMetric | undefined {
 
 /** Metric names this build can compute (etran included when its components exist). */
 export function availableMetrics(): MetricName[] {
-  return METRIC_NAMES.filter((n) => (n === 'etran' ? registry.has('energy') && registry.has('lda') : registry.has(n)));
+  return METRIC_NAMES.filter((n) => (n === 'etran' ? registry.has('energy') && registry.has('lda') : isAcrossModels(n) || registry.has(n)));
 }
 
 export function isMetricName(name: string): name is MetricName {

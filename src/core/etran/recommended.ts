@@ -36,7 +36,7 @@ export interface RecommendedForm {
 export const RANK_BY_DEFAULT = 'recommended';
 
 /** The shipped form (see the header: chosen by leave-one-target-out). */
-export const RECOMMENDED_FORM: RecommendedForm = { components: ['probe', 'knn'], kappa: 1 };
+export const RECOMMENDED_FORM: RecommendedForm = { components: ['knn'], kappa: 2 };
 
 /**
  * recommended for each model from its component scores (values[m].get(c)),

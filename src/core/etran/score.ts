@@ -6,8 +6,12 @@
  * benchmark; plain data in, plain data out.
  */
 import { InputError } from '../errors.js';
+import { bootstrapRanking } from './bootstrap.js';
 import { etranCombineDetailed } from './etran.js';
-import { METRIC_NAMES, availableMetrics, isMetricName, perModelMetric, type MetricName, type PreparedModel } from './metrics.js';
+import type { HistoryPrior } from './history.js';
+import { METRIC_NAMES, availableMetrics, isAcrossModels, isMetricName, perModelMetric, type MetricName, type PreparedModel } from './metrics.js';
+import { nctiCombine, nctiTerms, type NctiOptions, type NctiTerms } from './ncti.js';
+import { RANK_BY_DEFAULT, RECOMMENDED_FORM, recommendedCombine } from './recommended.js';
 import { asSourceProbabilities } from './source-probs.js';
 import type { Labels, Matrix } from './types.js';
 
@@ -30,16 +34,37 @@ export interface ScoreOptions {
   weights?: { energy?: number; lda?: number; regression?: number };
   /** Per-metric options, keyed by metric name, e.g. { leep: { variant: 'prob-mean' } }. */
   metricOptions?: Record<string, unknown>;
+  /** --seed: folds, k-NN ties, mixture initialisation, bootstrap draws (default 0). */
+  seed?: number;
+  /** The zoo's track record (history.ts), for `recommended`. */
+  history?: HistoryPrior;
+  /** Bootstrap replicates over the target images (0 or absent: none). */
+  bootstrap?: number;
+}
+
+export interface ScoredModel {
+  name: string;
+  n: number;
+  d: number;
+  scores: Record<string, number | null>;
+  /** Share of bootstrap replicates in which the model ranks first (with bootstrap). */
+  p_best?: number;
+  /** 90 % bootstrap interval of its rank, 1 = best (with bootstrap). */
+  rank_interval?: [number, number];
 }
 
 export interface ScoreResult {
-  models: Array<{ name: string; n: number; d: number; scores: Record<string, number | null> }>;
+  models: ScoredModel[];
   /** Model names, best first by the rank-by metric (undefined scores last). */
   ranking: string[];
   /** Human-readable warnings ("model: metric: reason"), for stderr. */
   warnings: string[];
   /** The metric the ranking used. */
   rankBy?: string;
+  /** What the bootstrap did: replicates, the ranking metric, the scores recomputed on each replicate. */
+  bootstrap?: { n: number; metric: string; seed: number; recomputed: string[] };
+  /** The history behind `recommended`, when one was given. */
+  history?: { datasets: string[]; models_with_history: number; kappa: number };
 }
 
 /** What the inputs of a scoring run provide, to decide which metrics apply. */
@@ -51,7 +76,7 @@ export interface InputsAvailable {
 }
 
 function needsSatisfied(name: MetricName, avail: InputsAvailable): boolean {
-  if (name === 'etran') return true;
+  if (isAcrossModels(name)) return true;
   const need = perModelMetric(name)?.needs;
   if (need === 'sourceProbs') return avail.withSourceProbs > 0;
   if (need === 'targets') return avail.withTargets > 0;
@@ -81,6 +106,8 @@ export function resolveMetrics(requested: string[] | undefined, avail: InputsAva
     }
     if (!out.includes(name)) out.push(name);
   }
+  // `recommended` is reported for every model whatever the list says (the ranking we advise).
+  if (!out.includes('recommended')) out.push('recommended');
   return out;
 }
 
@@ -123,7 +150,7 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
   const metricOptions = opts.metricOptions ?? {};
   for (const [key, value] of Object.entries(metricOptions)) {
     if (!isMetricName(key)) throw new InputError(null, `options given for unknown metric '${key}'`);
-    const known = key === 'etran' ? [] : (perModelMetric(key)?.options ?? []);
+    const known = key === 'ncti' ? ['pcaDims'] : isAcrossModels(key) ? [] : (perModelMetric(key)?.options ?? []);
     for (const opt of Object.keys((value ?? {}) as Record<string, unknown>)) {
       if (!known.includes(opt)) throw new InputError(null, `unknown option '${opt}' for metric ${key} (${known.length > 0 ? `known: ${known.join(', ')}` : 'it takes none'})`);
     }
@@ -133,13 +160,17 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
     const k = constantColumns(m.X);
     if (k > 0) warnings.push(`${m.name}: ${k} of ${m.X.cols} feature column(s) are constant (they carry no information; metrics handle them, but check the features)`);
   }
-
-  // Per-model metrics to compute: the requested ones plus ETran's components.
+  const seed = opts.seed ?? 0;
   const detection = avail.withTargets > 0;
-  const components: MetricName[] = metrics.includes('etran') ? (detection ? ['energy', 'lda', 'regression'] : ['energy', 'lda']) : [];
-  const toCompute = [...new Set<MetricName>([...metrics.filter((n) => n !== 'etran'), ...components])];
+  const etranParts: MetricName[] = detection ? ['energy', 'lda', 'regression'] : ['energy', 'lda'];
+  // recommended's target scores, as far as these inputs allow them.
+  const recParts = RECOMMENDED_FORM.components.filter((c) => isMetricName(c) && needsSatisfied(c, avail) && (c !== 'etran' || !detection || availableMetrics().includes('regression'))) as MetricName[];
+  const wanted = new Set<MetricName>([...metrics, ...recParts]);
+  // Per-model metrics to compute: the wanted ones plus the components of the across-model ones.
+  const toCompute = [...new Set<MetricName>([...[...wanted].filter((n) => !isAcrossModels(n)), ...(wanted.has('etran') ? etranParts : [])])];
 
   const values = models.map(() => new Map<MetricName, number | null>());
+  const terms = models.map(() => new Map<MetricName, Float64Array>());
   models.forEach((m, mi) => {
     const prepared: PreparedModel = { name: m.name, X: m.X, labels: m.labels, targets: m.targets };
     if (m.sourceProbs) {
@@ -162,10 +193,11 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
       const o = (metricOptions[name] ?? {}) as Record<string, unknown>;
       let res;
       try {
-        res = metric.compute(prepared, o);
+        res = metric.compute(prepared, o, { seed });
       } catch (err) {
-        // Bad input, and programming errors, are not a metric's numerical failure: let them through.
-        if (err instanceof InputError || err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError) throw err;
+        // Bad input, and programming errors, are not a metric's numerical failure: let them through
+        // (bad input only for a metric the user asked for: recommended's own inputs just go undefined).
+        if ((err instanceof InputError && metrics.includes(name)) || err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError) throw err;
         // One metric failing numerically must not lose the others: report it as undefined.
         values[mi]!.set(name, null);
         warnings.push(`${m.name}: ${name}: undefined: ${err instanceof Error ? err.message : String(err)}`);
@@ -173,20 +205,29 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
       }
       // Metric warnings may already start with the metric's name; say it once.
       for (const w of res.warnings) warnings.push(`${m.name}: ${name}: ${w.startsWith(`${name}: `) ? w.slice(name.length + 2) : w}`);
-      if (Number.isFinite(res.value)) values[mi]!.set(name, res.value);
-      else {
+      if (Number.isFinite(res.value)) {
+        values[mi]!.set(name, res.value);
+        if (res.perSample && metric.resample) terms[mi]!.set(name, res.perSample);
+      } else {
         values[mi]!.set(name, null);
         warnings.push(`${m.name}: ${name}: undefined: the metric evaluates to ${res.value}`);
       }
     }
   });
 
-  if (metrics.includes('etran')) {
-    const etran = combineEtran(models.map((m) => m.name), values, detection, opts.weights, warnings);
-    etran.forEach((v, mi) => values[mi]!.set('etran', v));
+  const names = models.map((m) => m.name);
+  if (wanted.has('etran')) {
+    combineEtran(names, values, detection, opts.weights, warnings).forEach((v, mi) => values[mi]!.set('etran', v));
   }
+  if (wanted.has('ncti')) {
+    combineNcti(models, metricOptions.ncti as NctiOptions | undefined, warnings).forEach((v, mi) => values[mi]!.set('ncti', v));
+  }
+  const rec = recommendedCombine(names, values, RECOMMENDED_FORM, opts.history);
+  warnings.push(...rec.warnings);
+  rec.values.forEach((v, mi) => values[mi]!.set('recommended', v));
+  if (opts.history) for (const w of opts.history.warnings) warnings.push(w);
 
-  const out = models.map((m, mi) => {
+  const out: ScoredModel[] = models.map((m, mi) => {
     const scores: Record<string, number | null> = {};
     for (const name of metrics) scores[name] = values[mi]!.get(name) ?? null;
     return { name: m.name, n: m.X.rows, d: m.X.cols, scores };
@@ -197,7 +238,66 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
   );
   const top = out.map((m) => m.scores[rankBy]).filter((v): v is number => v !== null && v !== undefined);
   if (new Set(top).size < top.length) warnings.push(`ranking: some models tie on ${rankBy}; tied models keep their input order`);
-  return { models: out, ranking, warnings, rankBy };
+  const result: ScoreResult = { models: out, ranking, warnings, rankBy };
+  if (opts.history) {
+    result.history = { datasets: opts.history.datasets, models_with_history: names.filter((n) => opts.history!.prior.has(n)).length, kappa: RECOMMENDED_FORM.kappa };
+  }
+
+  const B = opts.bootstrap ?? 0;
+  if (B > 0) {
+    const plan = bootstrapPlan(models, rankBy, terms, values, warnings);
+    if (plan) {
+      const summary = bootstrapRanking(models[0]!.labels, B, seed, models.length, (idx) => {
+        const v = models.map((_, mi) => {
+          const copy = new Map(values[mi]!);
+          for (const [name, t] of terms[mi]!) copy.set(name, perModelMetric(name)!.resample!(t, idx, (metricOptions[name] ?? {}) as Record<string, unknown>));
+          return copy;
+        });
+        if (rankBy === 'etran' || (rankBy === 'recommended' && RECOMMENDED_FORM.components.includes('etran'))) {
+          const quiet: string[] = [];
+          combineEtran(names, v, detection, opts.weights, quiet).forEach((e, mi) => v[mi]!.set('etran', e));
+        }
+        if (rankBy === 'recommended') return recommendedCombine(names, v, RECOMMENDED_FORM, opts.history).values;
+        return v.map((x) => x.get(rankBy) ?? null);
+      });
+      out.forEach((m, mi) => {
+        m.p_best = summary.p_best[mi]!;
+        m.rank_interval = summary.rank_interval[mi]!;
+      });
+      result.bootstrap = { n: B, metric: rankBy, seed, recomputed: plan.recomputed };
+    }
+  }
+  return result;
+}
+
+/**
+ * Which scores a bootstrap replicate recomputes for the ranking metric, or null
+ * (with a warning) when the models were not scored on the same images.
+ */
+function bootstrapPlan(
+  models: ModelFeatures[],
+  rankBy: MetricName,
+  terms: Array<Map<MetricName, Float64Array>>,
+  values: Array<Map<MetricName, number | null>>,
+  warnings: string[],
+): { recomputed: string[] } | null {
+  const ids = models[0]!.labels.ids;
+  const same = models.every((m) => m.labels.ids.length === ids.length && m.labels.ids.every((c, i) => c === ids[i]) && m.labels.numClasses === models[0]!.labels.numClasses);
+  if (!same) {
+    warnings.push('bootstrap: skipped: the models were not scored on the same images with the same labels, so no common resample exists');
+    return null;
+  }
+  const parts: string[] =
+    rankBy === 'recommended'
+      ? RECOMMENDED_FORM.components.flatMap((c) => (c === 'etran' ? ['etran', 'energy', 'lda'] : [c]))
+      : rankBy === 'etran'
+        ? ['etran', 'energy', 'lda']
+        : [rankBy];
+  const resampled = (n: string): boolean => terms.every((t, mi) => t.has(n as MetricName) || values[mi]!.get(n as MetricName) == null) && terms.some((t) => t.has(n as MetricName));
+  const recomputed = parts.filter((n) => (n === 'etran' ? resampled('energy') || resampled('lda') : resampled(n)));
+  if (rankBy === 'recommended' && recomputed.length > 0) recomputed.unshift('recommended');
+  if (recomputed.length === 0) warnings.push(`bootstrap: ${rankBy} is not recomputed on resamples (it is not a function of per-image terms), so p(best) and the intervals show no sampling spread`);
+  return { recomputed };
 }
 
 /** Number of columns whose values are all equal. */
@@ -213,13 +313,14 @@ function constantColumns(X: Matrix): number {
   return k;
 }
 
-/** The metric a ranking uses: the requested one (checked) or etran with ≥ 2 models, else the first metric. */
+/** The metric a ranking uses: the requested one (checked) or, with ≥ 2 models, RANK_BY_DEFAULT (recommended.ts), else the first metric. */
 export function chooseRankBy(requested: string | undefined, metrics: MetricName[], nModels: number): MetricName {
   if (requested !== undefined) {
     if (!isMetricName(requested)) throw new InputError(null, `unknown --rank-by metric '${requested}' (known: ${METRIC_NAMES.join(', ')})`);
     if (!metrics.includes(requested)) throw new InputError(null, `--rank-by '${requested}' is not among the computed metrics (${metrics.join(', ')})`);
     return requested;
   }
+  if (nModels >= 2 && metrics.includes(RANK_BY_DEFAULT)) return RANK_BY_DEFAULT;
   if (nModels >= 2 && metrics.includes('etran')) return 'etran';
   return metrics[0]!;
 }
@@ -259,4 +360,23 @@ function combineEtran(
   warnings.push(...combined.warnings);
   idx.forEach((i, k) => (out[i] = combined.values[k] ?? null));
   return out;
+}
+
+/** NCTI across the models of this run (ncti.ts): per-model terms, then the official min-max combination. */
+function combineNcti(models: ModelFeatures[], options: NctiOptions | undefined, warnings: string[]): Array<number | null> {
+  const all = models.map((m): NctiTerms => {
+    try {
+      const t = nctiTerms(m.X, m.labels, options ?? {});
+      for (const w of t.warnings) warnings.push(`${m.name}: ncti: ${w.startsWith('ncti: ') ? w.slice(6) : w}`);
+      return t.terms;
+    } catch (err) {
+      if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError) throw err;
+      // Too few samples for its LDA, say: this model's ncti is undefined, the others are still combined.
+      warnings.push(`${m.name}: ncti: undefined: ${err instanceof Error ? err.message.replace(/^ncti: /, '') : String(err)}`);
+      return { seli: Number.NaN, ncc: Number.NaN, vc: Number.NaN };
+    }
+  });
+  const combined = nctiCombine(all);
+  warnings.push(...combined.warnings);
+  return combined.values;
 }

@@ -17,11 +17,19 @@ export function describeFsError(err: unknown): string {
   }
 }
 
-/** Reads a whole file, turning fs errors into a one-line InputError naming the file. */
-export async function readInputFile(path: string): Promise<Buffer> {
+/**
+ * Reads a whole file, turning fs errors into a one-line InputError naming the
+ * file. With `maxBytes`, only a regular file of at most that size is read (a
+ * FIFO or a device would never end).
+ */
+export async function readInputFile(path: string, maxBytes?: number): Promise<Buffer> {
   try {
     const st = await stat(path);
     if (st.isDirectory()) throw new InputError(path, 'is a directory, expected a file');
+    if (maxBytes !== undefined) {
+      if (!st.isFile()) throw new InputError(path, 'is not a regular file');
+      if (st.size > maxBytes) throw new InputError(path, `is ${st.size} bytes, more than the ${maxBytes} this input may have`);
+    }
     return await readFile(path);
   } catch (err) {
     if (err instanceof InputError) throw err;
