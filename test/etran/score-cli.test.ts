@@ -45,20 +45,41 @@ describe('etran score: contract', () => {
   it('--help lists every metric and has examples', () => {
     const r = etran(['--help']);
     expect(r.code).toBe(0);
-    for (const m of ['energy', 'lda', 'etran', 'regression', 'logme', 'leep', 'nce', 'hscore', 'regularized_hscore', 'sfda', 'transrate', 'gbc']) expect(r.stdout).toContain(m);
+    for (const m of ['energy', 'lda', 'etran', 'regression', 'logme', 'leep', 'nce', 'hscore', 'regularized_hscore', 'sfda', 'transrate', 'gbc', 'probe', 'knn', 'ncti', 'nleep', 'recommended', '--history', '--bootstrap', '--seed']) expect(r.stdout).toContain(m);
     expect(r.stdout).toContain('Examples:');
+  });
+
+  it('--bootstrap, --seed, --history and --target-name; bad values are one line, exit 2', () => {
+    const models = [`weak=${join(dir, 'weak32.npy')}`, `good=${join(dir, 'good.npy')}`];
+    const hist = join(dir, 'history.json');
+    writeText(dir, 'history.json', JSON.stringify([{ model: 'weak', dataset: 'pets', score: 0.9 }, { model: 'good', dataset: 'pets', score: 0.5 }, { model: 'good', dataset: 'mine', score: 1 }, { model: 'weak', dataset: 'mine', score: 0 }]));
+    const r = etran(['--labels', join(dir, 'y.npy'), '--metrics', 'lda', '--bootstrap', '40', '--seed', '2', '--history', hist, '--target-name', 'mine', '--json', ...models]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.bootstrap).toEqual({ n: 40, metric: 'recommended', seed: 2, recomputed: expect.arrayContaining(['recommended']) });
+    expect(out.history).toMatchObject({ datasets: ['pets'], models_with_history: 2 });
+    expect(r.stderr).toMatch(/row\(s\) of the target dataset 'mine' ignored/);
+    for (const m of out.models) expect(m.p_best).toBeGreaterThanOrEqual(0);
+    const again = etran(['--labels', join(dir, 'y.npy'), '--metrics', 'lda', '--bootstrap', '40', '--seed', '2', '--history', hist, '--target-name', 'mine', '--json', ...models]);
+    expect(again.stdout).toBe(r.stdout);
+    const bad = etran(['--labels', join(dir, 'y.npy'), '--bootstrap', '2.5', ...models]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const badSeed = etran(['--labels', join(dir, 'y.npy'), '--seed', '-3', ...models]);
+    expect(badSeed.code).toBe(2);
+    expect(badSeed.stderr).toMatch(/--seed: expected an integer/);
   });
 
   it('--json: models with n, d, the requested scores; ranking best first; etran from min-max of energy and lda', () => {
     const r = etran(['--labels', join(dir, 'y.npy'), '--metrics', 'energy,lda,etran', '--json', `weak=${join(dir, 'weak32.npy')}`, `good=${join(dir, 'good.npy')}`]);
     expect(r.code).toBe(0);
     const out = json(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['models', 'ranking']);
+    expect(Object.keys(out).sort()).toEqual(['models', 'rank_by', 'ranking']);
     expect(out.models.map((m) => m.name)).toEqual(['weak', 'good']);
     for (const m of out.models) {
       expect(m.n).toBe(N);
       expect(m.d).toBe(D);
-      expect(Object.keys(m.scores)).toEqual(['energy', 'lda', 'etran']);
+      expect(Object.keys(m.scores)).toEqual(['energy', 'lda', 'etran', 'recommended']);
     }
     const [w, g] = out.models as [(typeof out.models)[0], (typeof out.models)[0]];
     // Well-separated classes classify better.

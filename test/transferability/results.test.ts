@@ -9,14 +9,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateScores } from '../../src/core/etran/correlation.js';
-import { TARGETS, TASKS, meanTau, noiseAnalysis, truthFor, type Benchmark, type FinetuneRuns, type RunRow } from '../../scripts/transferability.js';
+import { LOTO_ROWS, TARGETS, TASKS, meanTau, noiseAnalysis, truthFor, type Benchmark, type FinetuneRuns, type RunRow } from '../../scripts/transferability.js';
+import { leaveOneTargetOut, type BenchTarget, type Selection } from '../../scripts/recommended-selection.js';
+import { RECOMMENDED_FORM } from '../../src/core/etran/recommended.js';
 import { repoRoot } from '../helpers/cli.js';
 
 const bench = JSON.parse(readFileSync(join(repoRoot, 'results/transferability.json'), 'utf8')) as Benchmark;
 const runs = JSON.parse(readFileSync(join(repoRoot, 'results/finetune_runs.json'), 'utf8')) as FinetuneRuns;
 
-const CLASSIFICATION_METRICS = ['etran', 'energy', 'lda', 'logme', 'leep', 'nce', 'hscore', 'regularized_hscore', 'sfda', 'transrate', 'gbc'];
-const DETECTION_METRICS = ['etran', 'energy', 'lda', 'regression', 'logme', 'hscore', 'regularized_hscore', 'sfda', 'transrate', 'gbc'];
+const NEW_METRICS = ['probe', 'knn', 'ncti', 'nleep', 'recommended'];
+const CLASSIFICATION_METRICS = ['etran', 'energy', 'lda', 'logme', 'leep', 'nce', 'hscore', 'regularized_hscore', 'sfda', 'transrate', 'gbc', ...NEW_METRICS];
+const DETECTION_METRICS = ['etran', 'energy', 'lda', 'regression', 'logme', 'hscore', 'regularized_hscore', 'sfda', 'transrate', 'gbc', ...NEW_METRICS];
+const selection = JSON.parse(readFileSync(join(repoRoot, 'results/recommended-selection.json'), 'utf8')) as Selection;
 
 describe('results/transferability.json', () => {
   it('has exactly the issue shape', () => {
@@ -28,7 +32,7 @@ describe('results/transferability.json', () => {
         expect(TARGETS[task]).toContain(name);
         expect(Object.keys(t).sort()).toEqual(['scores', 'top1_regret', 'truth', 'weighted_tau']);
         expect(Object.keys(t.scores).sort()).toEqual([...want].sort());
-        expect(Object.keys(t.weighted_tau).sort()).toEqual([...want].sort());
+        expect(Object.keys(t.weighted_tau).sort()).toEqual([...want, ...LOTO_ROWS].sort());
         expect(Object.keys(t.top1_regret).sort()).toEqual([...want].sort());
         const models = Object.keys(t.truth).sort();
         expect(models.length).toBe(task === 'classification' ? 13 : 5);
@@ -63,6 +67,24 @@ describe('results/transferability.json', () => {
         const stored = JSON.parse(readFileSync(join(repoRoot, 'results/truth', `${name}.json`), 'utf8'));
         expect(stored.truth).toEqual(t.truth);
       }
+    }
+  });
+});
+
+describe('results/recommended-selection.json', () => {
+  const targets: BenchTarget[] = TASKS.flatMap((task) => Object.entries(bench[task].targets).map(([name, t]) => ({ name, task, truth: t.truth, scores: t.scores })));
+
+  it('is what the leave-one-target-out procedure gives on the stored scores, and the shipped form is its pick', () => {
+    expect(leaveOneTargetOut(targets)).toEqual(selection);
+    expect(selection.shipped.components).toEqual(RECOMMENDED_FORM.components);
+    expect(selection.shipped.kappa).toBe(RECOMMENDED_FORM.kappa);
+  });
+
+  it('the table rows of recommended (LOTO) are the held-out figures', () => {
+    for (const h of selection.held_out) {
+      const t = bench[h.task as 'classification' | 'detection'].targets[h.target]!;
+      expect(t.weighted_tau[LOTO_ROWS[0]!]).toBe(h.tau_without_history);
+      expect(t.weighted_tau[LOTO_ROWS[1]!]).toBe(h.tau_with_history);
     }
   });
 });
