@@ -71,6 +71,21 @@ describe('results/transferability.json', () => {
   });
 });
 
+describe('results/transferability-linear-probe.json: the second ground truth (backbone frozen)', () => {
+  const linear = JSON.parse(readFileSync(join(repoRoot, 'results/transferability-linear-probe.json'), 'utf8')) as Benchmark;
+  const linearRuns = JSON.parse(readFileSync(join(repoRoot, 'results/linear_probe_runs.json'), 'utf8')) as FinetuneRuns;
+  it('same scores as the fine-tuning table, truth from the committed linear-probe runs, τ from both', () => {
+    for (const task of TASKS) {
+      for (const [name, t] of Object.entries(linear[task].targets)) {
+        expect(t.scores).toEqual(bench[task].targets[name]!.scores);
+        expect(truthFor(linearRuns, task, name, Object.keys(t.truth).sort())!.truth).toEqual(t.truth);
+        for (const [metric, scores] of Object.entries(t.scores)) expect(t.weighted_tau[metric]).toBe(evaluateScores(scores, t.truth).weighted_tau);
+      }
+      expect(Object.keys(linear[task].targets).sort()).toEqual(Object.keys(bench[task].targets).sort());
+    }
+  });
+});
+
 describe('results/recommended-selection.json', () => {
   const targets: BenchTarget[] = TASKS.flatMap((task) => Object.entries(bench[task].targets).map(([name, t]) => ({ name, task, truth: t.truth, scores: t.scores })));
 
