@@ -108,7 +108,7 @@ export function register(program: Command): void {
       .requiredOption('--labels <file>', 'target labels, one per feature row (.npy integers or strings, .csv, .txt)')
       .option('--source-probs <spec>', 'NAME=P.npy: a source model\'s softmax over its own classes (N × C_s), for leep/nce; repeat per model (a bare path when scoring one model); logits are detected and soft-maxed', collect)
       .option('--targets <file>', 'regression targets (N × K, e.g. normalised box cx,cy,w,h) for the regression metric and detection ETran')
-      .option('--metrics <list>', `comma-separated metrics (default: all the inputs allow): ${METRIC_NAMES.join(',')}`)
+      .option('--metrics <list>', `comma-separated metrics, or 'all' (default: all the inputs allow): ${METRIC_NAMES.join(',')}`)
       .option('--rank-by <metric>', 'metric that orders the ranking (default: recommended with ≥ 2 models, else the first metric)')
       .option('--seed <n>', 'seed of the folds (probe, knn), k-NN ties, NLEEP and the bootstrap', parseSeed, 0)
       .option('--weights <list>', 'ETran component weights, e.g. energy=0.15,lda=0.85 (defaults 0.15/0.85; 1/1/1 with --targets)')
@@ -159,7 +159,9 @@ async function runScore(specs: string[], opts: ScoreCliOptions): Promise<number>
   }
 
   // Check the metric list before reading any (possibly large) file.
-  const requested = opts.metrics?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const listed = opts.metrics?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  // 'all' = every metric the inputs allow, as when no list is given.
+  const requested = listed?.includes('all') ? undefined : listed;
   const metrics = resolveMetrics(requested, { models: feats.length, withSourceProbs: probFor.size, withTargets: opts.targets ? feats.length : 0 });
   chooseRankBy(opts.rankBy, metrics, feats.length);
   const weights = opts.weights ? parseWeights(opts.weights) : undefined;

@@ -62,6 +62,8 @@ describe('etran score: contract', () => {
     for (const m of out.models) expect(m.p_best).toBeGreaterThanOrEqual(0);
     const again = etran(['--labels', join(dir, 'y.npy'), '--metrics', 'lda', '--bootstrap', '40', '--seed', '2', '--history', hist, '--target-name', 'mine', '--json', ...models]);
     expect(again.stdout).toBe(r.stdout);
+    const all = JSON.parse(etran(['--labels', join(dir, 'y.npy'), '--metrics', 'all', '--json', ...models]).stdout);
+    for (const m of ['probe', 'knn', 'ncti', 'nleep', 'recommended', 'etran', 'logme']) expect(Object.keys(all.models[0].scores)).toContain(m);
     const bad = etran(['--labels', join(dir, 'y.npy'), '--bootstrap', '2.5', ...models]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
