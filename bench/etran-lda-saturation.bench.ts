@@ -15,18 +15,7 @@
  */
 import { lda, type LdaNormalize } from '../src/core/etran/lda.js';
 import type { Labels, Matrix } from '../src/core/etran/types.js';
-
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+import { normals } from './normals.js';
 
 /** Kendall τ-b. */
 function kendallTauB(a: number[], b: number[]): number {

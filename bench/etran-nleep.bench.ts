@@ -20,22 +20,11 @@ import { centredScatter } from '../src/core/etran/linalg.js';
 import { NLEEP_DEFAULTS, nleep } from '../src/core/etran/nleep.js';
 import { threadCount } from '../src/core/etran/parallel.js';
 import type { Labels, Matrix } from '../src/core/etran/types.js';
+import { normals } from './normals.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [N, D, C] = (process.env.ETRAN_NLEEP_BENCH_SIZE ?? '10000x2048x100').split('x').map(Number) as [number, number, number];
 if (!N || !D || !C) throw new Error('ETRAN_NLEEP_BENCH_SIZE: expected NxDxC');
-
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
 
 const rnd = normals(20261127);
 const mu = Float64Array.from({ length: C * D }, () => rnd());

@@ -26,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeFileAtomicSync } from '../src/core/io/atomic.js';
 import type { Labels, Matrix } from '../src/core/etran/types.js';
+import { pairedNormals } from './normals.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = 20261127;
@@ -36,33 +37,9 @@ if (!N || !D) throw new Error(`ETRAN_PROBES_BENCH_SIZE: bad size '${sizeSpec}'`)
 const C = Number(process.env.ETRAN_PROBES_BENCH_C ?? 100);
 const TIMEOUT_S = Number(process.env.ETRAN_PROBES_BENCH_TIMEOUT ?? 900);
 
-/** mulberry32 + Box–Muller (the generator of bench/etran-score.bench.ts). */
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    const r = Math.sqrt(-2 * Math.log(1 - u()));
-    const th = 2 * Math.PI * u();
-    spare = r * Math.sin(th);
-    return r * Math.cos(th);
-  };
-}
-
 /** The features as `etran score` would hold them: float32 values in Float64. */
 function makeData(): { X: Matrix; y: Labels } {
-  const g = normals(SEED + N * 7 + D);
+  const g = pairedNormals(SEED + N * 7 + D);
   const mu = Float64Array.from({ length: C * D }, g);
   const ids = new Int32Array(N);
   const data = new Float64Array(N * D);

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomicSync } from '../src/core/io/atomic.js';
 import { encodeNpy } from '../src/core/io/npy.js';
 import { availableMetrics } from '../src/core/etran/metrics.js';
+import { pairedNormals } from './normals.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_METRICS = ['energy', 'lda', 'logme', 'hscore', 'sfda'] as const;
@@ -37,32 +38,8 @@ const sizes = (process.env.ETRAN_BENCH_SIZES ?? '10000x2048,5000x2048,10000x1024
   return { n, d };
 });
 
-/** mulberry32 + Box–Muller: fast, seeded standard normals. */
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    const r = Math.sqrt(-2 * Math.log(1 - u()));
-    const th = 2 * Math.PI * u();
-    spare = r * Math.sin(th);
-    return r * Math.cos(th);
-  };
-}
-
 function writeData(dir: string, n: number, d: number): { X: string; y: string } {
-  const g = normals(SEED + n * 7 + d);
+  const g = pairedNormals(SEED + n * 7 + d);
   const mu = Float64Array.from({ length: C * d }, g);
   const y = new BigInt64Array(n);
   const x = new Float32Array(n * d);

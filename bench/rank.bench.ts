@@ -39,7 +39,6 @@ const REPEATS = Number(process.env.RANK_BENCH_REPEATS ?? 3);
 const CLASSES = 5;
 const BATCH = 32;
 
-
 /** Smooth colour gradients with a bright ellipse: JPEG-realistic content (not noise). */
 async function makeImages(): Promise<void> {
   const want = N_IMAGES;
