@@ -14,7 +14,7 @@ import { toModelFeatures } from '../core/features/pipeline.js';
 import { readInputFile } from '../core/io/files.js';
 import { basename, extname } from 'node:path';
 import { csvLine, formatNumber, rankIntervalBar, rankIntervalText, renderTable } from '../ui/table.js';
-import { action, color, print, printJson, warn, withJson } from './common.js';
+import { action, color, info, interactive, print, printJson, warn, withJson } from './common.js';
 import { addRankingOptions, readHistoryOption, type RankingCliOptions } from './ranking-options.js';
 import { addExtractionOptions, extractionSummary, reportExtraction, requireSomeFeatures, runExtraction, type ExtractionCliOptions } from './features.js';
 
@@ -144,7 +144,18 @@ async function runRank(opts: RankCliOptions): Promise<number> {
   const detection = result.dataset.task === 'detection';
   const metrics = rankMetrics(opts.metrics, detection, models.every((m) => m.sourceProbs));
   const history = await readHistoryOption(opts.history, models.map((m) => m.name), targetName);
-  const scored = scoreModels(models, { metrics, rankBy: opts.rankBy, seed: opts.seed, history, bootstrap: opts.bootstrap });
+  // Scoring a large target takes a while (k-NN is O(N²·D) per model): say so, and count models on a terminal.
+  info(`scoring ${models.length} model(s) on ${models[0]!.X.rows} ${detection ? 'boxes' : 'images'}${opts.bootstrap > 0 ? `, then ${opts.bootstrap} bootstrap resamples` : ''} …`);
+  const tty = interactive();
+  const scored = scoreModels(models, {
+    metrics,
+    rankBy: opts.rankBy,
+    seed: opts.seed,
+    history,
+    bootstrap: opts.bootstrap,
+    onModel: tty ? (i, n, name) => process.stderr.write(`\r\x1b[Kscoring ${i + 1}/${n}: ${name}`) : undefined,
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
   for (const w of groupWarnings(scored.warnings, scored.models.map((m) => m.name))) warn(w);
 
   let evaluation: Record<string, Evaluation> | undefined;

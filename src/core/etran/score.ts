@@ -40,6 +40,8 @@ export interface ScoreOptions {
   history?: HistoryPrior;
   /** Bootstrap replicates over the target images (0 or absent: none). */
   bootstrap?: number;
+  /** Called before each model is scored (progress for long runs). */
+  onModel?: (index: number, total: number, name: string) => void;
 }
 
 export interface ScoredModel {
@@ -172,6 +174,7 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
   const values = models.map(() => new Map<MetricName, number | null>());
   const terms = models.map(() => new Map<MetricName, Float64Array>());
   models.forEach((m, mi) => {
+    opts.onModel?.(mi, models.length, m.name);
     const prepared: PreparedModel = { name: m.name, X: m.X, labels: m.labels, targets: m.targets };
     if (m.sourceProbs) {
       const sp = asSourceProbabilities(m.sourceProbs);
