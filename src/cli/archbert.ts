@@ -5,14 +5,19 @@
  */
 import { createProgram, runProgram } from './program.js';
 import { VERSION } from './version.js';
+import { ARGV_LIMITS_HELP, checkArgv } from './arg-bounds.js';
 import { fileURLToPath } from 'node:url';
 
 export async function main(argv: string[]): Promise<number> {
+  // Before anything else: every archbert command may start ONNX Runtime, which a long command line crashes.
+  const tooLong = checkArgv('archbert', argv);
+  if (tooLong !== null) return tooLong;
   const program = createProgram(
     'archbert',
     'Understand neural architectures: describe a model file, find architectures from a text query, ask questions about a model.',
     VERSION,
   );
+  program.addHelpText('after', `\n${ARGV_LIMITS_HELP}`);
   for (const register of await archbertCommands()) register(program);
   return runProgram(program, argv);
 }

@@ -5,14 +5,21 @@
  */
 import { createProgram, runProgram } from './program.js';
 import { VERSION } from './version.js';
+import { ARGV_LIMITS_HELP, checkArgv } from './arg-bounds.js';
 import { fileURLToPath } from 'node:url';
 
 export async function main(argv: string[]): Promise<number> {
+  // Before anything else (see arg-bounds.ts). `score` and `eval` never start ONNX Runtime and take
+  // one argument per model, so only each argument is bounded there; rank and features are bounded in total too.
+  const named = argv.find((a) => !a.startsWith('-'));
+  const tooLong = checkArgv('etran', argv, { total: !(named === 'score' || named === 'eval') });
+  if (tooLong !== null) return tooLong;
   const program = createProgram(
     'etran',
     'Rank pre-trained models by how well they will transfer to your data, without fine-tuning them (ETran and standard baselines).',
     VERSION,
   );
+  program.addHelpText('after', `\n${ARGV_LIMITS_HELP}`);
   for (const register of await etranCommands(argv)) register(program);
   return runProgram(program, argv);
 }

@@ -13,6 +13,15 @@ import { evaluate, type SplitMetrics } from '../core/archbert/evaluate.js';
 import { action, color, print, printJson, withJson } from './common.js';
 import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './archbert-options.js';
 
+/** --caption-limit: a whole number ≥ 0 ("abc", -1 or 1.5 are bad usage, exit 2, not a silent NaN limit). */
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) {
+    throw Object.assign(new Error(`expected a whole number ≥ 0, got '${value}'`), { code: 'commander.invalidArgument' });
+  }
+  return n;
+}
+
 interface EvalOptions extends ModelOptions {
   data?: string;
   captionLimit?: number;
@@ -25,7 +34,7 @@ export function register(program: Command): void {
     .command('eval')
     .description('measure the trained ArchBERT models: retrieval R@1/R@5/MRR, reasoning accuracy/F1, QA exact match/F1, caption ROUGE-L/BLEU-4')
     .option('--data <dir>', 'dataset directory written by `archbert dataset build` (default: the one manifest.json names, else the packed eval splits in MODELS/eval, else training/out/archbert-data)')
-    .option('--caption-limit <n>', 'caption metrics on the first N captioned graphs of a split (default: the manifest\'s caption_limit; 0 = all)', (v: string) => Number(v))
+    .option('--caption-limit <n>', 'caption metrics on the first N captioned graphs of a split (default: the manifest\'s caption_limit; 0 = all)', parseCount)
     .option('--no-captions', 'skip the caption metrics (the slow part)');
   withModelOptions(cmd);
   withJson(cmd);

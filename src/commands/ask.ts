@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js';
 import { answerQuestion, learnedView } from '../core/archbert/ask.js';
 import { encodeArchitecture } from '../core/archbert/embed.js';
 import { analyzeModelFile } from '../core/archbert/model-file.js';
+import { MAX_TEXT_CHARS } from '../core/archbert/dataset.js';
 import { action, color, print, printJson, withJson } from './common.js';
 import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './archbert-options.js';
 
@@ -18,7 +19,7 @@ export function register(program: Command): void {
     .command('ask')
     .description('answer a question or check a statement about a model, with evidence from its graph')
     .argument('<model>', 'model file: .onnx, Keras / TF.js model.json, or archbert native graph JSON')
-    .argument('<question>', 'a question ("does it use depthwise convolutions?") or a statement ("this model uses attention")');
+    .argument('<question>', `a question ("does it use depthwise convolutions?") or a statement ("this model uses attention"), at most ${MAX_TEXT_CHARS} characters`);
   withModelOptions(cmd);
   withJson(cmd);
   cmd.addHelpText(
@@ -45,6 +46,7 @@ the facts, the facts win and the answer says so. "evidence" lists graph nodes
   cmd.action(
     action(async (model: string, question: string, opts: AskOptions) => {
       if (!/[\p{L}\p{N}]/u.test(question)) throw new InputError(null, 'empty question: ask something, e.g. "does it use batch norm?"');
+      if (question.length > MAX_TEXT_CHARS) throw new InputError(null, `the question is ${question.length} characters long; ask in at most ${MAX_TEXT_CHARS}`);
       const set = modelSetFor(opts);
       const m = await analyzeModelFile(model);
       const enc = await encodeArchitecture(set, m.opGraph);

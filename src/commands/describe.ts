@@ -32,6 +32,23 @@ async function learnedSummary(model: string, opts: DescribeOptions) {
   return { summary: checked.summary, flags: checked.flags.map((f) => ({ sentence: f.sentence, claim: f.claim, facts: f.facts, action: f.action })) };
 }
 
+/**
+ * Widest --beam accepted. Each decoding step runs the caption decoder once per live
+ * hypothesis, so time and memory grow with the width; captions stop changing well
+ * before 32 (the automatic retries use 8 and 16), and 100,000 ran for minutes
+ * with no output.
+ */
+export const MAX_BEAM = 32;
+
+/** --beam: a positive integer no wider than MAX_BEAM (commander turns the throw into exit 2). */
+function parseBeam(value: string): number {
+  const n = parsePositiveInt(value);
+  if (n > MAX_BEAM) {
+    throw Object.assign(new Error(`--beam ${n} is too wide: at most ${MAX_BEAM}`), { code: 'commander.invalidArgument' });
+  }
+  return n;
+}
+
 interface DescribeOptions {
   facts?: boolean;
   beam?: number;
@@ -49,7 +66,7 @@ export function register(program: Command): void {
     .description('describe a model file: parameters, MACs, depth, op inventory, blocks, task and family, from the exact graph facts')
     .argument('<model>', 'model file: .onnx, Keras / TF.js model.json, or archbert native graph JSON')
     .option('--facts', 'print only the exact facts (no learned description; needs no trained model)')
-    .option('--beam <width>', 'beam width of the learned description', parsePositiveInt, 4)
+    .option('--beam <width>', `beam width of the learned description (1 to ${MAX_BEAM})`, parseBeam, 4)
     .option('--no-widen', 'do not retry with a beam of 8 when the facts contradict a sentence of every hypothesis (and of 16 when not one sentence survives)')
     .option(
       '--input-shape <name=dims>',

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { indexDirectory, openIndexFile, prepareIndex, search } from '../core/archbert/search.js';
+import { MAX_TEXT_CHARS } from '../core/archbert/dataset.js';
 import { action, color, parsePositiveInt, print, printJson, warn, withJson } from './common.js';
 import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './archbert-options.js';
 
@@ -19,7 +20,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('find')
     .description('find architectures matching a text query: learned similarity plus the exact constraints the query states')
-    .argument('<query>', 'what you are looking for, in your own words')
+    .argument('<query>', `what you are looking for, in your own words (at most ${MAX_TEXT_CHARS} characters)`)
     .requiredOption('--in <dir|index>', 'a directory of model files (indexed on the fly, incrementally) or an index file from `archbert index`')
     .option('--top <k>', 'number of results', parsePositiveInt, 5)
     .option('--no-constraints', 'rank by the learned similarity only (ignore "under 5M parameters", "without attention", …)');
@@ -52,6 +53,7 @@ A directory gets DIR/.archbert-index.json (reused and updated on later runs).`,
   cmd.action(
     action(async (query: string, opts: FindOptions) => {
       if (!/[\p{L}\p{N}]/u.test(query)) throw new InputError(null, 'empty query: say what you are looking for, e.g. "a small image classifier without attention"');
+      if (query.length > MAX_TEXT_CHARS) throw new InputError(null, `the query is ${query.length} characters long; say it in at most ${MAX_TEXT_CHARS}`);
       if (!existsSync(opts.in)) throw new InputError(opts.in, 'no such file or directory');
       const set = modelSetFor(opts);
       let prepared;

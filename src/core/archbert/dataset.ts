@@ -32,6 +32,13 @@ export type Split = 'train' | 'val' | 'test' | 'heldout';
 export const HELDOUT_FAMILIES = ['convnext', 'regnet', 'swin', 'efficientnetv2', 'gru'] as const;
 
 export const MAX_TEXT_TOKENS = 64;
+/**
+ * Longest question (ask) or query (find) in characters. The text encoder reads
+ * only the first MAX_TEXT_TOKENS tokens (about 300 characters); the rule-based
+ * parser reads all of it, and a paragraph is the most anyone asks. A longer text
+ * is bad input (exit 2), not something to cut silently.
+ */
+export const MAX_TEXT_CHARS = 1000;
 export const MAX_CAPTION_TOKENS = 96;
 
 export interface RealEntry {
