@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../src/core/errors.js';
@@ -83,6 +84,54 @@ describe('dataset formats', () => {
     await expect(loadDataset(one)).rejects.toThrow(/only one class/);
     writeFileSync(join(empty, 'annotations.json'), JSON.stringify({ images: [], annotations: [{ image_id: 1, category_id: 1, bbox: [1, 2] }] }));
     await expect(loadDataset(empty)).rejects.toThrow(/annotations\[0\]: "bbox" must be/);
+  });
+});
+
+describe('hostile listings: nothing is opened that could block, nothing unbounded is read', () => {
+  const mkfifo = (p: string) => execFileSync('mkfifo', [p]);
+
+  it('ImageFolder: FIFOs, symlink loops and directories named like images are skipped and counted in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'etran-hostile-'));
+    for (const c of ['a', 'b']) mkdirSync(join(dir, c));
+    writeFileSync(join(dir, 'a', 'x.png'), 'x');
+    writeFileSync(join(dir, 'b', 'y.png'), 'x');
+    mkfifo(join(dir, 'a', 'fifo.png'));
+    symlinkSync('loop.png', join(dir, 'b', 'loop.png')); // points at itself
+    symlinkSync(join(dir, 'b', 'y.png'), join(dir, 'a', 'link.png')); // a good symlink is kept
+    mkdirSync(join(dir, 'b', 'dir.png'));
+    symlinkSync('.', join(dir, 'c')); // a class folder that loops onto the root: not recursed into
+    const ds = (await loadDataset(dir)) as ImageDataset;
+    expect(ds.items.map((i) => i.path)).toEqual([join(dir, 'a', 'link.png'), join(dir, 'a', 'x.png'), join(dir, 'b', 'y.png')]);
+    expect(ds.classes).toEqual(['a', 'b']);
+    expect(ds.warnings).toEqual([`${dir}: 3 entries skipped, not regular files (first: ${join(dir, 'a', 'fifo.png')}: a FIFO)`]);
+  });
+
+  it('a CSV list naming a FIFO: dropped and counted; missing files stay for the decoder to report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'etran-hostile-'));
+    writeFileSync(join(dir, 'a.png'), 'x');
+    mkfifo(join(dir, 'p.png'));
+    writeFileSync(join(dir, 'list.csv'), 'a.png,cat\np.png,dog\nmissing.png,dog\n');
+    const ds = (await loadDataset(join(dir, 'list.csv'))) as ImageDataset;
+    expect(ds.items.map((i) => i.path)).toEqual([join(dir, 'a.png'), join(dir, 'missing.png')]);
+    expect(ds.warnings).toEqual([expect.stringMatching(/1 entry skipped, not regular files \(first: .*p\.png: a FIFO\)/)]);
+  });
+
+  it('--data that is a FIFO, and a labels.json that is a FIFO or a JSON bomb: one-line InputErrors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'etran-hostile-'));
+    mkfifo(join(dir, 'data.json'));
+    await expect(loadDataset(join(dir, 'data.json'))).rejects.toThrow(/data\.json: a FIFO; expected a directory/);
+    const pre = mkdtempSync(join(tmpdir(), 'etran-hostile-'));
+    writeFileSync(join(pre, 'm.npy'), 'x');
+    mkfifo(join(pre, 'labels.json'));
+    await expect(loadDataset(pre)).rejects.toThrow(/labels\.json: is not a regular file/);
+    const bomb = mkdtempSync(join(tmpdir(), 'etran-hostile-'));
+    writeFileSync(join(bomb, 'm.npy'), 'x');
+    writeFileSync(join(bomb, 'labels.json'), '[' + '['.repeat(50_000) + ']'.repeat(50_000) + ']');
+    const err = await loadDataset(bomb).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/labels\.json: (label 0 is an array|not valid JSON)/);
+    writeFileSync(join(bomb, 'labels.json'), JSON.stringify(['a', { b: 1 }]));
+    await expect(loadDataset(bomb)).rejects.toThrow(/labels\.json: label 1 is an object; expected a string or a number/);
   });
 });
 
