@@ -10,10 +10,10 @@
  *   { "task": "detection", "feature": "features", "stride": 8, "input_size": [64, 64],
  *     "models": { "tiny_b": { "stride": 16 } } }
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { describeFsError } from '../io/files.js';
+import { describeFsError, readInputFile } from '../io/files.js';
 
 export type Task = 'classification' | 'detection';
 export type Layout = 'NCHW' | 'NHWC';
@@ -64,6 +64,43 @@ export const DEFAULT_SETTINGS: ModelSettings = {
   imageFeature: false,
 };
 
+/**
+ * zoo.json holds settings, a few hundred bytes per model: 1 MiB is thousands of
+ * models. Anything larger is not a settings file, and is refused before it is read.
+ */
+export const MAX_ZOO_JSON_BYTES = 1024 * 1024;
+
+/**
+ * Largest model input side, in pixels. Image models take 224–1,536 pixels a
+ * side (detectors up to ~1,333); 4,096 leaves room for panoramic inputs while a
+ * typo such as 20000 (a 4.8 GB tensor per image) is refused before any work.
+ */
+export const MAX_INPUT_SIDE = 4096;
+
+/**
+ * Largest model input area, H × W pixels: 2,048² is 50 MB of float32 per image,
+ * so a batch of 32 stays under 2 GB. Covers YOLO at 1,280² and DETR at 1,333 × 800.
+ */
+export const MAX_INPUT_PIXELS = 2048 * 2048;
+
+/**
+ * Smallest crop_pct: the image is resized to input size / crop_pct before the
+ * centre crop, so a tiny value would resize to an enormous image. timm's
+ * configs use 0.75–1; 0.25 (a 4× resize) is already far outside that.
+ */
+export const MIN_CROP_PCT = 0.25;
+
+/**
+ * Why an input size cannot be used, or null when it can. Shared with the
+ * extraction, which takes the size from the graph when zoo.json has none.
+ */
+export function inputSizeProblem(height: number, width: number): string | null {
+  if (!Number.isInteger(height) || !Number.isInteger(width) || height <= 0 || width <= 0) return 'must be [height, width] in whole pixels';
+  if (height > MAX_INPUT_SIDE || width > MAX_INPUT_SIDE) return `${height}×${width} has a side over ${MAX_INPUT_SIDE} pixels (MAX_INPUT_SIDE)`;
+  if (height * width > MAX_INPUT_PIXELS) return `${height}×${width} is over ${MAX_INPUT_PIXELS} pixels (MAX_INPUT_PIXELS, 2048²)`;
+  return null;
+}
+
 export const KNOWN_KEYS = new Set([
   'task', 'input_size', 'layout', 'color', 'scale', 'mean', 'std', 'resize', 'crop_pct', 'input', 'feature', 'logits', 'stride', 'image_feature',
 ]);
@@ -88,6 +125,8 @@ function applyKeys(base: ModelSettings, raw: Record<string, unknown>, file: stri
       case 'input_size': {
         const v = typeof value === 'number' ? [value, value] : value;
         if (!Array.isArray(v) || v.length !== 2 || v.some((d) => !Number.isInteger(d) || d <= 0)) throw bad('[height, width] in pixels');
+        const problem = inputSizeProblem(v[0], v[1]);
+        if (problem) throw new InputError(file, `${where}"${key}": ${problem}`);
         s.inputSize = [v[0], v[1]];
         break;
       }
@@ -100,7 +139,8 @@ function applyKeys(base: ModelSettings, raw: Record<string, unknown>, file: stri
         s.color = value;
         break;
       case 'scale':
-        if (typeof value !== 'number' || !(value > 0)) throw bad('a positive number');
+        // 1e400 parses to Infinity: finite only, or every feature is NaN.
+        if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) throw bad('a finite positive number');
         s.scale = value;
         break;
       case 'mean':
@@ -115,7 +155,7 @@ function applyKeys(base: ModelSettings, raw: Record<string, unknown>, file: stri
         s.resize = value;
         break;
       case 'crop_pct':
-        if (typeof value !== 'number' || !(value > 0 && value <= 1)) throw bad('a number in (0, 1]');
+        if (typeof value !== 'number' || !(value >= MIN_CROP_PCT && value <= 1)) throw bad(`a number in [${MIN_CROP_PCT}, 1] (MIN_CROP_PCT)`);
         s.cropPct = value;
         break;
       case 'input':
@@ -125,7 +165,7 @@ function applyKeys(base: ModelSettings, raw: Record<string, unknown>, file: stri
         s[key] = value;
         break;
       case 'stride':
-        if (!Number.isInteger(value) || (value as number) <= 0) throw bad('a positive integer');
+        if (!Number.isInteger(value) || (value as number) <= 0 || (value as number) > MAX_INPUT_SIDE) throw bad(`a positive integer up to ${MAX_INPUT_SIDE}`);
         s.stride = value as number;
         break;
       case 'image_feature':
@@ -168,11 +208,14 @@ export async function loadZoo(dir: string): Promise<Zoo> {
   }
   const onnxFiles = entries.filter((f) => f.toLowerCase().endsWith('.onnx')).sort().map((f) => join(dir, f));
   if (onnxFiles.length === 0) throw new InputError(dir, 'no .onnx models in the zoo directory');
+  // A FIFO or device named *.onnx would block the first read forever; a symlink loop fails late and vaguely.
+  for (const f of onnxFiles) await requireRegularFile(f, 'a model');
   let config: Record<string, unknown> = {};
   const zooJson = join(dir, 'zoo.json');
   if (entries.includes('zoo.json')) {
+    const bytes = await readInputFile(zooJson, MAX_ZOO_JSON_BYTES);
     try {
-      config = JSON.parse(await readFile(zooJson, 'utf8')) as Record<string, unknown>;
+      config = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     } catch (err) {
       throw new InputError(zooJson, `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
     }
@@ -181,20 +224,38 @@ export async function loadZoo(dir: string): Promise<Zoo> {
   return loadZooFiles(onnxFiles, config, zooJson);
 }
 
+async function requireRegularFile(path: string, what: string): Promise<void> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    throw new InputError(path, code === 'ELOOP' ? 'a symbolic link loop' : describeFsError(err));
+  }
+  if (!st.isFile()) throw new InputError(path, `not a regular file (expected ${what})`);
+}
+
+const isSettingsObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function loadZooFiles(files: string[], config: Record<string, unknown>, zooJson = 'zoo.json'): Zoo {
   const warnings: string[] = [];
   const stems = files.map((f) => basename(f).replace(/\.onnx$/i, ''));
-  const perModel: Record<string, Record<string, unknown>> = {};
-  const shared: Record<string, unknown> = {};
+  const stemSet = new Set(stems);
+  // Keys come from the file: Maps and null-prototype objects, so "__proto__" or "constructor" are plain names.
+  const perModel = new Map<string, Record<string, unknown>>();
+  const shared: Record<string, unknown> = Object.create(null);
+  const addFor = (name: string, v: Record<string, unknown>) => perModel.set(name, Object.assign(Object.create(null), perModel.get(name), v));
   for (const [key, value] of Object.entries(config)) {
     if (key === 'models') {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(zooJson, '"models" must map model names to settings');
+      if (!isSettingsObject(value)) throw new InputError(zooJson, '"models" must map model names to settings');
       for (const [name, v] of Object.entries(value)) {
-        if (!stems.includes(name)) throw new InputError(zooJson, `"models" names '${name}', which is not a .onnx file in the zoo`);
-        perModel[name] = { ...(perModel[name] ?? {}), ...(v as Record<string, unknown>) };
+        if (!stemSet.has(name)) throw new InputError(zooJson, `"models" names '${name}', which is not a .onnx file in the zoo`);
+        if (!isSettingsObject(v)) throw new InputError(zooJson, `"models.${name}" must be an object of settings, got ${describeJson(v)}`);
+        addFor(name, v);
       }
-    } else if (stems.includes(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      perModel[key] = { ...(perModel[key] ?? {}), ...(value as Record<string, unknown>) };
+    } else if (stemSet.has(key)) {
+      if (!isSettingsObject(value)) throw new InputError(zooJson, `"${key}" names a model, so it must be an object of settings, got ${describeJson(value)}`);
+      addFor(key, value);
     } else if (key.startsWith('_') || key === 'description' || key === 'source') {
       // comments and provenance notes are allowed
     } else {
@@ -204,8 +265,16 @@ function loadZooFiles(files: string[], config: Record<string, unknown>, zooJson 
   const base = applyKeys(DEFAULT_SETTINGS, shared, zooJson, '', warnings);
   const models = files.map((path, i) => {
     const name = stems[i]!;
-    const settings = perModel[name] ? applyKeys(base, perModel[name], zooJson, `models.${name}.`, warnings) : base;
+    const own = perModel.get(name);
+    const settings = own ? applyKeys(base, own, zooJson, `models.${name}.`, warnings) : base;
     return { name, path, settings };
   });
   return { models, warnings };
+}
+
+function describeJson(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return 'a string';
+  return `a ${typeof v}`;
 }
