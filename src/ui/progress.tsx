@@ -80,20 +80,39 @@ export class InkProgress implements ProgressReporter {
     this.instance?.rerender(<ProgressView rows={[...this.rows.values()]} />);
   }
 
+  /**
+   * Leaves the final view when every model finished; erases it when extraction stopped
+   * part-way (an error follows, and it must be the only thing left on the screen).
+   */
   stop(): void {
-    this.instance?.rerender(<ProgressView rows={[...this.rows.values()]} />);
+    const rows = [...this.rows.values()];
+    // An empty frame makes ink erase the lines it drew (unmount redraws the last frame, so clear() is not enough).
+    this.instance?.rerender(rows.every(finished) ? <ProgressView rows={rows} /> : <></>);
     this.instance?.unmount();
     this.instance = null;
   }
 }
 
-/** Plain lines on stderr for logs: one when a model finishes, and at most one per model every 10 s. */
+const finished = (p: ModelProgress): boolean => Boolean(p.cached || p.failed) || (p.total > 0 && p.done >= p.total);
+
+/**
+ * Plain lines on stderr for logs: one when a model finishes, and at most one per model every 10 s.
+ * The opening line waits for the first model line: an error found before any image was run
+ * (an unreadable image under --strict, a bad option) is then the only line on stderr.
+ */
 export class LogProgress implements ProgressReporter {
   private lastLine = new Map<string, number>();
-  constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(l + '\n')) {}
+  private opening: string | null = null;
+  constructor(private readonly out: (line: string) => void = (l) => process.stderr.write(l + '\n')) {}
+
+  private write(line: string): void {
+    if (this.opening !== null) this.out(this.opening);
+    this.opening = null;
+    this.out(line);
+  }
 
   start(models: string[], total: number): void {
-    this.write(`extracting features: ${models.length} model(s), ${total} image(s)`);
+    this.opening = `extracting features: ${models.length} model(s), ${total} image(s)`;
   }
 
   update(p: ModelProgress): void {
@@ -111,5 +130,8 @@ export class LogProgress implements ProgressReporter {
     this.write(`${p.model}: ${p.done}/${p.total} images, ${rate(p).toFixed(1)} img/s${finished ? ` (${p.seconds.toFixed(1)} s)` : eta ? `, ETA ${eta}` : ''}`);
   }
 
-  stop(): void {}
+  /** Nothing was extracted, nothing said: the opening line goes unwritten. */
+  stop(): void {
+    this.opening = null;
+  }
 }
