@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s%3N)
-section() { printf '\n\033[1m== %s ==\033[0m\n$ %s\n' "$1" "${*:2}"; }
+# Bold headings only on a terminal, and never with NO_COLOR (https://no-color.org): a log or a pipe gets plain text.
+if [ -t 1 ] && [ -z "${NO_COLOR+set}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+section() { printf '\n%s== %s ==%s\n$ %s\n' "$bold" "$1" "$plain" "${*:2}"; }
 run() { section "$@"; "${@:2}"; }
 
 ETRAN="node bin/etran.js"
