@@ -208,7 +208,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
   const qas: PendingQA[] = [];
   const stmts: PendingStatement[] = [];
   const graphCounts = { ...zeroSplits(), real: 0, generated: 0, coarsened: 0 };
-  const families: Record<string, Record<Split, number>> = {};
+  const families: Record<string, Record<Split, number>> = Object.create(null);
   const skipped: Array<{ file: string; reason: string }> = [];
 
   // Featurized structures seen so far: a generated graph identical to an earlier one (same

@@ -10,6 +10,7 @@ import type { ArchSummary } from './arch-summary.js';
 import { familyInfo } from './family-knowledge.js';
 import { Rng } from './rng.js';
 import { KIND_CANON, KIND_WORDS, NAMES, canon, formatCount, paramRange } from './vocabulary-text.js';
+import { table } from '../graph/formats/table.js';
 
 export function say(rng: Rng, key: string): string {
   const forms = NAMES[key]?.say;
@@ -33,7 +34,7 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-const TASK_WORDS: Record<string, string[]> = {
+const TASK_WORDS: Record<string, string[]> = table({
   'image classification': ['image classification', 'classifying images', 'image recognition'],
   'text classification': ['text classification', 'classifying text', 'sentence classification'],
   'language modeling': ['language modeling', 'next-token prediction', 'language modelling'],
@@ -49,7 +50,7 @@ const TASK_WORDS: Record<string, string[]> = {
   'audio generation': ['audio generation', 'generating audio waveforms'],
   'sequence classification': ['sequence classification', 'classifying sequences'],
   'point cloud classification': ['point cloud classification', 'classifying 3d point clouds'],
-};
+});
 
 export function taskWord(rng: Rng, task: string): string {
   const forms = TASK_WORDS[task];
@@ -147,7 +148,7 @@ const opening: Fragment = (s, rng) => {
   return `${article(kind)} for ${task}.`;
 };
 
-const STAGE_BLOCK_WORDS: Record<string, string> = {
+const STAGE_BLOCK_WORDS: Record<string, string> = table({
   basic: 'basic residual blocks',
   bottleneck: 'bottleneck residual blocks',
   resnext: 'grouped bottleneck blocks',
@@ -156,7 +157,7 @@ const STAGE_BLOCK_WORDS: Record<string, string> = {
   convnext: 'large-kernel depthwise blocks',
   vgg: 'plain convolution layers',
   dense: 'densely connected layers',
-};
+});
 
 const convSentence: Fragment = (s, rng) => {
   if (s.convKinds.length === 0) return null;
@@ -305,7 +306,7 @@ const cellSentence: Fragment = (s, rng) => {
   ]);
 };
 
-const CELL_OP_WORDS: Record<string, string> = {
+const CELL_OP_WORDS: Record<string, string> = table({
   sep_conv_3x3: '3x3 separable convolutions',
   sep_conv_5x5: '5x5 separable convolutions',
   sep_conv_7x7: '7x7 separable convolutions',
@@ -324,7 +325,7 @@ const CELL_OP_WORDS: Record<string, string> = {
   self_attention: 'self-attention over pixels',
   mlp_block: 'pointwise mlp blocks',
   inverted_residual: 'inverted residual blocks',
-};
+});
 
 const headSentence: Fragment = (s, rng) => {
   const g = s.generated;

@@ -405,7 +405,7 @@ export async function evaluate(set: ModelSet, dataDir: string, opts: { captionLi
   }
   const captionLimit = opts.captionLimit !== undefined ? opts.captionLimit : ((set.manifest.caption_limit as number | null | undefined) ?? 500);
   const splits = await readSplits(dataDir, ['heldout', 'test']);
-  const counts: Record<string, EvalCounts> = {};
+  const counts: Record<string, EvalCounts> = Object.create(null);
   const out: Record<'heldout' | 'test', SplitMetrics | null> = { heldout: null, test: null };
   for (const [split, fam] of [['heldout', false], ['test', true]] as const) {
     const graphs = splits.get(split)!;

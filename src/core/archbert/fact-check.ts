@@ -11,9 +11,10 @@
  */
 import type { ArchSummary } from './arch-summary.js';
 import { NAMES } from './vocabulary-text.js';
+import { table } from '../graph/formats/table.js';
 
 /** Keys whose presence the facts decide, and how. */
-const CHECKED: Record<string, (s: ArchSummary) => boolean> = {};
+const CHECKED: Record<string, (s: ArchSummary) => boolean> = table({});
 for (const k of ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'lrn']) CHECKED[k] = (s) => s.norms.includes(k);
 for (const k of ['relu', 'relu6', 'leaky_relu', 'prelu', 'elu', 'selu', 'celu', 'gelu', 'silu', 'hard_swish', 'hard_sigmoid', 'sigmoid', 'tanh', 'softplus', 'softsign', 'mish'])
   CHECKED[k] = (s) => s.activations.includes(k);

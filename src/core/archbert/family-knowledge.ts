@@ -5,6 +5,7 @@
  * families that are easy to confuse with it, for hard-negative statements.
  * Years are those of the first paper (arXiv or venue, whichever came first).
  */
+import { table } from '../graph/formats/table.js';
 
 export interface FamilyInfo {
   display: string;
@@ -14,7 +15,7 @@ export interface FamilyInfo {
   related: string[];
 }
 
-export const FAMILY_KNOWLEDGE: Record<string, FamilyInfo> = {
+export const FAMILY_KNOWLEDGE: Record<string, FamilyInfo> = table({
   alexnet: { display: 'AlexNet', purpose: 'large-scale image classification', keyIdea: 'a deep stack of large convolutions trained on gpus with relu and dropout, which won imagenet 2012', year: 2012, related: ['vgg', 'lenet'] },
   lenet: { display: 'LeNet', purpose: 'handwritten digit recognition', keyIdea: 'small stacks of convolution and subsampling layers followed by fully connected layers', year: 1998, related: ['alexnet', 'mlp'] },
   vgg: { display: 'VGG', purpose: 'image classification', keyIdea: 'very deep plain stacks of small 3x3 convolutions', year: 2014, related: ['alexnet', 'resnet'] },
@@ -67,7 +68,7 @@ export const FAMILY_KNOWLEDGE: Record<string, FamilyInfo> = {
   dcgan: { display: 'DCGAN', purpose: 'image generation with adversarial training', keyIdea: 'an adversarially trained pair of all-convolutional networks: a generator that upsamples noise into images and a discriminator that tells real from fake', year: 2015, related: ['vae', 'autoencoder'] },
   pointnet: { display: 'PointNet', purpose: 'point cloud classification', keyIdea: 'a shared per-point mlp followed by a symmetric max function over all points', year: 2016, related: ['mlp'] },
   mlp: { display: 'MLP', purpose: 'classification from flat feature vectors', keyIdea: 'stacked fully connected layers with nonlinear activations', year: 1986, related: ['lenet', 'autoencoder'] },
-};
+});
 
 export function familyInfo(key: string | null): FamilyInfo | null {
   return key === null ? null : (FAMILY_KNOWLEDGE[key] ?? null);

@@ -10,6 +10,7 @@ import { kernelOrder, type ArchSummary } from './arch-summary.js';
 import { ACTIVATIONS as ACTIVATION_KEYS, NORMS as NORM_KEYS } from '../graph/categories.js';
 import type { StructureFacts } from './structure.js';
 import { NAMES } from './vocabulary-text.js';
+import { table } from '../graph/formats/table.js';
 
 /** Presence of a feature key in an architecture's facts (the keys fact-check.ts uses). */
 /** The graph's activations (or normalisations) when K is one, for "only:K": the list whose single member K must be; null otherwise. */
@@ -288,7 +289,7 @@ export function featurePhrases(text: string): Array<{ key: string; phrase: strin
   return out;
 }
 
-const CONV_KIND_WORD: Record<string, string> = { grouped: 'grouped_conv', group: 'grouped_conv', depthwise: 'depthwise_conv', 'depth-wise': 'depthwise_conv', dw: 'depthwise_conv', separable: 'depthwise_conv', dilated: 'dilated_conv', atrous: 'dilated_conv', transposed: 'transposed_conv' };
+const CONV_KIND_WORD: Record<string, string> = table({ grouped: 'grouped_conv', group: 'grouped_conv', depthwise: 'depthwise_conv', 'depth-wise': 'depthwise_conv', dw: 'depthwise_conv', separable: 'depthwise_conv', dilated: 'dilated_conv', atrous: 'dilated_conv', transposed: 'transposed_conv' });
 const KIND_WORD = String.raw`(grouped|group|depthwise|depth-wise|dw|separable|dilated|atrous|transposed)`;
 const SIZE = String.raw`(?:(\d+)\s*[x×]\s*(\d+)|(\d+)-by-(\d+)|(large|larger|big|bigger|huge|wide))`;
 /** A list of kernel sizes before a convolution noun: "1x1 and 3x3 kernels", "3x3, 5x5 or 7x7 convs", "3x3 convolutions". */
@@ -303,7 +304,7 @@ const STEM_AFTER = /stem\s+(?:is\s+|of\s+|with\s+|being\s+|:\s*)?(?:an?\s+)?(?:(
 /** "16x16 patches", "4x4 image patches", "patch size 16", "patch size of 4": a patchify stem of that size. */
 const PATCH_GRID = /(\d+)\s*[x×]\s*(\d+)\s*(?:pixel\s+|image\s+|non-overlapping\s+)?patch(?:es)?(?:\s+embeddings?)?(?![a-z0-9])/y;
 const PATCH_SIZE = /patch(?:\s|-)?size\s*(?:of\s*|=\s*|:\s*)?(\d+)(?:\s*[x×]\s*(\d+))?(?![a-z0-9])/y;
-const NUMBER_WORDS: Record<string, number> = { one: 1, single: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, sixteen: 16, eighteen: 18, twenty: 20, 'twenty-four': 24, 'thirty-two': 32 };
+const NUMBER_WORDS: Record<string, number> = table({ one: 1, single: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, sixteen: 16, eighteen: 18, twenty: 20, 'twenty-four': 24, 'thirty-two': 32 });
 function numberWord(w: string): number | null {
   return /^\d+$/.test(w) ? Number(w) : (NUMBER_WORDS[w] ?? null);
 }

@@ -20,6 +20,7 @@ import { formatCount } from './vocabulary-text.js';
 import { correctSpelling } from './spelling.js';
 import { parseQuantities, quantityHolds, quantityOf, type QuantityConstraint } from './quantity.js';
 import { featureLabel, featurePhrases, hasFeature } from './features.js';
+import { table } from '../graph/formats/table.js';
 
 export type Constraint =
   | { kind: 'max_params'; value: number; text: string }
@@ -36,7 +37,7 @@ export type Constraint =
 
 export type TaskKey = 'detection' | 'segmentation' | 'classification' | 'generation' | 'sequence' | 'language_model' | 'seq2seq';
 
-const UNIT: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mil: 1e6, million: 1e6, millions: 1e6, b: 1e9, bn: 1e9, billion: 1e9, g: 1e9 };
+const UNIT: Record<string, number> = table({ k: 1e3, thousand: 1e3, m: 1e6, mil: 1e6, million: 1e6, millions: 1e6, b: 1e9, bn: 1e9, billion: 1e9, g: 1e9 });
 
 const NUM = String.raw`(\d+(?:[.,]\d+)?)\s*(k|m|b|bn|mil|thousand|millions?|billion)?\b\s*`;
 const PARAM_WORD = String.raw`(?:trainable\s+)?(?:parameters|params|weights)`;

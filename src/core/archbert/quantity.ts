@@ -11,6 +11,7 @@ import type { ArchSummary } from './arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT } from './arch-summary.js';
 import { featurePhrases, layerCount } from './features.js';
 import { NORMS } from '../graph/categories.js';
+import { table } from '../graph/formats/table.js';
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '=';
 
@@ -32,8 +33,8 @@ const CMP_WORDS: Array<[RegExp, Comparator]> = [
 ];
 const CMP = String.raw`(no more than|not more than|at most|up to|a maximum of|maximum of|max|no fewer than|no less than|not fewer than|not less than|at least|a minimum of|minimum of|min|fewer than|less than|under|below|smaller than|lower than|more than|over|above|greater than|larger than|higher than|bigger than|exceeding|in excess of|deeper than|exactly|precisely|equal to|<=|>=|≤|≥|<|>|=)`;
 const NUM = String.raw`(\d+(?:[.,]\d+)?)\s*(k|m|g|b|bn|thousand|million|billion)?`;
-const SCALE: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, g: 1e9, b: 1e9, bn: 1e9, billion: 1e9 };
-const WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, twenty: 20, fifty: 50, hundred: 100 };
+const SCALE: Record<string, number> = table({ k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, g: 1e9, b: 1e9, bn: 1e9, billion: 1e9 });
+const WORDS: Record<string, number> = table({ one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, twenty: 20, fifty: 50, hundred: 100 });
 
 function comparator(word: string): Comparator | null {
   const w = word.trim();

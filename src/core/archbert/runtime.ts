@@ -134,7 +134,7 @@ export class ModelSet {
     };
     const bytes = new Map<ModelName, Uint8Array>();
     for (const m of MODEL_FILES) bytes.set(m, verified(`${m}.onnx`));
-    const text: Record<string, string> = {};
+    const text: Record<string, string> = Object.create(null);
     for (const f of DATA_FILES) text[f] = verified(f).toString('utf8');
     const parse = <T>(f: string): T => {
       try {

@@ -15,6 +15,7 @@ const DOMAIN_WORDS = [
   'merging', 'hierarchical', 'multiply', 'accumulates', 'language', 'encoder', 'decoder', 'vocabulary',
   'connections', 'shortcut', 'shortcuts', 'architecture', 'lightweight', 'convnet', 'network', 'networks',
 ];
+import { table } from '../graph/formats/table.js';
 /** Words left as they are although they lie near a domain word (family names, opposites: "convnext" is not "convnet"). */
 const LEAVE = [
   'unidirectional', 'convnext', 'resnext', 'regnet', 'regnetx', 'regnety', 'resnet', 'resnets', 'densenet', 'mobilenet', 'efficientnet',
@@ -42,7 +43,7 @@ function distance(a: string, b: string, max: number): number {
 const QUESTION_WORDS = ['which', 'what', 'how', 'does', 'many', 'list'];
 
 /** Question words with a letter dropped, which edit distance alone cannot tell from other short words. */
-const DROPPED_LETTER: Record<string, string> = { wich: 'which', whch: 'which', whic: 'which', wht: 'what', hw: 'how', mny: 'many', dos: 'does' };
+const DROPPED_LETTER: Record<string, string> = table({ wich: 'which', whch: 'which', whic: 'which', wht: 'what', hw: 'how', mny: 'many', dos: 'does' });
 
 export function correctWord(w: string): string {
   const dropped = DROPPED_LETTER[w];

@@ -13,6 +13,7 @@
  * change the training data.
  */
 import type { ArchFacts, Dim, OpGraph, OpNode } from '../graph/types.js';
+import { table } from '../graph/formats/table.js';
 
 export const CONV_CATEGORIES = ['conv', 'depthwise_conv', 'grouped_conv', 'dilated_conv', 'transposed_conv'] as const;
 const RECURRENT = new Set(['lstm', 'gru', 'rnn']);
@@ -124,7 +125,7 @@ function isLocalAttention(n: OpNode): boolean {
   return q !== null && k !== null && k > 1 && k < q;
 }
 
-const GATES: Record<string, number> = { lstm: 4, gru: 3, rnn: 1 };
+const GATES: Record<string, number> = table({ lstm: 4, gru: 3, rnn: 1 });
 
 /**
  * Directions of an ONNX LSTM/GRU/RNN (attribute direction = "bidirectional"
@@ -266,7 +267,7 @@ function analyzeStructure(og: OpGraph, facts: Pick<ArchFacts, 'inputs' | 'output
     vocab !== null && outShapes.some((s) => s !== null && s.length >= 3 && num(s[s.length - 1]) === vocab);
   const pooledOutput = outShapes.length > 0 && outShapes.every((s) => s !== null && s.length <= 2);
   const tokenInputs = facts.inputs.filter((i) => /^u?int/.test(i.dtype) && i.shape?.length === 2).length;
-  const kernelsByKind: Record<string, string[]> = {};
+  const kernelsByKind: Record<string, string[]> = Object.create(null);
   for (const [c, ks] of [...kernels].sort((a, b) => (a[0] < b[0] ? -1 : 1))) kernelsByKind[c] = [...ks].sort();
   // Fused-MBConv: expand k×k conv → (norm/act/SE) → 1x1 projection → (norm/dropout) → add with the block input.
   const BETWEEN = new Set(['batch_norm', 'layer_norm', 'group_norm', 'dropout', 'other', 'mul', 'relu', 'relu6', 'silu', 'gelu', 'hard_swish', 'leaky_relu', 'elu', 'prelu', 'mish']);

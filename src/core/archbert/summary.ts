@@ -23,6 +23,7 @@ import { formatCount } from './vocabulary-text.js';
 import { familyInfo } from './family-knowledge.js';
 import { familyAgrees, familyMentions, statedTasks, taskMatches } from './find.js';
 import { featurePhrases, hasFeature } from './features.js';
+import { table } from '../graph/formats/table.js';
 
 export interface SummaryFlag {
   /** The generated sentence that made the claim. */
@@ -49,7 +50,7 @@ function splitSentences(text: string): string[] {
     .filter(Boolean);
 }
 
-const UNIT: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9, thousand: 1e3, million: 1e6, billion: 1e9 };
+const UNIT: Record<string, number> = table({ k: 1e3, m: 1e6, b: 1e9, thousand: 1e3, million: 1e6, billion: 1e9 });
 
 /** Parameter counts a sentence states ("25.6m parameters", "about 3 million weights"). */
 function paramClaims(sentence: string): Array<{ text: string; value: number }> {

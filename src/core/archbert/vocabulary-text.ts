@@ -5,7 +5,7 @@
  */
 
 /** Canonical answer string and paraphrases for each op category / block kind. */
-export const NAMES: Record<string, { canon: string; say: string[] }> = {
+export const NAMES: Record<string, { canon: string; say: string[] }> = table({
   // normalisation
   batch_norm: { canon: 'batch normalization', say: ['batch normalization', 'batch norm', 'batchnorm'] },
   layer_norm: { canon: 'layer normalization', say: ['layer normalization', 'layer norm', 'layernorm'] },
@@ -74,7 +74,8 @@ export const NAMES: Record<string, { canon: string; say: string[] }> = {
   inverted_residual: { canon: 'inverted residual', say: ['inverted residual blocks', 'mbconv blocks', 'inverted bottlenecks'] },
   feature_pyramid: { canon: 'feature pyramid', say: ['a feature pyramid', 'an fpn', 'a feature pyramid network'] },
   attention_block: { canon: 'attention', say: ['self-attention', 'attention blocks', 'multi-head self-attention'] },
-};
+});
+import { table } from '../graph/formats/table.js';
 
 export function canon(key: string): string {
   return NAMES[key]?.canon ?? key.replace(/_/g, ' ');
@@ -133,18 +134,18 @@ export function layerBucket(n: number): string {
 }
 
 /** Words for the kind of network. */
-export const KIND_WORDS: Record<string, string[]> = {
+export const KIND_WORDS: Record<string, string[]> = table({
   convolutional: ['convolutional network', 'cnn', 'convnet', 'convolutional neural network'],
   transformer: ['transformer', 'attention-based network', 'transformer network'],
   recurrent: ['recurrent network', 'rnn', 'recurrent neural network'],
   mlp: ['multilayer perceptron', 'mlp', 'fully connected network'],
   hybrid: ['hybrid convolution-attention network', 'convolutional network with attention', 'hybrid cnn-transformer'],
-};
+});
 
-export const KIND_CANON: Record<string, string> = {
+export const KIND_CANON: Record<string, string> = table({
   convolutional: 'convolutional network',
   transformer: 'transformer',
   recurrent: 'recurrent network',
   mlp: 'multilayer perceptron',
   hybrid: 'hybrid convolution-attention network',
-};
+});

@@ -56,7 +56,7 @@ export function analyzeGraph(g: ArchGraph, opts: AnalyzeOptions = {}): { opGraph
 function resolveInputShapes(g: ArchGraph, shapes: Record<string, number[]> | undefined): Record<string, number[]> | undefined {
   if (!shapes) return undefined;
   const names = g.inputs.filter((i) => !g.initializers[i.name]).map((i) => i.name);
-  const out: Record<string, number[]> = {};
+  const out: Record<string, number[]> = Object.create(null);
   const declared = (name: string) => g.inputs.find((i) => i.name === name)?.shape ?? null;
   for (const [key, dims] of Object.entries(shapes)) {
     const name = key === '*' && names.length === 1 ? names[0]! : key;

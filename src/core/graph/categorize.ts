@@ -5,6 +5,7 @@
 import type { ArchNode } from './types.js';
 import { attrInt, attrInts, baseOp } from './shape-inference.js';
 import type { OpCategory } from './categories.js';
+import { table } from './formats/table.js';
 
 export interface CategorizeContext {
   /** Shape of each input slot (null when unknown / omitted). */
@@ -19,7 +20,7 @@ export interface CategorizeContext {
   consumerOps?: string[];
 }
 
-const SIMPLE: Record<string, OpCategory> = {
+const SIMPLE: Record<string, OpCategory> = table({
   ConvTranspose: 'transposed_conv',
   LSTM: 'lstm',
   GRU: 'gru',
@@ -85,7 +86,7 @@ const SIMPLE: Record<string, OpCategory> = {
   GroupQueryAttention: 'attention',
   PackedAttention: 'attention',
   DecoderMaskedMultiHeadAttention: 'attention',
-};
+});
 
 const REDUCE = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp', 'ReduceSumSquare']);
 

@@ -34,14 +34,14 @@ export interface FactsInfo {
 const CAT_ORDER = new Map<string, number>(OP_CATEGORIES.map((c, i) => [c, i]));
 
 export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 'file'> {
-  const ops: Record<string, number> = {};
+  const ops: Record<string, number> = Object.create(null);
   for (const n of og.nodes) ops[n.category] = (ops[n.category] ?? 0) + 1;
-  const sortedOps: Record<string, number> = {};
+  const sortedOps: Record<string, number> = Object.create(null);
   for (const k of Object.keys(ops).sort((a, b) => (CAT_ORDER.get(a) ?? 999) - (CAT_ORDER.get(b) ?? 999) || a.localeCompare(b))) sortedOps[k] = ops[k]!;
 
   let params = info.params;
   if (!params) {
-    const by: Record<string, number> = {};
+    const by: Record<string, number> = Object.create(null);
     let t = 0;
     let b = 0;
     for (const n of og.nodes) {

@@ -66,7 +66,7 @@ export function buildOpGraph(g: ArchGraph, opts: { inputShapes?: Record<string, 
   const T = shapes.tensors;
   const order = shapes.order;
   const st = (t: string): TensorState => (t ? T.get(t) ?? { shape: null } : { shape: null });
-  const rawOps: Record<string, number> = {};
+  const rawOps: Record<string, number> = Object.create(null);
   for (const n of order) rawOps[n.op] = (rawOps[n.op] ?? 0) + 1;
 
   // ---- 1. data tensors and parameter flow -------------------------------------------
@@ -494,7 +494,7 @@ function foldElementwiseClusters(
       return;
     }
     if (exits.length !== 1) return;
-    const ops: Record<string, number> = {};
+    const ops: Record<string, number> = Object.create(null);
     for (const m of members) ops[order[m]!.op] = (ops[order[m]!.op] ?? 0) + 1;
     const category = recognise(ops);
     if (!category) return;

@@ -8,6 +8,7 @@
  * PReLU slope is). Each tensor counts once however many ops use it.
  */
 import type { ArchGraph, ArchNode } from './types.js';
+import { table } from './formats/table.js';
 
 export interface ParamRecord {
   name: string;
@@ -20,7 +21,7 @@ export interface ParamRecord {
 }
 
 /** Input slots that carry shapes, axes, indices or scalars, never weights. */
-export const NON_WEIGHT_SLOTS: Record<string, number[]> = {
+export const NON_WEIGHT_SLOTS: Record<string, number[]> = table({
   Reshape: [1], Expand: [1], Tile: [1], Slice: [1, 2, 3, 4], Squeeze: [1], Unsqueeze: [1], Split: [1], Resize: [1, 2, 3], Upsample: [1],
   Pad: [1, 2, 3], Clip: [1, 2], TopK: [1], OneHot: [0, 1, 2], NonMaxSuppression: [2, 3, 4], ConstantOfShape: [0], Range: [0, 1, 2],
   Gather: [1], GatherElements: [1], GatherND: [1], Pow: [1], Where: [0], CumSum: [1], Trilu: [1], ScatterND: [1], ScatterElements: [1],
@@ -29,7 +30,7 @@ export const NON_WEIGHT_SLOTS: Record<string, number[]> = {
   // quantised ops: scales and zero points are not weights
   QLinearConv: [1, 2, 4, 5, 6, 7], QLinearMatMul: [1, 2, 4, 5, 6, 7], ConvInteger: [2, 3], MatMulInteger: [2, 3],
   DynamicQuantizeLinear: [0], QLinearAdd: [1, 2, 4, 5, 6, 7],
-};
+});
 export const QUANT_WEIGHT_OPS = new Set(['DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'ConvInteger', 'MatMulInteger', 'DynamicQuantizeMatMul', 'MatMulNBits']);
 export const FLOAT = /float|bfloat|double/i;
 

@@ -15,6 +15,7 @@
  * tensors channels-last: conv/pool/norm read the channel axis as the last one.
  */
 import type { ArchGraph, ArchNode, AttrValue, Dim } from './types.js';
+import { table } from './formats/table.js';
 
 export interface TensorState {
   /** Fully known shape, or null. */
@@ -39,7 +40,7 @@ const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
  * ONNX Runtime's fused/contrib variants computed like their base op (the fused
  * activation or layout change does not alter shapes, weights or MACs).
  */
-const BASE_OP: Record<string, string> = { FusedConv: 'Conv', FusedGemm: 'Gemm', FusedMatMul: 'FusedMatMul', NhwcConv: 'Conv' };
+const BASE_OP: Record<string, string> = table({ FusedConv: 'Conv', FusedGemm: 'Gemm', FusedMatMul: 'FusedMatMul', NhwcConv: 'Conv' });
 export function baseOp(op: string): string {
   return BASE_OP[op] ?? op;
 }
@@ -219,7 +220,7 @@ export function windowAttrs(node: ArchNode, nSpatial: number, weightShape: numbe
 export function inferShapes(g: ArchGraph, opts: { inputShapes?: Record<string, number[]> } = {}): ShapeResult {
   const T = new Map<string, TensorState>();
   const notes: string[] = [];
-  const inputShapes: Record<string, number[] | null> = {};
+  const inputShapes: Record<string, number[] | null> = Object.create(null);
 
   for (const p of Object.values(g.initializers)) T.set(p.name, { shape: p.shape, values: p.values });
   for (const n of g.nodes) for (const p of n.params) if (!T.has(p.name)) T.set(p.name, { shape: p.shape, values: p.values });
@@ -312,10 +313,10 @@ const UNARY_SAME = new Set([
   'MeanVarianceNormalization', 'CumSum', 'Trilu', 'BiasGelu', 'FastGelu', 'QuickGelu', 'LpNormalization', 'Swish',
   'DequantizeLinear', 'QuantizeLinear', 'DynamicQuantizeLinear',
 ]);
-const VALUE_UNARY: Record<string, (x: number) => number> = {
+const VALUE_UNARY: Record<string, (x: number) => number> = table({
   Identity: (x) => x, Cast: (x) => x, Neg: (x) => -x, Floor: Math.floor, Ceil: Math.ceil, Sqrt: Math.sqrt, Abs: Math.abs,
   Reciprocal: (x) => 1 / x, Round: (x) => Math.round(x), Sign: Math.sign, Exp: Math.exp, Log: Math.log,
-};
+});
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Mod', 'BitShift', 'Sum', 'Mean', 'PRelu']);
 
 function inferNode(g: ArchGraph, node: ArchNode, get: (t: string) => TensorState): TensorState[] {
@@ -770,13 +771,13 @@ function inferNode(g: ArchGraph, node: ArchNode, get: (t: string) => TensorState
   }
 }
 
-const REDUCE_FN: Record<string, (xs: number[]) => number> = {
+const REDUCE_FN: Record<string, (xs: number[]) => number> = table({
   ReduceMax: (xs) => Math.max(...xs),
   ReduceMin: (xs) => Math.min(...xs),
   ReduceSum: (xs) => xs.reduce((a, b) => a + b, 0),
   ReduceProd: (xs) => xs.reduce((a, b) => a * b, 1),
   ReduceMean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
-};
+});
 
 /** Row-major flat offset of a multi-index. */
 function flatIndex(shape: number[], idx: number[]): number {

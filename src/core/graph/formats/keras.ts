@@ -53,7 +53,7 @@ interface State {
 export function parseKeras(doc: Obj, file: string, flavour: ModelFormat): ArchGraph {
   let model: unknown;
   let manifest: ManifestEntry[] | null = null;
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null);
   if (flavour === 'tfjs-layers') {
     const topo = doc.modelTopology as Obj;
     model = isObj(topo.model_config) ? topo.model_config : topo;

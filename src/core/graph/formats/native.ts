@@ -117,7 +117,7 @@ export function parseNative(doc: Record<string, unknown>, file: string): ArchGra
   });
   if (!nodes.length) fail('nodes', 'the graph has no nodes');
   checkGraph(nodes, inputs, outputs, initializers, () => false, file);
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null);
   if (doc.metadata !== undefined) {
     if (!isObj(doc.metadata)) fail('metadata', 'expected an object of strings');
     for (const [k, m] of Object.entries(doc.metadata as Obj)) metadata[k] = typeof m === 'string' ? m : JSON.stringify(m);

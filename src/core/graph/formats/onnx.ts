@@ -69,7 +69,7 @@ export function parseOnnx(buf: Uint8Array, file: string): ArchGraph {
   const ctx: Ctx = { file, functions };
 
   let opset: number | undefined;
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null);
   for (const o of model.opsetImport ?? []) {
     const dom = o.domain ?? '';
     if (dom === '' || dom === 'ai.onnx') opset = toNum(o.version);

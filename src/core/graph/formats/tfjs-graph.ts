@@ -251,7 +251,7 @@ function tensorRef(input: string): string | null {
 }
 
 function translate(n: NodeDef, ctx: Ctx): Emit {
-  const a: Record<string, AttrValue> = {};
+  const a: Record<string, AttrValue> = Object.create(null);
   for (const [k, v] of Object.entries(n.attr)) {
     const val = attrValue(v);
     if (val !== undefined) a[k] = val;
@@ -309,7 +309,7 @@ function translate(n: NodeDef, ctx: Ctx): Emit {
   };
 
   const convAttrs = (w: number[] | undefined, depthwise: boolean): Record<string, AttrValue> => {
-    const out: Record<string, AttrValue> = {};
+    const out: Record<string, AttrValue> = Object.create(null);
     if (w && w.length === 4) {
       out.kernel_shape = w.slice(0, 2);
       out.group = depthwise ? w[2]! : 1;
@@ -360,7 +360,7 @@ function translate(n: NodeDef, ctx: Ctx): Emit {
       return single('BatchNormalization', ins.slice(0, 5), { epsilon: typeof a.epsilon === 'number' ? a.epsilon : 1e-3 });
     case 'MaxPool':
     case 'AvgPool': {
-      const attrs: Record<string, AttrValue> = {};
+      const attrs: Record<string, AttrValue> = Object.create(null);
       const k = spatial(a.ksize, nchw);
       if (k) attrs.kernel_shape = k;
       const st = spatial(a.strides, nchw);
@@ -464,7 +464,7 @@ export function parseTfjsGraph(doc: Record<string, unknown>, file: string): Arch
       .filter((x): x is string => !!x);
     if (outs.length) graph.outputs = outs.map((t) => ({ name: t, shape: null, dtype: 'float32' }));
   }
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null);
   for (const k of ['format', 'generatedBy', 'convertedBy']) if (typeof doc[k] === 'string') metadata[k] = doc[k] as string;
   graph.metadata = metadata;
   attachParams(graph);
