@@ -57,6 +57,7 @@ describe('zoo', () => {
     // JSON's 1e400 is Infinity: it would make every feature NaN
     await expect(loadZoo(zooWith('{"scale": 1e400}'))).rejects.toThrow(/"scale" must be a finite positive number/);
     await expect(loadZoo(zooWith({ crop_pct: 0.001 }))).rejects.toThrow(/"crop_pct" must be a number in \[0\.25, 1\]/);
+    await expect(loadZoo(zooWith({ stride: 1e9 }))).rejects.toThrow(/"stride" must be a positive integer up to 4096/);
   });
 
   it('input sizes are bounded (side and area) before any work: exit-2 errors naming zoo.json', async () => {
