@@ -60,12 +60,16 @@ A directory gets DIR/.archbert-index.json (reused and updated on later runs).`,
       if (statSync(opts.in).isDirectory()) {
         const r = await indexDirectory(set, opts.in);
         if (r.reembedded) warn(`${r.path}: built by another model version; re-embedded every file`);
-        for (const s of r.skipped) warn(`skipped ${s.file}: ${s.reason}`);
-        if (r.index.entries.length === 0) throw new InputError(opts.in, `no loadable model files (${r.skipped.length} skipped)`);
+        for (const n of r.notes) warn(n);
+        for (const s of [...r.skipped, ...r.failed]) warn(`skipped ${s.file}: ${s.reason}`);
+        if (r.index.entries.length === 0) throw new InputError(opts.in, `no loadable model files (${r.skipped.length + r.failed.length} skipped)`);
         prepared = prepareIndex(r.index);
       } else {
         if (/\.onnx$/i.test(opts.in)) throw new InputError(opts.in, 'is a model file; --in takes a directory of model files or an index file from `archbert index`');
-        prepared = prepareIndex(await openIndexFile(set, opts.in));
+        const idx = await openIndexFile(set, opts.in);
+        for (const n of idx.notes) warn(n);
+        if (idx.entries.length === 0) throw new InputError(opts.in, 'no usable entries in the index; rebuild it with `archbert index DIR`');
+        prepared = prepareIndex(idx);
       }
       const results = await search(set, prepared, query, { top: opts.top, constraints: opts.constraints });
       flushModelMessages(set);

@@ -38,7 +38,8 @@ are listed and skipped. An index from another model version is re-embedded.`,
       if (progress) process.stderr.write('\n');
       flushModelMessages(set);
       if (!r.written) warn(`${r.path}: could not write the index (read-only?)`);
-      for (const s of r.skipped) warn(`skipped ${s.file}: ${s.reason}`);
+      for (const n of r.notes) warn(n);
+      for (const s of [...r.skipped, ...r.failed]) warn(`skipped ${s.file}: ${s.reason}`);
       if (r.reembedded) info(`${r.path}: was built by another model version; every file was embedded again`);
       const summary = {
         index: r.path,
@@ -48,11 +49,12 @@ are listed and skipped. An index from another model version is re-embedded.`,
         updated: r.updated,
         removed: r.removed,
         reused: r.reused,
-        skipped: r.skipped.map((s) => ({ file: s.file, reason: s.reason })),
+        skipped: [...r.skipped, ...r.failed].map((s) => ({ file: s.file, reason: s.reason })),
       };
       if (opts.json) printJson(summary);
-      else print(`${r.path}: ${summary.entries} models (${r.added.length} added, ${r.updated.length} updated, ${r.reused} unchanged, ${r.removed.length} removed, ${r.skipped.length} skipped)`);
-      return r.index.entries.length === 0 ? 1 : 0;
+      else print(`${r.path}: ${summary.entries} models (${r.added.length} added, ${r.updated.length} updated, ${r.reused} unchanged, ${r.removed.length} removed, ${r.skipped.length + r.failed.length} skipped)`);
+      // 1 when nothing could be indexed, or when a file failed through an internal error (the rest is still indexed and written).
+      return r.index.entries.length === 0 || r.failed.length > 0 ? 1 : 0;
     }),
   );
 }

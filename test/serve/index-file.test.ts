@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, rmSync, utimesSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, utimesSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   checkIndexVersion,
   decodeEmbedding,
   encodeEmbedding,
+  entryChecksum,
   listModelFiles,
   readIndex,
   updateIndex,
@@ -96,5 +97,81 @@ describe('index file', () => {
     await expect(readIndex(p)).rejects.toThrow(/not an archbert index/);
     writeFileSync(p, 'not json');
     await expect(readIndex(p)).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('damaged entries are dropped on read, described, and recomputed by the next update (issue 15)', async () => {
+    const root = join(tmp, 'damaged');
+    mkdirSync(root, { recursive: true });
+    const files = ['a.onnx', 'b.onnx', 'c.onnx', 'd.onnx', 'e.onnx', 'f.onnx', 'g.onnx'];
+    for (const f of files) writeFileSync(join(root, f), `model ${f}`);
+    const path = join(root, '.archbert-index.json');
+    const first = await updateIndex(root, path, null, 'v1', fakeEmbed([]));
+    await writeIndex(path, first.index);
+    const written = JSON.parse(readFileSync(path, 'utf8'));
+    // every entry carries the checksum of its other fields
+    for (const e of written.entries) expect(e.checksum).toBe(entryChecksum(e));
+
+    const [a, b, c, d, e, f, g] = written.entries;
+    a.embedding = a.embedding.slice(0, -7); // cut short: not whole float32 values
+    b.embedding = 5; // not text
+    c.summary = null;
+    d.summary.params = 7; // edited: checksum mismatch
+    delete e.checksum; // an older index without checksums is still read
+    f.embedding = encodeEmbedding(Float32Array.from([1, 2])); // another length than the others (3)
+    f.checksum = entryChecksum(f);
+    g.embedding = encodeEmbedding(Float32Array.from([1, Number.NaN, 0]));
+    g.checksum = entryChecksum(g);
+    written.entries.push(3, null, 'x', { ...e }); // entries that are not entries, and e listed twice
+    writeFileSync(path, JSON.stringify(written));
+
+    const idx = await readIndex(path);
+    expect(idx.entries.map((x) => x.file)).toEqual(['e.onnx']);
+    expect(idx.damaged).toEqual([
+      'a.onnx: embedding of 6 bytes is not whole float32 values',
+      'b.onnx: embedding is not base64 text',
+      'c.onnx: summary missing',
+      'd.onnx: checksum does not match (edited or corrupted)',
+      'f.onnx: embedding has 2 values, the others 3',
+      'g.onnx: embedding holds NaN or infinite values',
+      'entry 8: not an entry (number)',
+      'entry 9: not an entry (null)',
+      'entry 10: not an entry (string)',
+      'e.onnx: listed twice',
+    ]);
+
+    // the damaged files are embedded again; the sound entry is reused
+    const calls: string[] = [];
+    const next = await updateIndex(root, path, idx, 'v1', fakeEmbed(calls));
+    expect(calls.sort()).toEqual(['a.onnx', 'b.onnx', 'c.onnx', 'd.onnx', 'f.onnx', 'g.onnx']);
+    expect(next.index.entries.map((x) => x.file)).toEqual(files);
+    expect(next.index.entries.every((x) => decodeEmbedding(x.embedding).length === 3)).toBe(true);
+  });
+
+  it('a file that trips an internal error is listed as failed, not fatal, and tried again next time', async () => {
+    const root = join(tmp, 'internal');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'good.onnx'), 'model good');
+    writeFileSync(join(root, 'bug.onnx'), 'model bug');
+    const path = join(root, '.archbert-index.json');
+    const calls: string[] = [];
+    const buggy: EmbedFile = async (abs, rel) => {
+      if (rel === 'bug.onnx') {
+        calls.push(rel);
+        throw new TypeError(`${abs}: op.endsWith is not a function\n    at geometry`);
+      }
+      return fakeEmbed(calls)(abs, rel);
+    };
+    const r = await updateIndex(root, path, null, 'v1', buggy);
+    expect(r.index.entries.map((e) => e.file)).toEqual(['good.onnx']);
+    expect(r.failed).toEqual([{ file: 'bug.onnx', reason: 'internal error: op.endsWith is not a function' }]);
+    expect(r.index.skipped).toEqual([]);
+    await writeIndex(path, r.index);
+    calls.length = 0;
+    await updateIndex(root, path, await readIndex(path), 'v1', buggy);
+    expect(calls).toEqual(['bug.onnx']);
+  });
+
+  it('decodeEmbedding refuses bytes that are not whole float32 values', () => {
+    expect(() => decodeEmbedding(Buffer.from([1, 2, 3]).toString('base64'))).toThrow(InputError);
   });
 });

@@ -12,6 +12,7 @@ import {
   DEFAULT_INDEX_NAME,
   checkIndexVersion,
   decodeEmbedding,
+  indexRoot,
   readIndex,
   updateIndex,
   writeIndex,
@@ -28,19 +29,22 @@ export async function indexDirectory(
   dir: string,
   out?: string,
   opts: { write?: boolean; onProgress?: (rel: string, done: number, total: number) => void } = {},
-): Promise<UpdateResult & { path: string; written: boolean }> {
+): Promise<UpdateResult & { path: string; written: boolean; notes: string[] }> {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new InputError(dir, 'not a directory');
   const path = resolve(out ?? join(root, DEFAULT_INDEX_NAME));
+  const notes: string[] = [];
   let previous: IndexFile | null = null;
   if (existsSync(path)) {
     try {
       previous = await readIndex(path);
-    } catch {
+    } catch (e) {
       previous = null; // a damaged index is rebuilt, not trusted
+      notes.push(`${path}: ${e instanceof InputError ? e.message.replace(`${path}: `, '').replace(/; (re)?build .*$/, '') : 'unreadable'}; rebuilding it`);
     }
+    if (previous?.damaged?.length) notes.push(damagedNote(path, previous.damaged, 'recomputed from the model files'));
     // Entries written before these structure facts existed (or by an older rule) would answer window/direction/kernel constraints wrongly: rebuild.
-    if (previous && previous.entries.some((e) => e.summary.structure?.version !== STRUCTURE_VERSION)) previous = null;
+    if (previous && previous.entries.some((e) => (e.summary as Partial<typeof e.summary>).structure?.version !== STRUCTURE_VERSION)) previous = null;
   }
   const result = await updateIndex(
     root,
@@ -67,18 +71,37 @@ export async function indexDirectory(
       written = false; // read-only directory: the index still serves this run
     }
   }
-  return { ...result, path, written };
+  return { ...result, path, written, notes };
 }
 
-/** Reads an index file given to --in and checks it was built by these models. */
-export async function openIndexFile(set: ModelSet, path: string): Promise<IndexFile> {
+/** One line about the damaged entries of an index and what was done about them. */
+function damagedNote(path: string, damaged: string[], done: string): string {
+  const shown = damaged.slice(0, 3).join('; ');
+  const more = damaged.length > 3 ? `; and ${damaged.length - 3} more` : '';
+  return `${path}: ${damaged.length} damaged ${damaged.length === 1 ? 'entry' : 'entries'} (${shown}${more}), ${done}`;
+}
+
+/**
+ * Reads an index file given to --in and checks it was built by these models.
+ * Damaged entries are recomputed from the model files when the indexed directory
+ * is still there (the index is brought up to date and rewritten), otherwise left
+ * out; either way `notes` says so.
+ */
+export async function openIndexFile(set: ModelSet, path: string): Promise<IndexFile & { notes: string[] }> {
   const idx = await readIndex(path);
   checkIndexVersion(idx, path, set.version);
   // Older entries lack (or have an older rule for) the structure facts: window/direction/kernel constraints would be judged wrongly.
-  if (idx.entries.some((e) => e.summary.structure?.version !== STRUCTURE_VERSION)) {
+  if (idx.entries.some((e) => (e.summary as Partial<typeof e.summary>).structure?.version !== STRUCTURE_VERSION)) {
     throw new InputError(path, `index entries predate the current structure facts (version ${STRUCTURE_VERSION}); rebuild it with \`archbert index ${idx.root && idx.root !== '.' ? idx.root : 'DIR'} --out ${path}\``);
   }
-  return idx;
+  if (!idx.damaged?.length) return { ...idx, notes: [] };
+  const root = indexRoot(path, idx);
+  if (existsSync(root) && statSync(root).isDirectory()) {
+    const r = await indexDirectory(set, root, path);
+    const failures = [...r.skipped, ...r.failed].map((s) => `skipped ${s.file}: ${s.reason}`);
+    return { ...r.index, notes: [...r.notes, ...failures] };
+  }
+  return { ...idx, notes: [damagedNote(path, idx.damaged, `left out (the indexed directory ${root} is gone, so they cannot be recomputed)`)] };
 }
 
 export interface PreparedIndex {
@@ -100,6 +123,9 @@ export async function search(set: ModelSet, index: PreparedIndex, query: string,
   const q = query.trim();
   if (!q) throw new InputError(null, 'empty query: say what you are looking for, e.g. "a small image classifier without attention"');
   const [qe] = await embedTexts(set, [normalizeQueryText(q)]);
+  // An embedding of another length would score NaN (printed as null): never silently.
+  const odd = index.entries.find((e) => e.embedding.length !== qe!.length);
+  if (odd) throw new InputError(null, `index entry ${odd.file} has a ${odd.embedding.length}-value embedding but the model gives ${qe!.length}; rebuild the index with \`archbert index DIR\``);
   const cands: Candidate[] = index.entries.map((e) => ({ file: e.file, name: e.name, summary: e.summary, score: dot(qe!, e.embedding) }));
   const exact = opts.constraints !== false;
   const constraints = exact ? parseConstraints(q) : [];
