@@ -17,9 +17,21 @@ export function checkGraph(
   outer: (name: string) => boolean,
   file: string,
 ): void {
+  // ONNX IR: "The graph MUST use single static assignment for all node outputs": every value name is
+  // assigned once, by one node output, a graph input or an initializer. A second writer would make every
+  // reader ambiguous (the analysis would silently follow one of them).
   const producer = new Map<string, number>();
-  nodes.forEach((n, i) => n.outputs.forEach((t) => t && producer.set(t, i)));
   const inputNames = new Set(inputs.map((t) => t.name));
+  nodes.forEach((n, i) =>
+    n.outputs.forEach((t) => {
+      if (!t) return;
+      const first = producer.get(t);
+      if (first !== undefined) throw new InputError(file, `tensor '${t}' is written by two nodes, '${nodes[first]!.id}' and '${n.id}' (each name may be assigned once)`);
+      if (inputNames.has(t)) throw new InputError(file, `node '${n.id}' writes '${t}', which is a graph input (each name may be assigned once)`);
+      if (Object.hasOwn(initializers, t)) throw new InputError(file, `node '${n.id}' writes '${t}', which is an initializer (each name may be assigned once)`);
+      producer.set(t, i);
+    }),
+  );
   const isKnown = (t: string) => t === '' || producer.has(t) || Object.hasOwn(initializers, t) || outer(t) || inputNames.has(t);
   // Subgraph nodes may read names of this graph; their own checks saw `outer` ⊇ these names.
   for (const n of nodes) {

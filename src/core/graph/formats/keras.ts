@@ -210,6 +210,14 @@ function convertModel(model: Obj, prefix: string, bound: string[] | null, st: St
   const name = typeof cfg.name === 'string' ? cfg.name : typeof model.name === 'string' ? model.name : '';
   if (!layers.every(isObj)) throw new InputError(st.file, `model '${name}': every layer must be an object`);
   const ls = layers as Obj[];
+  // Keras itself refuses a model whose layers share a name ("All layer names should be unique"); the
+  // references between layers and the weights are by name, so a duplicate would silently merge layers.
+  const names = new Set<string>();
+  ls.forEach((layer, i) => {
+    const lname = layerName(layer, i);
+    if (names.has(lname)) throw new InputError(st.file, `model '${name}': two layers are named '${lname}' (layer names must be unique)`);
+    names.add(lname);
+  });
 
   if (model.class_name === 'Sequential' || !Array.isArray(cfg.input_layers ?? null) && !ls.some((l) => Array.isArray(l.inbound_nodes) && l.inbound_nodes.length)) {
     return convertSequential(ls, name, prefix, bound, st, depth);

@@ -142,7 +142,10 @@ function readManifest(v: unknown, file: string): Map<string, ManifestWeight> {
     const paths = isObj(group) && Array.isArray(group.paths) ? group.paths.filter((p): p is string => typeof p === 'string') : [];
     // shards, opened lazily, only if every shard exists and no path escapes the model's folder
     const shardFiles = paths.map((p) => join(dir, p));
-    const shardsOk = paths.length > 0 && paths.every((p) => !p.includes('..') && !p.startsWith('/')) && shardFiles.every((f) => existsSync(f));
+    const inside = paths.length > 0 && paths.every((p) => !p.includes('..') && !p.startsWith('/'));
+    // A shard that exists but is no regular file (a directory, a FIFO that would block the read, a device) is bad input.
+    if (inside) for (const [i, f] of shardFiles.entries()) if (existsSync(f) && !statSync(f).isFile()) throw new InputError(file, `weight file ${paths[i]} is not a regular file`);
+    const shardsOk = inside && shardFiles.every((f) => existsSync(f));
     let offset = 0;
     let offsetsValid = true;
     for (const w of ws) {
@@ -157,7 +160,12 @@ function readManifest(v: unknown, file: string): Map<string, ManifestWeight> {
       const size = bytesOf[stored];
       const entry: ManifestWeight = { name: w.name, shape, dtype };
       if (shardsOk && offsetsValid && size && !q && n <= MAX_VALUES && (dtype === 'int32' || dtype === 'int64' || n <= 16)) {
-        const buf = readRange(shardFiles, offset, n * size);
+        let buf: Buffer | undefined;
+        try {
+          buf = readRange(shardFiles, offset, n * size);
+        } catch (e) {
+          throw new InputError(file, `cannot read weight files ${paths.join(', ')} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        }
         if (buf) entry.values = decode(buf, dtype, n);
       }
       if (!size) offsetsValid = false; // strings: variable length, later offsets unknown
@@ -440,10 +448,14 @@ function translate(n: NodeDef, ctx: Ctx): Emit {
 
 function parseNodes(list: unknown, file: string, where: string): NodeDef[] {
   if (!Array.isArray(list)) throw new InputError(file, `${where}: expected a list of nodes`);
+  // A NodeDef's name is its output tensor's name: TensorFlow refuses a graph where two nodes share one.
+  const names = new Set<string>();
   return list.map((x, i) => {
     if (!isObj(x) || typeof x.name !== 'string' || !x.name || typeof x.op !== 'string' || !x.op) {
       throw new InputError(file, `${where}: node ${i} needs a name and an op`);
     }
+    if (names.has(x.name)) throw new InputError(file, `${where}: two nodes are named '${x.name}' (each name may be assigned once)`);
+    names.add(x.name);
     const input = Array.isArray(x.input) ? x.input.filter((s): s is string => typeof s === 'string') : [];
     return { name: x.name, op: x.op, input, attr: isObj(x.attr) ? x.attr : {} };
   });
