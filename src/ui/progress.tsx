@@ -87,13 +87,13 @@ export class InkProgress implements ProgressReporter {
   stop(): void {
     const rows = [...this.rows.values()];
     // An empty frame makes ink erase the lines it drew (unmount redraws the last frame, so clear() is not enough).
-    this.instance?.rerender(rows.every(finished) ? <ProgressView rows={rows} /> : <></>);
+    this.instance?.rerender(rows.every(isFinished) ? <ProgressView rows={rows} /> : <></>);
     this.instance?.unmount();
     this.instance = null;
   }
 }
 
-const finished = (p: ModelProgress): boolean => Boolean(p.cached || p.failed) || (p.total > 0 && p.done >= p.total);
+const isFinished = (p: ModelProgress): boolean => Boolean(p.cached || p.failed) || (p.total > 0 && p.done >= p.total);
 
 /**
  * Plain lines on stderr for logs: one when a model finishes, and at most one per model every 10 s.
