@@ -49,9 +49,16 @@ function gitCommit(): string | null {
   }
 }
 
-function parseIntOption(name: string, v: string, min: number): number {
+/**
+ * Most generated architectures one build accepts: 50× the published set's 20,000, so a typo such
+ * as 20000000000 is bad usage (exit 2) rather than a run of days that fills the disk.
+ */
+export const MAX_GENERATED = 1_000_000;
+
+function parseIntOption(name: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InputError(null, `${name} must be an integer ≥ ${min}, got '${v}'`);
+  if (!Number.isSafeInteger(n) || n < min) throw new InputError(null, `${name} must be an integer ≥ ${min}, got '${v}'`);
+  if (n > max) throw new InputError(null, `${name} ${n} is too large: at most ${max}`);
   return n;
 }
 
@@ -61,7 +68,7 @@ export function register(program: Command): void {
     .command('build')
     .description('featurize real and generated architectures and write the JSONL files the trainer reads')
     .option('--real <dir>', 'directory with index.json and the exported .onnx files (omit for generated graphs only)')
-    .option('--generated <n>', 'number of generated AutoNet-style architectures', '20000')
+    .option('--generated <n>', `number of generated AutoNet-style architectures (at most ${MAX_GENERATED})`, '20000')
     .option('--seed <s>', 'seed for generation, texts and splits (same seed + inputs → identical files)', '0')
     .requiredOption('--out <dir>', 'output directory (replaced atomically when the build completes)');
   withJson(build);
@@ -81,7 +88,7 @@ Real models that fail to load are skipped with a warning and listed in the manif
   );
   build.action(
     action(async (opts: BuildOpts) => {
-      const generated = parseIntOption('--generated', opts.generated, 0);
+      const generated = parseIntOption('--generated', opts.generated, 0, MAX_GENERATED);
       const seed = parseIntOption('--seed', opts.seed, 0);
       const started = Date.now();
       const tty = interactive() && !opts.json;

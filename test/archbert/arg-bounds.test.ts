@@ -66,6 +66,27 @@ describe('over-long text, in process', () => {
   });
 });
 
+describe('numeric options out of range, in process', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each([
+    ['dataset build --generated', ['dataset', 'build', '--generated', '20000000000', '--out', '/nonexistent/never-written'], /--generated 20000000000 is too large: at most 1000000/],
+    ['eval --caption-limit', ['eval', '--caption-limit', 'banana'], /--caption-limit.*expected a whole number ≥ 0, got 'banana'/],
+    ['eval --caption-limit', ['eval', '--caption-limit', '-1'], /expected a whole number ≥ 0, got '-1'/],
+  ])('%s: exit 2 naming the bound', async (_label, argv, pattern) => {
+    const err: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err.push(String(chunk));
+      return true;
+    });
+    const { main } = await import('../../src/cli/archbert.js');
+    const code = await main(argv);
+    vi.restoreAllMocks();
+    expect(code).toBe(2);
+    expect(err.join('').split('\n')[0]).toMatch(pattern);
+  });
+});
+
 describe('CLI: a 30,000-character argument never reaches ONNX Runtime', () => {
   it('archbert ask, archbert find, etran rank: exit 2, one line, no signal', () => {
     expectOneLineUsageError(runCli('archbert', ['ask', model, long]), /^archbert: error: argument 3 .* 30000 bytes long/);
