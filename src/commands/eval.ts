@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { evaluateScores } from '../core/etran/correlation.js';
 import { scoresFromFile, truthFromFile } from '../core/etran/eval-files.js';
-import { readInputFile } from '../core/io/files.js';
+import { readJsonInput } from '../core/io/files.js';
 import { action, color, print, printJson, warn, withJson } from './common.js';
 
 interface EvalCliOptions {
@@ -18,15 +18,8 @@ interface EvalCliOptions {
   json?: boolean;
 }
 
-async function readJson(file: string): Promise<unknown> {
-  const text = (await readInputFile(file)).toString('utf8');
-  if (text.trim().length === 0) throw new InputError(file, 'empty file');
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(file, `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
-}
+/** --scores and --truth: regular files of at most MAX_JSON_INPUT_BYTES, nested at most MAX_JSON_DEPTH deep. */
+const readJson = (file: string): Promise<unknown> => readJsonInput(file);
 
 const fmt = (v: number | null, digits = 4) => (v === null ? 'undefined' : v.toFixed(digits));
 

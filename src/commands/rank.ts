@@ -11,7 +11,7 @@ import { METRIC_NAMES, availableMetrics, isMetricName, type MetricName } from '.
 import { RECOMMENDED_FORM } from '../core/etran/recommended.js';
 import { scoreModels, type ScoreResult } from '../core/etran/score.js';
 import { toModelFeatures } from '../core/features/pipeline.js';
-import { readInputFile } from '../core/io/files.js';
+import { readJsonInput } from '../core/io/files.js';
 import { basename, extname } from 'node:path';
 import { csvLine, formatNumber, rankIntervalBar, rankIntervalText, renderTable } from '../ui/table.js';
 import { action, color, info, interactive, print, printJson, warn, withJson } from './common.js';
@@ -70,14 +70,7 @@ function checkMetricNames(metrics: string | undefined, rankBy: string | undefine
 }
 
 async function readTruth(file: string, key?: string): Promise<Record<string, number>> {
-  const text = (await readInputFile(file)).toString('utf8');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(file, `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
-  return truthFromFile(doc as Parameters<typeof truthFromFile>[0], file, key);
+  return truthFromFile((await readJsonInput(file)) as Parameters<typeof truthFromFile>[0], file, key);
 }
 
 /** The ranking's metric columns: recommended and ETran first, then ETran's components, then the rest in canonical order. */

@@ -7,8 +7,8 @@
  */
 import { extname } from 'node:path';
 import { InputError } from '../errors.js';
-import { decodeNpy, type NpyArray } from '../io/npy.js';
-import { readInputFile } from '../io/files.js';
+import { decodeNpy, readNpyBytes, type NpyArray } from '../io/npy.js';
+import { MAX_TEXT_INPUT_BYTES, readInputFile } from '../io/files.js';
 import { labelsFromValues, type RawLabel } from './labels.js';
 import { largeArray } from './linalg.js';
 import type { Labels, Matrix } from './types.js';
@@ -93,17 +93,28 @@ function matrixFromCsv(text: string, file: string, role: MatrixRole): LoadedMatr
 }
 
 /**
+ * Reads an input with a bound: a .npy file must be exactly as long as its
+ * header says, a text file at most MAX_TEXT_INPUT_BYTES; FIFOs and devices
+ * are refused before any read.
+ */
+async function readBounded(file: string, text: boolean): Promise<Buffer> {
+  const bytes = text ? await readInputFile(file, MAX_TEXT_INPUT_BYTES) : await readNpyBytes(file);
+  if (bytes.length === 0) throw new InputError(file, 'empty file');
+  return bytes;
+}
+
+/**
  * Reads a matrix (.npy or .csv) and checks it is non-empty, floating point
  * and finite. `role` names the content in messages.
  */
 export async function readMatrixFile(file: string, role: MatrixRole): Promise<LoadedMatrix> {
-  const bytes = await readInputFile(file);
-  if (bytes.length === 0) throw new InputError(file, 'empty file');
   const ext = extname(file).toLowerCase();
+  const text = ext === '.csv' || ext === '.txt' || ext === '.tsv';
+  if (ext !== '.npy' && !text) throw new InputError(file, `unsupported ${role} file type '${ext || '(none)'}' (expected .npy or .csv)`);
+  const bytes = await readBounded(file, text);
   let loaded: LoadedMatrix;
   if (ext === '.npy') loaded = matrixFromNpy(decodeNpy(bytes, file), file, role);
-  else if (ext === '.csv' || ext === '.txt' || ext === '.tsv') loaded = matrixFromCsv(bytes.toString('utf8'), file, role);
-  else throw new InputError(file, `unsupported ${role} file type '${ext || '(none)'}' (expected .npy or .csv)`);
+  else loaded = matrixFromCsv(bytes.toString('utf8'), file, role);
   assertFinite(loaded.matrix, file, role);
   return loaded;
 }
@@ -167,9 +178,10 @@ function labelsFromText(text: string, file: string): RawLabel[] {
 
 /** Reads class labels (.npy ints / integer-valued floats / strings, or .csv/.txt one per line) and maps them to contiguous ids. */
 export async function readLabelsFile(file: string): Promise<Labels> {
-  const bytes = await readInputFile(file);
-  if (bytes.length === 0) throw new InputError(file, 'empty file');
   const ext = extname(file).toLowerCase();
+  const text = ext === '.csv' || ext === '.txt' || ext === '.tsv';
+  if (ext !== '.npy' && !text) throw new InputError(file, `unsupported labels file type '${ext || '(none)'}' (expected .npy, .csv or .txt)`);
+  const bytes = await readBounded(file, text);
   let values: ArrayLike<RawLabel>;
   if (ext === '.npy') {
     const strings = stringLabelsFromNpy(bytes, file);
@@ -182,10 +194,8 @@ export async function readLabelsFile(file: string): Promise<Labels> {
       if (arr.dtype === 'bool') throw new InputError(file, 'labels have dtype bool; expected integers or strings');
       values = arr.data as ArrayLike<number | bigint>;
     }
-  } else if (ext === '.csv' || ext === '.txt' || ext === '.tsv') {
-    values = labelsFromText(bytes.toString('utf8'), file);
   } else {
-    throw new InputError(file, `unsupported labels file type '${ext || '(none)'}' (expected .npy, .csv or .txt)`);
+    values = labelsFromText(bytes.toString('utf8'), file);
   }
   if (values.length === 0) throw new InputError(file, 'labels are empty');
   const labels = labelsFromValues(values, file);

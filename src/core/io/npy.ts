@@ -5,9 +5,14 @@
  * arrays are returned in C (row-major) order.
  * Format reference: numpy/lib/format.py.
  */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
-import { readInputFile } from './files.js';
+import { checkInputFile, describeFsError, MAX_INPUT_BYTES } from './files.js';
+
+/** numpy's own np.load refuses headers over 10,000 bytes (max_header_size) as a safety limit; so do we. */
+export const MAX_NPY_HEADER_BYTES = 10_000;
 
 export type NpyDType = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'bool';
 
@@ -103,8 +108,16 @@ function parseHeader(header: string, file: string): { descr: string; fortran: bo
   return { descr, fortran: fortran === 'True', shape };
 }
 
-/** Decodes .npy bytes. `file` only names the source in error messages. */
-export function decodeNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
+/** Where the header and the data of .npy bytes lie, and what the header says. */
+interface NpyLayout {
+  dataStart: number;
+  descr: string;
+  fortran: boolean;
+  shape: number[];
+}
+
+/** Reads the header of .npy bytes (only the header needs to be there). */
+function npyLayout(bytes: Uint8Array, file: string): NpyLayout {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new InputError(file, 'not a .npy file (missing \\x93NUMPY magic)');
   }
@@ -122,16 +135,72 @@ export function decodeNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
   } else {
     throw new InputError(file, `unsupported .npy format version ${major}`);
   }
+  if (headerLen > MAX_NPY_HEADER_BYTES) throw new InputError(file, `.npy header of ${headerLen} bytes (numpy's limit, and ours, is ${MAX_NPY_HEADER_BYTES})`);
   if (headerStart + headerLen > bytes.length) throw new InputError(file, 'truncated .npy header');
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
-  const { descr, fortran, shape } = parseHeader(header, file);
+  return { dataStart: headerStart + headerLen, ...parseHeader(header, file) };
+}
+
+/** Bytes per element of a dtype descr: numeric ones, and numpy's '<U{n}' strings (UTF-32). Null when unknown. */
+function itemSize(descr: string): number | null {
+  const u = /^[<>|=]?U(\d+)$/.exec(descr);
+  if (u) return 4 * Number(u[1]);
+  return DESCR[descr.slice(1)]?.size ?? null;
+}
+
+/**
+ * Reads a .npy file whose size matches what its header claims (shape ×
+ * element size): a lying header, a FIFO or a device is refused after reading
+ * at most the header, never after filling memory.
+ */
+export async function readNpyBytes(path: string): Promise<Buffer> {
+  await checkInputFile(path); // a FIFO is refused before open(), which would wait for a writer
+  let fh;
+  try {
+    // O_NONBLOCK: should a FIFO replace the file after the check, open() still returns at once (and fstat refuses it).
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new InputError(path, describeFsError(err));
+  }
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new InputError(path, 'is a directory, expected a file');
+    if (!st.isFile()) throw new InputError(path, 'is not a regular file (a FIFO, socket or device cannot be read as input)');
+    if (st.size === 0) throw new InputError(path, 'empty file');
+    const head = Buffer.alloc(Math.min(st.size, 12 + MAX_NPY_HEADER_BYTES));
+    await fh.read(head, 0, head.length, 0);
+    const layout = npyLayout(head, path);
+    const size = itemSize(layout.descr);
+    if (size !== null) {
+      const count = layout.shape.reduce((a, b) => a * b, 1);
+      const expected = layout.dataStart + count * size;
+      if (expected !== st.size) {
+        const what = `shape (${layout.shape.join(', ')}) of '${layout.descr}' needs ${expected} bytes in all`;
+        throw new InputError(path, expected > st.size ? `truncated .npy data (${what}, the file has ${st.size})` : `.npy file longer than its header says (${what}, the file has ${st.size})`);
+      }
+    }
+    if (st.size > MAX_INPUT_BYTES) throw new InputError(path, `is ${st.size} bytes, more than the ${MAX_INPUT_BYTES} an input may have`);
+    const buf = Buffer.alloc(st.size);
+    const { bytesRead } = await fh.read(buf, 0, st.size, 0);
+    if (bytesRead !== st.size) throw new InputError(path, 'the file changed while it was read');
+    return buf;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(path, describeFsError(err));
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Decodes .npy bytes. `file` only names the source in error messages. */
+export function decodeNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
+  const { dataStart, descr, fortran, shape } = npyLayout(bytes, file);
   const order = descr[0];
   const kind = DESCR[descr.slice(1)];
   if (!kind || !['<', '>', '|', '='].includes(order ?? '')) {
     throw new InputError(file, `unsupported .npy dtype '${descr}' (expected a numeric dtype such as <f4, <f8, <i8)`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
-  const dataStart = headerStart + headerLen;
   const byteCount = count * kind.size;
   if (bytes.length - dataStart < byteCount) {
     throw new InputError(file, `truncated .npy data (expected ${byteCount} bytes for shape (${shape.join(', ')}), found ${bytes.length - dataStart})`);
@@ -171,7 +240,7 @@ function fortranToC(src: NpyData, shape: number[]): NpyData {
 }
 
 export async function readNpy(path: string): Promise<NpyArray> {
-  return decodeNpy(await readInputFile(path), path);
+  return decodeNpy(await readNpyBytes(path), path);
 }
 
 /** Encodes a row-major array as .npy version 1.0 bytes (little-endian). */
