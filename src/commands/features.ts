@@ -5,12 +5,14 @@
  * Also holds the extraction options and the progress wiring that `etran rank`
  * shares.
  */
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.js';
-import { buildFeatureSets, type PipelineResult } from '../core/features/pipeline.js';
-import { writeNpy } from '../core/io/npy.js';
-import { writeFileAtomic } from '../core/io/atomic.js';
+import { buildFeatureSets, FEATURES_FORMAT, isFeaturesManifest, type PipelineResult } from '../core/features/pipeline.js';
+import { encodeNpy } from '../core/io/npy.js';
+import { replaceDirectory } from '../core/io/atomic.js';
+import { readJsonInput } from '../core/io/files.js';
 import { DEVICES, SessionOpener, type Device } from '../core/runtime/session.js';
 import { InkProgress, LogProgress, type ProgressReporter } from '../ui/progress.js';
 import { action, info, interactive, parsePositiveInt, print, printJson, warn, withJson } from './common.js';
@@ -34,15 +36,37 @@ export const parseSeed = (v: string): number => {
   return n;
 };
 
+/**
+ * ONNX Runtime starts every intra-op thread at session creation: 100,000 of
+ * them exhaust memory before the first image. 1024 is beyond any machine's
+ * core count, so no real setting is refused.
+ */
+export const MAX_THREADS = 1024;
+/**
+ * Images per inference batch at most: one 224×224 batch of 1024 is 600 MB of
+ * input tensor before the model's activations; larger batches only run out
+ * of memory (a large input_size needs a smaller batch still).
+ */
+export const MAX_BATCH_SIZE = 1024;
+
+/** A positive integer of at most `max`, for commander's option parser; beyond it, bad usage (exit 2). */
+export function boundedPositiveInt(option: string, max: number): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < 1 || n > max) throw new InputError(null, `${option}: expected an integer from 1 to ${max}, got '${v}'`);
+    return n;
+  };
+}
+
 /** Options shared by `rank` and `features`. */
 export function addExtractionOptions(cmd: Command, zooRequired: boolean): Command {
   (zooRequired ? cmd.requiredOption('--zoo <dir>', 'directory of .onnx models [+ zoo.json]') : cmd.option('--zoo <dir>', 'directory of .onnx models [+ zoo.json] (not needed with precomputed features)'))
     .requiredOption('--data <path>', 'target data: ImageFolder dir, CSV/JSON list of path,label, COCO json (or dir with annotations.json), YOLO dir, or precomputed features dir')
     .option('--max-images <n>', 'use at most N images, class-stratified', parsePositiveInt)
     .option('--seed <n>', 'seed of the --max-images sample (rank: also of the probe folds, k-NN ties, NLEEP and the bootstrap)', parseSeed, 0)
-    .option('--batch-size <n>', 'images per inference batch', parsePositiveInt, 32)
+    .option('--batch-size <n>', `images per inference batch (at most ${MAX_BATCH_SIZE})`, boundedPositiveInt('--batch-size', MAX_BATCH_SIZE), 32)
     .addOption(new Option('--device <device>', 'execution provider: auto tries CUDA and falls back to CPU').choices(DEVICES as string[]).default('auto'))
-    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: one per core)', parsePositiveInt)
+    .option('--threads <n>', `ONNX Runtime intra-op threads (default: one per core; at most ${MAX_THREADS})`, boundedPositiveInt('--threads', MAX_THREADS))
     .option('--cache <dir>', 'feature cache directory', '.cache/etran')
     .option('--no-cache', 'do not read or write the feature cache')
     .option('--strict', 'an unreadable image is an error (default: skipped and reported)');
@@ -117,7 +141,7 @@ export function register(program: Command): void {
     .description(
       'Run every model of a zoo on the target images and write, per model, MODEL.npy (N × D float32: the input of its last linear layer, or RoI-pooled feature-map rows per ground-truth box for detectors) and MODEL.probs.npy (softmax of its logits), plus labels.json (and targets.npy for detection). The output directory is a valid --data for `etran rank`.',
     )
-    .requiredOption('--out <dir>', 'output directory');
+    .requiredOption('--out <dir>', 'output directory: absent, empty, or an earlier `etran features` output (replaced as a whole)');
   addExtractionOptions(cmd, true);
   withJson(cmd)
     .addHelpText(
@@ -130,37 +154,92 @@ Examples:
 
 Features are cached (--cache, default .cache/etran) by model bytes, data listing and
 preprocessing; a second run with the same inputs does no inference.
+--out is written as one unit: into a temporary sibling directory, renamed into
+place at the end (an earlier output there is replaced whole, so no stale or
+half-written arrays are left). Anything else at --out is refused before extraction.
+Limits: --threads ≤ ${MAX_THREADS}, --batch-size ≤ ${MAX_BATCH_SIZE}.
 Exit codes: 0 ok; 1 some model failed (the others are exported); 2 bad zoo, data or options.`,
     )
     .action(action(async (opts: ExtractionCliOptions & { out: string }) => runFeatures(opts)));
 }
 
+/**
+ * What `--out` may be: absent, an empty directory, or an earlier features
+ * output whose every file its manifest accounts for (so replacing it loses
+ * nothing of the user's). Anything else is refused before extraction.
+ */
+export async function checkFeaturesOut(out: string): Promise<void> {
+  const st = await stat(out).catch(() => null);
+  if (!st) return;
+  if (!st.isDirectory()) throw new InputError(out, '--out exists and is not a directory; choose a new directory');
+  const entries = await readdir(out);
+  if (entries.length === 0) return;
+  const refuse = (why: string) => new InputError(out, `--out ${why}; give a new or empty directory, or an earlier \`etran features\` output`);
+  if (!entries.includes('manifest.json')) throw refuse('is not empty and holds no manifest.json of `etran features`');
+  const manifest = await readJsonInput(join(out, 'manifest.json'));
+  if (!isFeaturesManifest(manifest)) throw refuse('holds a manifest.json that is not from `etran features`');
+  const ours = new Set(['manifest.json', 'labels.json', 'targets.npy']);
+  for (const m of manifest.models) {
+    ours.add(m.features);
+    if (m.probs) ours.add(m.probs);
+  }
+  const foreign = entries.filter((e) => !ours.has(e));
+  if (foreign.length > 0) throw refuse(`holds files its manifest does not list (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`);
+}
+
 async function runFeatures(opts: ExtractionCliOptions & { out: string }): Promise<number> {
+  const out = opts.out;
+  await checkFeaturesOut(out); // before minutes of extraction, not after
   const result = await runExtraction(opts);
   reportExtraction(result);
   requireSomeFeatures(result);
-  const out = opts.out;
-  const files: Array<Record<string, unknown>> = [];
-  for (const f of result.features) {
-    await writeNpy(join(out, `${f.name}.npy`), { dtype: 'float32', shape: [f.rows, f.cols], data: f.X });
-    if (f.probs) await writeNpy(join(out, `${f.name}.probs.npy`), { dtype: 'float32', shape: [f.rows, f.probCols], data: f.probs });
-    files.push({ name: f.name, rows: f.rows, cols: f.cols, features: `${f.name}.npy`, probs: f.probs ? `${f.name}.probs.npy` : null, feature_tensor: f.featureTensor, stride: f.stride ?? null });
-  }
   const first = result.features[0]!;
   if (result.features.some((f) => f.rows !== first.rows)) throw new InputError(null, 'models produced different numbers of rows; cannot share one labels file');
-  if (first.targets) await writeNpy(join(out, 'targets.npy'), { dtype: 'float32', shape: [first.rows, 4], data: first.targets });
-  await writeFileAtomic(join(out, 'labels.json'), JSON.stringify({ task: first.task, labels: first.labels }) + '\n');
-  const manifest = {
-    task: first.task,
-    data: opts.data,
-    zoo: opts.zoo,
-    images: result.images,
-    models: files,
-    extraction: extractionSummary(result),
-    skipped: result.skipped,
-    failed: Object.fromEntries(result.failures.map((f) => [f.name, f.message])),
-  };
-  await writeFileAtomic(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  const files: Array<Record<string, unknown>> = [];
+  // Every file goes into a sibling temporary directory that replaces --out at the end:
+  // a killed run leaves the previous output whole, never a mix of old and new arrays.
+  await replaceDirectory(out, async (dir) => {
+    for (const f of result.features) {
+      const X = encodeNpy({ dtype: 'float32', shape: [f.rows, f.cols], data: f.X });
+      await writeFile(join(dir, `${f.name}.npy`), X);
+      let probsBytes: number | null = null;
+      if (f.probs) {
+        const P = encodeNpy({ dtype: 'float32', shape: [f.rows, f.probCols], data: f.probs });
+        await writeFile(join(dir, `${f.name}.probs.npy`), P);
+        probsBytes = P.length;
+      }
+      files.push({
+        name: f.name,
+        rows: f.rows,
+        cols: f.cols,
+        features: `${f.name}.npy`,
+        features_bytes: X.length,
+        probs: f.probs ? `${f.name}.probs.npy` : null,
+        probs_cols: f.probs ? f.probCols : null,
+        probs_bytes: probsBytes,
+        feature_tensor: f.featureTensor,
+        stride: f.stride ?? null,
+      });
+    }
+    if (first.targets) await writeFile(join(dir, 'targets.npy'), encodeNpy({ dtype: 'float32', shape: [first.rows, 4], data: first.targets }));
+    await writeFile(join(dir, 'labels.json'), JSON.stringify({ task: first.task, labels: first.labels }) + '\n');
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifestOf(), null, 2) + '\n');
+  });
+  function manifestOf() {
+    return {
+      format: FEATURES_FORMAT,
+      task: first.task,
+      data: opts.data,
+      zoo: opts.zoo,
+      images: result.images,
+      rows: first.rows,
+      models: files,
+      extraction: extractionSummary(result),
+      skipped: result.skipped,
+      failed: Object.fromEntries(result.failures.map((f) => [f.name, f.message])),
+    };
+  }
+  const manifest = manifestOf();
   if (opts.json) printJson({ out, ...manifest });
   else {
     for (const f of files) print(`${String(f.name).padEnd(20)} ${f.rows} × ${f.cols}  → ${join(out, String(f.features))}`);

@@ -13,14 +13,13 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { InputError, WorkError } from '../errors.js';
 import type { SessionOpener } from '../runtime/session.js';
-import { CACHE_VERSION, FeatureCache, fileExists, listingHash, sha256 } from './cache.js';
+import { CACHE_VERSION, FeatureCache, listingHash, sha256 } from './cache.js';
 import type { ImageDataset, ImageItem } from './datasets.js';
 import type { FeatureSet } from './featureset.js';
 import { decodeImage, fillTensor, geometryKey, planResize, preprocessingKey, type DecodedImage, type Geometry } from './preprocess.js';
 import { boxCorners, boxTarget, globalAverage, roiAverage, type FeatureMap } from './roi.js';
 import { exposeOutputs, findClassifierFeature, findDetectorFeature, findLogits, hasTensor, parseModel } from './surgery.js';
 import type { Task, ZooModel } from './zoo.js';
-import { writeFileAtomic } from '../io/atomic.js';
 
 export interface ProgressEvent {
   model: string;
@@ -56,6 +55,8 @@ export interface ExtractResult {
   skipped: Array<{ path: string; reason: string }>;
   /** Things to tell the user (e.g. the CUDA fallback). */
   messages: string[];
+  /** Problems that were worked around, e.g. a damaged cache entry that was recomputed. */
+  warnings: string[];
   seconds: number;
   /** Of `seconds`, the part before the first image: hashing, cache look-ups, graph surgery, session creation. */
   setupSeconds: number;
@@ -99,6 +100,7 @@ export async function prepareGraph(
   task: Task,
   cache: FeatureCache | null,
   modelHash: string,
+  warnings: string[] = [],
 ): Promise<{ graph: Uint8Array | string; input: string; fixedBatch: number | null; geometry: Geometry; feature: string; logits: string | null }> {
   const s = model.settings;
   const file = model.path;
@@ -143,11 +145,12 @@ export async function prepareGraph(
   if (wanted.some((t) => !parsed.outputs.includes(t))) {
     // The derived graph is cached: re-serialising a large model costs more than reading it back.
     const derivedKey = sha256(JSON.stringify(['derived', modelHash, wanted]));
-    const path = cache?.modelPath(derivedKey);
-    if (path && (await fileExists(path))) graph = path;
+    const cached = cache ? await cache.readModel(derivedKey) : null;
+    if (cached?.problem) warnings.push(`feature cache: derived model of ${model.name} damaged (${cached.problem}); rebuilt`);
+    if (cached?.bytes) graph = cached.bytes;
     else {
       graph = exposeOutputs(parsed, wanted);
-      if (path) await writeFileAtomic(path, graph);
+      if (cache) await cache.putModel(derivedKey, graph);
     }
   }
   const batchDim = shape[0];
@@ -187,8 +190,10 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
   const features: FeatureSet[] = [];
   const failures: ModelFailure[] = [];
   const messages: string[] = [];
+  const warnings: string[] = [];
   const pending: Prepared[] = [];
   let recordedSkips: FeatureSet['skipped'] | null = null;
+  let strictError: InputError | null = null;
 
   for (const model of models) {
     try {
@@ -197,7 +202,15 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
       });
       const modelHash = sha256(bytes);
       const key = featureKey(modelHash, model, listing, task);
-      const hit = opts.cache ? await opts.cache.get(key) : null;
+      const read = opts.cache ? await opts.cache.read(key) : null;
+      if (read?.problem) warnings.push(`feature cache: entry of ${model.name} damaged (${read.problem}); recomputed`);
+      const hit = read?.hit ?? null;
+      // --strict holds for cached features too: the entry records the images it skipped.
+      if (hit && opts.strict && hit.skipped.length > 0) {
+        const first = hit.skipped[0]!;
+        strictError = new InputError(first.path, `unreadable image (${first.reason})`);
+        break;
+      }
       if (hit) {
         hit.name = model.name;
         features.push(hit);
@@ -205,7 +218,7 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
         opts.onProgress?.({ model: model.name, done: hit.images, total: hit.images, seconds: 0, cached: true });
         continue;
       }
-      const g = await prepareGraph(model, bytes, task, opts.cache, modelHash);
+      const g = await prepareGraph(model, bytes, task, opts.cache, modelHash, warnings);
       const opened = await opts.opener.open(g.graph, model.name);
       messages.push(...opened.messages);
       pending.push({
@@ -236,9 +249,13 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
       opts.onProgress?.({ model: model.name, done: 0, total: 0, seconds: 0, failed: true });
     }
   }
+  if (strictError) {
+    for (const p of pending) await p.session.release().catch(() => undefined);
+    throw strictError;
+  }
   const setupSeconds = (performance.now() - started) / 1000;
   if (pending.length === 0) {
-    return { features: order(features, models), failures, skipped: recordedSkips ?? [], messages, seconds: setupSeconds, setupSeconds };
+    return { features: order(features, models), failures, skipped: recordedSkips ?? [], messages, warnings, seconds: setupSeconds, setupSeconds };
   }
 
   const geometries = [...new Map(pending.map((p) => [geometryKey(p.geometry), p.geometry])).values()];
@@ -341,6 +358,7 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
     failures,
     skipped: [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1)),
     messages,
+    warnings,
     seconds: (performance.now() - started) / 1000,
     setupSeconds,
   };
