@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { evaluateScores } from '../core/etran/correlation.js';
 import { scoresFromFile, truthFromFile } from '../core/etran/eval-files.js';
-import { readJsonInput } from '../core/io/files.js';
+import { MAX_JSON_DEPTH, MAX_JSON_INPUT_BYTES, readJsonInput } from '../core/io/files.js';
 import { action, color, print, printJson, warn, withJson } from './common.js';
 
 interface EvalCliOptions {
@@ -42,6 +42,7 @@ fewer than 2 in common is an error. When the scores file holds lda and energy
 but no etran, the ETran combination is computed from them. top1_regret is the
 best true accuracy minus the true accuracy of the top-scored model, in the
 truth's own units (accuracy points).
+Both files: regular JSON files of at most ${MAX_JSON_INPUT_BYTES >> 20} MiB, nested at most ${MAX_JSON_DEPTH} deep.
 
 Examples:
   $ etran score --labels y.npy --json r50=r50.npy vit=vit.npy dn121=dn.npy > scores.json

@@ -117,6 +117,10 @@ crop_pct, input, feature, logits, stride, image_feature; top-level keys apply to
 models, "models": {"STEM": {...}} to one]. Model names are the file stems.
 A model whose feature layer cannot be found is reported with the zoo.json key that
 fixes it and left out; the others are ranked.
+Precomputed features (--data DIR from \`etran features\`): only the models its
+manifest.json lists are used (a directory without one: every MODEL.npy, with a
+warning); a model whose arrays are bad (rows ≠ labels, NaN/Inf) is reported and
+left out, the others ranked (exit 1).
 Exit codes: 0 ok; 1 some model failed (the rest are ranked) or a failure while
 working; 2 bad zoo, data or options.`,
     )

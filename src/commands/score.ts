@@ -5,6 +5,7 @@
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
+import { MAX_TEXT_INPUT_BYTES } from '../core/io/files.js';
 import { readLabelsFile, readMatrixFile } from '../core/etran/features-file.js';
 import { ACROSS_MODELS, METRIC_NAMES, isAcrossModels, perModelMetric } from '../core/etran/metrics.js';
 import { chooseRankBy, resolveMetrics, scoreModels, type ModelFeatures, type ScoreResult } from '../core/etran/score.js';
@@ -131,8 +132,12 @@ recommended is always reported; --history adds the zoo's track record to it.
 
 Values that are undefined (etran with one model, leep without --source-probs
 for that model, …) are null in --json output, with the reason on stderr.
+Inputs must be regular files (no FIFO or device); a .npy file must be exactly
+as long as its header's shape × dtype; .csv/.txt at most ${MAX_TEXT_INPUT_BYTES >> 20} MiB (use .npy
+beyond). --metric-option values are checked (type and range) per metric.
 Exit codes: 0 ok, 1 failure while computing, 2 bad input (NaN/Inf features,
-label count ≠ rows, one class only, empty file, wrong dtype, unknown metric).`,
+label count ≠ rows, one class only, empty file, wrong dtype, unknown metric,
+bad option value).`,
     )
     .action(action(async (specs: string[], opts: ScoreCliOptions) => runScore(specs, opts)));
 }
