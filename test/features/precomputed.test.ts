@@ -6,6 +6,7 @@
  * labels.json is one line naming it.
  */
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,5 +86,18 @@ describe('precomputed features directory', () => {
     await expect(build(dir)).rejects.toThrow(InputError);
     await expect(build(dir)).rejects.toThrow(/labels\.json: label 1 is \[1\]/);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a FIFO as labels.txt or as a MODEL.npy is refused without reading it', async () => {
+    const dir = featuresDir(false);
+    rmSync(join(dir, 'labels.json'));
+    execFileSync('mkfifo', [join(dir, 'labels.txt')]);
+    await expect(build(dir)).rejects.toThrow(/labels\.txt: is not a regular file/);
+    rmSync(join(dir, 'labels.txt'));
+    writeFileSync(join(dir, 'labels.json'), JSON.stringify(labels));
+    execFileSync('mkfifo', [join(dir, 'pipe.npy')]);
+    const r = await build(dir);
+    expect(r.features.map((f) => f.name)).toEqual(['good', 'other']);
+    expect(r.failures).toEqual([{ name: 'pipe', message: expect.stringMatching(/pipe\.npy: is not a regular file/) }]);
   });
 });

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { readNpy, type NpyArray } from '../io/npy.js';
-import { readJsonInput } from '../io/files.js';
+import { checkInputFile, MAX_TEXT_INPUT_BYTES, readJsonInput } from '../io/files.js';
 import { labelsFromValues } from '../etran/labels.js';
 import type { ModelFeatures } from '../etran/score.js';
 import type { Matrix } from '../etran/types.js';
@@ -110,7 +110,8 @@ export function isFeaturesManifest(doc: unknown): doc is FeaturesManifest {
 
 /**
  * In a directory of precomputed features, labels.json and manifest.json are
- * read with a size and nesting bound first, so a hostile one is one line
+ * read with a size and nesting bound first (labels.txt checked to be a
+ * regular file of bounded size), so a hostile one is one line
  * naming it rather than a stack overflow; label values must be strings or numbers.
  */
 async function checkFeaturesDirJson(data: string): Promise<void> {
@@ -127,6 +128,8 @@ async function checkFeaturesDirJson(data: string): Promise<void> {
   }
   const manifestFile = join(data, 'manifest.json');
   if (await stat(manifestFile).catch(() => null)) await readJsonInput(manifestFile);
+  const labelsText = join(data, 'labels.txt');
+  if (await stat(labelsText).catch(() => null)) await checkInputFile(labelsText, MAX_TEXT_INPUT_BYTES);
 }
 
 /** The first NaN or ±Inf of an array as "NaN at row r, column c" (1-based), or null. */
