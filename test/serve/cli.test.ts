@@ -193,8 +193,7 @@ describe.skipIf(!haveModels)(`with the trained set (${haveModels ? modelDir : 'S
         expect(Math.abs(mean - w), `test subset ${name}: ${mean.toFixed(4)} vs manifest ${w.toFixed(4)} (se ${se.toFixed(4)})`).toBeLessThanOrEqual(4 * se);
       }
     },
-    // A hang guard, not a speed check: about 4 s on a quiet 2-core machine.
-    600_000,
+    // No timeout of its own: about 4 s on a quiet 2-core machine; vitest.config.ts's hang guard applies.
   );
 
   it.skipIf(!existsSync(join(dataDir, 'manifest.json')))('eval --json: exact keys for both splits', () => {
