@@ -196,50 +196,39 @@ async function runFeatures(opts: ExtractionCliOptions & { out: string }): Promis
   const first = result.features[0]!;
   if (result.features.some((f) => f.rows !== first.rows)) throw new InputError(null, 'models produced different numbers of rows; cannot share one labels file');
   const files: Array<Record<string, unknown>> = [];
+  const manifest = {
+    format: FEATURES_FORMAT,
+    task: first.task,
+    data: opts.data,
+    zoo: opts.zoo,
+    images: result.images,
+    rows: first.rows,
+    models: files, // filled below, as the arrays are written
+    extraction: extractionSummary(result),
+    skipped: result.skipped,
+    failed: Object.fromEntries(result.failures.map((f) => [f.name, f.message])),
+  };
   // Every file goes into a sibling temporary directory that replaces --out at the end:
   // a killed run leaves the previous output whole, never a mix of old and new arrays.
   await replaceDirectory(out, async (dir) => {
     for (const f of result.features) {
-      const X = encodeNpy({ dtype: 'float32', shape: [f.rows, f.cols], data: f.X });
-      await writeFile(join(dir, `${f.name}.npy`), X);
-      let probsBytes: number | null = null;
-      if (f.probs) {
-        const P = encodeNpy({ dtype: 'float32', shape: [f.rows, f.probCols], data: f.probs });
-        await writeFile(join(dir, `${f.name}.probs.npy`), P);
-        probsBytes = P.length;
-      }
+      await writeFile(join(dir, `${f.name}.npy`), encodeNpy({ dtype: 'float32', shape: [f.rows, f.cols], data: f.X }));
+      if (f.probs) await writeFile(join(dir, `${f.name}.probs.npy`), encodeNpy({ dtype: 'float32', shape: [f.rows, f.probCols], data: f.probs }));
       files.push({
         name: f.name,
         rows: f.rows,
         cols: f.cols,
         features: `${f.name}.npy`,
-        features_bytes: X.length,
         probs: f.probs ? `${f.name}.probs.npy` : null,
         probs_cols: f.probs ? f.probCols : null,
-        probs_bytes: probsBytes,
         feature_tensor: f.featureTensor,
         stride: f.stride ?? null,
       });
     }
     if (first.targets) await writeFile(join(dir, 'targets.npy'), encodeNpy({ dtype: 'float32', shape: [first.rows, 4], data: first.targets }));
     await writeFile(join(dir, 'labels.json'), JSON.stringify({ task: first.task, labels: first.labels }) + '\n');
-    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifestOf(), null, 2) + '\n');
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n'); // last: its presence means complete
   });
-  function manifestOf() {
-    return {
-      format: FEATURES_FORMAT,
-      task: first.task,
-      data: opts.data,
-      zoo: opts.zoo,
-      images: result.images,
-      rows: first.rows,
-      models: files,
-      extraction: extractionSummary(result),
-      skipped: result.skipped,
-      failed: Object.fromEntries(result.failures.map((f) => [f.name, f.message])),
-    };
-  }
-  const manifest = manifestOf();
   if (opts.json) printJson({ out, ...manifest });
   else {
     for (const f of files) print(`${String(f.name).padEnd(20)} ${f.rows} × ${f.cols}  → ${join(out, String(f.features))}`);

@@ -79,10 +79,8 @@ export interface ManifestModel {
   rows: number;
   cols: number;
   features: string;
-  features_bytes?: number;
   probs: string | null;
   probs_cols?: number | null;
-  probs_bytes?: number | null;
 }
 
 export interface FeaturesManifest {
