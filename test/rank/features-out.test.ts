@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkFeaturesOut } from '../../src/commands/features.js';
+import { boundedPositiveInt, checkFeaturesOut, MAX_BATCH_SIZE, MAX_THREADS } from '../../src/commands/features.js';
+import { InputError } from '../../src/core/errors.js';
+import { buildFeatureSets } from '../../src/core/features/pipeline.js';
+import { SessionOpener } from '../../src/core/runtime/session.js';
 import { runCli } from '../helpers/cli.js';
 
 const fx = (p: string) => new URL(`../../fixtures/rank/${p}`, import.meta.url).pathname;
@@ -38,7 +41,7 @@ describe('features --out: what may be replaced', () => {
 });
 
 describe('etran features (CLI)', () => {
-  it('--out an existing file, --threads 100000: one line, exit 2, before any extraction', () => {
+  it('--out an existing file: one line, exit 2, before any extraction; --threads 100000 is bad usage', () => {
     const root = tmp();
     const file = join(root, 'taken');
     writeFileSync(file, 'x');
@@ -46,12 +49,15 @@ describe('etran features (CLI)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/taken: --out exists and is not a directory/)]);
     expect(readFileSync(file, 'utf8')).toBe('x');
-    const t = runCli('etran', ['features', '--zoo', fx('zoo-cls'), '--data', fx('images'), '--no-cache', '--out', join(root, 'o'), '--threads', '100000']);
-    expect(t.code).toBe(2);
-    expect(t.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--threads: expected an integer from 1 to 1024, got '100000'/)]);
+    // --threads / --batch-size parse through this (an InputError: exit 2, one line).
+    const threads = boundedPositiveInt('--threads', MAX_THREADS);
+    expect(threads('8')).toBe(8);
+    for (const bad of ['100000', '0', '1.5', '', 'x']) expect(() => threads(bad), bad).toThrow(InputError);
+    expect(() => threads('100000')).toThrow(/--threads: expected an integer from 1 to 1024, got '100000'/);
+    expect(() => boundedPositiveInt('--batch-size', MAX_BATCH_SIZE)(String(MAX_BATCH_SIZE + 1))).toThrow(InputError);
   });
 
-  it('over an earlier output of another zoo: the old arrays are gone, nothing temporary is left, rank sees only the new models', () => {
+  it('over an earlier output of another zoo: the old arrays are gone, nothing temporary is left, rank sees only the new models', async () => {
     const root = tmp();
     const out = join(root, 'feats');
     const a = runCli('etran', ['features', '--zoo', fx('zoo-cls'), '--data', fx('images'), '--no-cache', '--out', out]);
@@ -64,8 +70,9 @@ describe('etran features (CLI)', () => {
     expect(readdirSync(root)).toEqual(['feats']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.models.map((m: { name: string; rows: number }) => [m.name, m.rows])).toEqual([['gemm_a', 3]]);
-    const r = runCli('etran', ['rank', '--data', out, '--json', '--bootstrap', '0']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).models.map((m: { name: string; n: number }) => [m.name, m.n])).toEqual([['gemm_a', 3]]);
+    const r = await buildFeatureSets({ data: out, cacheDir: null, opener: new SessionOpener({ device: 'cpu' }) });
+    expect(r.features.map((f) => [f.name, f.rows])).toEqual([['gemm_a', 3]]);
+    expect(r.failures).toEqual([]);
+    expect(r.warnings).toEqual([]);
   });
 });
