@@ -19,7 +19,7 @@ import type { FeatureSet } from './featureset.js';
 import { decodeImage, fillTensor, geometryKey, planResize, preprocessingKey, type DecodedImage, type Geometry } from './preprocess.js';
 import { boxCorners, boxTarget, globalAverage, roiAverage, type FeatureMap } from './roi.js';
 import { exposeOutputs, findClassifierFeature, findDetectorFeature, findLogits, hasTensor, parseModel } from './surgery.js';
-import type { Task, ZooModel } from './zoo.js';
+import { inputSizeProblem, type Task, type ZooModel } from './zoo.js';
 
 export interface ProgressEvent {
   model: string;
@@ -120,6 +120,9 @@ export async function prepareGraph(
   }
   const size = s.inputSize ?? (h && w ? ([h, w] as [number, number]) : null);
   if (!size) throw new InputError(file, `the input size is not fixed in the graph; set "input_size": [H, W] for ${model.name} in zoo.json`);
+  // A graph may fix an input far larger than any image we would decode for it (zoo.json sizes are checked in zoo.ts).
+  const sizeProblem = s.inputSize ? null : inputSizeProblem(size[0], size[1]);
+  if (sizeProblem) throw new InputError(file, `the graph's input ${sizeProblem}; set a smaller "input_size" for ${model.name} in zoo.json`);
   const geometry: Geometry = { height: size[0], width: size[1], resize: s.resize, cropPct: s.cropPct };
 
   let feature: string;

@@ -67,7 +67,8 @@ export async function buildFeatureSets(opts: PipelineOptions): Promise<PipelineR
     strict: opts.strict,
     onProgress: opts.onProgress,
   });
-  return { ...result, dataset: sampled, images: items.length, warnings: [...zoo.warnings, ...result.warnings] };
+  // The dataset's own notes (entries skipped as not regular files, zero-size boxes) are said, not only counted.
+  return { ...result, dataset: sampled, images: items.length, warnings: [...(dataset.warnings ?? []), ...zoo.warnings, ...result.warnings] };
 }
 
 /** `format` of the manifest.json that `etran features` writes. */

@@ -74,13 +74,23 @@ export interface DecodedImage {
 }
 
 /**
+ * The most pixels an image may have, and the most a resized intermediate may
+ * have, before we decode or resize it: 64 M (8,192²), about 200 MB of RGB. Far
+ * above any camera frame a model is fed from, far below what would exhaust
+ * memory with two batches decoding ahead; a larger image (or a 1×10,000 strip
+ * whose shorter side is scaled up to the model's input) is reported as
+ * unreadable instead of taking the machine down.
+ */
+export const MAX_IMAGE_PIXELS = 8192 * 8192;
+
+/**
  * Decodes an image once and produces its RGB pixels for every geometry.
  * Throws (a plain Error from sharp) when the file is not a readable image.
  */
 export async function decodeImage(path: string, geometries: Geometry[]): Promise<DecodedImage> {
   if (geometries.length === 1) return decodeOne(path, geometries[0]!);
   // Several geometries: decode to raw pixels once, then resize that buffer per geometry.
-  const { data, info } = await sharp(path).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const raw = { width: info.width, height: info.height, channels: info.channels } as const;
   const pixels = new Map<string, Uint8Array>();
   await Promise.all(
@@ -94,7 +104,7 @@ export async function decodeImage(path: string, geometries: Geometry[]): Promise
 
 /** One geometry: a single sharp pipeline from the file (header read, then decode + resize + crop in one pass). */
 async function decodeOne(path: string, g: Geometry): Promise<DecodedImage> {
-  const image = sharp(path);
+  const image = sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS });
   const meta = await image.metadata();
   if (!meta.width || !meta.height) throw new Error('image has no dimensions');
   // EXIF orientation is not applied (as PIL/torchvision load images), so header size = decoded size.
@@ -106,6 +116,9 @@ async function decodeOne(path: string, g: Geometry): Promise<DecodedImage> {
 
 function resizeAndCrop(pipeline: Sharp, width: number, height: number, g: Geometry): Sharp {
   const plan = planResize(width, height, g);
+  if (plan.resizedWidth * plan.resizedHeight > MAX_IMAGE_PIXELS) {
+    throw new Error(`a ${width}×${height} image would be resized to ${plan.resizedWidth}×${plan.resizedHeight} before cropping, over ${MAX_IMAGE_PIXELS} pixels (MAX_IMAGE_PIXELS)`);
+  }
   if (plan.resizedWidth !== width || plan.resizedHeight !== height) {
     pipeline = pipeline.resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' });
   }
