@@ -26,7 +26,8 @@ const copy = (from: string, name: string) => {
 
 /** rank --json over a zoo and a target; a run that completed printed its ranking. */
 function rank(zoo: string, data: string, label: string, extra: string[] = []): Run {
-  const r = runCapped('etran', ['rank', '--zoo', zoo, '--data', data, '--no-cache', '--json', '--bootstrap', '0', '--metrics', 'leep,energy', ...extra], label);
+  // energy and lda: computable from the features alone, for classification and detection alike.
+  const r = runCapped('etran', ['rank', '--zoo', zoo, '--data', data, '--no-cache', '--json', '--bootstrap', '0', '--metrics', 'energy,lda', ...extra], label);
   expectContract(r);
   if (r.code === 0 || r.code === 1) expect(Array.isArray(jsonOf(r).ranking), `${label}: ranking`).toBe(true);
   return r;
@@ -122,5 +123,13 @@ describe(`fuzz: zoo and target data through etran rank (seed ${FUZZ_SEED})`, () 
       writeFileSync(file, m.value);
       rank(zoo, fx('coco'), `rank, zoo.json ${m.how}`);
     }
+  });
+
+  // KNOWN BREAK (found with FUZZ_SEED=7; for the lead to check once rank.ts is fixed): a metric the
+  // task cannot have (leep needs logits, which detection features lack) is a usage error found only
+  // after extraction, so progress and CUDA lines come before it: exit 2 with 4 lines on stderr.
+  it.fails('rank --metrics leep on a detection zoo: exit 2 with one line, before extraction', () => {
+    const r = runCapped('etran', ['rank', '--zoo', fx('zoo-det'), '--data', fx('coco'), '--no-cache', '--json', '--metrics', 'leep'], 'rank --metrics leep, detection');
+    expectContract(r, [2]);
   });
 });

@@ -76,4 +76,17 @@ describe(`fuzz: features directories and the feature cache through etran rank (s
       expect(existsSync(join(cache, 'features', entries[0]!, 'X.npy'))).toBe(true);
     }
   });
+
+  // KNOWN BREAK (found with FUZZ_SEED=7; for the lead to check once rank's features-dir reading is
+  // fixed): a manifest.json that lost a model's "probs" gives a warning about the ignored
+  // MODEL.probs.npy and then the exit-2 error for --metrics leep: two lines on stderr.
+  it.fails('a manifest without one model\'s probs, --metrics leep: exit 2 with one line', () => {
+    const d = join(tmp, 'features-noprobs');
+    cpSync(join(tmp, 'features'), d, { recursive: true });
+    const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
+    delete m.models[2].probs;
+    writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
+    const res = runCapped('etran', ['rank', '--data', d, '--zoo', fx('zoo-cls'), '--json', '--bootstrap', '0', '--metrics', 'leep,energy'], 'rank --data features dir: manifest without models[2].probs');
+    expectContract(res, [2]);
+  });
 });
