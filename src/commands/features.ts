@@ -73,8 +73,12 @@ export function addExtractionOptions(cmd: Command, zooRequired: boolean): Comman
   return cmd;
 }
 
-/** Runs extraction with progress on stderr (ink on a TTY, log lines otherwise). */
-export async function runExtraction(opts: ExtractionCliOptions): Promise<PipelineResult> {
+/**
+ * Runs extraction with progress on stderr (ink on a TTY, log lines otherwise).
+ * `beforeExtraction` sees the task once the data is read and may throw (bad
+ * usage found then is one line, before any model runs).
+ */
+export async function runExtraction(opts: ExtractionCliOptions, beforeExtraction?: (info: { task: string }) => void): Promise<PipelineResult> {
   let reporter: ProgressReporter | null = null;
   try {
     const result = await buildFeatureSets({
@@ -86,7 +90,8 @@ export async function runExtraction(opts: ExtractionCliOptions): Promise<Pipelin
       strict: opts.strict,
       cacheDir: opts.cache === false ? null : resolve(opts.cache),
       opener: new SessionOpener({ device: opts.device, intraOpThreads: opts.threads, spin: false }),
-      onStart: ({ models, images }) => {
+      onStart: ({ models, images, task }) => {
+        beforeExtraction?.({ task });
         reporter = interactive() ? new InkProgress() : new LogProgress();
         reporter.start(models, images);
       },

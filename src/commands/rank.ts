@@ -134,12 +134,14 @@ async function runRank(opts: RankCliOptions): Promise<number> {
   const targetName = opts.targetName ?? basename(opts.data.replace(/[\\/]+$/, ''), extname(opts.data.replace(/[\\/]+$/, '')));
   // Read the history before extraction too; the prior is computed once the models that ran are known.
   if (opts.history) await readHistoryOption(opts.history, [], targetName);
-  const result = await runExtraction(opts);
-  reportExtraction(result);
-  requireSomeFeatures(result);
+  // Detectors give no class logits: LEEP/NCE are bad usage there, said before any model runs.
+  const result = await runExtraction(opts, ({ task }) => void rankMetrics(opts.metrics, task === 'detection', task !== 'detection'));
   const models = toModelFeatures(result.features);
   const detection = result.dataset.task === 'detection';
+  // Checked before the extraction's notes are printed, so bad usage stays one line.
   const metrics = rankMetrics(opts.metrics, detection, models.every((m) => m.sourceProbs));
+  reportExtraction(result);
+  requireSomeFeatures(result);
   const history = await readHistoryOption(opts.history, models.map((m) => m.name), targetName);
   // Scoring a large target takes a while (k-NN is O(N²·D) per model): say so, and count models on a terminal.
   info(`scoring ${models.length} model(s) on ${models[0]!.X.rows} ${detection ? 'boxes' : 'images'}${opts.bootstrap > 0 ? `, then ${opts.bootstrap} bootstrap resamples` : ''} …`);

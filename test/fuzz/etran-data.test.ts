@@ -125,10 +125,9 @@ describe(`fuzz: zoo and target data through etran rank (seed ${FUZZ_SEED})`, () 
     }
   });
 
-  // KNOWN BREAK (found with FUZZ_SEED=7; for the lead to check once rank.ts is fixed): a metric the
-  // task cannot have (leep needs logits, which detection features lack) is a usage error found only
-  // after extraction, so progress and CUDA lines come before it: exit 2 with 4 lines on stderr.
-  it.fails('rank --metrics leep on a detection zoo: exit 2 with one line, before extraction', () => {
+  // Found with FUZZ_SEED=7: a metric the task cannot have (leep needs logits, which detection
+  // features lack) was a usage error found only after extraction, behind progress lines.
+  it('rank --metrics leep on a detection zoo: exit 2 with one line, before extraction', () => {
     const r = runCapped('etran', ['rank', '--zoo', fx('zoo-det'), '--data', fx('coco'), '--no-cache', '--json', '--metrics', 'leep'], 'rank --metrics leep, detection');
     expectContract(r, [2]);
   });

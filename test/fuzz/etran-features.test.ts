@@ -77,10 +77,9 @@ describe(`fuzz: features directories and the feature cache through etran rank (s
     }
   });
 
-  // KNOWN BREAK (found with FUZZ_SEED=7; for the lead to check once rank's features-dir reading is
-  // fixed): a manifest.json that lost a model's "probs" gives a warning about the ignored
-  // MODEL.probs.npy and then the exit-2 error for --metrics leep: two lines on stderr.
-  it.fails('a manifest without one model\'s probs, --metrics leep: exit 2 with one line', () => {
+  // Found with FUZZ_SEED=7: a manifest.json that lost a model's "probs" gave the warning about the
+  // ignored MODEL.probs.npy before the exit-2 error for --metrics leep (two lines on stderr).
+  it('a manifest without one model\'s probs, --metrics leep: exit 2 with one line', () => {
     const d = join(tmp, 'features-noprobs');
     cpSync(join(tmp, 'features'), d, { recursive: true });
     const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));

@@ -19,7 +19,8 @@ export function runCli(bin: 'archbert' | 'etran', args: string[], opts: { cwd?: 
     env: { ...process.env, NO_COLOR: '1', CI: '1', ...opts.env },
     input: opts.input,
     encoding: 'utf8',
-    timeout: 120_000,
+    // A hang guard, not a speed check: a spawn on a busy 2-core machine can take minutes.
+    timeout: 300_000,
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };

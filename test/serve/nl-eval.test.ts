@@ -30,5 +30,5 @@ describe('NL eval set', () => {
     const r = await scoreQuestions(null, realDir);
     const failures = r.rows.filter((x) => !x.ok).map((x) => `${x.q.model}: ${x.q.question} → ${JSON.stringify(x.a.value)}`);
     expect(r.exact_match, failures.join('\n')).toBeGreaterThanOrEqual(0.9);
-  }, 60_000);
+  });
 });
