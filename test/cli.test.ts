@@ -11,10 +11,11 @@ describe('CLI conventions', () => {
       expect(v.code).toBe(0);
       expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     });
-    it(`${bin} with an unknown command exits 2`, () => {
+    it(`${bin} with an unknown command exits 2 with one line (the usage hint on the same line)`, () => {
       const r = runCli(bin, ['no-such-command']);
       expect(r.code).toBe(2);
       expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/unknown command 'no-such-command' \(add --help for usage\)$/)]);
     });
   }
 });

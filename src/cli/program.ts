@@ -12,7 +12,8 @@ export function createProgram(name: string, description: string, version: string
     .description(description)
     .version(version, '-V, --version')
     .option('--debug', 'print stack traces for errors')
-    .showHelpAfterError('(add --help for usage)')
+    // A usage error is one line, like every bad-input error: the hint goes on the same line.
+    .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (add --help for usage)\n`) })
     .exitOverride();
 }
 
