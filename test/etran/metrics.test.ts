@@ -14,6 +14,7 @@ import { transrate } from '../../src/core/etran/transrate.js';
 import { gbc } from '../../src/core/etran/gbc.js';
 import { regression } from '../../src/core/etran/regression.js';
 import type { Labels, Matrix } from '../../src/core/etran/types.js';
+import { synthClasses } from './score-fixtures.js';
 
 const mat = (rows: number[][]): Matrix => ({ rows: rows.length, cols: rows[0]!.length, data: Float64Array.from(rows.flat()) });
 const labels = (ids: number[]): Labels => {
@@ -21,20 +22,7 @@ const labels = (ids: number[]): Labels => {
   return { ids: Int32Array.from(ids), numClasses: c, names: Array.from({ length: c }, (_, i) => String(i)) };
 };
 
-/** Seeded class-structured data: x = sep·μ_y + ε. */
-function synth(n: number, d: number, c: number, seed: number, sep = 1, scale = 1): { X: Matrix; y: Labels } {
-  let s = seed >>> 0;
-  const u = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const g = (): number => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const mu = Array.from({ length: c * d }, g);
-  const ids = Array.from({ length: n }, (_, i) => (i < c ? i : Math.floor(u() * c)));
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = scale * (sep * mu[ids[i]! * d + j]! + g());
-  return { X: { rows: n, cols: d, data }, y: labels(ids) };
-}
+const synth = synthClasses;
 
 /** Same samples, class ids renamed by `perm` (class k becomes perm[k]). */
 function renamed(y: Labels, perm: number[]): Labels {

@@ -9,24 +9,13 @@ import { InputError } from '../../src/core/errors.js';
 import { stratifiedFolds } from '../../src/core/etran/folds.js';
 import { ledoitWolfShrinkage, probe, type ProbeOptions } from '../../src/core/etran/probe.js';
 import type { Labels, Matrix } from '../../src/core/etran/types.js';
+import { synthClasses } from './score-fixtures.js';
 
 const labels = (ids: number[], c = Math.max(...ids) + 1): Labels => ({
   ids: Int32Array.from(ids), numClasses: c, names: Array.from({ length: c }, (_, i) => String(i)),
 });
 
-function synth(n: number, d: number, c: number, seed: number, sep = 1): { X: Matrix; y: Labels } {
-  let s = seed >>> 0;
-  const u = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const g = (): number => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const mu = Array.from({ length: c * d }, g);
-  const ids = Array.from({ length: n }, (_, i) => (i < c ? i : Math.floor(u() * c)));
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = sep * mu[ids[i]! * d + j]! + g();
-  return { X: { rows: n, cols: d, data }, y: labels(ids, c) };
-}
+const synth = synthClasses;
 
 interface GoldenRun { config: { classifier: 'lda' | 'ridge'; shrinkage?: number | 'auto'; lambda?: number }; predicted: number[]; accuracy: number; shrinkage: number[] }
 interface GoldenCase { name: string; n: number; d: number; c: number; X: number[]; y: number[]; folds: number[]; runs: GoldenRun[]; sklearn_auto: { accuracy: number; agreement_with_pooled: number } }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy, type NpyArray } from '../../src/core/io/npy.js';
 import { seededRandom } from '../../src/core/random.js';
+import type { Labels, Matrix } from '../../src/core/etran/types.js';
 
 export const rng = seededRandom;
 
@@ -56,3 +57,24 @@ export function writeText(dir: string, name: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
+
+/**
+ * Seeded class-structured data for the metric tests: x = scale·(sep·μ_y + ε),
+ * μ and ε standard normal from a 32-bit LCG; rows 0..C−1 take classes 0..C−1
+ * so every class is present, the rest are drawn uniformly.
+ */
+export function synthClasses(n: number, d: number, c: number, seed: number, sep = 1, scale = 1): { X: Matrix; y: Labels } {
+  let s = seed >>> 0;
+  const u = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s + 0.5) / 4294967296;
+  };
+  const g = (): number => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  const mu = Array.from({ length: c * d }, g);
+  const ids = Array.from({ length: n }, (_, i) => (i < c ? i : Math.floor(u() * c)));
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = scale * (sep * mu[ids[i]! * d + j]! + g());
+  const numClasses = Math.max(...ids) + 1;
+  return { X: { rows: n, cols: d, data }, y: { ids: Int32Array.from(ids), numClasses, names: Array.from({ length: numClasses }, (_, k) => String(k)) } };
+}
+
