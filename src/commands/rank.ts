@@ -15,7 +15,7 @@ import { readJsonInput } from '../core/io/files.js';
 import { basename, extname } from 'node:path';
 import { csvLine, formatNumber, rankIntervalBar, rankIntervalText, renderTable } from '../ui/table.js';
 import { action, color, info, interactive, print, printJson, warn, withJson } from './common.js';
-import { addRankingOptions, readHistoryOption, type RankingCliOptions } from './ranking-options.js';
+import { addRankingOptions, priorFor, readHistoryOption, type RankingCliOptions } from './ranking-options.js';
 import { addExtractionOptions, extractionSummary, reportExtraction, requireSomeFeatures, runExtraction, type ExtractionCliOptions } from './features.js';
 
 interface RankCliOptions extends ExtractionCliOptions, RankingCliOptions {
@@ -132,8 +132,8 @@ async function runRank(opts: RankCliOptions): Promise<number> {
   checkMetricNames(opts.metrics, opts.rankBy); // before minutes of extraction, not after
   const truth = opts.truth ? await readTruth(opts.truth, opts.truthKey) : null;
   const targetName = opts.targetName ?? basename(opts.data.replace(/[\\/]+$/, ''), extname(opts.data.replace(/[\\/]+$/, '')));
-  // Read the history before extraction too; the prior is computed once the models that ran are known.
-  if (opts.history) await readHistoryOption(opts.history, [], targetName);
+  // Read the history before extraction; the prior is computed once the models that ran are known.
+  const historyRows = await readHistoryOption(opts.history);
   // Detectors give no class logits: LEEP/NCE are bad usage there, said before any model runs.
   const result = await runExtraction(opts, ({ task }) => void rankMetrics(opts.metrics, task === 'detection', task !== 'detection'));
   const models = toModelFeatures(result.features);
@@ -142,7 +142,7 @@ async function runRank(opts: RankCliOptions): Promise<number> {
   const metrics = rankMetrics(opts.metrics, detection, models.every((m) => m.sourceProbs));
   reportExtraction(result);
   requireSomeFeatures(result);
-  const history = await readHistoryOption(opts.history, models.map((m) => m.name), targetName);
+  const history = priorFor(historyRows, models.map((m) => m.name), targetName);
   // Scoring a large target takes a while (k-NN is O(N²·D) per model): say so, and count models on a terminal.
   info(`scoring ${models.length} model(s) on ${models[0]!.X.rows} ${detection ? 'boxes' : 'images'}${opts.bootstrap > 0 ? `, then ${opts.bootstrap} bootstrap resamples` : ''} …`);
   const tty = interactive();

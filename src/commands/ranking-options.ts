@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
-import { historyPrior, parseHistory, type HistoryPrior } from '../core/etran/history.js';
+import { historyPrior, parseHistory, type HistoryPrior, type HistoryRow } from '../core/etran/history.js';
 import { readInputFile } from '../core/io/files.js';
 
 export interface RankingCliOptions {
@@ -32,9 +32,14 @@ export function addRankingOptions(cmd: Command, bootstrapDefault: number, target
     .option('--bootstrap <n>', `resample the target images N times (stratified) for p(best) and a 90 % rank interval; 0 turns it off`, parseBootstrap, bootstrapDefault);
 }
 
-/** Reads --history (if given) into the prior of `models`. */
-export async function readHistoryOption(file: string | undefined, models: string[], targetName: string | null): Promise<HistoryPrior | undefined> {
+/** Reads and checks --history (if given): read once, before any long work; the prior is computed once the models are known. */
+export async function readHistoryOption(file: string | undefined): Promise<HistoryRow[] | undefined> {
   if (file === undefined) return undefined;
   const buf = await readInputFile(file, MAX_HISTORY_BYTES);
-  return historyPrior(parseHistory(buf.toString('utf8'), file), models, targetName);
+  return parseHistory(buf.toString('utf8'), file);
+}
+
+/** The prior of `models` from the rows read by readHistoryOption (undefined without --history). */
+export function priorFor(rows: HistoryRow[] | undefined, models: string[], targetName: string | null): HistoryPrior | undefined {
+  return rows ? historyPrior(rows, models, targetName) : undefined;
 }

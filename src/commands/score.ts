@@ -13,7 +13,7 @@ import { asSourceProbabilities } from '../core/etran/source-probs.js';
 import { rankIntervalBar, rankIntervalText } from '../ui/table.js';
 import { action, color, print, printJson, warn, withJson } from './common.js';
 import { parseSeed } from './features.js';
-import { addRankingOptions, readHistoryOption, type RankingCliOptions } from './ranking-options.js';
+import { addRankingOptions, priorFor, readHistoryOption, type RankingCliOptions } from './ranking-options.js';
 
 interface ScoreCliOptions extends RankingCliOptions {
   seed: number;
@@ -99,7 +99,7 @@ function printTable(result: ScoreResult): void {
 }
 
 export function register(program: Command): void {
-  const metricList = METRIC_NAMES.map((n) => `  ${n.padEnd(19)}${isAcrossModels(n) ? ACROSS_MODELS[n] : (perModelMetric(n)?.summary ?? '(not available in this build)')}`).join('\n');
+  const metricList = METRIC_NAMES.map((n) => `  ${n.padEnd(19)}${isAcrossModels(n) ? ACROSS_MODELS[n].summary : (perModelMetric(n)?.summary ?? '(not available in this build)')}`).join('\n');
   const cmd = withJson(
     program
       .command('score')
@@ -171,7 +171,7 @@ async function runScore(specs: string[], opts: ScoreCliOptions): Promise<number>
   chooseRankBy(opts.rankBy, metrics, feats.length);
   const weights = opts.weights ? parseWeights(opts.weights) : undefined;
   const metricOptions = parseMetricOptions(opts.metricOption ?? []);
-  const history = await readHistoryOption(opts.history, feats.map((f) => f.name), opts.targetName ?? null);
+  const history = priorFor(await readHistoryOption(opts.history), feats.map((f) => f.name), opts.targetName ?? null);
 
   const labels = await readLabelsFile(opts.labels);
   const n = labels.ids.length;

@@ -10,9 +10,10 @@
  * the bootstrap (bootstrap.ts) recomputes it from those terms on each resample.
  */
 import { energy, lowestMean, type EnergyOptions } from './energy.js';
-import { lda, type LdaOptions } from './lda.js';
+import { choice, int, nonNegative, share, type OptionSpec } from './metric-options.js';
+import { LDA_NORMALIZE, LDA_VARIANTS, lda, type LdaOptions } from './lda.js';
 import { hscore } from './hscore.js';
-import { leep, type LeepOptions } from './leep.js';
+import { LEEP_VARIANTS, leep, type LeepOptions } from './leep.js';
 import { logme, type LogmeOptions } from './logme.js';
 import { gbc, type GbcOptions } from './gbc.js';
 import { regression, type RegressionOptions } from './regression.js';
@@ -20,7 +21,7 @@ import { regularizedHscore } from './regularized_hscore.js';
 import { sfda, type SfdaOptions } from './sfda.js';
 import { transrate, type TransrateOptions } from './transrate.js';
 import { nce } from './nce.js';
-import { probe, type ProbeOptions } from './probe.js';
+import { PROBE_CLASSIFIERS, probe, type ProbeOptions } from './probe.js';
 import { knn, type KnnOptions } from './knn.js';
 import { nleep, type NleepOptions } from './nleep.js';
 import { RECOMMENDED_FORM } from './recommended.js';
@@ -75,10 +76,16 @@ export interface MetricContext {
 }
 
 export type AcrossModelsName = 'etran' | 'ncti' | 'recommended';
-export const ACROSS_MODELS: Record<AcrossModelsName, string> = {
-  etran: 'ETran: 0.15·minmax(energy) + 0.85·minmax(lda) across models (official); + minmax(regression) with --targets',
-  ncti: 'NCTI (Wang et al. 2023): PCA-64, shrinkage LDA, three neural-collapse terms min-max combined across models (BUserName/NCTI)',
-  recommended: `our advised ranking: ${RECOMMENDED_FORM.components.join(' + ')} as normalised ranks (+ the --history prior, weight H/(H + ${RECOMMENDED_FORM.kappa})), form chosen by leave-one-target-out (README)`,
+export const ACROSS_MODELS: Record<AcrossModelsName, { summary: string; options: Record<string, OptionSpec> }> = {
+  etran: { summary: 'ETran: 0.15·minmax(energy) + 0.85·minmax(lda) across models (official); + minmax(regression) with --targets', options: {} },
+  ncti: {
+    summary: 'NCTI (Wang et al. 2023): PCA-64, shrinkage LDA, three neural-collapse terms min-max combined across models (BUserName/NCTI)',
+    options: { pcaDims: int(1) },
+  },
+  recommended: {
+    summary: `our advised ranking: ${RECOMMENDED_FORM.components.join(' + ')} as normalised ranks (+ the --history prior, weight H/(H + ${RECOMMENDED_FORM.kappa})), form chosen by leave-one-target-out (README)`,
+    options: {},
+  },
 };
 
 export function isAcrossModels(name: string): name is AcrossModelsName {
@@ -90,8 +97,8 @@ export interface PerModelMetric {
   needs: MetricNeed;
   /** One line for --help. */
   summary: string;
-  /** Names of the options the metric accepts (checked, so a typo is an error rather than silently ignored). */
-  options: string[];
+  /** The options the metric accepts and their values (checked, so a typo is an error rather than silently ignored). */
+  options: Record<string, OptionSpec>;
   compute(model: PreparedModel, options: Record<string, unknown>, ctx: MetricContext): MetricResult;
   /** The value on the resampled rows idx from the full run's perSample terms (bootstrap). */
   resample?(perSample: Float64Array, idx: Int32Array, options: Record<string, unknown>): number;
@@ -118,7 +125,7 @@ function add(metric: PerModelMetric): void {
 
 add({
   name: 'energy',
-  options: ['fraction'],
+  options: { fraction: share },
   needs: 'labels',
   summary: 'ETran energy S_en: mean of the 0.5 % lowest logsumexp of the features (official Energy_Score); option fraction',
   compute: (m, o) => energy(m.X, o as EnergyOptions),
@@ -127,7 +134,7 @@ add({
 });
 add({
   name: 'lda',
-  options: ['variant', 'normalize'],
+  options: { variant: choice(LDA_VARIANTS), normalize: choice(LDA_NORMALIZE) },
   needs: 'labels',
   summary: "ETran classification S_cls: the official shrinkage-LDA score in closed form; options variant=shrinkage-projection, normalize=l2|pooled-variance",
   compute: (m, o) => lda(m.X, m.labels, o as LdaOptions),
@@ -136,7 +143,7 @@ add({
 });
 add({
   name: 'regression',
-  options: ['energyShare'],
+  options: { energyShare: share },
   needs: 'targets',
   summary: 'ETran regression S_reg: −mean squared residual of the minimum-norm SVD least-squares fit of the targets; option energyShare for truncation',
   compute: (m, o) => {
@@ -146,21 +153,21 @@ add({
 });
 add({
   name: 'logme',
-  options: ['corrected'],
+  options: { corrected: { kind: 'boolean' } },
   needs: 'labels',
   summary: 'LogME (You et al. 2021): mean log marginal evidence of a Bayesian linear model per class (thuml/LogME); option corrected=true for the N < D evidence fix',
   compute: (m, o) => logme(m.X, m.labels, o as LogmeOptions),
 });
 add({
   name: 'leep',
-  options: ['variant'],
+  options: { variant: choice(LEEP_VARIANTS) },
   needs: 'sourceProbs',
   summary: 'LEEP (Nguyen et al. 2020): mean log empirical prediction from the source classifier (thuml/LogME); option variant=prob-mean for the ETran/SFDA benchmark',
   compute: (m, o) => leep(m.sourceProbs!, m.labels, o as LeepOptions),
 });
 add({
   name: 'nce',
-  options: [],
+  options: {},
   needs: 'sourceProbs',
   summary: 'NCE (Tran et al. 2019): negative conditional entropy of labels given the source argmax (thuml/LogME)',
   compute: (m) => nce(m.sourceProbs!, m.labels),
@@ -168,14 +175,14 @@ add({
 
 add({
   name: 'hscore',
-  options: [],
+  options: {},
   needs: 'labels',
   summary: 'H-score (Bao et al. 2019): tr(pinv(Cov X)·Cov of class means) (TLlib)',
   compute: (m) => hscore(m.X, m.labels),
 });
 add({
   name: 'regularized_hscore',
-  options: [],
+  options: {},
   needs: 'labels',
   summary: 'regularised H-score (Ibrahim et al. 2022): H-score with Ledoit–Wolf shrinkage of the covariance (TLlib)',
   compute: (m) => {
@@ -185,7 +192,7 @@ add({
 });
 add({
   name: 'sfda',
-  options: ['shrinkage'],
+  options: { shrinkage: { kind: 'number', min: 0, max: 1 } },
   needs: 'labels',
   summary: 'SFDA (Shao et al. 2022): shrinkage Fisher discriminant, ConfMix, refit; mean probability of the true class (TencentARC/SFDA); option shrinkage',
   compute: (m, o) => {
@@ -195,14 +202,14 @@ add({
 });
 add({
   name: 'transrate',
-  options: ['eps'],
+  options: { eps: nonNegative(true) },
   needs: 'labels',
   summary: 'TransRate (Huang et al. 2022): coding rate of the features minus the mean per-class rate (TLlib); option eps',
   compute: (m, o) => transrate(m.X, m.labels, o as TransrateOptions),
 });
 add({
   name: 'gbc',
-  options: ['pcaDims'],
+  options: { pcaDims: int(1) },
   needs: 'labels',
   summary: 'GBC (Pándy et al. 2022): −Σ Bhattacharyya coefficients between spherical class Gaussians (google-research); option pcaDims',
   compute: (m, o) => gbc(m.X, m.labels, o as GbcOptions),
@@ -210,7 +217,12 @@ add({
 
 add({
   name: 'probe',
-  options: ['folds', 'classifier', 'shrinkage', 'lambda'],
+  options: {
+    folds: int(2),
+    classifier: choice(PROBE_CLASSIFIERS),
+    shrinkage: { kind: 'number', min: 0, max: 1, words: ['auto', 'auto-per-class'] },
+    lambda: nonNegative(),
+  },
   needs: 'labels',
   summary: 'linear probe: stratified k-fold (5) cross-validated accuracy of shrinkage LDA (Ledoit–Wolf) on standardised features; options folds, classifier=lda|ridge, shrinkage, lambda',
   compute: (m, o, ctx) => withCorrect(probe(m.X, m.labels, { ...(o as ProbeOptions), seed: ctx.seed })),
@@ -218,7 +230,7 @@ add({
 });
 add({
   name: 'knn',
-  options: ['k', 'folds'],
+  options: { k: int(1), folds: int(2) },
   needs: 'labels',
   summary: 'k-NN probe: stratified 5-fold cross-validated accuracy of a cosine 20-nearest-neighbour vote on L2-normalised features; options k, folds',
   compute: (m, o, ctx) => withCorrect(knn(m.X, m.labels, { ...(o as KnnOptions), seed: ctx.seed })),
@@ -226,7 +238,16 @@ add({
 });
 add({
   name: 'nleep',
-  options: ['varianceShare', 'componentsPerClass', 'variant', 'maxIter', 'regCovar', 'maxSamples', 'maxDims', 'maxComponents'],
+  options: {
+    varianceShare: share,
+    componentsPerClass: int(1),
+    variant: choice(['log', 'prob-mean']),
+    maxIter: int(1),
+    regCovar: nonNegative(),
+    maxSamples: int(1),
+    maxDims: int(1),
+    maxComponents: int(1),
+  },
   needs: 'labels',
   summary: 'NLEEP (Li et al. 2021): LEEP over the posteriors of a 5·C-component Gaussian mixture on PCA-80 % features; caps maxSamples 5000, maxDims 64, maxComponents 500',
   compute: (m, o, ctx) => {
@@ -243,6 +264,11 @@ function withCorrect(r: { value: number; warnings: string[]; correct: Uint8Array
 /** The per-model metric of that name, or undefined when this build has none. */
 export function perModelMetric(name: string): PerModelMetric | undefined {
   return registry.get(name);
+}
+
+/** The options a metric (per-model or across models) declares, or undefined for an unknown name. */
+export function metricOptionSpecs(name: string): Record<string, OptionSpec> | undefined {
+  return isAcrossModels(name) ? ACROSS_MODELS[name].options : registry.get(name)?.options;
 }
 
 /** Metric names this build can compute (etran included when its components exist). */

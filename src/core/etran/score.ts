@@ -9,7 +9,8 @@ import { InputError } from '../errors.js';
 import { bootstrapRanking } from './bootstrap.js';
 import { etranCombineDetailed } from './etran.js';
 import type { HistoryPrior } from './history.js';
-import { METRIC_NAMES, availableMetrics, isAcrossModels, isMetricName, perModelMetric, type MetricName, type PreparedModel } from './metrics.js';
+import { METRIC_NAMES, availableMetrics, isAcrossModels, isMetricName, metricOptionSpecs, perModelMetric, type MetricName, type PreparedModel } from './metrics.js';
+import { checkOptionValue } from './metric-options.js';
 import { nctiCombine, nctiTerms, type NctiOptions, type NctiTerms } from './ncti.js';
 import { RANK_BY_DEFAULT, RECOMMENDED_FORM, recommendedCombine } from './recommended.js';
 import { asSourceProbabilities } from './source-probs.js';
@@ -152,7 +153,7 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
   const metricOptions = opts.metricOptions ?? {};
   for (const [key, value] of Object.entries(metricOptions)) {
     if (!isMetricName(key)) throw new InputError(null, `options given for unknown metric '${key}'`);
-    const known = key === 'ncti' ? ['pcaDims'] : isAcrossModels(key) ? [] : (perModelMetric(key)?.options ?? []);
+    const known = Object.keys(metricOptionSpecs(key) ?? {});
     for (const [opt, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
       if (!known.includes(opt)) throw new InputError(null, `unknown option '${opt}' for metric ${key} (${known.length > 0 ? `known: ${known.join(', ')}` : 'it takes none'})`);
       checkMetricOption(key, opt, v);
@@ -385,70 +386,8 @@ function combineNcti(models: ModelFeatures[], options: NctiOptions | undefined, 
   return combined.values;
 }
 
-/** What values one metric option takes. */
-type OptionSpec =
-  | { kind: 'boolean' }
-  | { kind: 'choice'; values: readonly string[] }
-  | { kind: 'number'; min: number; max: number; minOpen?: boolean; integer?: boolean; words?: readonly string[] };
-
-/**
- * Integer options (folds, neighbours, iterations, dimensions, sample caps) at
- * most this: beyond it the cost, not the score, changes (10⁶ EM iterations
- * or folds would run for hours), and no setting in the papers comes near.
- */
-export const MAX_INTEGER_METRIC_OPTION = 100_000;
-
-const int = (min: number): OptionSpec => ({ kind: 'number', min, max: MAX_INTEGER_METRIC_OPTION, integer: true });
-const share: OptionSpec = { kind: 'number', min: 0, max: 1, minOpen: true };
-
-/** Every metric option's type and range, so a typo in a value is an error rather than a silently odd score. */
-const OPTION_SPECS = new Map<string, Map<string, OptionSpec>>(
-  Object.entries({
-    energy: { fraction: share },
-    lda: { variant: { kind: 'choice', values: ['official', 'shrinkage-projection'] }, normalize: { kind: 'choice', values: ['none', 'l2', 'pooled-variance'] } },
-    regression: { energyShare: share },
-    logme: { corrected: { kind: 'boolean' } },
-    leep: { variant: { kind: 'choice', values: ['log', 'prob-mean'] } },
-    sfda: { shrinkage: { kind: 'number', min: 0, max: 1 } },
-    transrate: { eps: { kind: 'number', min: 0, max: Number.MAX_VALUE, minOpen: true } },
-    gbc: { pcaDims: int(1) },
-    ncti: { pcaDims: int(1) },
-    probe: {
-      folds: int(2),
-      classifier: { kind: 'choice', values: ['lda', 'ridge'] },
-      shrinkage: { kind: 'number', min: 0, max: 1, words: ['auto', 'auto-per-class'] },
-      lambda: { kind: 'number', min: 0, max: Number.MAX_VALUE },
-    },
-    knn: { k: int(1), folds: int(2) },
-    nleep: {
-      varianceShare: { kind: 'number', min: 0, max: 1, minOpen: true },
-      componentsPerClass: int(1),
-      variant: { kind: 'choice', values: ['log', 'prob-mean'] },
-      maxIter: int(1),
-      regCovar: { kind: 'number', min: 0, max: Number.MAX_VALUE },
-      maxSamples: int(1),
-      maxDims: int(1),
-      maxComponents: int(1),
-    },
-  } as Record<string, Record<string, OptionSpec>>).map(([metric, opts]) => [metric, new Map(Object.entries(opts))]),
-);
-
-/** Checks one option value against its spec (InputError: exit 2, one line). Options without a spec pass. */
+/** Checks one option value against the spec its metric declares (InputError: exit 2, one line). Options without a spec pass. */
 export function checkMetricOption(metric: string, option: string, value: unknown): void {
-  const spec = OPTION_SPECS.get(metric)?.get(option);
-  if (!spec) return;
-  const bad = (expected: string) => new InputError(null, `--metric-option ${metric}.${option}: expected ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
-  if (spec.kind === 'boolean') {
-    if (typeof value !== 'boolean') throw bad('true or false');
-    return;
-  }
-  if (spec.kind === 'choice') {
-    if (typeof value !== 'string' || !spec.values.includes(value)) throw bad(spec.values.join(' or '));
-    return;
-  }
-  if (typeof value === 'string' && spec.words?.includes(value)) return;
-  const range = `${spec.integer ? 'an integer' : 'a number'} in ${spec.minOpen ? '(' : '['}${spec.min}, ${spec.max === Number.MAX_VALUE ? '∞)' : `${spec.max}]`}${spec.words ? ` or ${spec.words.join(' or ')}` : ''}`;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(range);
-  if (spec.integer && !Number.isInteger(value)) throw bad(range);
-  if (value < spec.min || (spec.minOpen && value === spec.min) || value > spec.max) throw bad(range);
+  const specs = metricOptionSpecs(metric);
+  if (specs && Object.hasOwn(specs, option)) checkOptionValue(metric, option, specs[option]!, value);
 }
