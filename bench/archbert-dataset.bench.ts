@@ -10,14 +10,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { graphDeps } from '../src/commands/dataset.js';
-import { summarize } from '../src/core/archbert/arch-summary.js';
-import { buildDataset } from '../src/core/archbert/dataset.js';
-import { captions, queries } from '../src/core/archbert/describe-text.js';
-import { featurize } from '../src/core/archbert/featurize.js';
-import { generateArchitecture } from '../src/core/archbert/generate.js';
-import { qaPairs, statements } from '../src/core/archbert/qa.js';
-import { Rng } from '../src/core/archbert/rng.js';
+import { graphDeps } from '../src/commands/archbert/dataset.js';
+import { summarize } from '../src/core/archbert/facts/arch-summary.js';
+import { buildDataset } from '../src/core/archbert/data/dataset.js';
+import { captions, queries } from '../src/core/archbert/data/describe-text.js';
+import { featurize } from '../src/core/archbert/model/featurize.js';
+import { generateArchitecture } from '../src/core/archbert/data/generate.js';
+import { qaPairs, statements } from '../src/core/archbert/data/qa.js';
+import { Rng } from '../src/core/archbert/data/rng.js';
 
 const N = Number(process.env.ARCHBERT_BENCH_GENERATED ?? 20000);
 const REAL = process.env.ARCHBERT_BENCH_REAL ?? null;

@@ -18,11 +18,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { answerQuestion, learnedView } from '../src/core/archbert/ask.js';
-import { encodeArchitecture } from '../src/core/archbert/embed.js';
-import { analyzeModelFile } from '../src/core/archbert/model-file.js';
-import { defaultModelDir, loadModelSet } from '../src/core/archbert/runtime.js';
-import { indexDirectory, prepareIndex, search } from '../src/core/archbert/search.js';
-import { describeChecked } from '../src/core/archbert/summary.js';
+import { encodeArchitecture } from '../src/core/archbert/model/embed.js';
+import { analyzeModelFile } from '../src/core/archbert/facts/model-file.js';
+import { defaultModelDir, loadModelSet } from '../src/core/archbert/model/model-set.js';
+import { indexDirectory, prepareIndex, search } from '../src/core/archbert/index/search.js';
+import { describeChecked } from '../src/core/archbert/describe.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.SERVE_BENCH_RUNS ?? 15);

@@ -1,7 +1,7 @@
 /**
  * Writes schema/arch-facts.schema.json from the vocabularies in
  * src/core/graph/categories.ts and family.ts, so the schema's enums cannot
- * drift from the code (test/graph/analyze-real.test.ts checks they match).
+ * drift from the code (test/core/graph/analyze-real.test.ts checks they match).
  *   npx tsx schema/build-arch-facts-schema.ts
  */
 import { writeFileSync } from 'node:fs';

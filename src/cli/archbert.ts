@@ -1,7 +1,7 @@
 /**
  * `archbert`: words and figures about neural architectures, text-to-architecture
  * search, and answers to questions about an architecture.
- * Each subcommand lives in src/commands/ and registers itself here.
+ * Each subcommand lives in src/commands/archbert/ and registers itself here.
  */
 import { createProgram, runProgram } from './program.js';
 import { VERSION } from './version.js';
@@ -26,12 +26,12 @@ export async function main(argv: string[]): Promise<number> {
 async function archbertCommands(): Promise<Array<(p: import('commander').Command) => void>> {
   const mods = await Promise.all([
     // registered commands go here
-    import('../commands/describe.js'),
-    import('../commands/dataset.js'),
-    import('../commands/find.js'),
-    import('../commands/ask.js'),
-    import('../commands/index.js'),
-    import('../commands/archbert-eval.js'),
+    import('../commands/archbert/describe.js'),
+    import('../commands/archbert/dataset.js'),
+    import('../commands/archbert/find.js'),
+    import('../commands/archbert/ask.js'),
+    import('../commands/archbert/index.js'),
+    import('../commands/archbert/eval.js'),
   ] as Promise<{ register: (p: import('commander').Command) => void }>[]);
   return mods.map((m) => m.register);
 }

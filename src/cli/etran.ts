@@ -1,7 +1,7 @@
 /**
  * `etran`: energy-based transferability estimation and baselines:
  * rank a zoo of models for a target dataset, score features, evaluate scores.
- * Each subcommand lives in src/commands/ and registers itself here.
+ * Each subcommand lives in src/commands/etran/ and registers itself here.
  */
 import { createProgram, runProgram } from './program.js';
 import { VERSION } from './version.js';
@@ -31,10 +31,10 @@ export async function main(argv: string[]): Promise<number> {
  * (about 0.5 s of start-up); --help and unknown commands load them all.
  */
 const COMMANDS: Record<string, () => Promise<{ register: (p: import('commander').Command) => void }>> = {
-  score: () => import('../commands/score.js'),
-  eval: () => import('../commands/eval.js'),
-  rank: () => import('../commands/rank.js'),
-  features: () => import('../commands/features.js'),
+  score: () => import('../commands/etran/score.js'),
+  eval: () => import('../commands/etran/eval.js'),
+  rank: () => import('../commands/etran/rank.js'),
+  features: () => import('../commands/etran/features.js'),
 };
 
 async function etranCommands(argv: string[]): Promise<Array<(p: import('commander').Command) => void>> {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden values for NCTI and PCA (test/etran/ncti.test.ts, test/etran/pca.test.ts).
+"""Golden values for NCTI and PCA (test/core/etran/ncti.test.ts, test/core/etran/pca.test.ts).
 
 Run with Debian's Python (numpy, scikit-learn):
     /usr/bin/python3 test/golden/ncti_golden.py

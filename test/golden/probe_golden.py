@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden values for `probe` and `stratifiedFolds` (test/etran/probe.test.ts, folds.test.ts).
+"""Golden values for `probe` and `stratifiedFolds` (test/core/etran/probe.test.ts, folds.test.ts).
 
 Run with Debian's Python (numpy, scikit-learn):
     /usr/bin/python3 test/golden/probe_golden.py

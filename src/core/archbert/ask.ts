@@ -12,15 +12,15 @@
  * that support the answer.
  */
 import type { OpGraph } from '../graph/types.js';
-import type { ArchSummary } from './arch-summary.js';
-import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './arch-summary.js';
-import { familyInfo } from './family-knowledge.js';
+import type { ArchSummary } from './facts/arch-summary.js';
+import { CONV_KINDS, POOLING, RECURRENT, kernelOrder } from './facts/arch-summary.js';
+import { familyInfo } from './facts/family-knowledge.js';
 import { statedParamCount, familyAgrees, satisfies, taskMatches } from './find.js';
-import { LARGE_KERNEL, LARGE_STEM_KERNEL, exclusiveGroup, layerCount, featureLabel, hasFeature } from './features.js';
-import { CMP_TEXT, compare, quantityOf } from './quantity.js';
-import { intentFromAnswer, parseQuestion, statementForm, normalizeQuestion, type AskKind, type Intent } from './ask-parse.js';
-import { CONV_CATEGORIES, structureNodes } from './structure.js';
-import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './vocabulary-text.js';
+import { LARGE_KERNEL, LARGE_STEM_KERNEL, exclusiveGroup, layerCount, featureLabel, hasFeature } from './language/feature-phrases.js';
+import { CMP_TEXT, compare, quantityOf } from './language/quantity.js';
+import { intentFromAnswer, parseQuestion, statementForm, normalizeQuestion, type AskKind, type Intent } from './language/question.js';
+import { CONV_CATEGORIES, structureNodes } from './facts/structure.js';
+import { KIND_CANON, canon, formatCount, layerBucket, paramRange } from './language/vocabulary.js';
 
 
 export interface AskAnswer {
@@ -697,8 +697,8 @@ export { POOLING };
 
 // ---- learned heads (ONNX) -------------------------------------------------
 
-import { embedTexts, type ArchEncoding } from './embed.js';
-import { ort, type ModelSet } from './runtime.js';
+import { embedTexts, type ArchEncoding } from './model/embed.js';
+import { ort, type ModelSet } from './model/model-set.js';
 
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));

@@ -10,9 +10,9 @@ import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
-import { greedyDecode, type StepFn } from './beam.js';
-import { collateGraphs, embedTokenIds, rows } from './embed.js';
-import { ort, type ModelSet } from './runtime.js';
+import { greedyDecode, type StepFn } from './model/beam.js';
+import { collateGraphs, embedTokenIds, rows } from './model/embed.js';
+import { ort, type ModelSet } from './model/model-set.js';
 
 const MAX_QUERY = 64;
 const MAX_CAPTION = 96;

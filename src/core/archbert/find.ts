@@ -14,12 +14,12 @@
  * name a feature, and whether a graph has it, live in features.ts; stated
  * counts ("fewer than 20 SE blocks") in quantity.ts.
  */
-import type { ArchSummary, Modality } from './arch-summary.js';
-import { FAMILY_KNOWLEDGE } from './family-knowledge.js';
-import { formatCount } from './vocabulary-text.js';
-import { correctSpelling } from './spelling.js';
-import { parseQuantities, quantityHolds, quantityOf, type QuantityConstraint } from './quantity.js';
-import { featureLabel, featurePhrases, hasFeature } from './features.js';
+import type { ArchSummary, Modality } from './facts/arch-summary.js';
+import { FAMILY_KNOWLEDGE } from './facts/family-knowledge.js';
+import { formatCount } from './language/vocabulary.js';
+import { correctSpelling } from './language/spelling.js';
+import { parseQuantities, quantityHolds, quantityOf, type QuantityConstraint } from './language/quantity.js';
+import { featureLabel, featurePhrases, hasFeature } from './language/feature-phrases.js';
 import { table } from '../graph/formats/table.js';
 
 export type Constraint =

@@ -1,0 +1,93 @@
+/**
+ * `archbert eval [--data DIR] [--json]`: quality of the trained ArchBERT set
+ * on the held-out-family and in-distribution test splits, through the ONNX
+ * files (the definitions of training/archbert/README.md "Metrics").
+ */
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluate, type SplitMetrics } from '../../core/archbert/evaluate.js';
+import { action, color, print, printJson, withJson } from '../common.js';
+import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './model-options.js';
+
+/** --caption-limit: a whole number ≥ 0 ("abc", -1 or 1.5 are bad usage, exit 2, not a silent NaN limit). */
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) {
+    throw Object.assign(new Error(`expected a whole number ≥ 0, got '${value}'`), { code: 'commander.invalidArgument' });
+  }
+  return n;
+}
+
+interface EvalOptions extends ModelOptions {
+  data?: string;
+  captionLimit?: number;
+  captions: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('eval')
+    .description('measure the trained ArchBERT models: retrieval R@1/R@5/MRR, reasoning accuracy/F1, QA exact match/F1, caption ROUGE-L/BLEU-4')
+    .option('--data <dir>', 'dataset directory written by `archbert dataset build` (default: the one manifest.json names, else the packed eval splits in MODELS/eval, else training/out/archbert-data)')
+    .option('--caption-limit <n>', 'caption metrics on the first N captioned graphs of a split (default: the manifest\'s caption_limit; 0 = all)', parseCount)
+    .option('--no-captions', 'skip the caption metrics (the slow part)');
+  withModelOptions(cmd);
+  withJson(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  $ archbert eval
+  $ archbert eval --data training/out/archbert-data --json
+  $ archbert eval --no-captions
+
+Splits: "heldout" = whole families never seen in training (ConvNeXt, RegNet,
+Swin, EfficientNetV2, GRU); "test" = in-distribution. The dataset must be the
+one the models were trained on (its hash is checked against manifest.json).`,
+  );
+  cmd.action(
+    action(async (opts: EvalOptions) => {
+      const set = modelSetFor(opts);
+      const limit = opts.captionLimit === undefined ? undefined : opts.captionLimit === 0 ? null : opts.captionLimit;
+      // The dataset the models were trained on, as export.py recorded it (relative to the repository).
+      const repo = fileURLToPath(new URL('../../..', import.meta.url));
+      const recorded = typeof set.manifest.data?.dir === 'string' ? resolve(repo, set.manifest.data.dir) : null;
+      // On a fresh clone the full dataset is absent: its eval splits ship packed beside the models.
+      const packed = join(set.dir, 'eval');
+      const data = opts.data
+        ? resolve(opts.data)
+        : recorded && existsSync(recorded)
+          ? recorded
+          : existsSync(join(packed, 'manifest.json'))
+            ? packed
+            : resolve(repo, 'training/out/archbert-data');
+      const r = await evaluate(set, data, { captionLimit: limit, captions: opts.captions });
+      flushModelMessages(set);
+      if (opts.json) {
+        // The issue's contract: exactly these keys; the source-only reading is in the table and the manifest.
+        const contract = (m: SplitMetrics | null) => m && { retrieval: m.retrieval, reasoning: m.reasoning, qa: m.qa, caption: m.caption };
+        printJson({ heldout: contract(r.heldout), test: contract(r.test) });
+        return;
+      }
+      const f = (x: number | null) => (x === null ? '   -  ' : x.toFixed(4));
+      const manifestOf = (split: string) => (r.manifest?.[split] ?? null) as SplitMetrics | null;
+      print(color.bold('split     R@1    R@5    MRR    | reas.acc reas.F1 | QA EM  QA F1  | ROUGE-L BLEU-4'));
+      for (const split of ['heldout', 'test'] as const) {
+        const m = r[split];
+        if (!m) continue;
+        const row = (x: SplitMetrics) =>
+          `${f(x.retrieval.r1)} ${f(x.retrieval.r5)} ${f(x.retrieval.mrr)} | ${f(x.reasoning.accuracy)}  ${f(x.reasoning.f1)} | ${f(x.qa.exact_match)} ${f(x.qa.f1)} | ${f(x.caption.rouge_l)}  ${f(x.caption.bleu4)}`;
+        print(`${split.padEnd(8)}  ${row(m)}`);
+        const mm = manifestOf(split);
+        if (mm?.retrieval) print(color.dim(`manifest  ${row(mm)}`));
+        const so = m.retrieval_source_only;
+        print(color.dim(`          retrieval, relevant = source graph only: R@1 ${f(so.r1)}  R@5 ${f(so.r5)}  MRR ${f(so.mrr)}`));
+        const c = r.counts[split]!;
+        print(color.dim(`          ${c.graphs} graphs, ${c.queries} queries, ${c.statements} statements, ${c.questions} questions, ${c.captioned} captioned`));
+      }
+    }),
+  );
+}

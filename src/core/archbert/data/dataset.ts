@@ -1,0 +1,464 @@
+/**
+ * `archbert dataset build`: real and generated architectures → the JSONL
+ * files the Python trainer reads (contract: docs/archbert-dataset.md).
+ *
+ * Steps: (1) real graphs from the exporter's index.json (load → analyze) and
+ * generated graphs (generate → facts from the same analysis code);
+ * (2) per graph: featurize, summarize, split, and make captions, queries, QA
+ * pairs and statements with a per-graph seeded RNG; (3) the tokenizer
+ * vocabulary and the QA answer list from the TRAIN split only; (4) write every
+ * file into a temporary directory, then swap it into place, so the output is
+ * either the previous complete dataset or the new one.
+ *
+ * Deterministic given the seed and inputs: no timestamps in any file.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../../errors.js';
+import type { ArchFacts, OpGraph } from '../../graph/types.js';
+import { familyKey, summarize, type ArchSummary } from '../facts/arch-summary.js';
+import { canonicalCaption, captions, queries } from './describe-text.js';
+import { OP_VOCAB, binsFile, featurize, MAX_NODES, type Featurized } from '../model/featurize.js';
+import { generateArchitecture } from './generate.js';
+import { qaPairs, statements } from './qa.js';
+import { Rng, hash32 } from './rng.js';
+import { buildVocab, type Tokenizer } from '../model/tokenizer.js';
+
+export type Split = 'train' | 'val' | 'test' | 'heldout';
+
+/** Families whose every member goes to "heldout" (family keys, see familyKey()). */
+export const HELDOUT_FAMILIES = ['convnext', 'regnet', 'swin', 'efficientnetv2', 'gru'] as const;
+
+export const MAX_TEXT_TOKENS = 64;
+/**
+ * Longest question (ask) or query (find) in characters. The text encoder reads
+ * only the first MAX_TEXT_TOKENS tokens (about 300 characters); the rule-based
+ * parser reads all of it, and a paragraph is the most anyone asks. A longer text
+ * is bad input (exit 2), not something to cut silently.
+ */
+export const MAX_TEXT_CHARS = 1000;
+export const MAX_CAPTION_TOKENS = 96;
+
+export interface RealEntry {
+  file: string;
+  name: string;
+  family: string;
+  variant?: string;
+  task: string;
+}
+
+export interface AnalyzedGraph {
+  opGraph: OpGraph;
+  facts: ArchFacts;
+}
+
+/** The graph code the builder needs: injected so the builder stays plain data in, data out. */
+export interface DatasetDeps {
+  /** Load and analyze one real model file. */
+  analyzeFile(path: string): Promise<AnalyzedGraph>;
+  /** Facts of a generated OpGraph (the same analysis as for real graphs). */
+  factsOf(og: OpGraph, info: { name: string; input: number[] }): ArchFacts;
+}
+
+export interface TextCounts {
+  captions: number;
+  queries: number;
+  qa: number;
+  statements: number;
+}
+
+export interface BuildOptions {
+  /** Directory with index.json and the .onnx files; null = no real graphs. */
+  realDir: string | null;
+  generated: number;
+  seed: number;
+  out: string;
+  commit?: string | null;
+  /** Texts per graph (real graphs are few and get more). */
+  perGenerated?: TextCounts;
+  perReal?: TextCounts;
+  /** Called now and then with progress (the command draws it). */
+  onProgress?: (stage: string, done: number, total: number) => void;
+  /** Called for each real file that could not be used. */
+  onSkip?: (file: string, reason: string) => void;
+}
+
+export interface BuildResult {
+  out: string;
+  manifest: DatasetManifest;
+}
+
+export interface DatasetManifest {
+  version: 1;
+  seed: number;
+  commit: string | null;
+  data_hash: string;
+  files: Record<string, { sha256: string; lines: number }>;
+  graphs: Record<Split, number> & { real: number; generated: number; coarsened: number; redrawn_duplicates: number };
+  texts: Record<Split, number>;
+  qa: Record<Split, number>;
+  statements: Record<Split, number> & { true: number; false: number; hard_negative: number };
+  vocab_size: number;
+  answers: number;
+  op_vocab: number;
+  truncated: { queries: number; captions: number; qa: number; statements: number };
+  max_nodes: number;
+  max_tokens: { query: number; caption: number; question: number; statement: number };
+  heldout_families: string[];
+  /** Real families: members per split (held-out families have all their members in "heldout"). */
+  families: Record<string, Record<Split, number>>;
+  skipped_real: Array<{ file: string; reason: string }>;
+  coarsening_rule: string;
+}
+
+const DEFAULT_GENERATED: TextCounts = { captions: 2, queries: 2, qa: 6, statements: 6 };
+const DEFAULT_REAL: TextCounts = { captions: 10, queries: 10, qa: 16, statements: 16 };
+
+/** Split of a generated graph: by a hash of its seed, 80/10/10. */
+export function generatedSplit(graphSeed: number): Split {
+  const r = hash32(`split:${graphSeed}`) % 100;
+  return r < 80 ? 'train' : r < 90 ? 'val' : 'test';
+}
+
+/** Split of a real graph: held-out family, or by a hash of its name, 80/10/10. */
+export function realSplit(name: string, family: string | null): Split {
+  const key = familyKey(family);
+  if (key && (HELDOUT_FAMILIES as readonly string[]).includes(key)) return 'heldout';
+  const r = hash32(`split:${name}`) % 100;
+  return r < 80 ? 'train' : r < 90 ? 'val' : 'test';
+}
+
+interface PendingText {
+  graphId: string;
+  split: Split;
+  kind: 'caption' | 'query';
+  text: string;
+  canonical: boolean;
+  /** Queries only: what the query states, to find every graph of its split it describes. */
+  fits?: (o: ArchSummary) => boolean;
+}
+interface PendingQA {
+  graphId: string;
+  split: Split;
+  question: string;
+  answers: string[];
+  familyQuestion: boolean;
+  template: string;
+}
+interface PendingStatement {
+  graphId: string;
+  split: Split;
+  text: string;
+  label: 0 | 1;
+  hardNegative: boolean;
+  template: string;
+}
+
+export async function readRealIndex(dir: string): Promise<RealEntry[]> {
+  const path = join(dir, 'index.json');
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch {
+    throw new InputError(path, 'no such file (expected the exporter index: [{file, name, family, variant, task}])');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (err) {
+    throw new InputError(path, `not valid JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new InputError(path, 'expected a JSON array of {file, name, family, task}');
+  return parsed.map((e, i) => {
+    const o = e as Record<string, unknown>;
+    if (typeof o.file !== 'string' || typeof o.name !== 'string' || typeof o.family !== 'string' || typeof o.task !== 'string') {
+      throw new InputError(path, `entry ${i} lacks a string file, name, family or task`);
+    }
+    return { file: o.file, name: o.name, family: o.family, variant: typeof o.variant === 'string' ? o.variant : undefined, task: o.task };
+  });
+}
+
+/** A JSONL file being assembled in memory, hashed as it grows. */
+class JsonlSink {
+  readonly chunks: string[] = [];
+  lines = 0;
+  push(obj: unknown): void {
+    this.chunks.push(JSON.stringify(obj));
+    this.lines++;
+  }
+  /** The file's content as line chunks (a 200 MB file never becomes one string). */
+  parts(): string[] {
+    return this.chunks.map((c) => c + '\n');
+  }
+}
+
+const zeroSplits = (): Record<Split, number> => ({ train: 0, val: 0, test: 0, heldout: 0 });
+
+export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promise<BuildResult> {
+  if (!Number.isInteger(opts.generated) || opts.generated < 0) throw new InputError(null, `--generated must be a non-negative integer, got ${opts.generated}`);
+  if (!Number.isInteger(opts.seed)) throw new InputError(null, `--seed must be an integer, got ${opts.seed}`);
+  const perGen = opts.perGenerated ?? DEFAULT_GENERATED;
+  const perReal = opts.perReal ?? DEFAULT_REAL;
+  const progress = opts.onProgress ?? (() => {});
+
+  const graphsOut = new JsonlSink();
+  const texts: PendingText[] = [];
+  const qas: PendingQA[] = [];
+  const stmts: PendingStatement[] = [];
+  const graphCounts = { ...zeroSplits(), real: 0, generated: 0, coarsened: 0 };
+  const families: Record<string, Record<Split, number>> = Object.create(null);
+  const skipped: Array<{ file: string; reason: string }> = [];
+
+  // Featurized structures seen so far: a generated graph identical to an earlier one (same
+  // ops, bins and edges) is redrawn, since the encoder could never tell the two apart.
+  const structures = new Set<string>();
+  const structureKey = (f: Featurized) => createHash('sha1').update(JSON.stringify([f.ops, f.bins, f.edges])).digest('hex');
+  let redrawn = 0;
+
+  // Summaries of the evaluation splits: a query's relevant set is every graph of its split
+  // that has all the properties the query states (train queries need none, and 16k² tests would be slow).
+  const evalSummaries: Record<Exclude<Split, 'train'>, ArchSummary[]> = { val: [], test: [], heldout: [] };
+  const addGraph = (summary: ArchSummary, f: Featurized, split: Split, per: TextCounts) => {
+    structures.add(structureKey(f));
+    graphsOut.push({
+      id: summary.id,
+      name: summary.name,
+      family: summary.family,
+      source: summary.source,
+      split,
+      ops: f.ops,
+      bins: f.bins,
+      edges: f.edges,
+      n: f.n,
+      coarsened: f.coarsened,
+      original_nodes: f.originalNodes,
+      coarsening: f.coarsening,
+      task: summary.task,
+    });
+    graphCounts[split]++;
+    graphCounts[summary.source]++;
+    if (f.coarsened) graphCounts.coarsened++;
+    const rng = Rng.derive(opts.seed, `text:${summary.id}`);
+    texts.push({ graphId: summary.id, split, kind: 'caption', text: canonicalCaption(summary), canonical: true });
+    for (const text of captions(summary, rng, per.captions)) texts.push({ graphId: summary.id, split, kind: 'caption', text, canonical: false });
+    for (const q of queries(summary, rng, per.queries)) texts.push({ graphId: summary.id, split, kind: 'query', text: q.text, canonical: false, fits: q.fits });
+    if (split !== 'train') evalSummaries[split].push(summary);
+    for (const q of qaPairs(summary, rng, per.qa)) qas.push({ graphId: summary.id, split, ...q });
+    // Held-out family names appear only in held-out texts: no "is a RegNet model" negatives in train.
+    const avoidFamilies = split === 'heldout' ? [] : HELDOUT_FAMILIES;
+    for (const s of statements(summary, rng, per.statements, { avoidFamilies })) stmts.push({ graphId: summary.id, split, ...s });
+  };
+
+  // (1a) real architectures
+  if (opts.realDir !== null) {
+    const entries = await readRealIndex(opts.realDir);
+    const seen = new Set<string>();
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      progress('real', i, entries.length);
+      if (seen.has(e.name)) {
+        skipped.push({ file: e.file, reason: 'duplicate name in index.json' });
+        continue;
+      }
+      seen.add(e.name);
+      let analyzed: AnalyzedGraph;
+      try {
+        analyzed = await deps.analyzeFile(join(opts.realDir, e.file));
+      } catch (err) {
+        const reason = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+        skipped.push({ file: e.file, reason });
+        opts.onSkip?.(e.file, reason);
+        continue;
+      }
+      if (analyzed.opGraph.nodes.length === 0) {
+        skipped.push({ file: e.file, reason: 'no compute ops after analysis' });
+        opts.onSkip?.(e.file, 'no compute ops after analysis');
+        continue;
+      }
+      const split = realSplit(e.name, e.family);
+      const summary = summarize(analyzed.opGraph, analyzed.facts, {
+        id: `real:${e.name}`,
+        name: e.name,
+        source: 'real',
+        family: e.family,
+        variant: e.variant ?? null,
+        task: e.task,
+      });
+      const fam = families[e.family] ?? zeroSplits();
+      fam[split]++;
+      families[e.family] = fam;
+      addGraph(summary, featurize(analyzed.opGraph, MAX_NODES), split, perReal);
+    }
+  }
+
+  // (1b) generated architectures
+  for (let i = 0; i < opts.generated; i++) {
+    if (i % 500 === 0) progress('generated', i, opts.generated);
+    let graphSeed = hash32(`${opts.seed}:generated:${i}`);
+    let arch = generateArchitecture(graphSeed);
+    let f = featurize(arch.graph, MAX_NODES);
+    for (let attempt = 1; structures.has(structureKey(f)) && attempt <= 20; attempt++) {
+      redrawn++;
+      graphSeed = hash32(`${opts.seed}:generated:${i}:${attempt}`);
+      arch = generateArchitecture(graphSeed);
+      f = featurize(arch.graph, MAX_NODES);
+    }
+    const facts = deps.factsOf(arch.graph, { name: arch.name, input: arch.meta.input });
+    const task = arch.meta.modality === 'image' ? 'image classification' : arch.meta.task === 'generation' ? 'language modeling' : 'text classification';
+    const summary = summarize(arch.graph, facts, {
+      id: arch.id,
+      name: arch.name,
+      source: 'generated',
+      family: null,
+      variant: null,
+      task,
+      generated: arch.meta,
+    });
+    addGraph(summary, f, generatedSplit(graphSeed), perGen);
+  }
+  progress('generated', opts.generated, opts.generated);
+
+  // (2) vocabulary and answers from the train split only
+  progress('vocabulary', 0, 1);
+  const trainText = function* () {
+    for (const t of texts) if (t.split === 'train') yield t.text;
+    for (const q of qas) if (q.split === 'train') yield q.question;
+    for (const s of stmts) if (s.split === 'train') yield s.text;
+  };
+  const tokenizer = buildVocab(trainText());
+  const answerSet = new Set<string>();
+  for (const q of qas) if (q.split === 'train') for (const a of q.answers) answerSet.add(a);
+  const answers = [...answerSet].sort();
+  const answerId = new Map(answers.map((a, i) => [a, i]));
+
+  // (3) token ids
+  const truncated = { queries: 0, captions: 0, qa: 0, statements: 0 };
+  const enc = (tok: Tokenizer, text: string, max: number, key: keyof typeof truncated) => {
+    const r = tok.encode(text, { maxLength: max });
+    if (r.truncated) truncated[key]++;
+    return r.ids;
+  };
+  const textsOut = new JsonlSink();
+  const textCounts = zeroSplits();
+  for (const t of texts) {
+    const max = t.kind === 'caption' ? MAX_CAPTION_TOKENS : MAX_TEXT_TOKENS;
+    textsOut.push({
+      graph_id: t.graphId,
+      split: t.split,
+      kind: t.kind,
+      text: t.text,
+      tokens: enc(tokenizer, t.text, max, t.kind === 'caption' ? 'captions' : 'queries'),
+      canonical: t.canonical,
+      ...(t.fits && t.split !== 'train' ? { relevant: evalSummaries[t.split].filter((o) => t.fits!(o)).map((o) => o.id) } : {}),
+    });
+    textCounts[t.split]++;
+  }
+  const qaOut = new JsonlSink();
+  const qaCounts = zeroSplits();
+  for (const q of qas) {
+    qaOut.push({
+      graph_id: q.graphId,
+      split: q.split,
+      question: q.question,
+      tokens: enc(tokenizer, q.question, MAX_TEXT_TOKENS, 'qa'),
+      answers: q.answers,
+      answer_ids: q.answers.map((a) => answerId.get(a)).filter((x): x is number => x !== undefined),
+      family_question: q.familyQuestion,
+      template: q.template,
+    });
+    qaCounts[q.split]++;
+  }
+  const stOut = new JsonlSink();
+  const stCounts = { ...zeroSplits(), true: 0, false: 0, hard_negative: 0 };
+  for (const s of stmts) {
+    stOut.push({
+      graph_id: s.graphId,
+      split: s.split,
+      text: s.text,
+      tokens: enc(tokenizer, s.text, MAX_TEXT_TOKENS, 'statements'),
+      label: s.label,
+      hard_negative: s.hardNegative,
+      template: s.template,
+    });
+    stCounts[s.split]++;
+    if (s.label) stCounts.true++;
+    else stCounts.false++;
+    if (s.hardNegative) stCounts.hard_negative++;
+  }
+
+  // (4) write into a temporary directory, then swap it into place
+  progress('write', 0, 1);
+  const files: Array<[string, string[], number]> = [
+    ['vocab.json', [JSON.stringify(tokenizer.toJSON()) + '\n'], 1],
+    ['ops.json', [JSON.stringify({ ops: OP_VOCAB, pad: 0, mask: 1 }) + '\n'], 1],
+    ['bins.json', [JSON.stringify(binsFile()) + '\n'], 1],
+    ['answers.json', [JSON.stringify({ answers }) + '\n'], 1],
+    ['graphs.jsonl', graphsOut.parts(), graphsOut.lines],
+    ['texts.jsonl', textsOut.parts(), textsOut.lines],
+    ['qa.jsonl', qaOut.parts(), qaOut.lines],
+    ['statements.jsonl', stOut.parts(), stOut.lines],
+  ];
+  const fileInfo: DatasetManifest['files'] = {};
+  const whole = createHash('sha256');
+  for (const [name, content, lines] of files) {
+    const h = createHash('sha256');
+    for (const c of content) h.update(c);
+    const sha = h.digest('hex');
+    fileInfo[name] = { sha256: sha, lines };
+    whole.update(`${name}:${sha}\n`);
+  }
+  const manifest: DatasetManifest = {
+    version: 1,
+    seed: opts.seed,
+    commit: opts.commit ?? null,
+    data_hash: whole.digest('hex'),
+    files: fileInfo,
+    graphs: { ...graphCounts, redrawn_duplicates: redrawn },
+    texts: textCounts,
+    qa: qaCounts,
+    statements: stCounts,
+    vocab_size: tokenizer.size,
+    answers: answers.length,
+    op_vocab: OP_VOCAB.length,
+    truncated,
+    max_nodes: MAX_NODES,
+    max_tokens: { query: MAX_TEXT_TOKENS, caption: MAX_CAPTION_TOKENS, question: MAX_TEXT_TOKENS, statement: MAX_TEXT_TOKENS },
+    heldout_families: [...HELDOUT_FAMILIES],
+    families,
+    skipped_real: skipped,
+    coarsening_rule: 'plumbing → repeats → elementwise → window (src/core/archbert/featurize.ts, coarsen())',
+  };
+  files.push(['manifest.json', [JSON.stringify(manifest, null, 2) + '\n'], 1]);
+  await writeDirAtomic(opts.out, files.map(([n, c]) => [n, c]));
+  progress('write', 1, 1);
+  return { out: opts.out, manifest };
+}
+
+/** Writes all files into `<out>.partial-<pid>`, then replaces `out` with it. */
+async function writeDirAtomic(out: string, files: Array<[string, string[]]>): Promise<void> {
+  const parent = dirname(out);
+  await mkdir(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(out)}.partial-${process.pid}`);
+  const old = join(parent, `.${basename(out)}.old-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    for (const [name, chunks] of files) {
+      const fh = await open(join(tmp, name), 'w');
+      try {
+        // Batches of chunks keep the number of write calls low without one giant string.
+        for (let i = 0; i < chunks.length; i += 2000) await fh.write(chunks.slice(i, i + 2000).join(''));
+      } finally {
+        await fh.close();
+      }
+    }
+    if (existsSync(out)) await rename(out, old);
+    await rename(tmp, out);
+    await rm(old, { recursive: true, force: true });
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}

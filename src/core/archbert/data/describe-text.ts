@@ -1,0 +1,499 @@
+/**
+ * Facts → text: captions (full descriptions) and queries (short search
+ * phrases) through a grammar with many paraphrases, sentence orders and
+ * levels of detail. Every fragment is made from the ArchSummary only, and is
+ * only produced when the facts support it; statements of absence are
+ * produced only in the fixed forms "does not use X" / "without X" / "no X",
+ * which the tests' fact checker understands.
+ */
+import type { ArchSummary } from '../facts/arch-summary.js';
+import { familyInfo } from '../facts/family-knowledge.js';
+import { Rng } from './rng.js';
+import { KIND_CANON, KIND_WORDS, NAMES, canon, formatCount, paramRange } from '../language/vocabulary.js';
+import { table } from '../../graph/formats/table.js';
+
+export function say(rng: Rng, key: string): string {
+  const forms = NAMES[key]?.say;
+  return forms ? rng.pick(forms) : key.replace(/_/g, ' ');
+}
+
+/** "a, b and c" (or "a, b, and c" / "a, b or c"). */
+export function list(items: string[], rng: Rng, conj = 'and'): string {
+  if (items.length === 0) return '';
+  if (items.length === 1) return items[0]!;
+  const oxford = rng.chance(0.3) && items.length > 2 ? ',' : '';
+  return `${items.slice(0, -1).join(', ')}${oxford} ${conj} ${items[items.length - 1]}`;
+}
+
+export function article(phrase: string): string {
+  // Vowel sound, roughly: "an EfficientNet", "an MLP", "an RNN", but "a U-Net", "a ResNet".
+  return /^([aeio]|u(?!-|ni|se)|(mlp|rnn|lstm|fcn|fcos|ssd|lr-aspp|s3d)\b)/i.test(phrase) ? `an ${phrase}` : `a ${phrase}`;
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+const TASK_WORDS: Record<string, string[]> = table({
+  'image classification': ['image classification', 'classifying images', 'image recognition'],
+  'text classification': ['text classification', 'classifying text', 'sentence classification'],
+  'language modeling': ['language modeling', 'next-token prediction', 'language modelling'],
+  'machine translation': ['machine translation', 'translating text', 'sequence-to-sequence translation'],
+  'object detection': ['object detection', 'detecting objects', 'bounding-box detection'],
+  'instance segmentation': ['instance segmentation', 'segmenting object instances'],
+  'keypoint detection': ['keypoint detection', 'human pose keypoint detection'],
+  'semantic segmentation': ['semantic segmentation', 'pixel-wise labelling', 'dense per-pixel classification'],
+  'video classification': ['video classification', 'action recognition in video', 'classifying video clips'],
+  'optical flow': ['optical flow estimation', 'estimating optical flow'],
+  'image reconstruction': ['image reconstruction', 'reconstructing images'],
+  'image generation': ['image generation', 'generating images'],
+  'audio generation': ['audio generation', 'generating audio waveforms'],
+  'sequence classification': ['sequence classification', 'classifying sequences'],
+  'point cloud classification': ['point cloud classification', 'classifying 3d point clouds'],
+});
+
+export function taskWord(rng: Rng, task: string): string {
+  const forms = TASK_WORDS[task];
+  return forms ? rng.pick(forms) : task;
+}
+
+function kindWord(rng: Rng, s: ArchSummary): string {
+  return rng.pick(KIND_WORDS[s.kind] ?? ['network']);
+}
+
+function sizeWord(rng: Rng, s: ArchSummary): string {
+  return rng.pick(paramRange(s.params).size);
+}
+
+/** Things present, as summary keys, grouped for sentences. */
+function blocksPresent(s: ArchSummary): string[] {
+  return (Object.keys(s.blocks) as Array<keyof ArchSummary['blocks']>).filter((k) => s.blocks[k] > 0).map((k) => (k === 'attention' ? 'attention_block' : k));
+}
+
+/** The exporter's variant text, unless it holds a negation ("depth 4, no batch norm") that would change what a sentence asserts. */
+function safeVariant(s: ArchSummary): string | null {
+  return s.variant && !/\b(no|without|not)\b/i.test(s.variant) ? s.variant : null;
+}
+
+function familyName(s: ArchSummary): string | null {
+  if (!s.family) return null;
+  return familyInfo(s.familyKey)?.display ?? s.family;
+}
+
+// ---------------------------------------------------------------------------
+// Sentence fragments. Each returns null when the facts give it nothing to say.
+
+type Fragment = (s: ArchSummary, rng: Rng) => string | null;
+
+const opening: Fragment = (s, rng) => {
+  const task = taskWord(rng, s.task);
+  const kind = kindWord(rng, s);
+  const fam = familyName(s);
+  if (fam) {
+    const variant = safeVariant(s) && rng.chance(0.5) ? ` (${safeVariant(s)})` : '';
+    return rng.pick([
+      `${fam}${variant} is ${article(kind)} for ${task}.`,
+      `this is ${article(fam)} model${variant} for ${task}.`,
+      `${article(sizeWord(rng, s))} ${kind} from the ${fam} family, used for ${task}.`,
+      `${article(fam)}${variant} ${kind} that performs ${task}.`,
+      `${fam}${variant}: ${article(kind)} designed for ${task}.`,
+    ]);
+  }
+  const g = s.generated;
+  if (g && g.style === 'cell') {
+    return rng.pick([
+      `a randomly generated cell-based ${kind} with ${g.cells} cells, ${g.reductionCells} of them reduction cells, for ${task}.`,
+      `an autonet-style ${kind} stacking ${g.cells} searched cells for ${task}.`,
+      `${article(kind)} built from ${g.cells} darts-like cells (${g.cells - g.reductionCells} normal and ${g.reductionCells} reduction) for ${task}.`,
+      `a sampled cell network of ${g.cells} cells that does ${task}.`,
+    ]);
+  }
+  if (g && g.style === 'stage') {
+    const blk = STAGE_BLOCK_WORDS[g.blockKind ?? ''] ?? 'blocks';
+    return rng.pick([
+      `a generated ${kind} of ${g.cells} ${blk} in ${g.reductionCells + 1} stages, for ${task}.`,
+      `${article(kind)} for ${task} that stacks ${g.cells} ${blk}.`,
+      `a randomly sampled staged ${kind} with ${g.cells} ${blk}, built for ${task}.`,
+    ]);
+  }
+  if (g && g.style === 'vit') {
+    if (g.blockKind === 'windowed') {
+      return rng.pick([
+        `a generated hierarchical vision transformer with ${g.cells} windowed-attention blocks in ${g.reductionCells + 1} stages for ${task}.`,
+        `a shifted-window ${kind} for ${task}: ${g.cells} blocks of local window attention with ${g.reductionCells} patch-merging steps.`,
+        `a hierarchical ${kind} (${g.reductionCells + 1} stages, ${g.cells} blocks, local window attention) used for ${task}.`,
+      ]);
+    }
+    return rng.pick([
+      `a generated vision transformer with ${g.cells} layers and width ${g.width} for ${task}.`,
+      `a vit-like ${kind} of ${g.cells} global-attention layers over image patches, for ${task}.`,
+      `${article(kind)} that splits the image into patches and applies ${g.cells} transformer layers, for ${task}.`,
+    ]);
+  }
+  if (g && g.style === 'transformer') {
+    const side = g.blockKind === 'decoder' ? rng.pick(['decoder-only', 'causal']) : rng.pick(['encoder-only', 'bidirectional']);
+    return rng.pick([
+      `a generated ${side} transformer with ${g.cells} layers and width ${g.width} for ${task}.`,
+      `${article(side)} transformer of ${g.cells} layers (hidden size ${g.width}) used for ${task}.`,
+      `a ${g.cells}-layer ${side} transformer for ${task}.`,
+    ]);
+  }
+  if (g && g.style === 'recurrent') {
+    return rng.pick([
+      `a generated recurrent text model with ${g.cells} ${g.blockKind} layer${g.cells > 1 ? 's' : ''} of hidden size ${g.width}, for ${task}.`,
+      `${article(g.blockKind ?? 'recurrent')} network (${g.cells} layer${g.cells > 1 ? 's' : ''}) for ${task}.`,
+      `a ${g.cells}-layer ${g.blockKind} model for ${task}.`,
+    ]);
+  }
+  return `${article(kind)} for ${task}.`;
+};
+
+const STAGE_BLOCK_WORDS: Record<string, string> = table({
+  basic: 'basic residual blocks',
+  bottleneck: 'bottleneck residual blocks',
+  resnext: 'grouped bottleneck blocks',
+  inverted_residual: 'inverted residual blocks',
+  // Never a held-out family's name in generated text (that would leak it into training).
+  convnext: 'large-kernel depthwise blocks',
+  vgg: 'plain convolution layers',
+  dense: 'densely connected layers',
+});
+
+const convSentence: Fragment = (s, rng) => {
+  if (s.convKinds.length === 0) return null;
+  const kinds = list(s.convKinds.map((k) => say(rng, k)), rng);
+  const ks = s.kernelSizes.length ? list(s.kernelSizes, rng) : null;
+  const opts = [`it uses ${kinds}.`, `its layers include ${kinds}.`];
+  if (ks) {
+    opts.push(
+      `it uses ${kinds} with ${ks} kernels.`,
+      `the convolution kernels are ${ks}.`,
+      `kernel sizes used: ${ks}.`,
+      `it relies on ${kinds}; kernels are ${ks}.`,
+    );
+  }
+  return rng.pick(opts);
+};
+
+const normActSentence: Fragment = (s, rng) => {
+  const acts = s.activations.map((a) => say(rng, a));
+  const norms = s.norms.map((n) => say(rng, n));
+  if (!acts.length && !norms.length) return null;
+  if (acts.length && norms.length) {
+    return rng.pick([
+      `it normalizes with ${list(norms, rng)} and uses ${list(acts, rng)}.`,
+      `activations: ${list(acts, rng)}; normalization: ${list(norms, rng)}.`,
+      `${cap(list(norms, rng))} and the nonlinearities ${list(acts, rng)} appear throughout.`,
+      `it combines ${list(norms, rng)} with ${list(acts, rng)}.`,
+    ]);
+  }
+  if (acts.length) {
+    return rng.pick([
+      `it uses ${list(acts, rng)}; it has no normalization layers.`,
+      `nonlinearities: ${list(acts, rng)}; it has no normalization.`,
+      `its activation functions are ${list(acts, rng)}.`,
+    ]);
+  }
+  return rng.pick([`it normalizes with ${list(norms, rng)}.`, `normalization: ${list(norms, rng)}.`]);
+};
+
+const afterConvSentence: Fragment = (s, rng) => {
+  if (!s.afterConv || s.convKinds.length === 0) return null;
+  const f = canon(s.afterConv);
+  return rng.pick([
+    `convolutions are usually followed by ${f}.`,
+    `most convolutions feed ${article(f)} layer.`,
+    `after each convolution typically comes ${f}.`,
+  ]);
+};
+
+const blockSentence: Fragment = (s, rng) => {
+  const present = blocksPresent(s);
+  if (present.length === 0) return null;
+  const phr = present.map((b) => say(rng, b));
+  const counted = present
+    .filter((b) => b !== 'feature_pyramid')
+    .map((b) => {
+      const n = s.blocks[(b === 'attention_block' ? 'attention' : b) as keyof ArchSummary['blocks']];
+      return `${n} ${say(rng, b).replace(/^(an?|the) /, '')}`;
+    });
+  const opts = [`it is built from ${list(phr, rng)}.`, `its building blocks include ${list(phr, rng)}.`, `it features ${list(phr, rng)}.`];
+  if (counted.length) opts.push(`it contains ${list(counted, rng)}.`);
+  return rng.pick(opts);
+};
+
+const poolingSentence: Fragment = (s, rng) => {
+  if (s.pooling.length === 0) return null;
+  const globalP = s.pooling.filter((p) => p.startsWith('global') || p === 'adaptive_pool');
+  const local = s.pooling.filter((p) => !globalP.includes(p));
+  if (local.length && globalP.length) {
+    return rng.pick([
+      `it downsamples with ${list(local.map((p) => say(rng, p)), rng)} and ends with ${list(globalP.map((p) => say(rng, p)), rng)}.`,
+      `pooling: ${list(s.pooling.map((p) => say(rng, p)), rng)}.`,
+    ]);
+  }
+  return rng.pick([`it uses ${list(s.pooling.map((p) => say(rng, p)), rng)}.`, `pooling: ${list(s.pooling.map((p) => say(rng, p)), rng)}.`]);
+};
+
+const sizeSentence: Fragment = (s, rng) => {
+  const p = formatCount(s.params);
+  const macs = s.macs !== null && s.macs > 0 ? formatCount(s.macs) : null;
+  const opts = [
+    `it has ${p} parameters.`,
+    `with about ${p} parameters it is ${sizeWord(rng, s)}.`,
+    `the model is ${sizeWord(rng, s)}: ${p} parameters.`,
+    `${p} parameters in total.`,
+  ];
+  if (macs) opts.push(`it has ${p} parameters and needs ${macs} multiply-accumulates per input.`, `size: ${p} parameters, ${macs} macs.`);
+  return rng.pick(opts);
+};
+
+const depthSentence: Fragment = (s, rng) => {
+  if (s.weightedLayers === 0) return null;
+  return rng.pick([
+    `it has ${s.weightedLayers} weighted layers.`,
+    `there are ${s.weightedLayers} layers with weights.`,
+    `it stacks ${s.weightedLayers} parameterized layers.`,
+  ]);
+};
+
+const recurrentSentence: Fragment = (s, rng) => {
+  if (s.recurrent.length === 0 && !s.ops.embedding) return null;
+  const parts: string[] = [];
+  if (s.ops.embedding) parts.push(say(rng, 'embedding'));
+  for (const r of s.recurrent) parts.push(say(rng, r));
+  return rng.pick([`it processes tokens with ${list(parts, rng)}.`, `the sequence path uses ${list(parts, rng)}.`]);
+};
+
+const knowledgeSentence: Fragment = (s, rng) => {
+  const info = familyInfo(s.familyKey);
+  if (!info) return null;
+  return rng.pick([
+    `${info.display} (${info.year}) introduced ${info.keyIdea}.`,
+    `the key idea of ${info.display} is ${info.keyIdea}.`,
+    `the ${info.display} family, from ${info.year}, is designed for ${info.purpose}.`,
+    `its design follows ${info.display}: ${info.keyIdea}.`,
+    `${info.display} targets ${info.purpose}; its key idea is ${info.keyIdea}.`,
+  ]);
+};
+
+/** Things a reader might expect that are absent: at most two, in the fixed negative forms. */
+const absenceSentence: Fragment = (s, rng) => {
+  const absent: string[] = [];
+  // Residual absence is said only with "residual" words: a U-Net's concatenating skips are not residual,
+  // but "it has no skip connections" would mislead a reader.
+  if (s.blocks.residual === 0 && s.kind !== 'recurrent') absent.push('residual_strict');
+  if (s.blocks.attention === 0 && !s.ops.attention && s.kind !== 'transformer') absent.push('attention_block');
+  if (s.norms.length === 0) absent.push('normalization');
+  if (s.kind === 'convolutional' && s.convKinds.length && !s.convKinds.includes('depthwise_conv')) absent.push('depthwise_conv');
+  if (s.kind === 'convolutional' && !s.pooling.includes('max_pool')) absent.push('max_pool');
+  if (absent.length === 0) return null;
+  const pick = rng.sample(absent, rng.int(1, Math.min(2, absent.length)));
+  const words = pick.map((k) =>
+    (k === 'normalization' ? 'normalization layers' : k === 'residual_strict' ? rng.pick(['residual connections', 'residual blocks']) : say(rng, k)).replace(/^(an?|the) /, ''),
+  );
+  return rng.pick([`it does not use ${list(words, rng, 'or')}.`, `it has no ${list(words, rng, 'or')}.`, `it works without ${list(words, rng, 'or')}.`]);
+};
+
+const cellSentence: Fragment = (s, rng) => {
+  const g = s.generated;
+  if (!g || g.style !== 'cell' || g.cellOps.length === 0) return null;
+  const words = g.cellOps.map((o) => CELL_OP_WORDS[o] ?? o.replace(/_/g, ' '));
+  return rng.pick([
+    `its cells mix ${list(words, rng)}.`,
+    `the cell operations are ${list(words, rng)}.`,
+    `each cell combines ${list(words, rng)}, summed pairwise and concatenated.`,
+  ]);
+};
+
+const CELL_OP_WORDS: Record<string, string> = table({
+  sep_conv_3x3: '3x3 separable convolutions',
+  sep_conv_5x5: '5x5 separable convolutions',
+  sep_conv_7x7: '7x7 separable convolutions',
+  dil_conv_3x3: '3x3 dilated separable convolutions',
+  dil_conv_5x5: '5x5 dilated separable convolutions',
+  conv_1x1: '1x1 convolutions',
+  conv_3x3: '3x3 convolutions',
+  conv_5x5: '5x5 convolutions',
+  conv_7x7: '7x7 convolutions',
+  conv_1x7_7x1: 'factorized 1x7 and 7x1 convolutions',
+  depthwise_3x3: '3x3 depthwise convolutions',
+  max_pool_3x3: '3x3 max pooling',
+  avg_pool_3x3: '3x3 average pooling',
+  skip_connect: 'identity edges',
+  squeeze_excite: 'squeeze-and-excitation',
+  self_attention: 'self-attention over pixels',
+  mlp_block: 'pointwise mlp blocks',
+  inverted_residual: 'inverted residual blocks',
+});
+
+const headSentence: Fragment = (s, rng) => {
+  const g = s.generated;
+  if (!g) return null;
+  const parts = g.head.split('; ');
+  const headPart = parts[parts.length - 1]!;
+  const stemPart = parts.length > 1 ? parts[0]! : null;
+  const opts = [`the head is ${headPart}.`, `it finishes with ${headPart}.`];
+  if (stemPart) opts.push(`the stem is ${stemPart}.`, `it starts with ${stemPart} and ends with ${headPart}.`);
+  if (g.numClasses && g.task === 'classification') opts.push(`it predicts ${g.numClasses} classes.`);
+  return rng.pick(opts);
+};
+
+const BODY: Fragment[] = [
+  convSentence,
+  normActSentence,
+  afterConvSentence,
+  blockSentence,
+  poolingSentence,
+  sizeSentence,
+  depthSentence,
+  recurrentSentence,
+  knowledgeSentence,
+  absenceSentence,
+  cellSentence,
+  headSentence,
+];
+
+/** One caption: an opening plus a random subset of body sentences in random order. */
+export function caption(s: ArchSummary, rng: Rng, detail: 'brief' | 'medium' | 'detailed' = rng.pick(['brief', 'medium', 'detailed'])): string {
+  const body = BODY.map((f) => f(s, rng)).filter((x): x is string => x !== null);
+  const n = detail === 'brief' ? 1 : detail === 'medium' ? 3 : 6;
+  const chosen = rng.sample(body, n);
+  const parts = rng.chance(0.85) ? [opening(s, rng)!, ...chosen] : [...chosen, opening(s, rng)!];
+  return parts.join(' ');
+}
+
+export function captions(s: ArchSummary, rng: Rng, count: number): string[] {
+  const out = new Set<string>();
+  const details = ['brief', 'medium', 'detailed'] as const;
+  for (let i = 0; out.size < count && i < count * 4; i++) out.add(caption(s, rng, details[i % 3]));
+  return [...out];
+}
+
+/**
+ * The canonical caption: one deterministic description per graph, fixed order and
+ * fixed words (no paraphrase, no family name), so a caption decoder has a
+ * well-defined target and ROUGE/BLEU against it measure content, not style.
+ */
+export function canonicalCaption(s: ArchSummary): string {
+  const parts: string[] = [`${article(KIND_CANON[s.kind] ?? 'network')} for ${s.task}.`];
+  if (s.convKinds.length) {
+    const k = s.kernelSizes.length ? ` with ${s.kernelSizes.join(', ')} kernels` : '';
+    parts.push(`convolutions: ${s.convKinds.map(canon).join(', ')}${k}.`);
+  }
+  if (s.recurrent.length) parts.push(`recurrent layers: ${s.recurrent.map(canon).join(', ')}.`);
+  parts.push(`normalization: ${s.norms.length ? s.norms.map(canon).join(', ') : 'none'}.`);
+  parts.push(`activations: ${s.activations.length ? s.activations.map(canon).join(', ') : 'none'}.`);
+  if (s.pooling.length) parts.push(`pooling: ${s.pooling.map(canon).join(', ')}.`);
+  const blocks = (Object.keys(s.blocks) as Array<keyof ArchSummary['blocks']>).filter((b) => s.blocks[b] > 0);
+  parts.push(`blocks: ${blocks.length ? blocks.map((b) => canon(b === 'attention' ? 'attention_block' : b)).join(', ') : 'none'}.`);
+  parts.push(`${s.weightedLayers} weighted layers, ${formatCount(s.params)} parameters.`);
+  return parts.join(' ');
+}
+
+// ---------------------------------------------------------------------------
+// Queries: short search-style phrases naming 1–3 attributes. Each phrase
+// carries the test of what it states, so the dataset can list every graph a
+// query fits (its relevant set for retrieval), not just the one it came from.
+
+/** A piece of a query and the condition it puts on an architecture. */
+export interface Phrase {
+  text: string;
+  fits: (o: ArchSummary) => boolean;
+}
+type QueryPart = (s: ArchSummary, rng: Rng) => Phrase | null;
+
+/** Whether a key the qWith phrase can name (block, norm, activation, recurrent, conv kind, pooling) is present. */
+function present(o: ArchSummary, key: string): boolean {
+  return (
+    blocksPresent(o).includes(key) ||
+    o.norms.includes(key) ||
+    o.activations.includes(key) ||
+    o.recurrent.includes(key) ||
+    o.convKinds.includes(key) ||
+    o.pooling.includes(key)
+  );
+}
+
+const qKind: QueryPart = (s, rng) => {
+  const word = kindWord(rng, s);
+  return { text: word, fits: (o) => (KIND_WORDS[o.kind] ?? ['network']).includes(word) };
+};
+const qTask: QueryPart = (s, rng) => ({ text: `for ${taskWord(rng, s.task)}`, fits: (o) => o.task === s.task });
+const qFamily: QueryPart = (s, rng) => {
+  const f = familyName(s);
+  const variant = safeVariant(s) ?? '';
+  if (!f) return null;
+  const text = rng.pick([f, `${f} model`, `${f}-style network`, `${f} ${variant}`.trim()]);
+  const namesVariant = variant !== '' && text === `${f} ${variant}`;
+  return { text, fits: (o) => familyName(o) === f && (!namesVariant || safeVariant(o) === variant) };
+};
+/** "about 50.2m parameters" fits within ±5 % of the stated count; a size word fits every range that uses it. */
+const qSize: QueryPart = (s, rng) => {
+  const about = (o: ArchSummary) => Math.abs(o.params - s.params) <= 0.05 * s.params;
+  const word = sizeWord(rng, s); // drawn before the pick, as the grammar always has (same random stream)
+  return rng.pick<Phrase>([
+    { text: `with about ${formatCount(s.params)} parameters`, fits: about },
+    { text: `around ${formatCount(s.params)} params`, fits: about },
+    { text: word, fits: (o) => paramRange(o.params).size.includes(word) },
+  ]);
+};
+const qWith: QueryPart = (s, rng) => {
+  const things = [
+    ...blocksPresent(s),
+    ...s.norms,
+    ...s.activations,
+    ...s.recurrent,
+    ...s.convKinds.filter((c) => c !== 'conv'),
+    ...s.pooling.filter((p) => p === 'max_pool' || p === 'avg_pool'),
+  ];
+  if (!things.length) return null;
+  const pick = rng.sample(things, rng.int(1, Math.min(2, things.length)));
+  return { text: `with ${list(pick.map((k) => say(rng, k).replace(/^(an?|the) /, '')), rng)}`, fits: (o) => pick.every((k) => present(o, k)) };
+};
+const qKernel: QueryPart = (s, rng) => {
+  if (!s.kernelSizes.length) return null;
+  const k = rng.pick(s.kernelSizes);
+  return { text: `using ${k} convolutions`, fits: (o) => o.kernelSizes.includes(k) };
+};
+const qDepth: QueryPart = (s, rng) =>
+  s.weightedLayers
+    ? { text: rng.pick([`${s.weightedLayers} layers`, `with ${s.weightedLayers} weighted layers`]), fits: (o) => o.weightedLayers === s.weightedLayers }
+    : null;
+const qGen: QueryPart = (s, rng) => {
+  const g = s.generated;
+  if (!g) return null;
+  const same = (keys: Array<'style' | 'cells' | 'blockKind'>) => (o: ArchSummary) => o.generated !== null && keys.every((k) => o.generated![k] === g[k]);
+  if (g.style === 'cell') return { text: rng.pick([`${g.cells}-cell network`, `cell network with ${g.cells} cells`, `darts-like net, ${g.cells} cells`]), fits: same(['style', 'cells']) };
+  if (g.style === 'stage') return { text: `${g.cells} ${STAGE_BLOCK_WORDS[g.blockKind ?? ''] ?? 'blocks'}`, fits: same(['style', 'cells', 'blockKind']) };
+  if (g.style === 'vit')
+    return g.blockKind === 'windowed'
+      ? { text: `hierarchical window-attention vision transformer`, fits: same(['style', 'blockKind']) }
+      : { text: `${g.cells}-layer vision transformer`, fits: same(['style', 'cells']) };
+  if (g.style === 'transformer') return { text: `${g.cells}-layer ${g.blockKind} transformer`, fits: same(['style', 'cells', 'blockKind']) };
+  return { text: `${g.cells}-layer ${g.blockKind}`, fits: same(['style', 'cells', 'blockKind']) };
+};
+
+/** One query and the test every architecture it describes passes (the source architecture always does). */
+export function queryPhrase(s: ArchSummary, rng: Rng): Phrase {
+  const head = (s.family && rng.chance(0.6) ? qFamily(s, rng) : null) ?? (s.generated && rng.chance(0.4) ? qGen(s, rng) : null) ?? qKind(s, rng)!;
+  const mods = [qTask, qSize, qWith, qKernel, qDepth].map((f) => f(s, rng)).filter((x): x is Phrase => x !== null);
+  const chosen = rng.sample(mods, rng.int(1, Math.min(3, mods.length)));
+  const lead = rng.chance(0.3) ? rng.pick(['a ', 'an architecture: ', 'find a ', 'show me a ', 'model: ']) : '';
+  const parts = [head, ...chosen];
+  return { text: `${lead}${parts.map((p) => p.text).join(' ')}`.replace(/\s+/g, ' ').trim(), fits: (o) => parts.every((p) => p.fits(o)) };
+}
+
+export function query(s: ArchSummary, rng: Rng): string {
+  return queryPhrase(s, rng).text;
+}
+
+/** Up to `count` distinct queries for one architecture, with their tests. */
+export function queries(s: ArchSummary, rng: Rng, count: number): Phrase[] {
+  const out = new Map<string, Phrase>();
+  for (let i = 0; out.size < count && i < count * 4; i++) {
+    const p = queryPhrase(s, rng);
+    if (!out.has(p.text)) out.set(p.text, p);
+  }
+  return [...out.values()];
+}

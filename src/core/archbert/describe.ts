@@ -1,0 +1,273 @@
+/**
+ * The learned description of `archbert describe`: the caption decoder's beam
+ * search output, then every claim checked against the exact facts.
+ *
+ * Checked claims: layer types, blocks and kernel sizes (fact-check.ts,
+ * shared with the dataset tests), parameter and weighted-layer counts
+ * ("25.6m parameters"), the family named ("a u-net model", against the
+ * structural family guess) and the task ("for dense per-pixel
+ * classification", against the task the outputs show). A sentence with a
+ * contradicted claim is removed from the summary and listed in `flags` with
+ * what the facts say, so the printed summary is never wrong about what is in
+ * the graph; the exact facts follow it anyway. Of the beam's hypotheses, the
+ * one the facts contradict least is shown (bestChecked).
+ */
+import type { ArchSummary } from './facts/arch-summary.js';
+import { beamSearch, DEFAULT_BEAM_WIDTH, type StepFn } from './model/beam.js';
+import { contradictions } from './facts/fact-check.js';
+import { MAX_CAPTION_TOKENS } from './data/dataset.js';
+import { SPECIAL } from './model/tokenizer.js';
+import { ort, type ModelSet } from './model/model-set.js';
+import type { ArchEncoding } from './model/embed.js';
+import { formatCount } from './language/vocabulary.js';
+import { familyInfo } from './facts/family-knowledge.js';
+import { familyAgrees, familyMentions, statedTasks, taskMatches } from './find.js';
+import { featurePhrases, hasFeature } from './language/feature-phrases.js';
+import { table } from '../graph/formats/table.js';
+
+export interface SummaryFlag {
+  /** The generated sentence that made the claim. */
+  sentence: string;
+  /** The contradicted phrase. */
+  claim: string;
+  /** What the exact facts say instead. */
+  facts: string;
+  /** "corrected": a wrong count replaced by the exact one; "removed": the sentence was dropped. */
+  action: 'corrected' | 'removed';
+}
+
+export interface CheckedSummary {
+  summary: string;
+  flags: SummaryFlag[];
+  /** The raw generated text before checking. */
+  generated: string;
+}
+
+function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.;!?])\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+const UNIT: Record<string, number> = table({ k: 1e3, m: 1e6, b: 1e9, thousand: 1e3, million: 1e6, billion: 1e9 });
+
+/** Parameter counts a sentence states ("25.6m parameters", "about 3 million weights"). */
+function paramClaims(sentence: string): Array<{ text: string; value: number }> {
+  const out: Array<{ text: string; value: number }> = [];
+  for (const m of sentence.toLowerCase().matchAll(/(\d+(?:\.\d+)?)\s*(k|m|b|thousand|million|billion)?\s+(?:trainable\s+)?(parameters|params|weights)\b/g)) {
+    out.push({ text: m[0], value: Number(m[1]) * (m[2] ? UNIT[m[2]]! : 1) });
+  }
+  return out;
+}
+
+/** A stated count is right when it rounds to the facts' count (within 5 %, the grammar rounds to 1-3 digits). */
+function countAgrees(stated: number, actual: number): boolean {
+  return Math.abs(stated - actual) <= 0.05 * Math.max(actual, 1) + 0.5;
+}
+
+/**
+ * Layer types and blocks a sentence names, checked with the search vocabulary
+ * (canonical answer names such as "squeeze-and-excitation" or "depthwise
+ * separable convolution" as well as the paraphrases fact-check.ts knows).
+ * "none", "no", "without" … make the sentence a claim of absence.
+ */
+function featureContradictions(sentence: string, s: ArchSummary): Array<{ claim: string; facts: string }> {
+  const lower = sentence.toLowerCase();
+  const negated = /\b(none|no|not|without|never)\b/.test(lower);
+  const out: Array<{ claim: string; facts: string }> = [];
+  for (const p of featurePhrases(lower)) {
+    const has = hasFeature(s, p.key);
+    if (negated ? has : !has) out.push({ claim: p.phrase, facts: negated ? `the graph has ${p.key.replace(/_/g, ' ')}` : `the graph has no ${p.key.replace(/_/g, ' ')}` });
+  }
+  return out;
+}
+
+/**
+ * Checks a generated text against the facts. Wrong counts (parameters,
+ * weighted layers) are corrected in place; a sentence naming a layer type,
+ * block or kernel size the facts contradict is removed. Every change is flagged.
+ */
+export function checkClaims(text: string, s: ArchSummary): CheckedSummary {
+  const kept: string[] = [];
+  const flags: SummaryFlag[] = [];
+  for (const original of splitSentences(text)) {
+    // A list item the decoder said twice in a row ("pooling: global average pooling, global average pooling.") is said once.
+    let sentence = original.replace(/(^|[:,]\s*)([^,.:;]+?)(?:,\s*\2)+(?=\s*[,.;]|$)/g, '$1$2');
+    // counts: correct in place
+    for (const p of paramClaims(sentence)) {
+      const before = sentence.toLowerCase().slice(0, sentence.toLowerCase().indexOf(p.text));
+      // Range wordings ("under 5m parameters", "5m to 25m parameters") are ranges, not counts.
+      if (/(under|over|than|to|between)\s*$/.test(before)) continue;
+      if (!countAgrees(p.value, s.params)) {
+        const fixed = `${formatCount(s.params)} parameters`;
+        flags.push({ sentence: original, claim: p.text, facts: `${fixed} (${s.params.toLocaleString('en-US')})`, action: 'corrected' });
+        sentence = sentence.replace(new RegExp(escapeRe(p.text), 'i'), fixed);
+      }
+    }
+    // A bracketed variant ("densenet model (169)", "(4 layers, hidden 512)") is a claim the facts cannot back unless the
+    // file's own name says it (a model file carries no variant): it is cut; an unclosed bracket drops the sentence.
+    for (const m of [...sentence.matchAll(/\s*\(([^)]*)\)/g)]) {
+      const norm = (t: string) => t.toLowerCase().replace(/[^a-z0-9]/g, '');
+      if (norm(m[1]!) && norm(s.name).includes(norm(m[1]!))) continue;
+      flags.push({ sentence: original, claim: m[0].trim(), facts: `the variant is not among the graph facts (file ${s.name})`, action: 'corrected' });
+      sentence = sentence.replace(m[0], '');
+    }
+    if (/\([^)]*$/.test(sentence)) {
+      flags.push({ sentence: original, claim: sentence.slice(sentence.lastIndexOf('(')), facts: `the variant is not among the graph facts (file ${s.name})`, action: 'removed' });
+      continue;
+    }
+    // "50 weighted layers", "50 layers with weights", "50 parameterized layers": the grammar's wordings of the count.
+    for (const m of [...sentence.matchAll(/\b(\d+) (weighted layers|layers with weights|parameterized layers|parametrized layers|learnable layers)\b/gi)]) {
+      if (Number(m[1]) !== s.weightedLayers) {
+        flags.push({ sentence: original, claim: m[0], facts: `${s.weightedLayers} weighted layers`, action: 'corrected' });
+        sentence = sentence.replace(m[0], `${s.weightedLayers} ${m[2]}`);
+      }
+    }
+    // layer types, blocks, kernel sizes: remove the sentence
+    const bad: SummaryFlag[] = [];
+    const seen = new Set<string>();
+    for (const c of contradictions(sentence, s)) {
+      const facts = c.key.startsWith('kernel:')
+        ? `kernel sizes are ${s.kernelSizes.join(', ') || 'none'}`
+        : c.negated
+          ? `the graph has ${c.key.replace(/_/g, ' ')}`
+          : `the graph has no ${c.key.replace(/_/g, ' ')}`;
+      if (seen.has(c.phrase)) continue;
+      seen.add(c.phrase);
+      bad.push({ sentence: original, claim: c.phrase, facts, action: 'removed' });
+    }
+    for (const c of familyAndTaskContradictions(sentence, s)) {
+      if (seen.has(c.claim)) continue;
+      seen.add(c.claim);
+      bad.push({ sentence: original, claim: c.claim, facts: c.facts, action: 'removed' });
+    }
+    for (const c of featureContradictions(sentence, s)) {
+      if (seen.has(c.claim) || [...seen].some((x) => x.includes(c.claim) || c.claim.includes(x))) continue;
+      seen.add(c.claim);
+      bad.push({ sentence: original, claim: c.claim, facts: c.facts, action: 'removed' });
+    }
+    // A repeated sentence is flagged once.
+    if (bad.length) flags.push(...bad.filter((f) => !flags.some((o) => o.sentence === f.sentence && o.claim === f.claim)));
+    // A decoder can repeat itself: a sentence said twice (up to commas and "and") is kept once.
+    else if (!kept.some((k) => sameWording(k, sentence))) kept.push(sentence);
+  }
+  return { summary: kept.join(' '), flags, generated: text };
+}
+
+/**
+ * A family the sentence names that the structural family guess does not
+ * confirm (also any family for a graph no known family matches: it cannot be
+ * backed), and a task the outputs contradict.
+ */
+function familyAndTaskContradictions(sentence: string, s: ArchSummary): Array<{ claim: string; facts: string }> {
+  // A bracketed model name ("ssdlite model (ssdlite320_mobilenet_v3_large)") echoes the file, not a family claim.
+  const lower = sentence.toLowerCase().replace(/\([^)]*\)/g, ' ');
+  const out: Array<{ claim: string; facts: string }> = [];
+  for (const fam of familyMentions(lower, { specificOnly: true })) {
+    // Detection / segmentation families are heads on a backbone the structural guess names instead
+    // ("an ssdlite model" on a MobileNetV3): their claim is checked through the task.
+    const purpose = familyInfo(fam)?.purpose ?? '';
+    if (/detect|segment|keypoint|pose|optical flow/.test(purpose) && !/classification/.test(purpose)) continue;
+    if (!familyAgrees(s, fam)) out.push({ claim: fam, facts: s.family ? `the graph's structure matches ${s.family}` : 'no known family matches the graph' });
+  }
+  // One task named and contradicted; a sentence naming several ("a backbone for detection and segmentation") states a purpose.
+  const tasks = statedTasks(lower);
+  if (tasks.length === 1 && !taskMatches(s, tasks[0]!.task)) out.push({ claim: tasks[0]!.text, facts: `the task the outputs show is ${s.task}` });
+  return out;
+}
+
+function checkedCost(c: CheckedSummary): number {
+  const removed = new Set(c.flags.filter((f) => f.action === 'removed').map((f) => f.sentence)).size;
+  const kept = splitSentences(c.summary).length;
+  return 1000 * (removed - kept) + c.flags.length;
+}
+
+/** The beam width a description is retried with when every hypothesis of the first beam has a contradicted sentence. */
+export const WIDE_BEAM_WIDTH = 8;
+/** The last retry, only when not one sentence of the wide beam's best survives (an empty summary is the worst answer). */
+export const LAST_BEAM_WIDTH = 16;
+
+/**
+ * The checked description of an encoded architecture: the beam's hypotheses
+ * checked against the facts (bestChecked). When the facts contradict a
+ * sentence of even the best of them (typically a family the model never saw),
+ * the search is rerun with a wider beam, whose extra hypotheses often say the
+ * same things without the wrong claim; the better of the two is kept. If
+ * nothing at all survives, once more with LAST_BEAM_WIDTH (directly, when the
+ * first beam kept nothing). The common case (nothing contradicted) costs one beam.
+ */
+export async function describeChecked(set: ModelSet, arch: ArchEncoding, s: ArchSummary, width = DEFAULT_BEAM_WIDTH, widen = true): Promise<CheckedSummary> {
+  let best = bestChecked(await generateCaptions(set, arch, width), s);
+  if (!widen) return best;
+  const retry = async (w: number) => {
+    const wide = bestChecked(await generateCaptions(set, arch, w), s);
+    if (checkedCost(wide) < checkedCost(best)) best = wide;
+  };
+  const empty = () => !best.summary.trim();
+  // A first beam that kept nothing at all is far off: it goes straight to the last width.
+  if (width < WIDE_BEAM_WIDTH && !empty() && best.flags.some((f) => f.action === 'removed')) await retry(WIDE_BEAM_WIDTH);
+  if (width < LAST_BEAM_WIDTH && empty()) await retry(LAST_BEAM_WIDTH);
+  return best;
+}
+
+/**
+ * Checks every hypothesis of the beam (best first) and keeps the one that
+ * says most that the facts confirm: most sentences kept less sentences
+ * removed, then fewest corrected counts; ties go to the likelier hypothesis.
+ */
+export function bestChecked(hypotheses: string[], s: ArchSummary): CheckedSummary {
+  let best: CheckedSummary | null = null;
+  let bestCost = Infinity;
+  for (const h of hypotheses) {
+    const c = checkClaims(h, s);
+    const cost = checkedCost(c);
+    if (cost < bestCost) {
+      best = c;
+      bestCost = cost;
+    }
+  }
+  return best ?? { summary: '', flags: [], generated: '' };
+}
+
+const sameWording = (a: string, b: string) => {
+  const key = (t: string) => t.toLowerCase().replace(/\band\b/g, ' ').replace(/[^a-z0-9]+/g, ' ').trim();
+  return key(a) === key(b);
+};
+
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The beam's best hypothesis. */
+export async function generateCaption(set: ModelSet, arch: ArchEncoding, width = DEFAULT_BEAM_WIDTH): Promise<string> {
+  return (await generateCaptions(set, arch, width))[0] ?? '';
+}
+
+/** Beam search over the one-step caption decoder for one encoded architecture: every finished hypothesis, best first. */
+export async function generateCaptions(set: ModelSet, arch: ArchEncoding, width = DEFAULT_BEAM_WIDTH): Promise<string[]> {
+  const { n, hidden } = arch;
+  const step: StepFn = async (prefixes) => {
+    const B = prefixes.length;
+    const T = prefixes[0]!.length;
+    const ids = new BigInt64Array(B * T);
+    prefixes.forEach((p, b) => p.forEach((t, j) => (ids[b * T + j] = BigInt(t))));
+    const states = new Float32Array(B * n * hidden);
+    for (let b = 0; b < B; b++) states.set(arch.nodeStates, b * n * hidden);
+    const mask = new Float32Array(B * n).fill(1);
+    const out = await set.run('caption_decoder', {
+      input_ids: new ort.Tensor('int64', ids, [B, T]),
+      node_states: new ort.Tensor('float32', states, [B, n, hidden]),
+      node_mask: new ort.Tensor('float32', mask, [B, n]),
+    });
+    const logits = out.logits!.data as Float32Array;
+    const V = logits.length / B;
+    return Array.from({ length: B }, (_, b) => logits.slice(b * V, (b + 1) * V));
+  };
+  const best = await beamSearch(step, {
+    width,
+    maxLength: MAX_CAPTION_TOKENS,
+    bos: SPECIAL.bos,
+    eos: SPECIAL.eos,
+    banned: [SPECIAL.pad, SPECIAL.unk, SPECIAL.cls, SPECIAL.sep, SPECIAL.mask, SPECIAL.bos],
+  });
+  return best.map((h) => set.tokenizer.decode(h.tokens));
+}

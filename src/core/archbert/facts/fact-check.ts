@@ -1,0 +1,116 @@
+/**
+ * Checks a text against an architecture's facts: which layer types, blocks
+ * and kernel sizes it mentions, and which of those mentions the facts
+ * contradict. Used by the tests (the grammar must never contradict the
+ * facts) and available to `describe` / `ask` to flag a generated claim.
+ *
+ * Mentions are found by longest-match over every paraphrase in
+ * vocabulary-text.ts ("leaky relu" is not also a "relu"). A sentence with a
+ * negation ("does not use", "there is no", "without", "no …", "has no") is
+ * read as a claim of absence: its mentions must be ABSENT from the facts.
+ */
+import type { ArchSummary } from './arch-summary.js';
+import { NAMES } from '../language/vocabulary.js';
+import { table } from '../../graph/formats/table.js';
+
+/** Keys whose presence the facts decide, and how. */
+const CHECKED: Record<string, (s: ArchSummary) => boolean> = table({});
+for (const k of ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'lrn']) CHECKED[k] = (s) => s.norms.includes(k);
+for (const k of ['relu', 'relu6', 'leaky_relu', 'prelu', 'elu', 'selu', 'celu', 'gelu', 'silu', 'hard_swish', 'hard_sigmoid', 'sigmoid', 'tanh', 'softplus', 'softsign', 'mish'])
+  CHECKED[k] = (s) => s.activations.includes(k);
+for (const k of ['softmax', 'log_softmax']) CHECKED[k] = (s) => s.outputActivations.includes(k) || s.activations.includes(k);
+for (const k of ['max_pool', 'avg_pool', 'global_avg_pool', 'global_max_pool', 'adaptive_pool']) CHECKED[k] = (s) => s.pooling.includes(k);
+for (const k of ['depthwise_conv', 'grouped_conv', 'dilated_conv', 'transposed_conv']) CHECKED[k] = (s) => s.convKinds.includes(k);
+CHECKED.conv = (s) => s.convKinds.length > 0;
+for (const k of ['lstm', 'gru', 'rnn']) CHECKED[k] = (s) => s.recurrent.includes(k);
+CHECKED.embedding = (s) => (s.ops.embedding ?? 0) > 0;
+CHECKED.linear = (s) => (s.ops.linear ?? 0) > 0;
+for (const k of ['residual', 'depthwise_separable', 'squeeze_excitation', 'inverted_residual', 'feature_pyramid'] as const) CHECKED[k] = (s) => s.blocks[k] > 0;
+CHECKED.attention_block = (s) => s.blocks.attention > 0 || (s.ops.attention ?? 0) > 0;
+CHECKED.attention = CHECKED.attention_block;
+CHECKED.normalization = (s) => s.norms.length > 0;
+
+/** Extra surface forms not in NAMES (generic words the grammar uses). */
+const EXTRA_FORMS: Array<[string, string]> = [
+  ['normalization layers', 'normalization'],
+  ['normalization', 'normalization'],
+  ['self-attention', 'attention_block'],
+  ['residual', 'residual'],
+  ['separable convolutions', 'depthwise_separable'],
+  ['depthwise convolutions', 'depthwise_conv'],
+  ['convolution', 'conv'],
+];
+
+const FORMS: Array<[string, string]> = (() => {
+  const forms: Array<[string, string]> = [];
+  for (const [key, v] of Object.entries(NAMES)) {
+    if (!(key in CHECKED)) continue;
+    for (const f of v.say) forms.push([f.replace(/^(an?|the) /, ''), key]);
+  }
+  forms.push(...EXTRA_FORMS);
+  // Longest first, so "leaky relu" wins over "relu" and "hard swish" over "swish".
+  return forms.sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
+})();
+
+const NEGATION = /\b(does not use|do not use|there is no|there are no|without|has no|have no|no|not|none)\b/;
+
+export interface Mention {
+  key: string;
+  phrase: string;
+  negated: boolean;
+  /** Whether the facts agree with the mention (present, or absent for a negated one). */
+  consistent: boolean;
+}
+
+/** Splits into sentences (period followed by a space or the end). */
+function sentences(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/(?<=[.;?!])\s+/)
+    .filter((s) => s.trim().length > 0);
+}
+
+const isWordChar = (c: string | undefined) => c !== undefined && /[a-z0-9]/.test(c);
+
+/** Leftmost-longest phrase matches at word starts ("leaky relu activations" → leaky relu, not relu). */
+function findPhrases(sentence: string): Array<[string, string]> {
+  const found: Array<[string, string]> = [];
+  let i = 0;
+  while (i < sentence.length) {
+    if (isWordChar(sentence[i]) && !isWordChar(sentence[i - 1]) && sentence[i - 1] !== '-') {
+      const hit = FORMS.find(([f]) => sentence.startsWith(f, i) && !isWordChar(sentence[i + f.length]));
+      if (hit) {
+        found.push([hit[1], hit[0]]);
+        i += hit[0].length;
+        continue;
+      }
+    }
+    i++;
+  }
+  return found;
+}
+
+export function mentions(text: string, s: ArchSummary): Mention[] {
+  const out: Mention[] = [];
+  for (const sentence of sentences(text)) {
+    const negated = NEGATION.test(sentence);
+    for (const [key, phrase] of findPhrases(sentence)) {
+      const present = CHECKED[key]!(s);
+      out.push({ key, phrase, negated, consistent: negated ? !present : present });
+    }
+    // Kernel sizes of convolutions ("3x3 convolutions", "kernels are 1x1 and 3x3"), not of pooling windows.
+    if (!negated) {
+      for (const m of sentence.matchAll(/\b(\d+)x(\d+)\b(?!\s*(max|average|avg) pooling)/g)) {
+        if (!/kernel|conv|filter/.test(sentence)) continue;
+        const k = `${m[1]}x${m[2]}`;
+        out.push({ key: `kernel:${k}`, phrase: k, negated: false, consistent: s.kernelSizes.includes(k) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The mentions the facts contradict (empty = consistent). */
+export function contradictions(text: string, s: ArchSummary): Mention[] {
+  return mentions(text, s).filter((m) => !m.consistent);
+}

@@ -1,0 +1,108 @@
+/**
+ * Text and architecture embeddings through the exported encoders, fed exactly
+ * as the trainer's collate functions feed PyTorch (training/archbert/data.py):
+ * token ids from the shared tokenizer (with [cls]/[sep], 64 ids at most for
+ * queries, questions and statements), graphs from the shared featurizer as a
+ * dense batch (ops, bins, adj[from][to] = 1, node_mask).
+ */
+import type { OpGraph } from '../../graph/types.js';
+import { BIN_COLUMNS, featurize, type Featurized } from './featurize.js';
+import { MAX_TEXT_TOKENS } from '../data/dataset.js';
+import { ort, type ModelSet } from './model-set.js';
+
+export interface ArchEncoding {
+  /** L2-normalised pooled embedding. */
+  embedding: Float32Array;
+  /** Node states [n, H] (row-major) and their count, for the caption decoder. */
+  nodeStates: Float32Array;
+  n: number;
+  hidden: number;
+}
+
+/** Token ids → padded int64 batch (pad = 0) with its attention mask. */
+export function padIds(seqs: number[][]): { ids: ort.Tensor; mask: ort.Tensor } {
+  const L = Math.max(1, ...seqs.map((s) => s.length));
+  const ids = new BigInt64Array(seqs.length * L);
+  const mask = new BigInt64Array(seqs.length * L);
+  seqs.forEach((s, i) => {
+    for (let j = 0; j < s.length && j < L; j++) {
+      ids[i * L + j] = BigInt(s[j]!);
+      mask[i * L + j] = 1n;
+    }
+  });
+  return { ids: new ort.Tensor('int64', ids, [seqs.length, L]), mask: new ort.Tensor('int64', mask, [seqs.length, L]) };
+}
+
+/** Splits a [B, E] output into B rows. */
+export function rows(t: ort.Tensor): Float32Array[] {
+  const data = t.data as Float32Array;
+  const [b, e] = t.dims as number[];
+  return Array.from({ length: b! }, (_, i) => data.slice(i * e!, (i + 1) * e!));
+}
+
+/** Embeddings of texts (token ids via the shared tokenizer). */
+export async function embedTexts(set: ModelSet, texts: string[], maxLength = MAX_TEXT_TOKENS): Promise<Float32Array[]> {
+  if (texts.length === 0) return [];
+  return embedTokenIds(set, texts.map((t) => set.tokenizer.encode(t, { maxLength }).ids));
+}
+
+export async function embedTokenIds(set: ModelSet, seqs: number[][]): Promise<Float32Array[]> {
+  const { ids, mask } = padIds(seqs);
+  const out = await set.run('text_encoder', { input_ids: ids, attention_mask: mask });
+  return rows(out.embedding!);
+}
+
+/** Dense batch of featurized graphs, as training/archbert/data.py collate_graphs builds it. */
+export function collateGraphs(graphs: Array<Pick<Featurized, 'ops' | 'bins' | 'edges' | 'n'>>): Record<string, ort.Tensor> {
+  const B = graphs.length;
+  const N = Math.max(1, ...graphs.map((g) => g.n));
+  const ops = new BigInt64Array(B * N);
+  const W = BIN_COLUMNS;
+  const bins = new BigInt64Array(B * N * W);
+  const adj = new Float32Array(B * N * N);
+  const mask = new Float32Array(B * N);
+  graphs.forEach((g, b) => {
+    for (let i = 0; i < g.n; i++) {
+      ops[b * N + i] = BigInt(g.ops[i]!);
+      for (let k = 0; k < W; k++) bins[(b * N + i) * W + k] = BigInt(g.bins[i]![k]!);
+      mask[b * N + i] = 1;
+    }
+    for (const [from, to] of g.edges) adj[b * N * N + from * N + to] = 1;
+  });
+  return {
+    ops: new ort.Tensor('int64', ops, [B, N]),
+    bins: new ort.Tensor('int64', bins, [B, N, W]),
+    adj: new ort.Tensor('float32', adj, [B, N, N]),
+    node_mask: new ort.Tensor('float32', mask, [B, N]),
+  };
+}
+
+/** Encodes featurized graphs (one batch; callers chunk large sets). */
+export async function encodeFeaturized(set: ModelSet, graphs: Array<Pick<Featurized, 'ops' | 'bins' | 'edges' | 'n'>>): Promise<ArchEncoding[]> {
+  if (graphs.length === 0) return [];
+  const feeds = collateGraphs(graphs);
+  const out = await set.run('arch_encoder', feeds);
+  const emb = rows(out.embedding!);
+  const states = out.node_states!;
+  const [, N, H] = states.dims as number[];
+  const data = states.data as Float32Array;
+  return graphs.map((g, b) => ({
+    embedding: emb[b]!,
+    nodeStates: data.slice(b * N! * H!, (b * N! + g.n) * H!),
+    n: g.n,
+    hidden: H!,
+  }));
+}
+
+/** Featurizes (coarsening above 512 nodes, as the dataset did) and encodes one analysed graph. */
+export async function encodeArchitecture(set: ModelSet, og: OpGraph): Promise<ArchEncoding & { featurized: Featurized }> {
+  const featurized = featurize(og);
+  const [enc] = await encodeFeaturized(set, [featurized]);
+  return { ...enc!, featurized };
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
