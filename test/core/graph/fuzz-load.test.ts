@@ -18,7 +18,7 @@ import { parseGraph } from '../../../src/core/graph/load.js';
 import type { ArchGraph } from '../../../src/core/graph/types.js';
 import { seededRandom } from '../../../src/core/random.js';
 
-const ROOT = join(import.meta.dirname, '../..', '../..', 'fixtures');
+const ROOT = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const BINARY = ['graphs/tiny_resnet.onnx', 'graphs/attention.onnx', 'graphs/if_subgraph.onnx', 'graphs/local_function.onnx', 'graphs/dtypes.onnx', 'models/resnet18.onnx'];
 const JSONS = ['graphs/tfjs_cnn.json', 'graphs/tfjs_rnn.json', 'graphs/keras2_transformer.json', 'graphs/keras3_functional.json', 'graphs/tfjs_graph_block.json', 'graphs/native_residual.json'];
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/core/errors.js';
 import { loadGraph } from '../../../src/core/graph/load.js';
 
-const G = join(import.meta.dirname, '../..', '../..', 'fixtures', 'graphs');
+const G = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'graphs');
 const B = join(G, 'bad');
 
 async function rejection(path: string): Promise<InputError> {

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { loadGraph } from '../../../src/core/graph/load.js';
 import type { ArchGraph, ParamInfo } from '../../../src/core/graph/types.js';
 
-const G = join(import.meta.dirname, '../..', '../..', 'fixtures', 'graphs');
+const G = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'graphs');
 const numel = (p: ParamInfo) => p.shape.reduce((a, b) => a * b, 1);
 const sum = (g: ArchGraph, pred: (p: ParamInfo) => boolean) => Object.values(g.initializers).filter(pred).reduce((a, p) => a + numel(p), 0);
 const trainable = (g: ArchGraph) => sum(g, (p) => p.trainable);
@@ -204,7 +204,7 @@ describe('native archbert graph', () => {
 
 describe('README', () => {
   it("the native-format example in README.md loads", async () => {
-    const readme = readFileSync(join(import.meta.dirname, '../..', '../..', 'README.md'), 'utf8');
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Model formats'));
     const block = /```json\n([\s\S]*?)```/.exec(section)![1]!;
     const { parseGraph } = await import('../../../src/core/graph/load.js');

@@ -13,8 +13,8 @@ import { encodeModel } from '../../../src/core/graph/onnx-builder.js';
 import type { ArchGraph, ParamInfo } from '../../../src/core/graph/types.js';
 import { tinyResnet, attention, seBlock, dwSeparable, localFunction, ifSubgraph, oldOpset7, dtypes } from '../../../fixtures/scripts/onnx-graph-fixtures.js';
 
-const G = join(import.meta.dirname, '../..', '../..', 'fixtures', 'graphs');
-const M = join(import.meta.dirname, '../..', '../..', 'fixtures', 'models');
+const G = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'graphs');
+const M = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'models');
 const numel = (p: ParamInfo) => p.shape.reduce((a, b) => a * b, 1);
 const count = (g: ArchGraph, trainable: boolean) =>
   Object.values(g.initializers).filter((p) => p.trainable === trainable).reduce((a, p) => a + numel(p), 0);

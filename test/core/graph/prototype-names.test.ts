@@ -23,7 +23,7 @@ import { describeFacts } from '../../../src/core/graph/analyze.js';
 import { parseConstraints, rankCandidates, whyString } from '../../../src/core/archbert/find.js';
 
 const { onnx } = onnxProto;
-const ROOT = join(import.meta.dirname, '../..', '../..', 'fixtures', 'graphs');
+const ROOT = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'graphs');
 const NAMES = Object.getOwnPropertyNames(Object.prototype);
 const tmp = mkdtempSync(join(tmpdir(), 'archbert-proto-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

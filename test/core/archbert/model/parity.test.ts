@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const DIR = process.env.ARCHBERT_MODELS_DIR ?? join(import.meta.dirname, '../../..', '../../..', 'models', 'archbert');
+const DIR = process.env.ARCHBERT_MODELS_DIR ?? join(import.meta.dirname, '..', '..', '..', '..', 'models', 'archbert');
 const MODELS = ['text_encoder', 'arch_encoder', 'reasoning_head', 'qa_head', 'caption_decoder'] as const;
 /** float32 end to end; differences come from kernel summation order only. */
 const TOLERANCE = 1e-4;
