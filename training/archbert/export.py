@@ -9,7 +9,7 @@ Writes (atomically) into --out:
   text_encoder.onnx, arch_encoder.onnx, reasoning_head.onnx, qa_head.onnx,
   caption_decoder.onnx (one step), vocab.json, answers.json, ops.json,
   bins.json (copied from the dataset), parity.json (saved inputs and the
-  PyTorch outputs, checked by test/archbert-onnx with onnxruntime-node) and
+  PyTorch outputs, checked by test/core/archbert/model/parity.test.ts with onnxruntime-node) and
   manifest.json (data hash, commit, seed, hyper-parameters, training time,
   parameter counts, sha256 of every file, metrics on "heldout" and "test").
 """
@@ -222,7 +222,7 @@ def main(argv=None):
         c_logits = model.caption(prefix, g_states, g_mask)
     parity = {
         "note": "inputs and PyTorch outputs written by training/archbert/export.py; "
-                "test/archbert-onnx runs the ONNX files on them with onnxruntime-node",
+                "test/core/archbert/model/parity.test.ts runs the ONNX files on them with onnxruntime-node",
         "text_encoder": {"inputs": {"input_ids": tolist(t_ids), "attention_mask": tolist(t_mask)},
                          "outputs": {"embedding": tolist(t_emb), "token_states": tolist(t_states)}},
         "arch_encoder": {"inputs": {"ops": tolist(g_ops), "bins": tolist(g_bins), "adj": tolist(g_adj),
