@@ -698,16 +698,13 @@ export { POOLING };
 // ---- learned heads (ONNX) -------------------------------------------------
 
 import { embedTexts, type ArchEncoding } from './model/embed.js';
-import { ort, type ModelSet } from './model/model-set.js';
-
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
+import { pickAnswers, qaLogits, reasoningProbs } from './model/heads.js';
+import type { ModelSet } from './model/model-set.js';
 
 /**
  * Runs the QA head on the question and, for yes/no questions about presence
  * and for statements, the reasoning head on the statement form.
- * QA prediction as in the metric definition: answers with logit ≥ 0, else the single best.
+ * QA prediction as in the metric definition (heads.ts pickAnswers).
  */
 export async function learnedView(set: ModelSet, question: string, arch: Pick<ArchEncoding, 'embedding'>): Promise<LearnedView> {
   const parsed = parseQuestion(question);
@@ -715,22 +712,9 @@ export async function learnedView(set: ModelSet, question: string, arch: Pick<Ar
   const texts = [normalizeQuestion(question)];
   if (wantsStatement) texts.push(statementForm(question, parsed.intent));
   const emb = await embedTexts(set, texts);
-  const E = arch.embedding.length;
-  const a = new ort.Tensor('float32', arch.embedding, [1, E]);
-  const qa = await set.run('qa_head', { question_embedding: new ort.Tensor('float32', emb[0]!, [1, E]), arch_embedding: a });
-  const logits = qa.logits!.data as Float32Array;
-  let picks: Array<{ answer: string; prob: number }> = [];
-  let best = 0;
-  for (let i = 0; i < logits.length; i++) {
-    if (logits[i]! > logits[best]!) best = i;
-    if (logits[i]! >= 0) picks.push({ answer: set.answers[i]!, prob: sigmoid(logits[i]!) });
-  }
-  if (picks.length === 0) picks = [{ answer: set.answers[best]!, prob: sigmoid(logits[best]!) }];
-  picks.sort((x, y) => y.prob - x.prob);
+  const [logits] = await qaLogits(set, [emb[0]!], [arch.embedding]);
+  const qa = pickAnswers(logits!, set.answers);
   let statementProb: number | null = null;
-  if (wantsStatement) {
-    const r = await set.run('reasoning_head', { text_embedding: new ort.Tensor('float32', emb[1]!, [1, E]), arch_embedding: a });
-    statementProb = (r.prob!.data as Float32Array)[0]!;
-  }
-  return { qa: picks, statementProb };
+  if (wantsStatement) statementProb = (await reasoningProbs(set, [emb[1]!], [arch.embedding]))[0]!;
+  return { qa, statementProb };
 }

@@ -13,11 +13,10 @@
  * one the facts contradict least is shown (bestChecked).
  */
 import type { ArchSummary } from './facts/arch-summary.js';
-import { beamSearch, DEFAULT_BEAM_WIDTH, type StepFn } from './model/beam.js';
+import { DEFAULT_BEAM_WIDTH } from './model/beam.js';
 import { contradictions } from './facts/fact-check.js';
-import { MAX_CAPTION_TOKENS } from './data/dataset.js';
-import { SPECIAL } from './model/tokenizer.js';
-import { ort, type ModelSet } from './model/model-set.js';
+import { captionBeam } from './model/heads.js';
+import type { ModelSet } from './model/model-set.js';
 import type { ArchEncoding } from './model/embed.js';
 import { formatCount } from './language/vocabulary.js';
 import { familyInfo } from './facts/family-knowledge.js';
@@ -244,30 +243,5 @@ export async function generateCaption(set: ModelSet, arch: ArchEncoding, width =
 
 /** Beam search over the one-step caption decoder for one encoded architecture: every finished hypothesis, best first. */
 export async function generateCaptions(set: ModelSet, arch: ArchEncoding, width = DEFAULT_BEAM_WIDTH): Promise<string[]> {
-  const { n, hidden } = arch;
-  const step: StepFn = async (prefixes) => {
-    const B = prefixes.length;
-    const T = prefixes[0]!.length;
-    const ids = new BigInt64Array(B * T);
-    prefixes.forEach((p, b) => p.forEach((t, j) => (ids[b * T + j] = BigInt(t))));
-    const states = new Float32Array(B * n * hidden);
-    for (let b = 0; b < B; b++) states.set(arch.nodeStates, b * n * hidden);
-    const mask = new Float32Array(B * n).fill(1);
-    const out = await set.run('caption_decoder', {
-      input_ids: new ort.Tensor('int64', ids, [B, T]),
-      node_states: new ort.Tensor('float32', states, [B, n, hidden]),
-      node_mask: new ort.Tensor('float32', mask, [B, n]),
-    });
-    const logits = out.logits!.data as Float32Array;
-    const V = logits.length / B;
-    return Array.from({ length: B }, (_, b) => logits.slice(b * V, (b + 1) * V));
-  };
-  const best = await beamSearch(step, {
-    width,
-    maxLength: MAX_CAPTION_TOKENS,
-    bos: SPECIAL.bos,
-    eos: SPECIAL.eos,
-    banned: [SPECIAL.pad, SPECIAL.unk, SPECIAL.cls, SPECIAL.sep, SPECIAL.mask, SPECIAL.bos],
-  });
-  return best.map((h) => set.tokenizer.decode(h.tokens));
+  return (await captionBeam(set, arch, width)).map((h) => set.tokenizer.decode(h.tokens));
 }
