@@ -1,17 +1,26 @@
 #!/usr/bin/python3
-"""Golden values for the transferability metrics (test/etran/metrics*.test.ts).
+"""Golden values for the transferability metrics (test/core/etran/metrics-golden.test.ts).
 
-Run with Debian's Python (numpy, scipy, sklearn, torch for the energy score):
-    /usr/bin/python3 test/golden/etran_metrics_golden.py
-Writes test/golden/etran_metrics_golden.json: the inputs (generated here from a
-fixed seed) and every metric computed THE OFFICIAL WAY, with the upstream code
-transcribed as is: ETran metrics.py (LDA via eigh(inv(Sw')@Sb), Energy_Score via
-torch.logsumexp on float32, the SVD regression), thuml/LogME fixed point,
-TencentARC/SFDA (scipy.linalg.eigh(Sb, Sw')), TLlib h_score / regularized_h_score
-(sklearn LedoitWolf) / transrate, google-research GBC. Nothing here shares code
-with the TypeScript implementation. ETran LDA, SFDA, LogME and h_score live in
-official_metrics.py (one copy, also used by bench/etran_official.py).
+Run with Debian's Python (numpy, scipy, scikit-learn, torch for the energy score):
+    /usr/bin/python3 test/golden/etran_metrics_golden.py [--out PATH]
+Writes test/golden/etran_metrics_golden.json (or PATH): seeded inputs and every
+metric computed on them by our own numpy reference code, written from the papers
+and the documented behaviour of the authors' repositories. Nothing here shares
+code with the TypeScript implementation, so agreement means two independent
+computations of the same definition agree.
+
+Where a score's published value depends on how it is computed, this script
+computes it the same way (see each function): ETran's LDA with
+eigh(inv(Sw')·Sb), SFDA with scipy.linalg.eigh(Sb, Sw'), LogME's fixed point
+and stopping rule, H-score's pinv threshold, the energy score's torch.logsumexp
+on float32. LDA, SFDA, LogME and H-score live in reference_metrics.py (shared
+with bench/etran_official.py); the rest is below.
+
+To check a re-run against the committed file without overwriting it:
+    /usr/bin/python3 test/golden/etran_metrics_golden.py --out /tmp/m.json
+    /usr/bin/python3 test/golden/compare_golden.py test/golden/etran_metrics_golden.json /tmp/m.json
 """
+import argparse
 import json
 import os
 import sys
@@ -25,114 +34,119 @@ try:
 except ImportError:  # pragma: no cover
     torch = None
 
-# ------------------------------------------------------------------ upstream code (transcribed)
-# ETran LDA, SFDA, LogME, h_score: one copy in official_metrics.py, shared with bench/etran_official.py.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from official_metrics import LDA_Score, LogME_fixed_point, SFDA_Score, ShrinkageLDA, h_score, softmax  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from reference_metrics import (  # noqa: E402
+    class_mean_rows, fit_shrinkage_lda, h_score, lda_posteriors, lda_score, logme_evidence, row_softmax,
+    sfda_score)
+
+# ------------------------------------------------------------------ the other reference scores
 
 
-def Energy_Score(logits, percent=0.5, tail='bot'):
-    logits = torch.from_numpy(logits)
-    energy_score = torch.logsumexp(logits, dim=-1).numpy()
-    chs = list(np.argsort(energy_score)[0:int(percent * 10) * len(energy_score) // 1000])
-    return energy_score[chs].mean()
+def energy_score(features32, tail_per_mille=5):
+    """ETran's S_en: the mean of the lowest 5·N//1000 energies logsumexp(x_i).
+
+    Computed as ETran does, with torch.logsumexp on float32 rows; the mean stays in
+    float32 too.
+    """
+    energies = torch.logsumexp(torch.from_numpy(features32), dim=-1).numpy()
+    count = tail_per_mille * len(energies) // 1000
+    return np.sort(energies)[:count].mean()
 
 
-def regression_score(X, T):
-    # ETran's _solve_eigen2, in float64 (upstream casts X to float32 first).
-    U, S, Vt = np.linalg.svd(X, full_matrices=False)
-    x_hat2 = Vt.T @ np.linalg.inv(np.diag(S)) @ U.T @ T
-    return -np.mean((X @ x_hat2 - T) ** 2)
+def regression_score(features, targets):
+    """ETran's regression component: −MSE of the least-squares fit W = V·S⁻¹·Uᵀ·T (thin SVD), in float64."""
+    u, s, vt = np.linalg.svd(features, full_matrices=False)
+    weights = vt.T @ np.linalg.inv(np.diag(s)) @ u.T @ targets
+    return -np.mean((features @ weights - targets) ** 2)
 
 
-def regression_truncated(X, T, share):
-    U, S, Vt = np.linalg.svd(X, full_matrices=False)
-    energy = np.cumsum(S ** 2) / np.sum(S ** 2)
+def regression_truncated(features, targets, share):
+    """The same fit on the fewest singular directions holding `share` of Σ s²; returns (score, k)."""
+    u, s, vt = np.linalg.svd(features, full_matrices=False)
+    energy = np.cumsum(s ** 2) / np.sum(s ** 2)
     k = int(np.searchsorted(energy, share - 1e-12) + 1)
-    W = Vt[:k].T @ np.diag(1 / S[:k]) @ U[:, :k].T @ T
-    return -np.mean((X @ W - T) ** 2), k
+    weights = vt[:k].T @ np.diag(1 / s[:k]) @ u[:, :k].T @ targets
+    return -np.mean((features @ weights - targets) ** 2), k
 
 
 def regularized_h_score(features, labels):
-    f = features.copy()
-    f = f - np.mean(f, axis=0, keepdims=True)
-    y = labels
-    C = int(y.max() + 1)
-    g = np.zeros_like(f)
-    cov = LedoitWolf(assume_centered=False).fit(f)
-    alpha = cov.shrinkage_
-    covf_alpha = cov.covariance_
-    for i in range(C):
-        Ef_i = np.mean(f[y == i, :], axis=0)
-        g[y == i] = Ef_i
-    covg = np.cov(g, rowvar=False)
-    return np.trace(np.dot(np.linalg.pinv(covf_alpha, rcond=1e-15), (1 - alpha) * covg)), alpha
+    """Regularised H-score (Ibrahim et al., 2022), as TLlib defines it; returns (score, α).
+
+    Centred features f, Ledoit–Wolf covariance Σ_α with shrinkage α (scikit-learn),
+    g = class-mean rows of f: tr(pinv(Σ_α, rcond=1e−15) · (1 − α)·Cov g).
+    """
+    centred = features - np.mean(features, axis=0, keepdims=True)
+    ledoit_wolf = LedoitWolf(assume_centered=False).fit(centred)
+    alpha = ledoit_wolf.shrinkage_
+    class_cov = np.cov(class_mean_rows(centred, labels), rowvar=False)
+    return np.trace(np.linalg.pinv(ledoit_wolf.covariance_, rcond=1e-15) @ ((1 - alpha) * class_cov)), alpha
 
 
-def coding_rate(features, eps=1e-4):
-    f = features
-    n, d = f.shape
-    (_, rate) = np.linalg.slogdet((np.eye(d) + 1 / (n * eps) * f.transpose() @ f))
-    return 0.5 * rate
+def coding_rate(rows, eps=1e-4):
+    """½·log det(I + ZᵀZ / (n·ε)) for the n×d rows Z (the rate–distortion estimate TransRate uses)."""
+    n, d = rows.shape
+    _, log_det = np.linalg.slogdet(np.eye(d) + (1 / (n * eps) * rows.T) @ rows)
+    return 0.5 * log_det
 
 
 def transrate(features, labels, eps=1e-4):
-    f = features
-    y = labels
-    f = f - np.mean(f, axis=0, keepdims=True)
-    Rf = coding_rate(f, eps)
-    Rfy = 0.0
-    C = int(y.max() + 1)
-    for i in range(C):
-        Rfy += coding_rate(f[(y == i).flatten()], eps)
-    return Rf - Rfy / C
+    """TransRate (Huang et al., ICML 2022): R(Z) − (1/C)·Σ_c R(Z_c) on the centred features Z."""
+    centred = features - np.mean(features, axis=0, keepdims=True)
+    class_count = int(labels.max() + 1)
+    per_class = sum(coding_rate(centred[(labels == c).flatten()], eps) for c in range(class_count))
+    return coding_rate(centred, eps) - per_class / class_count
 
 
 def gbc(features, labels, pca_dims=None):
-    # google-research stable_transfer gbc.py, gaussian_type='spherical', in float64.
+    """GBC (Pándy et al., CVPR 2022) with spherical Gaussians, in float64: −Σ_{c≠c'} BC(c, c').
+
+    Each class is a Gaussian with its mean and one variance s = mean of its per-dimension
+    variances (each floored at 1e−4). Over ordered pairs, with s̄ = (s₁ + s₂)/2:
+    BC = exp(−(Σ(μ₁ − μ₂)²/(8·s̄) + ½·(log s̄ − ½·log s₁ − ½·log s₂))).
+    Optionally on a PCA projection first, as google-research's stable_transfer allows.
+    """
     if pca_dims is not None:
         features = PCA(n_components=pca_dims).fit_transform(features)
-    stats = {}
+    gaussians = []
     for c in np.unique(labels):
-        cf = features[labels == c]
-        stats[c] = (cf.mean(axis=0), np.maximum(cf.var(axis=0), 1e-4))
+        rows = features[labels == c]
+        gaussians.append((rows.mean(axis=0), np.mean(np.maximum(rows.var(axis=0), 1e-4))))
     total = 0.0
-    for c1 in stats:
-        for c2 in stats:
-            if c1 == c2:
+    for i, (mean_a, var_a) in enumerate(gaussians):
+        for j, (mean_b, var_b) in enumerate(gaussians):
+            if i == j:
                 continue
-            mu1, v1 = stats[c1]
-            mu2, v2 = stats[c2]
-            s1, s2 = np.mean(v1), np.mean(v2)
-            avg = (s1 + s2) / 2
-            first = np.sum((mu1 - mu2) ** 2 / avg) / 8
-            second = np.log(avg) - 0.5 * np.log(s1) - 0.5 * np.log(s2)
-            total += np.exp(-(first + 0.5 * second))
+            var_avg = (var_a + var_b) / 2
+            mahalanobis_term = np.sum((mean_a - mean_b) ** 2 / var_avg) / 8
+            log_det_term = np.log(var_avg) - 0.5 * np.log(var_a) - 0.5 * np.log(var_b)
+            total += np.exp(-(mahalanobis_term + 0.5 * log_det_term))
     return -total
 
-# ------------------------------------------------------------------ independent formulas for the options
+# ------------------------------------------------------------------ independent formulas for the LDA options
 
 
-def lda_closed(X, y, scale=1.0):
-    C = y.max() + 1
-    mu = np.stack([X[y == c].mean(0) for c in range(C)])
-    pri = np.bincount(y) / len(y)
-    Z = (X @ mu.T - 0.5 * (mu ** 2).sum(1) + np.log(pri)) * scale
-    P = softmax(Z)
-    return P[np.arange(len(y)), y].mean()
+def lda_closed(features, labels, scale=1.0):
+    """Nearest-class-mean LDA with identity covariance: softmax(scale·(x·mᵀ − ½‖m‖² + log prior))."""
+    class_count = labels.max() + 1
+    means = np.stack([features[labels == c].mean(0) for c in range(class_count)])
+    priors = np.bincount(labels) / len(labels)
+    scores = (features @ means.T - 0.5 * (means ** 2).sum(1) + np.log(priors)) * scale
+    return row_softmax(scores)[np.arange(len(labels)), labels].mean()
 
 
-def lda_pooled_variance(X, y):
-    C = y.max() + 1
-    mu = np.stack([X[y == c].mean(0) for c in range(C)])
-    s2 = ((X - mu[y]) ** 2).sum() / X.size
-    return lda_closed(X, y, 1 / s2)
+def lda_pooled_variance(features, labels):
+    """lda_closed scaled by 1/s², s² the pooled within-class variance per entry."""
+    class_count = labels.max() + 1
+    means = np.stack([features[labels == c].mean(0) for c in range(class_count)])
+    pooled = ((features - means[labels]) ** 2).sum() / features.size
+    return lda_closed(features, labels, 1 / pooled)
 
 
-def lda_shrinkage_projection(X, y):
-    m = ShrinkageLDA('sfda').fit(X, y)
-    P = m.predict_proba(X)
-    return P[np.arange(len(y)), y].mean()
+def lda_shrinkage_projection(features, labels):
+    """The shrinkage LDA with the generalized eigen-problem (SFDA's first fit), scored as S_cls."""
+    coef, intercept, _ = fit_shrinkage_lda(features, labels, 'sfda')
+    return lda_posteriors(features, coef, intercept)[np.arange(len(labels)), labels].mean()
 
 # ------------------------------------------------------------------ inputs
 
@@ -150,20 +164,20 @@ def make_case(rng, n, d, c, scale=1.0, relu=False, sep=1.0):
 
 def all_metrics(X, y, T=None, pca_dims=None):
     out = {}
-    out['energy'] = float(Energy_Score(X.astype(np.float32))) if len(X) >= 200 else None
-    out['lda'] = float(LDA_Score(X, y))
+    out['energy'] = float(energy_score(X.astype(np.float32))) if len(X) >= 200 else None
+    out['lda'] = float(lda_score(X, y))
     out['lda_closed_form_numpy'] = float(lda_closed(X, y))
     out['lda_shrinkage_projection'] = float(lda_shrinkage_projection(X, y))
     out['lda_pooled_variance'] = float(lda_pooled_variance(X, y))
-    Xl2 = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-300)
-    out['lda_l2'] = float(lda_closed(Xl2, y))
-    out['logme'] = float(LogME_fixed_point(X, y))
-    out['logme_corrected'] = float(LogME_fixed_point(X, y, corrected=True))
+    unit_rows = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-300)
+    out['lda_l2'] = float(lda_closed(unit_rows, y))
+    out['logme'] = float(logme_evidence(X, y))
+    out['logme_corrected'] = float(logme_evidence(X, y, corrected=True))
     out['hscore'] = float(h_score(X, y))
     rh, alpha = regularized_h_score(X, y)
     out['regularized_hscore'] = float(rh)
     out['ledoit_wolf_shrinkage'] = float(alpha)
-    out['sfda'] = float(SFDA_Score(X, y))
+    out['sfda'] = float(sfda_score(X, y))
     out['transrate'] = float(transrate(X, y))
     out['transrate_eps_1e-2'] = float(transrate(X, y, eps=1e-2))
     out['gbc'] = float(gbc(X, y))
@@ -179,6 +193,9 @@ def all_metrics(X, y, T=None, pca_dims=None):
 
 
 def main():
+    parser = argparse.ArgumentParser(description='golden values for the transferability metrics')
+    parser.add_argument('--out', default=os.path.join(HERE, 'etran_metrics_golden.json'))
+    args = parser.parse_args()
     rng = np.random.default_rng(20231001)
     cases = []
     X, y = make_case(rng, 300, 20, 5, sep=0.6)
@@ -205,8 +222,7 @@ def main():
             case['t_cols'] = int(T.shape[1])
         out['cases'].append(case)
         print(name, json.dumps(case['metrics'], indent=None))
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'etran_metrics_golden.json')
-    with open(path, 'w') as fh:
+    with open(args.out, 'w') as fh:
         json.dump(out, fh)
 
 

