@@ -1,6 +1,6 @@
 /**
  * Hand-computed cases and properties of the transferability metrics (the
- * parity with upstream code is in metrics-golden.test.ts).
+ * agreement with the published scores is in metrics-golden.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { energy } from '../../../src/core/etran/energy.js';
