@@ -8,7 +8,7 @@
  * its own first; each metric's time after it excludes that shared work, and
  * `first-use` shows what a metric costs when it is the first to need it.
  */
-import { centredScatter } from '../src/core/etran/linalg.js';
+import { centredScatter } from '../src/core/linalg/statistics.js';
 import { energy } from '../src/core/etran/energy.js';
 import { lda } from '../src/core/etran/lda.js';
 import { logme } from '../src/core/etran/logme.js';
@@ -17,7 +17,7 @@ import { regularizedHscore } from '../src/core/etran/regularized_hscore.js';
 import { sfda } from '../src/core/etran/sfda.js';
 import { transrate } from '../src/core/etran/transrate.js';
 import { gbc } from '../src/core/etran/gbc.js';
-import { threadCount } from '../src/core/etran/parallel.js';
+import { threadCount } from '../src/core/linalg/parallel.js';
 import type { Labels, Matrix } from '../src/core/etran/types.js';
 import { normals } from './normals.js';
 

@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomicSync } from '../src/core/io/atomic.js';
 import { energy } from '../src/core/etran/energy.js';
 import { lda } from '../src/core/etran/lda.js';
-import { centredScatter } from '../src/core/etran/linalg.js';
+import { centredScatter } from '../src/core/linalg/statistics.js';
 import { NLEEP_DEFAULTS, nleep } from '../src/core/etran/nleep.js';
-import { threadCount } from '../src/core/etran/parallel.js';
+import { threadCount } from '../src/core/linalg/parallel.js';
 import type { Labels, Matrix } from '../src/core/etran/types.js';
 import { normals } from './normals.js';
 

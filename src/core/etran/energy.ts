@@ -13,6 +13,7 @@
  * Upstream returns NaN when N < 200 (k = 0); here k = max(1, …) with a warning.
  */
 import { InputError } from '../errors.js';
+import { rowLogSumExp } from '../linalg/softmax.js';
 import type { Matrix } from './types.js';
 
 export interface EnergyOptions {
@@ -24,12 +25,7 @@ export function energyPerSample(X: Matrix): Float64Array {
   const { rows: n, cols: d, data } = X;
   const E = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const o = i * d;
-    let mx = -Infinity;
-    for (let j = 0; j < d; j++) if (data[o + j]! > mx) mx = data[o + j]!;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += Math.exp(data[o + j]! - mx);
-    E[i] = Math.fround(mx + Math.log(s));
+    E[i] = Math.fround(rowLogSumExp(data, i * d, d));
   }
   return E;
 }

@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
 import { decodeNpy, readNpyBytes, type NpyArray } from '../io/npy.js';
 import { MAX_TEXT_INPUT_BYTES, readInputFile } from '../io/files.js';
 import { labelsFromValues, type RawLabel } from './labels.js';
-import { largeArray } from './linalg.js';
+import { largeArray } from '../linalg/gram.js';
 import type { Labels, Matrix } from './types.js';
 
 /** What a matrix file holds, for messages ("features", "source probabilities", …). */

@@ -14,8 +14,10 @@
  * eigenvectors of the covariance — O(D³), meant for moderate D.
  */
 import { InputError } from '../errors.js';
-import { centredScatter, identity, symEig } from './linalg.js';
-import { checkLabels } from './lda.js';
+import { identity } from '../linalg/matrix.js';
+import { centredScatter } from '../linalg/statistics.js';
+import { symEig } from '../linalg/symmetric-eigen.js';
+import { checkLabels } from './labels.js';
 import type { Labels, Matrix } from './types.js';
 
 export interface GbcOptions {

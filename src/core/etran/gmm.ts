@@ -47,7 +47,9 @@
  */
 import { InputError } from '../errors.js';
 import { seededRandom } from '../random.js';
-import { cholesky, gramT, largeArray, matmulABt } from './linalg.js';
+import { cholesky } from '../linalg/cholesky.js';
+import { gramT, largeArray, matmulABt } from '../linalg/gram.js';
+import { rowLogSumExp } from '../linalg/softmax.js';
 import type { Matrix } from './types.js';
 
 export interface GmmOptions {
@@ -378,11 +380,7 @@ function normaliseRows(W: Float64Array, n: number, K: number): number {
   let total = 0;
   for (let i = 0; i < n; i++) {
     const o = i * K;
-    let mx = -Infinity;
-    for (let k = 0; k < K; k++) if (W[o + k]! > mx) mx = W[o + k]!;
-    let s = 0;
-    for (let k = 0; k < K; k++) s += Math.exp(W[o + k]! - mx);
-    const lse = mx + Math.log(s);
+    const lse = rowLogSumExp(W, o, K);
     total += lse;
     for (let k = 0; k < K; k++) W[o + k] = Math.exp(W[o + k]! - lse);
   }

@@ -9,8 +9,10 @@
  * (constant columns, N ≤ D), the exact upstream pseudo-inverse is used instead
  * (eigen-decomposition, singular values ≤ 1e−15·max dropped), with a warning.
  */
-import { centredScatter, cholesky, choleskySolveInPlace, classStats, pinvQuadratic } from './linalg.js';
-import { checkLabels } from './lda.js';
+import { cholesky, choleskySolveInPlace } from '../linalg/cholesky.js';
+import { pinvQuadratic } from '../linalg/pseudo-inverse.js';
+import { centredScatter, classStats } from '../linalg/statistics.js';
+import { checkLabels } from './labels.js';
 import type { Labels, Matrix } from './types.js';
 
 /** Σ_c w_c d_cᵀ A⁺ d_c for symmetric A (D×D), D columns d_c in B (D×C, row-major). */

@@ -31,8 +31,8 @@
 import { InputError } from '../errors.js';
 import { seededRandom } from '../random.js';
 import { checkFoldCount, foldMembers, stratifiedFolds } from './folds.js';
-import { largeArray, matmulABt } from './linalg.js';
-import { checkLabels } from './lda.js';
+import { largeArray, matmulABt } from '../linalg/gram.js';
+import { checkLabels } from './labels.js';
 import type { Labels, Matrix } from './types.js';
 
 export interface KnnOptions {

@@ -4,10 +4,11 @@
  *
  * Ids follow the sorted order of the distinct labels (numeric order for
  * numbers, code-point order for strings), as numpy's `np.unique` orders them,
- * so a class keeps the same id whichever tool mapped it.
+ * so a class keeps the same id whichever tool mapped it. `checkLabels` is the
+ * check every label-based metric runs on its input first.
  */
 import { InputError } from '../errors.js';
-import type { Labels } from './types.js';
+import type { Labels, Matrix } from './types.js';
 
 export type RawLabel = number | bigint | string;
 
@@ -56,4 +57,10 @@ export function classCounts(labels: Labels): Int32Array {
   const counts = new Int32Array(labels.numClasses);
   for (let i = 0; i < labels.ids.length; i++) counts[labels.ids[i]!]!++;
   return counts;
+}
+
+/** Refuses labels that do not fit the features: one label per feature row, at least two classes. */
+export function checkLabels(X: Matrix, y: Labels, metric: string): void {
+  if (y.ids.length !== X.rows) throw new InputError(null, `${metric}: ${X.rows} feature rows but ${y.ids.length} labels`);
+  if (y.numClasses < 2) throw new InputError(null, `${metric}: needs at least 2 classes, got ${y.numClasses}`);
 }

@@ -28,10 +28,13 @@
  *   'l2' is the recommended remedy; the default stays the official score.
  */
 import { InputError } from '../errors.js';
-import {
-  centredScatter, cholesky, choleskySolveInPlace, classStats, identity, matmulABt, softmaxRowsInPlace, symEig, trace,
-  type ClassStats,
-} from './linalg.js';
+import { cholesky, choleskySolveInPlace } from '../linalg/cholesky.js';
+import { matmulABt } from '../linalg/gram.js';
+import { identity, matVec, trace } from '../linalg/matrix.js';
+import { softmaxRowsInPlace } from '../linalg/softmax.js';
+import { centredScatter, classStats, type ClassStats } from '../linalg/statistics.js';
+import { symEig } from '../linalg/symmetric-eigen.js';
+import { checkLabels } from './labels.js';
 import type { Labels, Matrix } from './types.js';
 
 export type LdaVariant = 'official' | 'shrinkage-projection';
@@ -42,11 +45,6 @@ export const LDA_NORMALIZE: readonly LdaNormalize[] = ['none', 'l2', 'pooled-var
 export interface LdaOptions {
   variant?: LdaVariant;
   normalize?: LdaNormalize;
-}
-
-export function checkLabels(X: Matrix, y: Labels, metric: string): void {
-  if (y.ids.length !== X.rows) throw new InputError(null, `${metric}: ${X.rows} feature rows but ${y.ids.length} labels`);
-  if (y.numClasses < 2) throw new InputError(null, `${metric}: needs at least 2 classes, got ${y.numClasses}`);
 }
 
 // ---------------------------------------------------------------- shrinkage LDA pieces (shared with SFDA)
@@ -93,16 +91,7 @@ export function adaptiveShrinkage(Sw: Float64Array, d: number): number {
     x[i] = s;
   }
   let y: Float64Array = new Float64Array(d);
-  const mv = (v: Float64Array): Float64Array => {
-    const out = new Float64Array(d);
-    for (let i = 0; i < d; i++) {
-      let s = 0;
-      const o = i * d;
-      for (let j = 0; j < d; j++) s += Sw[o + j]! * v[j]!;
-      out[i] = s;
-    }
-    return out;
-  };
+  const mv = (v: Float64Array): Float64Array => matVec(Sw, d, v);
   const normalize = (v: Float64Array): Float64Array => {
     let s = 0;
     for (let i = 0; i < d; i++) s += v[i]! * v[i]!;

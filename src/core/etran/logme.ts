@@ -16,8 +16,10 @@
  * Option `corrected`: upstream drops the −½(D−k)·log α term of the D−k zero
  * singular values (always present when N < D); `corrected: true` adds it.
  */
-import { centredScatter, classStats, gramRows, symEig } from './linalg.js';
-import { checkLabels } from './lda.js';
+import { gramRows } from '../linalg/gram.js';
+import { centredScatter, classStats } from '../linalg/statistics.js';
+import { symEig } from '../linalg/symmetric-eigen.js';
+import { checkLabels } from './labels.js';
 import type { Labels, Matrix } from './types.js';
 
 export interface LogmeOptions {

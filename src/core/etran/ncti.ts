@@ -55,8 +55,12 @@
  * (top-64 eigenvectors and projection 2.1 s, class nuclear norms 2.1 s, the rest 0.25 s).
  */
 import { InputError } from '../errors.js';
-import { classStats, gramT, matmulABt, softmaxRowsInPlace, symEig, identity } from './linalg.js';
-import { checkLabels } from './lda.js';
+import { gramT, matmulABt } from '../linalg/gram.js';
+import { identity } from '../linalg/matrix.js';
+import { softmaxRowsInPlace } from '../linalg/softmax.js';
+import { classStats } from '../linalg/statistics.js';
+import { symEig } from '../linalg/symmetric-eigen.js';
+import { checkLabels } from './labels.js';
 import { pca } from './pca.js';
 import type { Labels, Matrix } from './types.js';
 

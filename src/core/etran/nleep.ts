@@ -48,7 +48,7 @@
 import { InputError } from '../errors.js';
 import { seededRandom } from '../random.js';
 import { fitGmm, gmmPosteriors } from './gmm.js';
-import { checkLabels } from './lda.js';
+import { checkLabels } from './labels.js';
 import { leep, LEEP_VARIANTS } from './leep.js';
 import { pca } from './pca.js';
 import type { Labels, Matrix } from './types.js';

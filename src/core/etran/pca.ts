@@ -22,7 +22,9 @@
  * depend on signs should not be compared across those versions.
  */
 import { InputError } from '../errors.js';
-import { centredScatter, columnMeans, gramRows, largeArray, matmulABt, symEigTop } from './linalg.js';
+import { gramRows, largeArray, matmulABt } from '../linalg/gram.js';
+import { centredScatter, columnMeans } from '../linalg/statistics.js';
+import { symEigTop } from '../linalg/top-eigenvectors.js';
 import type { Matrix } from './types.js';
 
 export interface PcaOptions {

@@ -60,10 +60,12 @@
  */
 import { InputError } from '../errors.js';
 import { checkFoldCount, foldMembers, stratifiedFolds } from './folds.js';
-import {
-  cholesky, choleskySolveInPlace, columnMeans, gramRows, gramT, largeArray, matmulABt, transpose,
-} from './linalg.js';
-import { checkLabels, projectThroughInverse } from './lda.js';
+import { cholesky, choleskySolveInPlace } from '../linalg/cholesky.js';
+import { gramRows, gramT, largeArray, matmulABt } from '../linalg/gram.js';
+import { transpose } from '../linalg/matrix.js';
+import { columnMeans } from '../linalg/statistics.js';
+import { checkLabels } from './labels.js';
+import { projectThroughInverse } from './lda.js';
 import type { Labels, Matrix } from './types.js';
 
 export type ProbeClassifier = 'lda' | 'ridge';

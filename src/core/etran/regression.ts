@@ -16,7 +16,8 @@
  * smallest such count), which restores a meaningful residual.
  */
 import { InputError } from '../errors.js';
-import { gramRows, gramT, symEig } from './linalg.js';
+import { gramRows, gramT } from '../linalg/gram.js';
+import { symEig } from '../linalg/symmetric-eigen.js';
 import type { Matrix } from './types.js';
 
 export interface RegressionOptions {

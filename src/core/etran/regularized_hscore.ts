@@ -7,8 +7,9 @@
  *   H_α = tr( pinv(Σ, rcond=1e−15) · (1 − α*)·Cov(G) ),  Cov(G) with N − 1.
  * Σ is positive definite whenever α* > 0, so Cholesky solves replace pinv.
  */
-import { centredScatter, trace } from './linalg.js';
-import { checkLabels } from './lda.js';
+import { trace } from '../linalg/matrix.js';
+import { centredScatter } from '../linalg/statistics.js';
+import { checkLabels } from './labels.js';
 import { classOffsets, weightedQuadraticForms } from './hscore.js';
 import type { Labels, Matrix } from './types.js';
 

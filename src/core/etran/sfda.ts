@@ -18,10 +18,11 @@
  * per-class offset.
  */
 import { InputError } from '../errors.js';
-import { classStats, gramT, largeArray, matmulABt, softmaxRowsInPlace } from './linalg.js';
-import {
-  adaptiveShrinkage, checkLabels, meanTrueClassProbability, projectThroughInverse, shrink, withinClassScatter,
-} from './lda.js';
+import { gramT, largeArray, matmulABt } from '../linalg/gram.js';
+import { softmaxRowsInPlace } from '../linalg/softmax.js';
+import { classStats } from '../linalg/statistics.js';
+import { checkLabels } from './labels.js';
+import { adaptiveShrinkage, meanTrueClassProbability, projectThroughInverse, shrink, withinClassScatter } from './lda.js';
 import type { Labels, Matrix } from './types.js';
 
 export interface SfdaOptions {

@@ -9,8 +9,11 @@
  * Gram matrix from the shared centred scatter.
  */
 import { InputError } from '../errors.js';
-import { centredScatter, cholesky, choleskyLogDet, gramRows, gramT, symEig } from './linalg.js';
-import { checkLabels } from './lda.js';
+import { cholesky, choleskyLogDet } from '../linalg/cholesky.js';
+import { gramRows, gramT } from '../linalg/gram.js';
+import { centredScatter } from '../linalg/statistics.js';
+import { symEig } from '../linalg/symmetric-eigen.js';
+import { checkLabels } from './labels.js';
 import type { Labels, Matrix } from './types.js';
 
 export interface TransrateOptions {

@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nctiCombine, nctiTerms, nuclearNorm, type NctiTerms } from '../../../src/core/etran/ncti.js';
-import { identity, matmulABt, symEig } from '../../../src/core/etran/linalg.js';
+import { matmulABt } from '../../../src/core/linalg/gram.js';
+import { identity } from '../../../src/core/linalg/matrix.js';
+import { symEig } from '../../../src/core/linalg/symmetric-eigen.js';
 import type { Labels, Matrix } from '../../../src/core/etran/types.js';
 import { InputError } from '../../../src/core/errors.js';
 import { seededRandom } from '../../../src/core/random.js';

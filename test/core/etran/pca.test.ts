@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { componentsForShare, pca } from '../../../src/core/etran/pca.js';
-import { symEig, symEigTop, identity, matmulABt } from '../../../src/core/etran/linalg.js';
+import { matmulABt } from '../../../src/core/linalg/gram.js';
+import { identity } from '../../../src/core/linalg/matrix.js';
+import { symEig } from '../../../src/core/linalg/symmetric-eigen.js';
+import { symEigTop } from '../../../src/core/linalg/top-eigenvectors.js';
 import type { Matrix } from '../../../src/core/etran/types.js';
 import { seededRandom } from '../../../src/core/random.js';
 import { InputError } from '../../../src/core/errors.js';

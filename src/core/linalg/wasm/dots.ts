@@ -1,11 +1,12 @@
 /**
  * The WebAssembly SIMD dot-product kernel (dots.wat) and the two routines built
  * on it: rows of a Gram matrix XᵀX, and rows of X·Mᵀ. f64x2 arithmetic makes
- * them ~3× faster than the best scalar JavaScript loop (linalg.dotBlock).
+ * them ~3× faster than the best scalar JavaScript loop (kernels.ts dotBlock).
  *
  * The routines are self-contained functions (no free variables besides their
  * arguments and globals) because parallel.ts also ships their source text to
- * worker threads, where they run on the worker's own kernel instance.
+ * worker threads, where they run on the worker's own kernel instance (the
+ * `.toString()` rule of kernels.ts).
  */
 import { DOTS_WASM_BASE64 } from './dots.wasm.js';
 

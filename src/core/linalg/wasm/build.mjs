@@ -1,5 +1,5 @@
 // Compiles dots.wat to the base64 module embedded in dots.wasm.ts.
-// Needs the `wabt` package (a devDependency): node src/core/etran/wasm/build.mjs
+// Needs the `wabt` package (a devDependency): node src/core/linalg/wasm/build.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

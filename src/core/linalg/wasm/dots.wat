@@ -9,7 +9,7 @@
 ;; lower ≠ 0: only blocks with j ≤ ioff+i+3 are computed (the lower triangle,
 ;; diagonal blocks in full) for symmetric products, A being rows ioff.. of B.
 ;;
-;; Source of dots.wasm.ts; rebuild with `node src/core/etran/wasm/build.mjs`.
+;; Source of dots.wasm.ts; rebuild with `node src/core/linalg/wasm/build.mjs`.
 (module
   (memory (export "mem") 1 65536)
   (func (export "dots")

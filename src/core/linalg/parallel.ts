@@ -12,10 +12,14 @@
  * Threads: ETRAN_THREADS (1 disables workers), else the machine's available
  * parallelism, at most 8. The workers are started on first use and unref'd, so
  * they never keep a process alive.
+ *
+ * A worker's code is the source text of the kernels it runs (kernels.ts and
+ * wasm/dots.ts, see the `.toString()` rule in kernels.ts). gram.ts calls in
+ * here, never the other way round.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { dotBlock, packPanel, panelRowsFor, PANEL_ROWS } from './linalg.js';
+import { abtRowsScalar, dotBlock, gramRowsScalar, mirrorLower, packPanel, panelRowsFor, PANEL_ROWS } from './kernels.js';
 import { abtRowsWasm, DOTS_WASM_BASE64, dotsKernel, gramRowsWasm, instantiateDots } from './wasm/dots.js';
 
 /** Below this many multiply-adds a job stays on the calling thread. */
@@ -35,6 +39,8 @@ function workerSource(): string {
 const { parentPort } = require('node:worker_threads');
 const dotBlock = ${dotBlock.toString()};
 const packPanel = ${packPanel.toString()};
+const gramRowsScalar = ${gramRowsScalar.toString()};
+const abtRowsScalar = ${abtRowsScalar.toString()};
 const instantiateDots = ${instantiateDots.toString()};
 const gramRowsWasm = ${gramRowsWasm.toString()};
 const abtRowsWasm = ${abtRowsWasm.toString()};
@@ -52,17 +58,12 @@ parentPort.on('message', (job) => {
         Atomics.notify(flag, 0);
         return;
       }
-      const P = new Float64Array(d * panelRows);
-      for (let r0 = 0; r0 < n; r0 += panelRows) {
-        const len = Math.min(panelRows, n - r0);
-        packPanel(X, d, r0, len, center, rowScale, P);
-        dotBlock(P, 0, P, 0, len, i0, i1, 0, d, G, d, true);
-      }
+      gramRowsScalar(X, n, d, center, rowScale, i0, i1, G, panelRows);
     } else if (job.kind === 'abt') {
       const A = f64(job.A), B = f64(job.B), out = f64(job.out);
       const { n, k, r0, r1, stripe } = job;
       if (job.wasm && kern) abtRowsWasm(kern, A, B, n, k, r0, r1, out);
-      else for (let i = r0; i < r1; i += stripe) dotBlock(A, 0, B, 0, k, i, Math.min(r1, i + stripe), 0, n, out, n, false);
+      else abtRowsScalar(A, B, n, k, r0, r1, out, stripe);
     }
     Atomics.store(flag, 0, 1);
   } catch (e) {
@@ -140,7 +141,7 @@ function triangularSplit(rows: number, parts: number): number[] {
 }
 
 /**
- * Σ_i s_i²(x_i − c)(x_i − c)ᵀ over worker threads (see linalg.gramT), full
+ * Σ_i s_i²(x_i − c)(x_i − c)ᵀ over worker threads (see gram.ts gramT), full
  * symmetric D×D; null when the job is too small or workers are unavailable, in
  * which case the caller computes it on its own thread.
  */
@@ -163,20 +164,12 @@ export function parallelGramPanels(
     n, d, i0, i1: cuts[p + 1]!, panelRows, wasm,
   }));
   const ok = runSplit(jobs, () => {
-    if (kern) {
-      gramRowsWasm(kern, X, n, d, c, s, 0, cuts[1]!, G, panelRows);
-      return;
-    }
-    const P = new Float64Array(d * PANEL_ROWS);
-    for (let r0 = 0; r0 < n; r0 += PANEL_ROWS) {
-      const len = Math.min(PANEL_ROWS, n - r0);
-      packPanel(X, d, r0, len, c, s, P);
-      dotBlock(P, 0, P, 0, len, 0, cuts[1]!, 0, d, G, d, true);
-    }
+    if (kern) gramRowsWasm(kern, X, n, d, c, s, 0, cuts[1]!, G, panelRows);
+    else gramRowsScalar(X, n, d, c, s, 0, cuts[1]!, G, panelRows);
   });
   if (!ok) return null;
   const out = new Float64Array(G);
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[j * d + i] = out[i * d + j]!;
+  mirrorLower(out, d);
   return out;
 }
 
@@ -196,7 +189,7 @@ export function parallelMatmulABt(A: Float64Array, m: number, B: Float64Array, n
   const ok = runSplit(jobs, () => {
     const [r0, r1] = ranges[0]!;
     if (kern) abtRowsWasm(kern, As, Bs, n, k, r0, r1, out);
-    else for (let i = r0; i < r1; i += stripe) dotBlock(As, 0, Bs, 0, k, i, Math.min(r1, i + stripe), 0, n, out, n, false);
+    else abtRowsScalar(As, Bs, n, k, r0, r1, out, stripe);
   });
   return ok ? new Float64Array(out) : null;
 }
