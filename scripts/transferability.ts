@@ -28,6 +28,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { evaluateScores, weightedTau, type Evaluation } from '../src/core/etran/correlation.js';
+import { METRIC_NAMES } from '../src/core/etran/metrics.js';
 import { writeFileAtomicSync } from '../src/core/io/atomic.js';
 import { RECOMMENDED_FORM } from '../src/core/etran/recommended.js';
 import { leaveOneTargetOut, type BenchTarget, type Selection } from './recommended-selection.js';
@@ -41,8 +42,12 @@ export const TARGETS: Record<Task, string[]> = {
   detection: ['detection', 'detection-digits'],
 };
 const ZOO: Record<Task, string> = { classification: 'models/zoo/classification', detection: 'models/zoo/detection' };
-/** Table row order: ETran, its components, the baselines, then the probe scores and recommended (shipped form). */
-export const METRIC_ORDER = ['etran', 'energy', 'lda', 'regression', 'logme', 'leep', 'nce', 'hscore', 'regularized_hscore', 'sfda', 'transrate', 'gbc', 'probe', 'knn', 'ncti', 'nleep', 'recommended'];
+/**
+ * Table row order: ETran first, then the registry's canonical order (metrics.ts
+ * METRIC_NAMES: its components energy and lda, the baselines, the probe scores,
+ * recommended), so a metric added there gets a row here without a second list.
+ */
+export const METRIC_ORDER: string[] = ['etran', ...METRIC_NAMES.filter((name) => name !== 'etran')];
 /** Rows added from the leave-one-target-out selection (recommended-selection.ts): honest held-out figures. */
 export const LOTO_ROWS = ['recommended (LOTO)', 'recommended + history (LOTO)'];
 
