@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_ARG_BYTES, MAX_ARGV_BYTES, argvProblem } from '../../src/cli/arg-bounds.js';
-import { MAX_TEXT_CHARS } from '../../src/core/archbert/data/dataset.js';
+import { MAX_TEXT_CHARS } from '../../src/core/archbert/model/limits.js';
 import { runCli } from '../helpers/cli.js';
 
 const long = 'x'.repeat(30_000);

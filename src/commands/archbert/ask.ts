@@ -6,7 +6,7 @@ import { InputError } from '../../core/errors.js';
 import { answerQuestion, learnedView } from '../../core/archbert/ask.js';
 import { encodeArchitecture } from '../../core/archbert/model/embed.js';
 import { analyzeModelFile } from '../../core/archbert/facts/model-file.js';
-import { MAX_TEXT_CHARS } from '../../core/archbert/data/dataset.js';
+import { MAX_TEXT_CHARS } from '../../core/archbert/model/limits.js';
 import { action, color, print, printJson, withJson } from '../common.js';
 import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './model-options.js';
 

@@ -7,7 +7,7 @@
  */
 import type { OpGraph } from '../../graph/types.js';
 import { BIN_COLUMNS, featurize, type Featurized } from './featurize.js';
-import { MAX_TEXT_TOKENS } from '../data/dataset.js';
+import { MAX_TEXT_TOKENS } from './limits.js';
 import { ort, type ModelSet } from './model-set.js';
 
 export interface ArchEncoding {
