@@ -10,13 +10,14 @@ import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
-import { greedyDecode, type StepFn } from './model/beam.js';
-import { collateGraphs, embedTokenIds, rows } from './model/embed.js';
-import { ort, type ModelSet } from './model/model-set.js';
+import { dot, embedTokenIds, encodeFeaturized, type ArchEncoding } from './model/embed.js';
+import { captionGreedy, pickAnswers, qaLogits, reasoningProbs } from './model/heads.js';
+import { MAX_CAPTION_TOKENS, MAX_TEXT_TOKENS } from './model/limits.js';
+import type { ModelSet } from './model/model-set.js';
+import { SPECIAL } from './model/tokenizer.js';
 
-const MAX_QUERY = 64;
-const MAX_CAPTION = 96;
-const SPECIAL_IDS = new Set([0, 1, 2, 3, 4, 5, 6]);
+const SPECIAL_IDS: ReadonlySet<number> = new Set(Object.values(SPECIAL));
+/** Padded nodes per arch_encoder batch (graphs of similar size go together, at most 64), as evaluate.py batches them. */
 const GRAPH_BATCH_NODES = 8192;
 
 export interface SplitMetrics {
@@ -80,44 +81,36 @@ export async function readSplits(dataDir: string, splits: string[]): Promise<Map
     const t = JSON.parse(line);
     const g = byId.get(t.graph_id);
     if (!g) continue;
-    if (t.kind === 'caption') g.captions.push(t.tokens.slice(0, MAX_CAPTION));
-    else g.queries.push({ text: t.text, tokens: t.tokens.slice(0, MAX_QUERY), ...(Array.isArray(t.relevant) ? { relevant: t.relevant } : {}) });
+    if (t.kind === 'caption') g.captions.push(t.tokens.slice(0, MAX_CAPTION_TOKENS));
+    else g.queries.push({ text: t.text, tokens: t.tokens.slice(0, MAX_TEXT_TOKENS), ...(Array.isArray(t.relevant) ? { relevant: t.relevant } : {}) });
   }
   for await (const line of lines(join(dataDir, 'qa.jsonl'))) {
     if (!want.has(splitOf(line) ?? '')) continue;
     const q = JSON.parse(line);
-    byId.get(q.graph_id)?.qa.push({ tokens: q.tokens.slice(0, MAX_QUERY), answers: q.answers, family: Boolean(q.family_question) });
+    byId.get(q.graph_id)?.qa.push({ tokens: q.tokens.slice(0, MAX_TEXT_TOKENS), answers: q.answers, family: Boolean(q.family_question) });
   }
   for await (const line of lines(join(dataDir, 'statements.jsonl'))) {
     if (!want.has(splitOf(line) ?? '')) continue;
     const s = JSON.parse(line);
-    byId.get(s.graph_id)?.statements.push({ tokens: s.tokens.slice(0, MAX_QUERY), label: s.label });
+    byId.get(s.graph_id)?.statements.push({ tokens: s.tokens.slice(0, MAX_TEXT_TOKENS), label: s.label });
   }
   return bySplit;
 }
 
-/** Embeddings and node states, batched by size as evaluate.py does. */
-async function embedGraphs(set: ModelSet, graphs: EvalGraph[]): Promise<{ emb: Float32Array[]; states: Array<{ data: Float32Array; n: number; h: number }> }> {
+/** Embeddings and node states of every graph, batched by size as evaluate.py does. */
+async function encodeGraphs(set: ModelSet, graphs: EvalGraph[]): Promise<ArchEncoding[]> {
   const order = graphs.map((_, i) => i).sort((a, b) => graphs[a]!.n - graphs[b]!.n || a - b);
-  const emb: Float32Array[] = new Array(graphs.length);
-  const states: Array<{ data: Float32Array; n: number; h: number }> = new Array(graphs.length);
+  const encoded: ArchEncoding[] = new Array(graphs.length);
   let i = 0;
   while (i < order.length) {
     let j = i + 1;
     while (j < order.length && (j - i + 1) * graphs[order[j]!]!.n <= GRAPH_BATCH_NODES && j - i < 64) j++;
     const idx = order.slice(i, j);
-    const out = await set.run('arch_encoder', collateGraphs(idx.map((k) => graphs[k]!)));
-    const e = rows(out.embedding!);
-    const s = out.node_states!;
-    const [, N, H] = s.dims as number[];
-    const data = s.data as Float32Array;
-    idx.forEach((k, r) => {
-      emb[k] = e[r]!;
-      states[k] = { data: data.slice(r * N! * H!, (r * N! + graphs[k]!.n) * H!), n: graphs[k]!.n, h: H! };
-    });
+    const batch = await encodeFeaturized(set, idx.map((k) => graphs[k]!));
+    idx.forEach((k, r) => (encoded[k] = batch[r]!));
     i = j;
   }
-  return { emb, states };
+  return encoded;
 }
 
 async function embedTokens(set: ModelSet, seqs: number[][], batch = 256): Promise<Float32Array[]> {
@@ -129,12 +122,6 @@ async function embedTokens(set: ModelSet, seqs: number[][], batch = 256): Promis
     idx.forEach((k, r) => (out[k] = e[r]!));
   }
   return out;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /** Rank of the first relevant item as the README defines it (ties broken by gallery order). */
@@ -220,47 +207,13 @@ export function corpusBleu4(hyps: string[][], refsList: string[][][]): number {
   return bp * Math.exp(logp);
 }
 
-/** QA prediction: answers with logit ≥ 0, else the single argmax (lowest index on ties). */
-export function qaPredict(logits: ArrayLike<number>, answers: readonly string[]): Set<string> {
-  const sel: number[] = [];
-  let best = 0;
-  for (let i = 0; i < logits.length; i++) {
-    if (logits[i]! >= 0) sel.push(i);
-    if (logits[i]! > logits[best]!) best = i;
-  }
-  if (!sel.length) sel.push(best);
-  return new Set(sel.map((i) => answers[i]!));
-}
-
-async function headBatched(set: ModelSet, head: 'reasoning_head' | 'qa_head', text: Float32Array[], arch: Float32Array[], batch = 1024): Promise<Float32Array[]> {
-  const E = text[0]!.length;
-  const out: Float32Array[] = [];
-  for (let b = 0; b < text.length; b += batch) {
-    const t = text.slice(b, b + batch);
-    const a = arch.slice(b, b + batch);
-    const tt = new Float32Array(t.length * E);
-    const at = new Float32Array(t.length * E);
-    t.forEach((v, i) => tt.set(v, i * E));
-    a.forEach((v, i) => at.set(v, i * E));
-    const feeds: Record<string, ort.Tensor> =
-      head === 'reasoning_head'
-        ? { text_embedding: new ort.Tensor('float32', tt, [t.length, E]), arch_embedding: new ort.Tensor('float32', at, [t.length, E]) }
-        : { question_embedding: new ort.Tensor('float32', tt, [t.length, E]), arch_embedding: new ort.Tensor('float32', at, [t.length, E]) };
-    const r = await set.run(head, feeds);
-    const o = head === 'reasoning_head' ? r.prob! : r.logits!;
-    const data = o.data as Float32Array;
-    const width = data.length / t.length;
-    for (let i = 0; i < t.length; i++) out.push(data.slice(i * width, (i + 1) * width));
-  }
-  return out;
-}
-
 export async function evaluateSplit(
   set: ModelSet,
   graphs: EvalGraph[],
   opts: { includeFamily: boolean; captionLimit: number | null; captions?: boolean },
 ): Promise<{ metrics: SplitMetrics; counts: EvalCounts }> {
-  const { emb, states } = await embedGraphs(set, graphs);
+  const encoded = await encodeGraphs(set, graphs);
+  const emb = encoded.map((e) => e.embedding);
   // retrieval, with both relevance readings
   const rel = new Map<string, Set<number>>();
   const source = new Map<string, Set<number>>();
@@ -302,13 +255,13 @@ export async function evaluateSplit(
   let reasoning: SplitMetrics['reasoning'] = { accuracy: null, f1: null };
   if (st.length) {
     const te = await embedTokens(set, st.map((s) => s.tokens));
-    const p = await headBatched(set, 'reasoning_head', te, st.map((s) => emb[s.gi]!));
+    const p = await reasoningProbs(set, te, st.map((s) => emb[s.gi]!));
     let tp = 0,
       fp = 0,
       fn = 0,
       ok = 0;
     st.forEach((s, i) => {
-      const pred = p[i]![0]! >= 0.5 ? 1 : 0;
+      const pred = p[i]! >= 0.5 ? 1 : 0;
       if (pred === s.label) ok++;
       if (pred === 1 && s.label === 1) tp++;
       if (pred === 1 && s.label === 0) fp++;
@@ -321,11 +274,11 @@ export async function evaluateSplit(
   let qa: SplitMetrics['qa'] = { exact_match: null, f1: null };
   if (qs.length) {
     const qe = await embedTokens(set, qs.map((q) => q.tokens));
-    const logits = await headBatched(set, 'qa_head', qe, qs.map((q) => emb[q.gi]!));
+    const logits = await qaLogits(set, qe, qs.map((q) => emb[q.gi]!));
     let em = 0,
       f1 = 0;
     qs.forEach((q, i) => {
-      const pred = qaPredict(logits[i]!, set.answers);
+      const pred = new Set(pickAnswers(logits[i]!, set.answers).map((a) => a.answer));
       const gold = new Set(q.answers);
       const inter = [...pred].filter((x) => gold.has(x)).length;
       if (inter === pred.size && inter === gold.size) em++;
@@ -340,39 +293,9 @@ export async function evaluateSplit(
   if (opts.captions !== false && idx.length) {
     const vocab = set.tokenizer.tokens;
     const hyps: string[][] = [];
+    // Greedy decoding 32 graphs at a time (the decoder's batch in evaluate.py).
     for (let b = 0; b < idx.length; b += 32) {
-      const chunk = idx.slice(b, b + 32);
-      const N = Math.max(...chunk.map((k) => states[k]!.n));
-      const H = states[chunk[0]!]!.h;
-      const B = chunk.length;
-      const allStates = new Float32Array(B * N * H);
-      const allMask = new Float32Array(B * N);
-      chunk.forEach((k, r) => {
-        allStates.set(states[k]!.data, r * N * H);
-        allMask.fill(1, r * N, r * N + states[k]!.n);
-      });
-      const step: StepFn = async (prefixes, active) => {
-        // greedyDecode sends only the active rows; select their states.
-        const rowsIdx = active!;
-        const T = prefixes[0]!.length;
-        const ids = new BigInt64Array(prefixes.length * T);
-        prefixes.forEach((p, i) => p.forEach((t, j) => (ids[i * T + j] = BigInt(t))));
-        const s = new Float32Array(prefixes.length * N * H);
-        const m = new Float32Array(prefixes.length * N);
-        rowsIdx.forEach((r, i) => {
-          s.set(allStates.subarray(r * N * H, (r + 1) * N * H), i * N * H);
-          m.set(allMask.subarray(r * N, (r + 1) * N), i * N);
-        });
-        const out = await set.run('caption_decoder', {
-          input_ids: new ort.Tensor('int64', ids, [prefixes.length, T]),
-          node_states: new ort.Tensor('float32', s, [prefixes.length, N, H]),
-          node_mask: new ort.Tensor('float32', m, [prefixes.length, N]),
-        });
-        const data = out.logits!.data as Float32Array;
-        const V = data.length / prefixes.length;
-        return prefixes.map((_, i) => data.subarray(i * V, (i + 1) * V) as Float32Array);
-      };
-      const seqs = await greedyDecode(step, { bos: 5, eos: 6, maxLength: MAX_CAPTION }, B);
+      const seqs = await captionGreedy(set, idx.slice(b, b + 32).map((k) => encoded[k]!));
       for (const s of seqs) hyps.push(words(s, vocab));
     }
     const refs = idx.map((k) => graphs[k]!.captions.map((c) => words(c, vocab)));

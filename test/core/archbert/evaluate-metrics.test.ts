@@ -1,6 +1,6 @@
-/** The eval metric definitions (training/archbert/README.md "Metrics") on hand-computed cases. */
+/** The eval metric definitions (training/archbert/README.md "Metrics") on hand-computed cases (the QA answer pick: model/heads.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { corpusBleu4, qaPredict, retrievalRank, rougeL, words } from '../../../src/core/archbert/evaluate.js';
+import { corpusBleu4, retrievalRank, rougeL, words } from '../../../src/core/archbert/evaluate.js';
 
 describe('archbert eval metrics', () => {
   it('retrieval rank: strictly higher scores, then equal scores earlier in gallery order', () => {
@@ -9,11 +9,6 @@ describe('archbert eval metrics', () => {
     expect(retrievalRank(s, new Set([1]))).toBe(1);
     expect(retrievalRank(s, new Set([4, 2]))).toBe(3); // best relevant 0.5: two items higher
     expect(retrievalRank(s, new Set([0]))).toBe(5);
-  });
-
-  it('QA prediction: logit ≥ 0, else the single argmax', () => {
-    expect(qaPredict([-1, 0, 2, -3], ['a', 'b', 'c', 'd'])).toEqual(new Set(['b', 'c']));
-    expect(qaPredict([-1, -0.5, -2], ['a', 'b', 'c'])).toEqual(new Set(['b']));
   });
 
   it('words join ## pieces and drop special ids', () => {

@@ -1,0 +1,109 @@
+/**
+ * The learned heads' feeding and reading (model/heads.ts) with a stand-in
+ * model set that records its feeds: the QA answer pick of the metric
+ * definition, row-aligned pair batches, and the caption step's padding and
+ * row selection (greedy over a batch, beam over one architecture).
+ */
+import type * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { captionStep, pickAnswers, qaLogits, reasoningProbs, sigmoid } from '../../../../src/core/archbert/model/heads.js';
+import type { ModelSet } from '../../../../src/core/archbert/model/model-set.js';
+
+interface Call {
+  name: string;
+  feeds: Record<string, ort.Tensor>;
+}
+
+/** A model set whose run() records the feeds and answers with `respond`. */
+function recordingSet(respond: (name: string, feeds: Record<string, ort.Tensor>) => Record<string, { data: Float32Array }>): { set: ModelSet; calls: Call[] } {
+  const calls: Call[] = [];
+  const set = {
+    run: async (name: string, feeds: Record<string, ort.Tensor>) => {
+      calls.push({ name, feeds });
+      return respond(name, feeds);
+    },
+  } as unknown as ModelSet;
+  return { set, calls };
+}
+
+describe('QA answer pick', () => {
+  it('answers with logit ≥ 0, most probable first, with sigmoid probabilities', () => {
+    expect(pickAnswers([-1, 0, 2, -3], ['a', 'b', 'c', 'd'])).toEqual([
+      { answer: 'c', prob: sigmoid(2) },
+      { answer: 'b', prob: 0.5 },
+    ]);
+  });
+
+  it('else the single argmax, lowest index on ties', () => {
+    expect(pickAnswers([-1, -0.5, -2], ['a', 'b', 'c'])).toEqual([{ answer: 'b', prob: sigmoid(-0.5) }]);
+    expect(pickAnswers([-2, -1, -1], ['a', 'b', 'c']).map((p) => p.answer)).toEqual(['b']);
+  });
+});
+
+describe('pair heads', () => {
+  it('feed text i with architecture i, 1024 rows a call, one output row per pair', async () => {
+    const E = 2;
+    const n = 1030;
+    const texts = Array.from({ length: n }, (_, i) => Float32Array.of(i, 0));
+    const archs = Array.from({ length: n }, (_, i) => Float32Array.of(0, 10 * i));
+    // The stand-in QA head answers [text[0], arch[1]] per row; the reasoning head text[0] + arch[1].
+    const { set, calls } = recordingSet((name, feeds): Record<string, { data: Float32Array }> => {
+      const t = feeds[name === 'qa_head' ? 'question_embedding' : 'text_embedding']!.data as Float32Array;
+      const a = feeds.arch_embedding!.data as Float32Array;
+      const B = t.length / E;
+      const out = new Float32Array(name === 'qa_head' ? 2 * B : B);
+      for (let i = 0; i < B; i++) {
+        if (name === 'qa_head') out.set([t[i * E]!, a[i * E + 1]!], 2 * i);
+        else out[i] = t[i * E]! + a[i * E + 1]!;
+      }
+      return name === 'qa_head' ? { logits: { data: out } } : { prob: { data: out } };
+    });
+    const logits = await qaLogits(set, texts, archs);
+    expect(calls.map((c) => c.feeds.arch_embedding!.dims)).toEqual([
+      [1024, E],
+      [6, E],
+    ]);
+    expect(logits).toHaveLength(n);
+    expect([...logits[1029]!]).toEqual([1029, 10290]);
+    const probs = await reasoningProbs(set, texts.slice(0, 3), archs.slice(0, 3));
+    expect(probs).toEqual([0, 11, 22]);
+    expect(await qaLogits(set, [], [])).toEqual([]);
+  });
+});
+
+describe('caption step', () => {
+  const H = 2;
+  const archA = { nodeStates: Float32Array.of(1, 1, 2, 2), n: 2, hidden: H };
+  const archB = { nodeStates: Float32Array.of(3, 3, 4, 4, 5, 5), n: 3, hidden: H };
+  const V = 4;
+  const decoder = () =>
+    recordingSet((_name, feeds) => {
+      const B = feeds.input_ids!.dims[0]!;
+      return { logits: { data: Float32Array.from({ length: B * V }, (_, i) => i) } };
+    });
+
+  it('pads the batch to its largest graph, masks the padding, and decodes prefix i with architecture rows[i]', async () => {
+    const { set, calls } = decoder();
+    const step = captionStep(set, [archA, archB]);
+    const logits = await step([[5, 7], [5, 8]], [1, 0]);
+    const feeds = calls[0]!.feeds;
+    expect(feeds.input_ids!.dims).toEqual([2, 2]);
+    expect([...(feeds.input_ids!.data as BigInt64Array)]).toEqual([5n, 7n, 5n, 8n]);
+    expect(feeds.node_states!.dims).toEqual([2, 3, H]);
+    expect([...(feeds.node_states!.data as Float32Array)]).toEqual([3, 3, 4, 4, 5, 5, 1, 1, 2, 2, 0, 0]);
+    expect([...(feeds.node_mask!.data as Float32Array)]).toEqual([1, 1, 1, 1, 1, 0]);
+    expect(logits.map((l) => [...l])).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
+  });
+
+  it('without rows (beam search over one architecture) every prefix reads it, unpadded', async () => {
+    const { set, calls } = decoder();
+    await captionStep(set, [archA])([[5], [5], [5]]);
+    const feeds = calls[0]!.feeds;
+    expect(feeds.node_states!.dims).toEqual([3, 2, H]);
+    expect([...(feeds.node_states!.data as Float32Array)]).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2]);
+    expect([...(feeds.node_mask!.data as Float32Array)]).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+});
