@@ -5,6 +5,7 @@
  * pseudo-inverse. Large matrices are factorised blocked in the SIMD kernel's
  * memory, small ones by 4×4 tiles in plain loops.
  */
+import { dotBlock } from './kernels.js';
 import { dotsKernel, ensureMemory } from './wasm/dots.js';
 
 /**
@@ -112,33 +113,10 @@ function choleskyBlocked(A: Float64Array, n: number, tol: number): Float64Array 
   return L;
 }
 
-/** S[a*4+b] = Σ_{t<len} L[(i0+a)·n + t]·L[(j0+b)·n + t] for a < bi, b < bj. */
+/** S[a*4+b] = Σ_{t<len} L[(i0+a)·n + t]·L[(j0+b)·n + t] for a < bi, b < bj: one tile of prefix dot products. */
 function prefixDots(L: Float64Array, n: number, i0: number, bi: number, j0: number, bj: number, len: number, S: Float64Array): void {
-  if (bi === 4 && bj === 4) {
-    const a0 = i0 * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n;
-    const b0 = j0 * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-    let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-    let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-    for (let t = 0; t < len; t++) {
-      const x0 = L[a0 + t]!, x1 = L[a1 + t]!, x2 = L[a2 + t]!, x3 = L[a3 + t]!;
-      const y0 = L[b0 + t]!, y1 = L[b1 + t]!, y2 = L[b2 + t]!, y3 = L[b3 + t]!;
-      s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-      s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-      s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-      s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
-    }
-    S[0] = s00; S[1] = s01; S[2] = s02; S[3] = s03; S[4] = s10; S[5] = s11; S[6] = s12; S[7] = s13;
-    S[8] = s20; S[9] = s21; S[10] = s22; S[11] = s23; S[12] = s30; S[13] = s31; S[14] = s32; S[15] = s33;
-    return;
-  }
-  for (let a = 0; a < bi; a++) {
-    for (let b = 0; b < bj; b++) {
-      const o1 = (i0 + a) * n, o2 = (j0 + b) * n;
-      let s = 0;
-      for (let t = 0; t < len; t++) s += L[o1 + t]! * L[o2 + t]!;
-      S[a * 4 + b] = s;
-    }
-  }
+  S.fill(0);
+  dotBlock(L, i0 * n, L, j0 * n, len, 0, bi, 0, bj, S, 4, false, n);
 }
 
 /**

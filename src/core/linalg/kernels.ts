@@ -19,13 +19,15 @@
 
 
 /**
- * out[i*ldo + j] += Σ_t A[i*k + t] · B[j*k + t] for i in [i0, i1), j in [j0, j1):
- * dot products between rows of A and rows of B (both row-major with row length k).
- * 4×4 register blocking: 8 loads feed 16 multiply-adds.
+ * out[i*ldo + j] += Σ_{t<k} A[aOff + i*ld + t] · B[bOff + j*ld + t] for i in [i0, i1),
+ * j in [j0, j1): dot products between rows of A and rows of B (row-major, rows
+ * `ld` apart; ld = k when the rows are stored back to back, ld > k for dot
+ * products over a prefix of each row). 4×4 register blocking: 8 loads feed 16
+ * multiply-adds.
  */
 export function dotBlock(
   A: Float64Array, aOff: number, B: Float64Array, bOff: number, k: number,
-  i0: number, i1: number, j0: number, j1: number, out: Float64Array, ldo: number, lowerOnly: boolean,
+  i0: number, i1: number, j0: number, j1: number, out: Float64Array, ldo: number, lowerOnly: boolean, ld = k,
 ): void {
   for (let i = i0; i < i1; i += 4) {
     const iEnd = Math.min(i + 4, i1);
@@ -33,8 +35,8 @@ export function dotBlock(
     for (let j = j0; j < jStop; j += 4) {
       const jEnd = Math.min(j + 4, jStop);
       if (iEnd - i === 4 && jEnd - j === 4) {
-        const a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        const b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+        const a0 = aOff + i * ld, a1 = a0 + ld, a2 = a1 + ld, a3 = a2 + ld;
+        const b0 = bOff + j * ld, b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
         let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
         let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
         for (let t = 0; t < k; t++) {
@@ -54,7 +56,7 @@ export function dotBlock(
         for (let ii = i; ii < iEnd; ii++) {
           const jj1 = lowerOnly ? Math.min(jEnd, ii + 1) : jEnd;
           for (let jj = j; jj < jj1; jj++) {
-            const a = aOff + ii * k, b = bOff + jj * k;
+            const a = aOff + ii * ld, b = bOff + jj * ld;
             let s = 0;
             for (let t = 0; t < k; t++) s += A[a + t]! * B[b + t]!;
             out[ii * ldo + jj]! += s;
