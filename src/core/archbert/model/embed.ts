@@ -1,14 +1,16 @@
 /**
  * Text and architecture embeddings through the exported encoders, fed exactly
  * as the trainer's collate functions feed PyTorch (training/archbert/data.py):
- * token ids from the shared tokenizer (with [cls]/[sep], 64 ids at most for
- * queries, questions and statements), graphs from the shared featurizer as a
- * dense batch (ops, bins, adj[from][to] = 1, node_mask).
+ * token ids from the shared tokenizer (with [cls]/[sep], MAX_TEXT_TOKENS ids
+ * at most for queries, questions and statements), graphs from the shared
+ * featurizer as a dense batch (ops, bins, adj[from][to] = 1, node_mask).
+ * With heads.ts, the only code that builds ONNX Runtime tensors.
  */
+import * as ort from 'onnxruntime-node';
 import type { OpGraph } from '../../graph/types.js';
 import { BIN_COLUMNS, featurize, type Featurized } from './featurize.js';
 import { MAX_TEXT_TOKENS } from './limits.js';
-import { ort, type ModelSet } from './model-set.js';
+import type { ModelSet } from './model-set.js';
 
 export interface ArchEncoding {
   /** L2-normalised pooled embedding. */
@@ -46,6 +48,7 @@ export async function embedTexts(set: ModelSet, texts: string[], maxLength = MAX
   return embedTokenIds(set, texts.map((t) => set.tokenizer.encode(t, { maxLength }).ids));
 }
 
+/** Embeddings of already tokenized texts (one text_encoder call). */
 export async function embedTokenIds(set: ModelSet, seqs: number[][]): Promise<Float32Array[]> {
   const { ids, mask } = padIds(seqs);
   const out = await set.run('text_encoder', { input_ids: ids, attention_mask: mask });
@@ -101,6 +104,7 @@ export async function encodeArchitecture(set: ModelSet, og: OpGraph): Promise<Ar
   return { ...enc!, featurized };
 }
 
+/** Similarity of two embeddings: their dot product, the cosine since both are L2-normalised (find's ranking, eval's retrieval). */
 export function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;

@@ -1,18 +1,20 @@
 /**
  * The learned heads on top of the two encoders, fed as the trainer feeds them
- * (training/archbert/train.py): the QA head (a logit per answer of
- * answers.json), the reasoning head (the probability that a statement is true
- * of an architecture) and the caption decoder (next-token logits for a batch
- * of prefixes, given an architecture's node states).
+ * (training/archbert/model.py ReasoningHead, QAHead, CaptionDecoder): the QA
+ * head (a logit per answer of answers.json), the reasoning head (the
+ * probability that a statement is true of an architecture) and the caption
+ * decoder (next-token logits for a batch of prefixes, given an architecture's
+ * node states).
  *
  * This is the one place outside embedding (embed.ts) that builds ONNX Runtime
  * tensors, so `ask`, `describe` and `eval` run the heads the same way: a
  * change to how a head is fed or read is made here once.
  */
+import * as ort from 'onnxruntime-node';
 import { beamSearch, DEFAULT_BEAM_WIDTH, greedyDecode, type BeamHypothesis, type StepFn } from './beam.js';
 import type { ArchEncoding } from './embed.js';
 import { MAX_CAPTION_TOKENS } from './limits.js';
-import { ort, type ModelSet } from './model-set.js';
+import type { ModelSet } from './model-set.js';
 import { SPECIAL } from './tokenizer.js';
 
 /** Rows per head call: bounds the feed tensors when `eval` scores thousands of pairs. */

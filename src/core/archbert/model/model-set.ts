@@ -1,6 +1,10 @@
 /**
- * The trained ArchBERT ONNX set (models/archbert/): loaded once per process,
- * checked, with lazily created, cached ONNX Runtime sessions.
+ * The model set: the trained ArchBERT files (models/archbert/: five ONNX
+ * models, the vocabulary, the QA answer list, the op and shape-bin tables)
+ * loaded once per process and verified, with one ONNX Runtime session per
+ * model, created on first use and kept. It runs a model on given feeds and
+ * nothing more: how the encoders are fed is embed.ts, how the heads are fed
+ * and read is heads.ts.
  *
  * Load-time check: manifest.json records the sha256 of every file of the set
  * (written by training/archbert/export.py). Every model and vocabulary file is
@@ -194,5 +198,3 @@ export function loadModelSet(opts: ModelSetOptions = {}): ModelSet {
   }
   return set;
 }
-
-export { ort };
