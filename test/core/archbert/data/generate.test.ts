@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateArchitecture, type GeneratorStyle } from '../../../../src/core/archbert/data/generate.js';
 import { OP_CATEGORIES } from '../../../../src/core/graph/categories.js';
-import { topoOrder } from '../../../../src/core/archbert/model/featurize.js';
+import { topoOrder } from '../../../../src/core/archbert/model/topo-order.js';
 
 describe('generateArchitecture', () => {
   it('is deterministic: the same seed gives the same graph', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BIN_COLUMNS, BIN_VALUES, GRAPH_OP_NAME, OP_VOCAB, binIndex, binsFile, featurize, graphBins, nodeBins, opId, topoOrder } from '../../../../src/core/archbert/model/featurize.js';
+import { BIN_COLUMNS, BIN_VALUES, GRAPH_OP_NAME, OP_VOCAB, binIndex, binsFile, featurize, graphBins, nodeBins, opId } from '../../../../src/core/archbert/model/featurize.js';
+import { topoOrder } from '../../../../src/core/archbert/model/topo-order.js';
 import { GraphBuilder, generateArchitecture } from '../../../../src/core/archbert/data/generate.js';
 import { OP_CATEGORIES } from '../../../../src/core/graph/categories.js';
 import type { OpGraph, OpNode } from '../../../../src/core/graph/types.js';
