@@ -13,10 +13,12 @@ import { join } from 'node:path';
 import { graphDeps } from '../src/commands/archbert/dataset.js';
 import { summarize } from '../src/core/archbert/facts/arch-summary.js';
 import { buildDataset } from '../src/core/archbert/data/dataset.js';
-import { captions, queries } from '../src/core/archbert/data/describe-text.js';
+import { captions } from '../src/core/archbert/data/describe-text.js';
+import { queries } from '../src/core/archbert/data/queries.js';
 import { featurize } from '../src/core/archbert/model/featurize.js';
 import { generateArchitecture } from '../src/core/archbert/data/generate.js';
-import { qaPairs, statements } from '../src/core/archbert/data/qa.js';
+import { qaPairs } from '../src/core/archbert/data/qa.js';
+import { statements } from '../src/core/archbert/data/statements.js';
 import { Rng } from '../src/core/archbert/data/rng.js';
 
 const N = Number(process.env.ARCHBERT_BENCH_GENERATED ?? 20000);

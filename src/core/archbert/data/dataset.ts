@@ -7,38 +7,27 @@
  * (2) per graph: featurize, summarize, split, and make captions, queries, QA
  * pairs and statements with a per-graph seeded RNG; (3) the tokenizer
  * vocabulary and the QA answer list from the TRAIN split only; (4) write every
- * file into a temporary directory, then swap it into place, so the output is
- * either the previous complete dataset or the new one.
+ * file into a temporary directory, then swap it into place (dataset-files.ts).
  *
  * Deterministic given the seed and inputs: no timestamps in any file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { ArchFacts, OpGraph } from '../../graph/types.js';
-import { familyKey, summarize, type ArchSummary } from '../facts/arch-summary.js';
-import { canonicalCaption, captions, queries } from './describe-text.js';
+import { summarize, type ArchSummary } from '../facts/arch-summary.js';
+import { canonicalCaption, captions } from './describe-text.js';
+import { hashFiles, JsonlSink, writeDirAtomic, type DatasetFile } from './dataset-files.js';
 import { OP_VOCAB, binsFile, featurize, MAX_NODES, type Featurized } from '../model/featurize.js';
-import { generateArchitecture } from './generate.js';
-import { qaPairs, statements } from './qa.js';
-import { Rng, hash32 } from './rng.js';
-import { buildVocab, type Tokenizer } from '../model/tokenizer.js';
 import { MAX_CAPTION_TOKENS, MAX_TEXT_TOKENS } from '../model/limits.js';
-
-export type Split = 'train' | 'val' | 'test' | 'heldout';
-
-/** Families whose every member goes to "heldout" (family keys, see familyKey()). */
-export const HELDOUT_FAMILIES = ['convnext', 'regnet', 'swin', 'efficientnetv2', 'gru'] as const;
-
-export interface RealEntry {
-  file: string;
-  name: string;
-  family: string;
-  variant?: string;
-  task: string;
-}
+import { generateArchitecture } from './generate.js';
+import { qaPairs } from './qa.js';
+import { queries } from './queries.js';
+import { readRealIndex } from './real-index.js';
+import { Rng, hash32 } from './rng.js';
+import { HELDOUT_FAMILIES, generatedSplit, realSplit, type Split } from './splits.js';
+import { statements } from './statements.js';
+import { buildVocab, type Tokenizer } from '../model/tokenizer.js';
 
 export interface AnalyzedGraph {
   opGraph: OpGraph;
@@ -107,20 +96,6 @@ export interface DatasetManifest {
 const DEFAULT_GENERATED: TextCounts = { captions: 2, queries: 2, qa: 6, statements: 6 };
 const DEFAULT_REAL: TextCounts = { captions: 10, queries: 10, qa: 16, statements: 16 };
 
-/** Split of a generated graph: by a hash of its seed, 80/10/10. */
-export function generatedSplit(graphSeed: number): Split {
-  const r = hash32(`split:${graphSeed}`) % 100;
-  return r < 80 ? 'train' : r < 90 ? 'val' : 'test';
-}
-
-/** Split of a real graph: held-out family, or by a hash of its name, 80/10/10. */
-export function realSplit(name: string, family: string | null): Split {
-  const key = familyKey(family);
-  if (key && (HELDOUT_FAMILIES as readonly string[]).includes(key)) return 'heldout';
-  const r = hash32(`split:${name}`) % 100;
-  return r < 80 ? 'train' : r < 90 ? 'val' : 'test';
-}
-
 interface PendingText {
   graphId: string;
   split: Split;
@@ -145,44 +120,6 @@ interface PendingStatement {
   label: 0 | 1;
   hardNegative: boolean;
   template: string;
-}
-
-export async function readRealIndex(dir: string): Promise<RealEntry[]> {
-  const path = join(dir, 'index.json');
-  let raw: string;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch {
-    throw new InputError(path, 'no such file (expected the exporter index: [{file, name, family, variant, task}])');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (err) {
-    throw new InputError(path, `not valid JSON: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(parsed)) throw new InputError(path, 'expected a JSON array of {file, name, family, task}');
-  return parsed.map((e, i) => {
-    const o = e as Record<string, unknown>;
-    if (typeof o.file !== 'string' || typeof o.name !== 'string' || typeof o.family !== 'string' || typeof o.task !== 'string') {
-      throw new InputError(path, `entry ${i} lacks a string file, name, family or task`);
-    }
-    return { file: o.file, name: o.name, family: o.family, variant: typeof o.variant === 'string' ? o.variant : undefined, task: o.task };
-  });
-}
-
-/** A JSONL file being assembled in memory, hashed as it grows. */
-class JsonlSink {
-  readonly chunks: string[] = [];
-  lines = 0;
-  push(obj: unknown): void {
-    this.chunks.push(JSON.stringify(obj));
-    this.lines++;
-  }
-  /** The file's content as line chunks (a 200 MB file never becomes one string). */
-  parts(): string[] {
-    return this.chunks.map((c) => c + '\n');
-  }
 }
 
 const zeroSplits = (): Record<Split, number> => ({ train: 0, val: 0, test: 0, heldout: 0 });
@@ -381,7 +318,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
 
   // (4) write into a temporary directory, then swap it into place
   progress('write', 0, 1);
-  const files: Array<[string, string[], number]> = [
+  const files: DatasetFile[] = [
     ['vocab.json', [JSON.stringify(tokenizer.toJSON()) + '\n'], 1],
     ['ops.json', [JSON.stringify({ ops: OP_VOCAB, pad: 0, mask: 1 }) + '\n'], 1],
     ['bins.json', [JSON.stringify(binsFile()) + '\n'], 1],
@@ -391,21 +328,13 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     ['qa.jsonl', qaOut.parts(), qaOut.lines],
     ['statements.jsonl', stOut.parts(), stOut.lines],
   ];
-  const fileInfo: DatasetManifest['files'] = {};
-  const whole = createHash('sha256');
-  for (const [name, content, lines] of files) {
-    const h = createHash('sha256');
-    for (const c of content) h.update(c);
-    const sha = h.digest('hex');
-    fileInfo[name] = { sha256: sha, lines };
-    whole.update(`${name}:${sha}\n`);
-  }
+  const hashed = hashFiles(files);
   const manifest: DatasetManifest = {
     version: 1,
     seed: opts.seed,
     commit: opts.commit ?? null,
-    data_hash: whole.digest('hex'),
-    files: fileInfo,
+    data_hash: hashed.dataHash,
+    files: hashed.files,
     graphs: { ...graphCounts, redrawn_duplicates: redrawn },
     texts: textCounts,
     qa: qaCounts,
@@ -425,31 +354,4 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
   await writeDirAtomic(opts.out, files.map(([n, c]) => [n, c]));
   progress('write', 1, 1);
   return { out: opts.out, manifest };
-}
-
-/** Writes all files into `<out>.partial-<pid>`, then replaces `out` with it. */
-async function writeDirAtomic(out: string, files: Array<[string, string[]]>): Promise<void> {
-  const parent = dirname(out);
-  await mkdir(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(out)}.partial-${process.pid}`);
-  const old = join(parent, `.${basename(out)}.old-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  try {
-    for (const [name, chunks] of files) {
-      const fh = await open(join(tmp, name), 'w');
-      try {
-        // Batches of chunks keep the number of write calls low without one giant string.
-        for (let i = 0; i < chunks.length; i += 2000) await fh.write(chunks.slice(i, i + 2000).join(''));
-      } finally {
-        await fh.close();
-      }
-    }
-    if (existsSync(out)) await rename(out, old);
-    await rename(tmp, out);
-    await rm(old, { recursive: true, force: true });
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
-  }
 }

@@ -1,84 +1,18 @@
 /**
- * Facts → text: captions (full descriptions) and queries (short search
- * phrases) through a grammar with many paraphrases, sentence orders and
- * levels of detail. Every fragment is made from the ArchSummary only, and is
- * only produced when the facts support it; statements of absence are
- * produced only in the fixed forms "does not use X" / "without X" / "no X",
- * which the tests' fact checker understands.
+ * Facts → captions: full descriptions through a grammar with many paraphrases,
+ * sentence orders and levels of detail, plus one canonical caption per graph.
+ * Every fragment is made from the ArchSummary only, and is only produced when
+ * the facts support it; statements of absence are produced only in the fixed
+ * forms "does not use X" / "without X" / "no X", which the tests' fact checker
+ * understands. Search queries are made in queries.ts, with the same words
+ * (phrasing.ts).
  */
 import type { ArchSummary } from '../facts/arch-summary.js';
 import { familyInfo } from '../facts/family-knowledge.js';
-import { Rng } from './rng.js';
-import { KIND_CANON, KIND_WORDS, NAMES, canon, formatCount, paramRange } from '../language/vocabulary.js';
+import type { Rng } from './rng.js';
+import { KIND_CANON, canon, formatCount } from '../language/vocabulary.js';
 import { table } from '../../graph/formats/table.js';
-
-export function say(rng: Rng, key: string): string {
-  const forms = NAMES[key]?.say;
-  return forms ? rng.pick(forms) : key.replace(/_/g, ' ');
-}
-
-/** "a, b and c" (or "a, b, and c" / "a, b or c"). */
-export function list(items: string[], rng: Rng, conj = 'and'): string {
-  if (items.length === 0) return '';
-  if (items.length === 1) return items[0]!;
-  const oxford = rng.chance(0.3) && items.length > 2 ? ',' : '';
-  return `${items.slice(0, -1).join(', ')}${oxford} ${conj} ${items[items.length - 1]}`;
-}
-
-export function article(phrase: string): string {
-  // Vowel sound, roughly: "an EfficientNet", "an MLP", "an RNN", but "a U-Net", "a ResNet".
-  return /^([aeio]|u(?!-|ni|se)|(mlp|rnn|lstm|fcn|fcos|ssd|lr-aspp|s3d)\b)/i.test(phrase) ? `an ${phrase}` : `a ${phrase}`;
-}
-
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-const TASK_WORDS: Record<string, string[]> = table({
-  'image classification': ['image classification', 'classifying images', 'image recognition'],
-  'text classification': ['text classification', 'classifying text', 'sentence classification'],
-  'language modeling': ['language modeling', 'next-token prediction', 'language modelling'],
-  'machine translation': ['machine translation', 'translating text', 'sequence-to-sequence translation'],
-  'object detection': ['object detection', 'detecting objects', 'bounding-box detection'],
-  'instance segmentation': ['instance segmentation', 'segmenting object instances'],
-  'keypoint detection': ['keypoint detection', 'human pose keypoint detection'],
-  'semantic segmentation': ['semantic segmentation', 'pixel-wise labelling', 'dense per-pixel classification'],
-  'video classification': ['video classification', 'action recognition in video', 'classifying video clips'],
-  'optical flow': ['optical flow estimation', 'estimating optical flow'],
-  'image reconstruction': ['image reconstruction', 'reconstructing images'],
-  'image generation': ['image generation', 'generating images'],
-  'audio generation': ['audio generation', 'generating audio waveforms'],
-  'sequence classification': ['sequence classification', 'classifying sequences'],
-  'point cloud classification': ['point cloud classification', 'classifying 3d point clouds'],
-});
-
-export function taskWord(rng: Rng, task: string): string {
-  const forms = TASK_WORDS[task];
-  return forms ? rng.pick(forms) : task;
-}
-
-function kindWord(rng: Rng, s: ArchSummary): string {
-  return rng.pick(KIND_WORDS[s.kind] ?? ['network']);
-}
-
-function sizeWord(rng: Rng, s: ArchSummary): string {
-  return rng.pick(paramRange(s.params).size);
-}
-
-/** Things present, as summary keys, grouped for sentences. */
-function blocksPresent(s: ArchSummary): string[] {
-  return (Object.keys(s.blocks) as Array<keyof ArchSummary['blocks']>).filter((k) => s.blocks[k] > 0).map((k) => (k === 'attention' ? 'attention_block' : k));
-}
-
-/** The exporter's variant text, unless it holds a negation ("depth 4, no batch norm") that would change what a sentence asserts. */
-function safeVariant(s: ArchSummary): string | null {
-  return s.variant && !/\b(no|without|not)\b/i.test(s.variant) ? s.variant : null;
-}
-
-function familyName(s: ArchSummary): string | null {
-  if (!s.family) return null;
-  return familyInfo(s.familyKey)?.display ?? s.family;
-}
+import { STAGE_BLOCK_WORDS, article, blocksPresent, cap, familyName, kindWord, list, safeVariant, say, sizeWord, taskWord } from './phrasing.js';
 
 // ---------------------------------------------------------------------------
 // Sentence fragments. Each returns null when the facts give it nothing to say.
@@ -148,16 +82,6 @@ const opening: Fragment = (s, rng) => {
   return `${article(kind)} for ${task}.`;
 };
 
-const STAGE_BLOCK_WORDS: Record<string, string> = table({
-  basic: 'basic residual blocks',
-  bottleneck: 'bottleneck residual blocks',
-  resnext: 'grouped bottleneck blocks',
-  inverted_residual: 'inverted residual blocks',
-  // Never a held-out family's name in generated text (that would leak it into training).
-  convnext: 'large-kernel depthwise blocks',
-  vgg: 'plain convolution layers',
-  dense: 'densely connected layers',
-});
 
 const convSentence: Fragment = (s, rng) => {
   if (s.convKinds.length === 0) return null;
@@ -385,115 +309,8 @@ export function canonicalCaption(s: ArchSummary): string {
   parts.push(`normalization: ${s.norms.length ? s.norms.map(canon).join(', ') : 'none'}.`);
   parts.push(`activations: ${s.activations.length ? s.activations.map(canon).join(', ') : 'none'}.`);
   if (s.pooling.length) parts.push(`pooling: ${s.pooling.map(canon).join(', ')}.`);
-  const blocks = (Object.keys(s.blocks) as Array<keyof ArchSummary['blocks']>).filter((b) => s.blocks[b] > 0);
-  parts.push(`blocks: ${blocks.length ? blocks.map((b) => canon(b === 'attention' ? 'attention_block' : b)).join(', ') : 'none'}.`);
+  const blocks = blocksPresent(s);
+  parts.push(`blocks: ${blocks.length ? blocks.map(canon).join(', ') : 'none'}.`);
   parts.push(`${s.weightedLayers} weighted layers, ${formatCount(s.params)} parameters.`);
   return parts.join(' ');
-}
-
-// ---------------------------------------------------------------------------
-// Queries: short search-style phrases naming 1–3 attributes. Each phrase
-// carries the test of what it states, so the dataset can list every graph a
-// query fits (its relevant set for retrieval), not just the one it came from.
-
-/** A piece of a query and the condition it puts on an architecture. */
-export interface Phrase {
-  text: string;
-  fits: (o: ArchSummary) => boolean;
-}
-type QueryPart = (s: ArchSummary, rng: Rng) => Phrase | null;
-
-/** Whether a key the qWith phrase can name (block, norm, activation, recurrent, conv kind, pooling) is present. */
-function present(o: ArchSummary, key: string): boolean {
-  return (
-    blocksPresent(o).includes(key) ||
-    o.norms.includes(key) ||
-    o.activations.includes(key) ||
-    o.recurrent.includes(key) ||
-    o.convKinds.includes(key) ||
-    o.pooling.includes(key)
-  );
-}
-
-const qKind: QueryPart = (s, rng) => {
-  const word = kindWord(rng, s);
-  return { text: word, fits: (o) => (KIND_WORDS[o.kind] ?? ['network']).includes(word) };
-};
-const qTask: QueryPart = (s, rng) => ({ text: `for ${taskWord(rng, s.task)}`, fits: (o) => o.task === s.task });
-const qFamily: QueryPart = (s, rng) => {
-  const f = familyName(s);
-  const variant = safeVariant(s) ?? '';
-  if (!f) return null;
-  const text = rng.pick([f, `${f} model`, `${f}-style network`, `${f} ${variant}`.trim()]);
-  const namesVariant = variant !== '' && text === `${f} ${variant}`;
-  return { text, fits: (o) => familyName(o) === f && (!namesVariant || safeVariant(o) === variant) };
-};
-/** "about 50.2m parameters" fits within ±5 % of the stated count; a size word fits every range that uses it. */
-const qSize: QueryPart = (s, rng) => {
-  const about = (o: ArchSummary) => Math.abs(o.params - s.params) <= 0.05 * s.params;
-  const word = sizeWord(rng, s); // drawn before the pick, as the grammar always has (same random stream)
-  return rng.pick<Phrase>([
-    { text: `with about ${formatCount(s.params)} parameters`, fits: about },
-    { text: `around ${formatCount(s.params)} params`, fits: about },
-    { text: word, fits: (o) => paramRange(o.params).size.includes(word) },
-  ]);
-};
-const qWith: QueryPart = (s, rng) => {
-  const things = [
-    ...blocksPresent(s),
-    ...s.norms,
-    ...s.activations,
-    ...s.recurrent,
-    ...s.convKinds.filter((c) => c !== 'conv'),
-    ...s.pooling.filter((p) => p === 'max_pool' || p === 'avg_pool'),
-  ];
-  if (!things.length) return null;
-  const pick = rng.sample(things, rng.int(1, Math.min(2, things.length)));
-  return { text: `with ${list(pick.map((k) => say(rng, k).replace(/^(an?|the) /, '')), rng)}`, fits: (o) => pick.every((k) => present(o, k)) };
-};
-const qKernel: QueryPart = (s, rng) => {
-  if (!s.kernelSizes.length) return null;
-  const k = rng.pick(s.kernelSizes);
-  return { text: `using ${k} convolutions`, fits: (o) => o.kernelSizes.includes(k) };
-};
-const qDepth: QueryPart = (s, rng) =>
-  s.weightedLayers
-    ? { text: rng.pick([`${s.weightedLayers} layers`, `with ${s.weightedLayers} weighted layers`]), fits: (o) => o.weightedLayers === s.weightedLayers }
-    : null;
-const qGen: QueryPart = (s, rng) => {
-  const g = s.generated;
-  if (!g) return null;
-  const same = (keys: Array<'style' | 'cells' | 'blockKind'>) => (o: ArchSummary) => o.generated !== null && keys.every((k) => o.generated![k] === g[k]);
-  if (g.style === 'cell') return { text: rng.pick([`${g.cells}-cell network`, `cell network with ${g.cells} cells`, `darts-like net, ${g.cells} cells`]), fits: same(['style', 'cells']) };
-  if (g.style === 'stage') return { text: `${g.cells} ${STAGE_BLOCK_WORDS[g.blockKind ?? ''] ?? 'blocks'}`, fits: same(['style', 'cells', 'blockKind']) };
-  if (g.style === 'vit')
-    return g.blockKind === 'windowed'
-      ? { text: `hierarchical window-attention vision transformer`, fits: same(['style', 'blockKind']) }
-      : { text: `${g.cells}-layer vision transformer`, fits: same(['style', 'cells']) };
-  if (g.style === 'transformer') return { text: `${g.cells}-layer ${g.blockKind} transformer`, fits: same(['style', 'cells', 'blockKind']) };
-  return { text: `${g.cells}-layer ${g.blockKind}`, fits: same(['style', 'cells', 'blockKind']) };
-};
-
-/** One query and the test every architecture it describes passes (the source architecture always does). */
-export function queryPhrase(s: ArchSummary, rng: Rng): Phrase {
-  const head = (s.family && rng.chance(0.6) ? qFamily(s, rng) : null) ?? (s.generated && rng.chance(0.4) ? qGen(s, rng) : null) ?? qKind(s, rng)!;
-  const mods = [qTask, qSize, qWith, qKernel, qDepth].map((f) => f(s, rng)).filter((x): x is Phrase => x !== null);
-  const chosen = rng.sample(mods, rng.int(1, Math.min(3, mods.length)));
-  const lead = rng.chance(0.3) ? rng.pick(['a ', 'an architecture: ', 'find a ', 'show me a ', 'model: ']) : '';
-  const parts = [head, ...chosen];
-  return { text: `${lead}${parts.map((p) => p.text).join(' ')}`.replace(/\s+/g, ' ').trim(), fits: (o) => parts.every((p) => p.fits(o)) };
-}
-
-export function query(s: ArchSummary, rng: Rng): string {
-  return queryPhrase(s, rng).text;
-}
-
-/** Up to `count` distinct queries for one architecture, with their tests. */
-export function queries(s: ArchSummary, rng: Rng, count: number): Phrase[] {
-  const out = new Map<string, Phrase>();
-  for (let i = 0; out.size < count && i < count * 4; i++) {
-    const p = queryPhrase(s, rng);
-    if (!out.has(p.text)) out.set(p.text, p);
-  }
-  return [...out.values()];
 }

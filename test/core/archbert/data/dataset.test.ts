@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
-import { HELDOUT_FAMILIES, buildDataset, generatedSplit, realSplit, type BuildResult } from '../../../../src/core/archbert/data/dataset.js';
+import { buildDataset, type BuildResult } from '../../../../src/core/archbert/data/dataset.js';
 import { Tokenizer, normalizeText, preTokenize } from '../../../../src/core/archbert/model/tokenizer.js';
 import { repoRoot, runCli } from '../../../helpers/cli.js';
 import { rmSync } from 'node:fs';
@@ -37,19 +37,6 @@ beforeAll(async () => {
   built = await buildDataset({ realDir, generated: 80, seed: 3, out: join(work, 'out') }, graphDeps);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-describe('splits', () => {
-  it('hold whole families out and split the rest by hash', () => {
-    expect(HELDOUT_FAMILIES).toEqual(expect.arrayContaining(['convnext', 'regnet', 'swin', 'efficientnetv2', 'gru']));
-    for (const f of ['ConvNeXt', 'RegNet', 'Swin', 'EfficientNetV2', 'GRU']) expect(realSplit(`any_${f}`, f)).toBe('heldout');
-    expect(realSplit('resnet50', 'ResNet')).not.toBe('heldout');
-    const counts = { train: 0, val: 0, test: 0, heldout: 0 };
-    for (let s = 0; s < 5000; s++) counts[generatedSplit(s)]++;
-    expect(counts.heldout).toBe(0);
-    expect(counts.train / 5000).toBeCloseTo(0.8, 1);
-    expect(counts.val / 5000).toBeCloseTo(0.1, 1);
-  });
-});
 
 describe('dataset build (real fixtures + generated)', () => {
   it('writes every contract file with consistent counts', () => {

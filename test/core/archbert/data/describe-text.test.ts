@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { summarize, type ArchSummary } from '../../../../src/core/archbert/facts/arch-summary.js';
-import { captions, queries } from '../../../../src/core/archbert/data/describe-text.js';
+import { captions } from '../../../../src/core/archbert/data/describe-text.js';
+import { queries } from '../../../../src/core/archbert/data/queries.js';
 import { contradictions, mentions } from '../../../../src/core/archbert/facts/fact-check.js';
 import { FAMILY_KNOWLEDGE } from '../../../../src/core/archbert/facts/family-knowledge.js';
 import { generateArchitecture } from '../../../../src/core/archbert/data/generate.js';
-import { claimHolds, qaPairs, statements } from '../../../../src/core/archbert/data/qa.js';
+import { qaPairs } from '../../../../src/core/archbert/data/qa.js';
+import { claimHolds, statements } from '../../../../src/core/archbert/data/statements.js';
 import { Rng } from '../../../../src/core/archbert/data/rng.js';
 import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
 

@@ -1,0 +1,112 @@
+/**
+ * Facts → queries: short search-style phrases naming 1–3 attributes. Each
+ * phrase carries the test of what it states, so the dataset can list every
+ * graph a query fits (its relevant set for retrieval), not just the one it
+ * came from. Words as in the captions (phrasing.ts).
+ */
+import type { ArchSummary } from '../facts/arch-summary.js';
+import type { Rng } from './rng.js';
+import { KIND_WORDS, formatCount, paramRange } from '../language/vocabulary.js';
+import { STAGE_BLOCK_WORDS, blocksPresent, familyName, kindWord, list, safeVariant, say, sizeWord, taskWord } from './phrasing.js';
+
+/** A piece of a query and the condition it puts on an architecture. */
+export interface Phrase {
+  text: string;
+  fits: (o: ArchSummary) => boolean;
+}
+type QueryPart = (s: ArchSummary, rng: Rng) => Phrase | null;
+
+/** Whether a key the qWith phrase can name (block, norm, activation, recurrent, conv kind, pooling) is present. */
+function present(o: ArchSummary, key: string): boolean {
+  return (
+    blocksPresent(o).includes(key) ||
+    o.norms.includes(key) ||
+    o.activations.includes(key) ||
+    o.recurrent.includes(key) ||
+    o.convKinds.includes(key) ||
+    o.pooling.includes(key)
+  );
+}
+
+const qKind: QueryPart = (s, rng) => {
+  const word = kindWord(rng, s);
+  return { text: word, fits: (o) => (KIND_WORDS[o.kind] ?? ['network']).includes(word) };
+};
+const qTask: QueryPart = (s, rng) => ({ text: `for ${taskWord(rng, s.task)}`, fits: (o) => o.task === s.task });
+const qFamily: QueryPart = (s, rng) => {
+  const f = familyName(s);
+  const variant = safeVariant(s) ?? '';
+  if (!f) return null;
+  const text = rng.pick([f, `${f} model`, `${f}-style network`, `${f} ${variant}`.trim()]);
+  const namesVariant = variant !== '' && text === `${f} ${variant}`;
+  return { text, fits: (o) => familyName(o) === f && (!namesVariant || safeVariant(o) === variant) };
+};
+/** "about 50.2m parameters" fits within ±5 % of the stated count; a size word fits every range that uses it. */
+const qSize: QueryPart = (s, rng) => {
+  const about = (o: ArchSummary) => Math.abs(o.params - s.params) <= 0.05 * s.params;
+  const word = sizeWord(rng, s); // drawn before the pick, as the grammar always has (same random stream)
+  return rng.pick<Phrase>([
+    { text: `with about ${formatCount(s.params)} parameters`, fits: about },
+    { text: `around ${formatCount(s.params)} params`, fits: about },
+    { text: word, fits: (o) => paramRange(o.params).size.includes(word) },
+  ]);
+};
+const qWith: QueryPart = (s, rng) => {
+  const things = [
+    ...blocksPresent(s),
+    ...s.norms,
+    ...s.activations,
+    ...s.recurrent,
+    ...s.convKinds.filter((c) => c !== 'conv'),
+    ...s.pooling.filter((p) => p === 'max_pool' || p === 'avg_pool'),
+  ];
+  if (!things.length) return null;
+  const pick = rng.sample(things, rng.int(1, Math.min(2, things.length)));
+  return { text: `with ${list(pick.map((k) => say(rng, k).replace(/^(an?|the) /, '')), rng)}`, fits: (o) => pick.every((k) => present(o, k)) };
+};
+const qKernel: QueryPart = (s, rng) => {
+  if (!s.kernelSizes.length) return null;
+  const k = rng.pick(s.kernelSizes);
+  return { text: `using ${k} convolutions`, fits: (o) => o.kernelSizes.includes(k) };
+};
+const qDepth: QueryPart = (s, rng) =>
+  s.weightedLayers
+    ? { text: rng.pick([`${s.weightedLayers} layers`, `with ${s.weightedLayers} weighted layers`]), fits: (o) => o.weightedLayers === s.weightedLayers }
+    : null;
+const qGen: QueryPart = (s, rng) => {
+  const g = s.generated;
+  if (!g) return null;
+  const same = (keys: Array<'style' | 'cells' | 'blockKind'>) => (o: ArchSummary) => o.generated !== null && keys.every((k) => o.generated![k] === g[k]);
+  if (g.style === 'cell') return { text: rng.pick([`${g.cells}-cell network`, `cell network with ${g.cells} cells`, `darts-like net, ${g.cells} cells`]), fits: same(['style', 'cells']) };
+  if (g.style === 'stage') return { text: `${g.cells} ${STAGE_BLOCK_WORDS[g.blockKind ?? ''] ?? 'blocks'}`, fits: same(['style', 'cells', 'blockKind']) };
+  if (g.style === 'vit')
+    return g.blockKind === 'windowed'
+      ? { text: `hierarchical window-attention vision transformer`, fits: same(['style', 'blockKind']) }
+      : { text: `${g.cells}-layer vision transformer`, fits: same(['style', 'cells']) };
+  if (g.style === 'transformer') return { text: `${g.cells}-layer ${g.blockKind} transformer`, fits: same(['style', 'cells', 'blockKind']) };
+  return { text: `${g.cells}-layer ${g.blockKind}`, fits: same(['style', 'cells', 'blockKind']) };
+};
+
+/** One query and the test every architecture it describes passes (the source architecture always does). */
+export function queryPhrase(s: ArchSummary, rng: Rng): Phrase {
+  const head = (s.family && rng.chance(0.6) ? qFamily(s, rng) : null) ?? (s.generated && rng.chance(0.4) ? qGen(s, rng) : null) ?? qKind(s, rng)!;
+  const mods = [qTask, qSize, qWith, qKernel, qDepth].map((f) => f(s, rng)).filter((x): x is Phrase => x !== null);
+  const chosen = rng.sample(mods, rng.int(1, Math.min(3, mods.length)));
+  const lead = rng.chance(0.3) ? rng.pick(['a ', 'an architecture: ', 'find a ', 'show me a ', 'model: ']) : '';
+  const parts = [head, ...chosen];
+  return { text: `${lead}${parts.map((p) => p.text).join(' ')}`.replace(/\s+/g, ' ').trim(), fits: (o) => parts.every((p) => p.fits(o)) };
+}
+
+export function query(s: ArchSummary, rng: Rng): string {
+  return queryPhrase(s, rng).text;
+}
+
+/** Up to `count` distinct queries for one architecture, with their tests. */
+export function queries(s: ArchSummary, rng: Rng, count: number): Phrase[] {
+  const out = new Map<string, Phrase>();
+  for (let i = 0; out.size < count && i < count * 4; i++) {
+    const p = queryPhrase(s, rng);
+    if (!out.has(p.text)) out.set(p.text, p);
+  }
+  return [...out.values()];
+}
