@@ -3,7 +3,8 @@
  * categories.ts. The one place where op names meet the shared vocabulary.
  */
 import type { ArchNode } from './types.js';
-import { attrInt, attrInts, baseOp } from './shape-inference.js';
+import { attrInt, attrInts } from './shape-inference/attrs.js';
+import { baseOp } from './shape-inference/base-op.js';
 import type { OpCategory } from './categories.js';
 import { table } from './formats/table.js';
 

@@ -6,7 +6,10 @@
  * shapes are unknown.
  */
 import type { ArchNode } from './types.js';
-import { attrInt, attrInts, baseOp, einsumShape, layoutOf, matmulShape } from './shape-inference.js';
+import { attrInt, attrInts } from './shape-inference/attrs.js';
+import { baseOp } from './shape-inference/base-op.js';
+import { layoutOf } from './shape-inference/conv-pool.js';
+import { einsumShape, matmulShape } from './shape-inference/matmul.js';
 
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
 

@@ -26,7 +26,10 @@
  * (masks, pre-gathered position biases) are buffers.
  */
 import type { ArchGraph, ArchNode, OpGraph, OpNode, ParamInfo } from './types.js';
-import { attrInt, attrInts, baseOp, inferShapes, layoutOf, type ShapeResult, type TensorState } from './shape-inference.js';
+import { attrInt, attrInts } from './shape-inference/attrs.js';
+import { baseOp } from './shape-inference/base-op.js';
+import { layoutOf } from './shape-inference/conv-pool.js';
+import { inferShapes, type ShapeResult, type TensorState } from './shape-inference/infer.js';
 import { categorize } from './categorize.js';
 import { nodeMacs } from './macs.js';
 import type { OpCategory } from './categories.js';

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../src/core/graph/analyze.js';
-import { inferShapes, windowOut, einsumShape, matmulShape } from '../../../src/core/graph/shape-inference.js';
+import { inferShapes } from '../../../src/core/graph/shape-inference/infer.js';
+import { windowOut } from '../../../src/core/graph/shape-inference/conv-pool.js';
+import { einsumShape, matmulShape } from '../../../src/core/graph/shape-inference/matmul.js';
 import { factsFromOpGraph } from '../../../src/core/graph/facts.js';
 import type { ArchGraph, ArchNode, AttrValue, OpGraph, OpNode, ParamInfo } from '../../../src/core/graph/types.js';
 
