@@ -21,7 +21,8 @@ import { answerQuestion, learnedView } from '../src/core/archbert/ask.js';
 import { encodeArchitecture } from '../src/core/archbert/model/embed.js';
 import { analyzeModelFile } from '../src/core/archbert/facts/model-file.js';
 import { defaultModelDir, loadModelSet } from '../src/core/archbert/model/model-set.js';
-import { indexDirectory, prepareIndex, search } from '../src/core/archbert/index/search.js';
+import { indexDirectory, prepareIndex } from '../src/core/archbert/index/index-directory.js';
+import { search } from '../src/core/archbert/find.js';
 import { describeChecked } from '../src/core/archbert/describe.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

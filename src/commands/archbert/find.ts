@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
-import { indexDirectory, openIndexFile, prepareIndex, search } from '../../core/archbert/index/search.js';
+import { indexDirectory, openIndexFile, prepareIndex } from '../../core/archbert/index/index-directory.js';
+import { search } from '../../core/archbert/find.js';
 import { MAX_TEXT_CHARS } from '../../core/archbert/model/limits.js';
 import { action, color, parsePositiveInt, print, printJson, warn, withJson } from '../common.js';
 import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './model-options.js';

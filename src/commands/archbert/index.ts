@@ -2,7 +2,7 @@
  * `archbert index DIR [--out FILE]`: embeds every model file under DIR into an index file.
  */
 import type { Command } from 'commander';
-import { indexDirectory } from '../../core/archbert/index/search.js';
+import { indexDirectory } from '../../core/archbert/index/index-directory.js';
 import { action, info, interactive, print, printJson, warn, withJson } from '../common.js';
 import { flushModelMessages, modelSetFor, withModelOptions, type ModelOptions } from './model-options.js';
 

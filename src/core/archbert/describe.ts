@@ -20,9 +20,11 @@ import type { ModelSet } from './model/model-set.js';
 import type { ArchEncoding } from './model/embed.js';
 import { formatCount } from './language/vocabulary.js';
 import { familyInfo } from './facts/family-knowledge.js';
-import { familyAgrees, familyMentions, statedTasks, taskMatches } from './find.js';
+import { familyMentions } from './language/families.js';
+import { statedTasks } from './language/tasks.js';
+import { familyAgrees, taskMatches } from './language/constraint-check.js';
+import { UNITS, unitScale } from './language/units.js';
 import { featurePhrases, hasFeature } from './language/feature-phrases.js';
-import { table } from '../graph/formats/table.js';
 
 export interface SummaryFlag {
   /** The generated sentence that made the claim. */
@@ -49,13 +51,12 @@ function splitSentences(text: string): string[] {
     .filter(Boolean);
 }
 
-const UNIT: Record<string, number> = table({ k: 1e3, m: 1e6, b: 1e9, thousand: 1e3, million: 1e6, billion: 1e9 });
-
-/** Parameter counts a sentence states ("25.6m parameters", "about 3 million weights"). */
+/** Parameter counts a sentence states ("25.6m parameters", "about 3 million weights", "25 mil params"). */
+const PARAM_CLAIM = new RegExp(String.raw`(\d+(?:\.\d+)?)\s*(${UNITS})?\s+(?:trainable\s+)?(parameters|params|weights)\b`, 'g');
 function paramClaims(sentence: string): Array<{ text: string; value: number }> {
   const out: Array<{ text: string; value: number }> = [];
-  for (const m of sentence.toLowerCase().matchAll(/(\d+(?:\.\d+)?)\s*(k|m|b|thousand|million|billion)?\s+(?:trainable\s+)?(parameters|params|weights)\b/g)) {
-    out.push({ text: m[0], value: Number(m[1]) * (m[2] ? UNIT[m[2]]! : 1) });
+  for (const m of sentence.toLowerCase().matchAll(PARAM_CLAIM)) {
+    out.push({ text: m[0], value: Number(m[1]) * unitScale(m[2]) });
   }
   return out;
 }

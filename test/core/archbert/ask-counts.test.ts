@@ -18,7 +18,8 @@ import { answerQuestion } from '../../../src/core/archbert/ask.js';
 import { normalizeQuestion, parseQuestion, sentenceKind } from '../../../src/core/archbert/language/question.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../../src/core/archbert/facts/model-file.js';
 import { parseQuantities, parseStatedCounts, compare } from '../../../src/core/archbert/language/quantity.js';
-import { parseConstraints, satisfies } from '../../../src/core/archbert/find.js';
+import { parseConstraints } from '../../../src/core/archbert/language/constraints.js';
+import { satisfies } from '../../../src/core/archbert/language/constraint-check.js';
 import { repoRoot } from '../../helpers/cli.js';
 
 const M: Record<string, AnalyzedModel> = {};

@@ -29,6 +29,17 @@ describe('claim checking of a generated description', () => {
     expect(checkClaims('this is a ssd model (ssd_mobilenet_v3) for detection.', resnet.summary).flags.map((f) => f.claim)).toEqual(['(ssd_mobilenet_v3)', 'detection']);
   });
 
+  it('parameter counts in every unit of the one unit table (mil, bn, g, millions read since issue 14) are checked', () => {
+    for (const claim of ['25 mil parameters', '2 bn parameters', '1.2g parameters', '3 millions parameters']) {
+      const r = checkClaims(`it has ${claim}.`, resnet.summary);
+      expect(r.flags.map((f) => [f.claim, f.action])).toEqual([[claim, 'corrected']]);
+      expect(r.summary).toBe('it has 11.7m parameters.');
+    }
+    // The right count in those units stands.
+    expect(checkClaims('it has 11.7 mil parameters.', resnet.summary).flags).toEqual([]);
+    expect(checkClaims('it has 0.0117 bn parameters.', resnet.summary).flags).toEqual([]);
+  });
+
   it('bestChecked keeps the hypothesis the facts confirm most', () => {
     const r = bestChecked(['this is a u-net model for dense per-pixel classification.', 'a convolutional network for image classification. it uses batch normalization.'], resnet.summary);
     expect(r.summary).toBe('a convolutional network for image classification. it uses batch normalization.');

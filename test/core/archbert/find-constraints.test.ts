@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConstraints, rankCandidates, satisfies, whyString, type Candidate } from '../../../src/core/archbert/find.js';
+import { rankCandidates, whyString, type Candidate } from '../../../src/core/archbert/find.js';
+import { parseConstraints } from '../../../src/core/archbert/language/constraints.js';
+import { satisfies } from '../../../src/core/archbert/language/constraint-check.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../../src/core/archbert/facts/model-file.js';
 import { repoRoot } from '../../helpers/cli.js';
 
@@ -128,7 +130,8 @@ describe('constraints against real facts', () => {
 
 describe('family words', () => {
   it('reads family names said by their key idea and the rules\' -like names', async () => {
-    const { familyAgrees, familyMention } = await import('../../../src/core/archbert/find.js');
+    const { familyAgrees } = await import('../../../src/core/archbert/language/constraint-check.js');
+    const { familyMention } = await import('../../../src/core/archbert/language/families.js');
     expect([familyMention('a mixer model'), familyMention('a densely connected CNN'), familyMention('grouped convs and channel shuffle')]).toEqual(['mlpmixer', 'densenet', 'shufflenetv2']);
     const like = (k: string) => ({ familyKey: k }) as Parameters<typeof familyAgrees>[0];
     expect([familyAgrees(like('bertlike'), 'bert'), familyAgrees(like('gptlike'), 'gpt'), familyAgrees(like('gptlike'), 'bert')]).toEqual([true, true, false]);

@@ -20,7 +20,8 @@ import { analyzeModelFile } from '../../../src/core/archbert/facts/model-file.js
 import { featurize } from '../../../src/core/archbert/model/featurize.js';
 import { answerQuestion } from '../../../src/core/archbert/ask.js';
 import { describeFacts } from '../../../src/core/graph/analyze.js';
-import { parseConstraints, rankCandidates, whyString } from '../../../src/core/archbert/find.js';
+import { rankCandidates, whyString } from '../../../src/core/archbert/find.js';
+import { parseConstraints } from '../../../src/core/archbert/language/constraints.js';
 
 const { onnx } = onnxProto;
 const ROOT = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'graphs');

@@ -17,6 +17,8 @@ export const RECURRENT = ['lstm', 'gru', 'rnn'] as const;
 export const WEIGHTED = [...CONV_KINDS, 'linear', 'embedding', 'attention', ...RECURRENT] as const;
 export const BLOCK_KINDS = ['residual', 'depthwise_separable', 'squeeze_excitation', 'attention', 'inverted_residual', 'feature_pyramid'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
+/** Whether a feature key names one of the block kinds (counted in `blocks`). */
+export const isBlockKind = (key: string): key is BlockKind => (BLOCK_KINDS as readonly string[]).includes(key);
 
 /** Output activations that are not "activation functions" of the body. */
 const OUTPUT_ONLY = new Set(['softmax', 'log_softmax']);

@@ -5,11 +5,11 @@
  * facts) and available to `describe` / `ask` to flag a generated claim.
  *
  * Mentions are found by longest-match over every paraphrase in
- * vocabulary-text.ts ("leaky relu" is not also a "relu"). A sentence with a
+ * language/vocabulary.ts ("leaky relu" is not also a "relu"). A sentence with a
  * negation ("does not use", "there is no", "without", "no …", "has no") is
  * read as a claim of absence: its mentions must be ABSENT from the facts.
  */
-import type { ArchSummary } from './arch-summary.js';
+import { BLOCK_KINDS, type ArchSummary } from './arch-summary.js';
 import { NAMES } from '../language/vocabulary.js';
 import { table } from '../../graph/formats/table.js';
 
@@ -25,7 +25,8 @@ CHECKED.conv = (s) => s.convKinds.length > 0;
 for (const k of ['lstm', 'gru', 'rnn']) CHECKED[k] = (s) => s.recurrent.includes(k);
 CHECKED.embedding = (s) => (s.ops.embedding ?? 0) > 0;
 CHECKED.linear = (s) => (s.ops.linear ?? 0) > 0;
-for (const k of ['residual', 'depthwise_separable', 'squeeze_excitation', 'inverted_residual', 'feature_pyramid'] as const) CHECKED[k] = (s) => s.blocks[k] > 0;
+// Attention is checked as attention_block below (a block or an attention op).
+for (const k of BLOCK_KINDS) if (k !== 'attention') CHECKED[k] = (s) => s.blocks[k] > 0;
 CHECKED.attention_block = (s) => s.blocks.attention > 0 || (s.ops.attention ?? 0) > 0;
 CHECKED.attention = CHECKED.attention_block;
 CHECKED.normalization = (s) => s.norms.length > 0;

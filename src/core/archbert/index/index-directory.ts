@@ -1,13 +1,13 @@
 /**
- * Orchestration shared by `archbert index` and `archbert find`: open or build
- * an index for a directory (incrementally), or read an index file, and run a
- * query against it.
+ * The index a search runs over, as `archbert index` and `archbert find` get
+ * it: built or refreshed for a directory (incrementally), or read from an
+ * index file and checked, then prepared (embeddings decoded). Running a query
+ * against it is the find flow's (find.ts).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
-import { dot, embedTexts, encodeArchitecture } from '../model/embed.js';
-import { parseConstraints, rankCandidates, normalizeQueryText, type FindResult, type Candidate } from '../find.js';
+import { encodeArchitecture } from '../model/embed.js';
 import {
   DEFAULT_INDEX_NAME,
   checkIndexVersion,
@@ -110,24 +110,4 @@ export interface PreparedIndex {
 
 export function prepareIndex(idx: IndexFile): PreparedIndex {
   return { entries: idx.entries.map((e) => ({ file: e.file, name: e.name, embedding: decodeEmbedding(e.embedding), summary: e.summary })) };
-}
-
-export interface SearchOptions {
-  top?: number;
-  /** Combine with the exact facts: hard constraints and named-feature agreement (default true); false = learned cosine only. */
-  constraints?: boolean;
-}
-
-/** Runs one query against a prepared index. */
-export async function search(set: ModelSet, index: PreparedIndex, query: string, opts: SearchOptions = {}): Promise<FindResult[]> {
-  const q = query.trim();
-  if (!q) throw new InputError(null, 'empty query: say what you are looking for, e.g. "a small image classifier without attention"');
-  const [qe] = await embedTexts(set, [normalizeQueryText(q)]);
-  // An embedding of another length would score NaN (printed as null): never silently.
-  const odd = index.entries.find((e) => e.embedding.length !== qe!.length);
-  if (odd) throw new InputError(null, `index entry ${odd.file} has a ${odd.embedding.length}-value embedding but the model gives ${qe!.length}; rebuild the index with \`archbert index DIR\``);
-  const cands: Candidate[] = index.entries.map((e) => ({ file: e.file, name: e.name, summary: e.summary, score: dot(qe!, e.embedding) }));
-  const exact = opts.constraints !== false;
-  const constraints = exact ? parseConstraints(q) : [];
-  return rankCandidates(q, cands, constraints, opts.top ?? 5, { exact });
 }

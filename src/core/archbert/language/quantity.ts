@@ -5,11 +5,13 @@
  *
  * Shared by `find` (a hard constraint) and `ask` (a statement to check), so
  * both read a count the same way. Parameter bounds are not handled here
- * (find.ts's parameter parser owns them, with its units and ranges).
+ * (constraints.ts's parameter parser owns them, with its ranges). Unit
+ * words ("1g", "25 mil") are units.ts's, as everywhere.
  */
 import type { ArchSummary } from '../facts/arch-summary.js';
-import { CONV_KINDS, POOLING, RECURRENT } from '../facts/arch-summary.js';
+import { BLOCK_KINDS, CONV_KINDS, POOLING, RECURRENT } from '../facts/arch-summary.js';
 import { featurePhrases, layerCount } from './feature-phrases.js';
+import { UNITS, unitScale } from './units.js';
 import { NORMS } from '../../graph/categories.js';
 import { table } from '../../graph/formats/table.js';
 
@@ -32,8 +34,7 @@ const CMP_WORDS: Array<[RegExp, Comparator]> = [
   [/^(?:exactly|precisely|equal to|=)$/, '='],
 ];
 const CMP = String.raw`(no more than|not more than|at most|up to|a maximum of|maximum of|max|no fewer than|no less than|not fewer than|not less than|at least|a minimum of|minimum of|min|fewer than|less than|under|below|smaller than|lower than|more than|over|above|greater than|larger than|higher than|bigger than|exceeding|in excess of|deeper than|exactly|precisely|equal to|<=|>=|≤|≥|<|>|=)`;
-const NUM = String.raw`(\d+(?:[.,]\d+)?)\s*(k|m|g|b|bn|thousand|million|billion)?`;
-const SCALE: Record<string, number> = table({ k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, g: 1e9, b: 1e9, bn: 1e9, billion: 1e9 });
+const NUM = String.raw`(\d+(?:[.,]\d+)?)\s*(${UNITS})?`;
 const WORDS: Record<string, number> = table({ one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, twenty: 20, fifty: 50, hundred: 100 });
 
 function comparator(word: string): Comparator | null {
@@ -76,8 +77,8 @@ export function parseQuantities(text: string): QuantityConstraint[] {
   const push = (what: string, cmp: Comparator, value: number, t: string) => {
     if (Number.isFinite(value) && !out.some((o) => o.what === what && o.cmp === cmp && o.value === value)) out.push({ kind: 'quantity', what, cmp, value, text: t.trim() });
   };
-  const read = (num: string, unit: string | undefined) => (WORDS[num] ?? Number(num.replace(',', '.'))) * (unit ? SCALE[unit] ?? 1 : 1);
-  const NUMW = String.raw`(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred)\s*(k|m|g|b|bn|thousand|million|billion)?`;
+  const read = (num: string, unit: string | undefined) => (WORDS[num] ?? Number(num.replace(',', '.'))) * unitScale(unit);
+  const NUMW = String.raw`(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred)\s*(${UNITS})?`;
 
   // "fewer than 20 SE blocks", "at least 3 pooling layers", "under 1g macs", "deeper than 100 layers".
   for (const m of q.matchAll(new RegExp(String.raw`(?<![a-z])${CMP}\s*~?\s*${NUMW}\s+(?:(?:weighted|separate|distinct|individual|total)\s+)?`, 'g'))) {
@@ -156,7 +157,7 @@ export function parseStatedCounts(text: string): QuantityConstraint[] {
   return out;
 }
 
-const BLOCK_KEYS = new Set(['residual', 'depthwise_separable', 'squeeze_excitation', 'attention', 'attention_block', 'inverted_residual', 'feature_pyramid']);
+const BLOCK_KEYS = new Set<string>([...BLOCK_KINDS, 'attention_block']);
 
 /** The count a quantity refers to, from the facts; null when the facts cannot count it. */
 export function quantityOf(s: ArchSummary, what: string): number | null {

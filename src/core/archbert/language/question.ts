@@ -8,7 +8,9 @@
  * head's answer (intentFromAnswer).
  */
 import { CONV_KINDS, type Modality } from '../facts/arch-summary.js';
-import { familyMention, parseConstraints, type TaskKey } from '../find.js';
+import { parseConstraints } from './constraints.js';
+import { familyMention } from './families.js';
+import type { TaskKey } from './tasks.js';
 import { featurePhrases } from './feature-phrases.js';
 import { parseQuantities, parseStatedCounts, type QuantityConstraint } from './quantity.js';
 import { correctWord } from './spelling.js';

@@ -10,7 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConstraints, satisfies } from '../../../../src/core/archbert/find.js';
+import { parseConstraints } from '../../../../src/core/archbert/language/constraints.js';
+import { satisfies } from '../../../../src/core/archbert/language/constraint-check.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../../../src/core/archbert/facts/model-file.js';
 import { encodeModel } from '../../../../src/core/graph/onnx-builder.js';
 

@@ -1,0 +1,60 @@
+/**
+ * Answers to "what is its …?": task, family, network kind, encoder/decoder
+ * role, what follows a convolution, input modality, largest kernel, year of
+ * the family, input and output shapes.
+ */
+import type { OpGraph } from '../../../graph/types.js';
+import type { ArchSummary } from '../../facts/arch-summary.js';
+import type { AskKind } from '../../language/question.js';
+import { familyInfo } from '../../facts/family-knowledge.js';
+import { KIND_CANON, canon } from '../../language/vocabulary.js';
+import { evidenceFor } from '../evidence.js';
+import { area, cap, outputKind, specificTask, type Exact, type IntentOf } from './common.js';
+
+/** One property of the whole network, as a value and a sentence. */
+export function answerWhat(intent: IntentOf<'what'>, kind: AskKind, s: ArchSummary, og: OpGraph): Exact {
+  switch (intent.what) {
+    case 'task': {
+      const task = specificTask(s);
+      return { answer: `${cap(task)}${outputKind(og, s) ? ` (${outputKind(og, s)})` : ''}`, value: task, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+    }
+    case 'family': {
+      const fam = s.family ? (familyInfo(s.familyKey)?.display ?? s.family) : null;
+      // The typed value is always the facts' family key (family.guess: "swin", "regnet", "mobilenet_v2"); the sentence uses the display name.
+      return { answer: fam ? `${fam} (matched by the graph's structure)` : 'No known family matches the graph', value: s.family ?? 'unknown', evidence: [] };
+    }
+    case 'kind':
+      return { answer: cap(KIND_CANON[s.kind]!), value: KIND_CANON[s.kind]!, evidence: [] };
+    case 'role': {
+      const st = s.structure;
+      const role = st?.encoderDecoder || s.familyKey === 'transformer' ? 'encoder-decoder' : s.familyKey === 'gptlike' || st?.languageModel ? 'decoder' : s.familyKey === 'bertlike' ? 'encoder' : null;
+      return role
+        ? { answer: `${cap(role)}${role === 'decoder' ? ' (causal, predicts the next token)' : role === 'encoder' ? ' (bidirectional attention, no causal mask)' : ' (reads a source sequence, generates a target)'}`, value: role, evidence: [] }
+        : { answer: 'Neither: it is not a sequence encoder or decoder', value: 'none', evidence: [] };
+    }
+    case 'after_conv':
+      return s.afterConv
+        ? { answer: `${cap(canon(s.afterConv))} most often follows a convolution`, value: canon(s.afterConv), evidence: evidenceFor(og, [s.afterConv]) }
+        : { answer: 'There are no convolutions', value: 'none', evidence: [] };
+    case 'modality':
+      return { answer: cap(s.modality), value: kind === 'choice' ? [s.modality] : s.modality, evidence: [] };
+    case 'largest_kernel': {
+      const ks = [...s.kernelSizes].sort((a, b) => area(b) - area(a));
+      return ks.length ? { answer: `${ks[0]}`, value: ks[0]!, evidence: [] } : { answer: 'There are no convolutions', value: 'none', evidence: [] };
+    }
+    case 'year': {
+      const info = familyInfo(s.familyKey);
+      return info ? { answer: `${info.year} (${info.display})`, value: info.year, evidence: [] } : { answer: 'Unknown: no known family matches the graph', value: 'unknown', evidence: [] };
+    }
+    case 'output': {
+      const outs = og.outputNodes.map((i) => og.nodes[i]!).filter((n) => n.outShape);
+      const shape = outs[0]?.outShape ? outs[0].outShape.map((d) => (typeof d === 'number' ? String(d) : '?')).join('x') : 'unknown';
+      const kindNote = outputKind(og, s);
+      return { answer: `Output shape ${shape}${kindNote ? `: ${kindNote}` : ''}`, value: shape, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+    }
+    case 'input': {
+      const shape = s.input ? s.input.map((d) => (d === null ? '?' : String(d))).join('x') : 'unknown';
+      return { answer: `Input shape ${shape}`, value: shape, evidence: og.inputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+    }
+  }
+}
