@@ -135,6 +135,11 @@ export function retrievalRank(scores: ArrayLike<number>, relevant: Set<number>):
   return higher + 1;
 }
 
+/**
+ * The words the caption metrics compare, as evaluate.py splits them: every
+ * special id dropped and "##" pieces joined onto their word. Not
+ * Tokenizer.decode, which keeps [unk] and [mask] and joins punctuation into text.
+ */
 export function words(ids: readonly number[], vocab: readonly string[]): string[] {
   const out: string[] = [];
   for (const i of ids) {
