@@ -9,7 +9,8 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { buildFeatureSets, FEATURES_FORMAT, isFeaturesManifest, type PipelineResult } from '../../core/features/pipeline.js';
+import { buildFeatureSets, cacheStatus, FEATURES_FORMAT, isFeaturesManifest, type PipelineResult } from '../../core/features/pipeline.js';
+import { DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_SHARDS, parseShardOption, shardFromEnv, shardLabel, type ShardSpec } from '../../core/features/shards.js';
 import { encodeNpy } from '../../core/io/npy.js';
 import { replaceDirectory } from '../../core/io/atomic.js';
 import { readJsonInput } from '../../core/io/files.js';
@@ -28,6 +29,9 @@ export interface ExtractionCliOptions {
   cache: string | false;
   strict?: boolean;
   json?: boolean;
+  chunkSize?: number;
+  shard?: ShardSpec | 'auto';
+  shards?: number;
 }
 
 export const parseSeed = (v: string): number => {
@@ -69,8 +73,31 @@ export function addExtractionOptions(cmd: Command, zooRequired: boolean): Comman
     .option('--threads <n>', `ONNX Runtime intra-op threads (default: one per core; at most ${MAX_THREADS})`, boundedPositiveInt('--threads', MAX_THREADS))
     .option('--cache <dir>', 'feature cache directory', '.cache/etran')
     .option('--no-cache', 'do not read or write the feature cache')
-    .option('--strict', 'an unreadable image is an error (default: skipped and reported)');
+    .option('--strict', 'an unreadable image is an error (default: skipped and reported)')
+    .option('--chunk-size <n>', `images per unit of work, one model × one chunk of the listing (default ${DEFAULT_CHUNK_SIZE}); shards and the run that merges them must use the same`, boundedPositiveInt('--chunk-size', MAX_CHUNK_SIZE))
+    .option('--shard <I/N|auto>', 'extract only the units k with k mod N = I (0-based) into --cache and say how many are done; auto: I and N from the array-job variables of Kubernetes, Slurm or AWS Batch', parseShardOption)
+    .option('--shards <n>', `with --shard auto: the number of shards (required under a Kubernetes Indexed Job: its completions; at most ${MAX_SHARDS})`, boundedPositiveInt('--shards', MAX_SHARDS));
   return cmd;
+}
+
+/**
+ * The shard this run extracts (null: every unit), from --shard and --shards
+ * (and the environment for --shard auto). A shard only fills the cache, so
+ * --no-cache is bad usage with it.
+ */
+export function resolveShard(opts: ExtractionCliOptions, env: Record<string, string | undefined> = process.env): ShardSpec | null {
+  if (opts.shards !== undefined && opts.shard !== 'auto') throw new InputError(null, '--shards goes with --shard auto (with --shard I/N the count is N)');
+  if (opts.shard === undefined) return null;
+  if (opts.cache === false) throw new InputError(null, '--shard fills the feature cache and cannot go with --no-cache; give --cache DIR on a filesystem every task shares');
+  return opts.shard === 'auto' ? shardFromEnv(env, opts.shards) : opts.shard;
+}
+
+/** What a shard did, on stdout (--json: {"shard", "units", "done", "failed", "cached"}); exit 1 when some of its units failed. */
+export function reportShard(r: PipelineResult, shard: ShardSpec, json: boolean | undefined): number {
+  const u = r.units ?? { units: 0, done: 0, cached: 0, failed: 0 };
+  if (json) printJson({ shard: shardLabel(shard), units: u.units, done: u.done, failed: u.failed, cached: u.cached });
+  else print(`shard ${shardLabel(shard)}: ${u.done} of ${u.units} unit(s) in the cache (${u.cached} already there), ${u.failed} failed`);
+  return u.failed > 0 ? 1 : 0;
 }
 
 /**
@@ -78,7 +105,7 @@ export function addExtractionOptions(cmd: Command, zooRequired: boolean): Comman
  * `beforeExtraction` sees the task once the data is read and may throw (bad
  * usage found then is one line, before any model runs).
  */
-export async function runExtraction(opts: ExtractionCliOptions, beforeExtraction?: (info: { task: string }) => void): Promise<PipelineResult> {
+export async function runExtraction(opts: ExtractionCliOptions, beforeExtraction?: (info: { task: string }) => void, shard: ShardSpec | null = null): Promise<PipelineResult> {
   let reporter: ProgressReporter | null = null;
   try {
     const result = await buildFeatureSets({
@@ -90,6 +117,8 @@ export async function runExtraction(opts: ExtractionCliOptions, beforeExtraction
       strict: opts.strict,
       cacheDir: opts.cache === false ? null : resolve(opts.cache),
       opener: new SessionOpener({ device: opts.device, intraOpThreads: opts.threads, spin: false }),
+      chunkSize: opts.chunkSize,
+      shard,
       onStart: ({ models, images, task }) => {
         beforeExtraction?.({ task });
         reporter = interactive() ? new InkProgress() : new LogProgress();
@@ -146,8 +175,12 @@ export function register(program: Command): void {
     .description(
       'Run every model of a zoo on the target images and write, per model, MODEL.npy (N × D float32: the input of its last linear layer, or RoI-pooled feature-map rows per ground-truth box for detectors) and MODEL.probs.npy (softmax of its logits), plus labels.json (and targets.npy for detection). The output directory is a valid --data for `etran rank`.',
     )
-    .requiredOption('--out <dir>', 'output directory: absent, empty, or an earlier `etran features` output (replaced as a whole)');
+    .requiredOption('--out <dir>', 'output directory: absent, empty, or an earlier `etran features` output (replaced as a whole)')
+    .option('--status', 'print how many units of each model are in --cache (runs nothing)');
   addExtractionOptions(cmd, true);
+  // --shard and --status write no --out: the option stays required only without them.
+  const out = cmd.options.find((o) => o.long === '--out')!;
+  for (const name of ['shard', 'status']) cmd.on(`option:${name}`, () => void (out.mandatory = false));
   withJson(cmd)
     .addHelpText(
       'after',
@@ -156,16 +189,22 @@ Examples:
   $ etran features --zoo models/zoo/classification --data fixtures/targets/classification --out feats/
   $ etran rank --data feats/                      # rank from the exported features, no inference
   $ etran features --zoo zoo/ --data coco/annotations.json --max-images 200 --seed 1 --out feats/ --json
+  $ etran features --zoo zoo/ --data images/ --cache /shared/cache --shard 3/16   # one array task
+  $ etran features --zoo zoo/ --data images/ --cache /shared/cache --status       # units done per model
 
 Features are cached (--cache, default .cache/etran) by model bytes, data listing and
 preprocessing; a second run with the same inputs does no inference.
+With --shard (I/N, or auto under a Kubernetes Indexed Job, a Slurm array or an
+AWS Batch array) only that shard's units go into --cache, and --out is not
+written; a plain run with the same --zoo, --data, --max-images, --seed and
+--chunk-size afterwards reads them back without inference.
 --out is written as one unit: into a temporary sibling directory, renamed into
 place at the end (an earlier output there is replaced whole, so no stale or
 half-written arrays are left). Anything else at --out is refused before extraction.
 Limits: --threads ≤ ${MAX_THREADS}, --batch-size ≤ ${MAX_BATCH_SIZE}.
 Exit codes: 0 ok; 1 some model failed (the others are exported); 2 bad zoo, data or options.`,
     )
-    .action(action(async (opts: ExtractionCliOptions & { out: string }) => runFeatures(opts)));
+    .action(action(async (opts: ExtractionCliOptions & { out?: string; status?: boolean }) => runFeatures(opts)));
 }
 
 /**
@@ -192,8 +231,16 @@ export async function checkFeaturesOut(out: string): Promise<void> {
   if (foreign.length > 0) throw refuse(`holds files its manifest does not list (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`);
 }
 
-async function runFeatures(opts: ExtractionCliOptions & { out: string }): Promise<number> {
-  const out = opts.out;
+async function runFeatures(opts: ExtractionCliOptions & { out?: string; status?: boolean }): Promise<number> {
+  if (opts.status) return runStatus(opts);
+  const shard = resolveShard(opts);
+  if (shard) {
+    if (opts.out !== undefined) throw new InputError(null, '--out with --shard: a shard only fills the cache; write --out with one plain run once every shard is done');
+    const result = await runExtraction(opts, undefined, shard);
+    reportExtraction(result);
+    return reportShard(result, shard, opts.json);
+  }
+  const out = opts.out!;
   await checkFeaturesOut(out); // before minutes of extraction, not after
   const result = await runExtraction(opts);
   reportExtraction(result);
@@ -240,4 +287,26 @@ async function runFeatures(opts: ExtractionCliOptions & { out: string }): Promis
     print(`labels: ${join(out, 'labels.json')}${first.targets ? `, box targets: ${join(out, 'targets.npy')}` : ''}`);
   }
   return result.failures.length > 0 ? 1 : 0;
+}
+
+/** `--status`: the units of each model in the cache, counted without running anything. */
+async function runStatus(opts: ExtractionCliOptions & { out?: string }): Promise<number> {
+  if (opts.shard !== undefined || opts.shards !== undefined) throw new InputError(null, '--status and --shard are exclusive');
+  if (opts.out !== undefined) throw new InputError(null, '--status reads the cache and writes no --out');
+  if (opts.cache === false) throw new InputError(null, '--status reads the feature cache and cannot go with --no-cache');
+  const st = await cacheStatus({ zoo: opts.zoo, data: opts.data, maxImages: opts.maxImages, seed: opts.seed, chunkSize: opts.chunkSize, cacheDir: resolve(opts.cache) });
+  const units = st.models.reduce((s, m) => s + m.units, 0);
+  const done = st.models.reduce((s, m) => s + m.done, 0);
+  if (opts.json) {
+    printJson({ task: st.task, images: st.images, chunk_size: st.chunkSize, units_per_model: st.chunks, units, done, models: st.models });
+    return 0;
+  }
+  const width = Math.max(5, ...st.models.map((m) => m.name.length));
+  print(`${'model'.padEnd(width)}  units done`);
+  for (const m of st.models) {
+    const missing = m.missing.length > 0 ? `  missing: ${m.missing.slice(0, 8).join(', ')}${m.missing.length > 8 ? `, … (${m.missing.length})` : ''}` : '';
+    print(`${m.name.padEnd(width)}  ${`${m.done}/${m.units}`.padStart(10)}${missing}${m.error ? `  (${m.error})` : ''}`);
+  }
+  print(`${done} of ${units} unit(s) in the cache: ${st.images} images in chunks of ${st.chunkSize}; unit k belongs to shard k mod N`);
+  return 0;
 }

@@ -16,7 +16,7 @@ import { basename, extname } from 'node:path';
 import { csvLine, formatNumber, rankIntervalBar, rankIntervalText, renderTable } from '../../ui/table.js';
 import { action, color, info, interactive, print, printJson, warn, withJson } from '../common.js';
 import { addRankingOptions, priorFor, readHistoryOption, type RankingCliOptions } from './ranking-options.js';
-import { addExtractionOptions, extractionSummary, reportExtraction, requireSomeFeatures, runExtraction, type ExtractionCliOptions } from './features.js';
+import { addExtractionOptions, extractionSummary, reportExtraction, reportShard, requireSomeFeatures, resolveShard, runExtraction, type ExtractionCliOptions } from './features.js';
 
 interface RankCliOptions extends ExtractionCliOptions, RankingCliOptions {
   metrics?: string;
@@ -105,6 +105,8 @@ Examples:
   $ etran rank --zoo zoo/ --data images/ --truth finetuned_acc.json --csv > ranking.csv
   $ etran rank --data feats/           # features exported by \`etran features\`
   $ etran rank --zoo zoo/ --data images/ --history past_finetuning.csv --bootstrap 500
+  $ etran rank --zoo zoo/ --data images/ --cache /shared/cache --shard auto --shards 16   # an array task
+  $ etran rank --zoo zoo/ --data images/ --cache /shared/cache                            # the merge
 
 Ranking: by \`recommended\` (${RECOMMENDED_FORM.components.join(' + ')} as normalised ranks, plus the
 --history prior weighted H/(H + ${RECOMMENDED_FORM.kappa}) for a model with H past datasets), which
@@ -121,6 +123,9 @@ Precomputed features (--data DIR from \`etran features\`): only the models its
 manifest.json lists are used (a directory without one: every MODEL.npy, with a
 warning); a model whose arrays are bad (rows ≠ labels, NaN/Inf) is reported and
 left out, the others ranked (exit 1).
+Shards (--shard I/N or auto): the run only fills --cache with its share of the
+units (one model × --chunk-size images) and prints {"shard", "units", "done",
+"failed"}; a plain rank with the same inputs afterwards ranks without inference.
 Exit codes: 0 ok; 1 some model failed (the rest are ranked) or a failure while
 working; 2 bad zoo, data or options.`,
     )
@@ -129,6 +134,15 @@ working; 2 bad zoo, data or options.`,
 
 async function runRank(opts: RankCliOptions): Promise<number> {
   if (opts.csv && opts.json) throw new InputError(null, '--csv and --json are exclusive');
+  const shard = resolveShard(opts);
+  if (shard) {
+    // A shard ranks nothing: what would need the ranking is bad usage, said before any model runs.
+    if (opts.truth !== undefined) throw new InputError(null, '--truth with --shard: a shard only fills the cache; give --truth to the plain rank that follows the shards');
+    if (opts.csv) throw new InputError(null, '--csv with --shard: a shard only fills the cache and prints what it did (--json for JSON)');
+    const result = await runExtraction(opts, undefined, shard);
+    reportExtraction(result);
+    return reportShard(result, shard, opts.json);
+  }
   checkMetricNames(opts.metrics, opts.rankBy); // before minutes of extraction, not after
   const truth = opts.truth ? await readTruth(opts.truth, opts.truthKey) : null;
   const targetName = opts.targetName ?? basename(opts.data.replace(/[\\/]+$/, ''), extname(opts.data.replace(/[\\/]+$/, '')));

@@ -1,7 +1,11 @@
 /**
- * On-disk feature cache. An entry is keyed by the hash of everything that
- * decides the features (model bytes, the data listing, the model's settings,
- * the code's cache version), so a changed input is never served stale.
+ * On-disk feature cache. An entry holds one unit of work (one model on one
+ * chunk of the listing, see shards.ts) and is keyed by the hash of everything
+ * that decides its features (model bytes, the chunk's listing, the model's
+ * settings, the code's cache version), so a changed input is never served
+ * stale; a model's features are its units' entries in listing order. A
+ * listing of one chunk keys its single entry exactly as a whole model was
+ * keyed before units, so the layout, and CACHE_VERSION, are unchanged.
  * Arrays are .npy files and metadata is JSON; meta.json is written last, so
  * an interrupted write leaves an entry that is simply not there.
  * What is read back is verified (each array's SHA-256 recorded in meta.json
@@ -126,6 +130,24 @@ export class FeatureCache {
       };
     } catch (err) {
       return miss(err instanceof Error ? err.message : String(err)); // a damaged entry is recomputed
+    }
+  }
+
+  /**
+   * Whether an entry is there and its meta.json describes one of this cache
+   * version: what `etran features --status` counts. The arrays' checksums are
+   * not read here (that is gigabytes on a large target); read() verifies them
+   * and recomputes a damaged entry when it is used.
+   */
+  async has(key: string): Promise<boolean> {
+    const metaPath = join(this.entry(key), 'meta.json');
+    if (!(await fileExists(metaPath))) return false;
+    try {
+      const doc = parseJsonInput((await readInputFile(metaPath, MAX_META_BYTES)).toString('utf8'), metaPath);
+      if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || (doc as { version?: unknown }).version !== CACHE_VERSION) return false;
+      return metaProblem(doc as Record<string, unknown>) === null;
+    } catch {
+      return false;
     }
   }
 

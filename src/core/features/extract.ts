@@ -1,5 +1,13 @@
 /**
+ * Over 450 lines: the batch loop, the unit bookkeeping and the model runs all work on one Prepared state.
+ *
  * Feature extraction for a zoo on an image dataset.
+ *
+ * The work is cut into units (one model × one chunk of the listing, see
+ * shards.ts): each unit is read from the cache or extracted and written to
+ * it as soon as its chunk is done, and a model's features are its units in
+ * listing order. Batches never straddle two chunks, so a unit holds the same
+ * bits whichever run (one process or a shard of many) computed it.
  *
  * Images are decoded once per batch and shared by every model (and one input
  * tensor is built per distinct preprocessing, shared by models that agree on
@@ -13,10 +21,11 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { InputError, WorkError } from '../errors.js';
 import type { SessionOpener } from '../runtime/session.js';
-import { CACHE_VERSION, FeatureCache, listingHash, sha256 } from './cache.js';
+import { CACHE_VERSION, FeatureCache, sha256 } from './cache.js';
 import type { ImageDataset, ImageItem } from './datasets.js';
 import type { FeatureSet } from './featureset.js';
 import { decodeImage, fillTensor, geometryKey, planResize, preprocessingKey, type DecodedImage, type Geometry } from './preprocess.js';
+import { DEFAULT_CHUNK_SIZE, inShard, planChunks, unitNumber, type ShardSpec } from './shards.js';
 import { boxCorners, boxTarget, globalAverage, roiAverage, type FeatureMap } from './roi.js';
 import { exposeOutputs, findClassifierFeature, findDetectorFeature, findLogits, hasTensor, parseModel } from './surgery.js';
 import { inputSizeProblem, type Task, type ZooModel } from './zoo.js';
@@ -41,6 +50,18 @@ export interface ExtractOptions {
   prefetch?: number;
   strict?: boolean;
   onProgress?: (e: ProgressEvent) => void;
+  /** Images per unit of work (default DEFAULT_CHUNK_SIZE); shards and the run that merges them must agree on it. */
+  chunkSize?: number;
+  /** Only this shard's units: each is written to the cache as it completes, and no features are returned. */
+  shard?: ShardSpec | null;
+}
+
+/** Units of work of a run (of its shard, when sharded): in the cache at the end (`done`, of which `cached` were there before) or not (`failed`). */
+export interface UnitCounts {
+  units: number;
+  done: number;
+  cached: number;
+  failed: number;
 }
 
 export interface ModelFailure {
@@ -60,12 +81,19 @@ export interface ExtractResult {
   seconds: number;
   /** Of `seconds`, the part before the first image: hashing, cache look-ups, graph surgery, session creation. */
   setupSeconds: number;
+  /** Units of work (absent for precomputed features). */
+  units?: UnitCounts;
 }
 
 /** A model ready to run: session open, tensors resolved. */
 interface Prepared {
   model: ZooModel;
-  key: string;
+  /** The model's place in the zoo (units are numbered by it). */
+  place: number;
+  /** Cache key of each chunk's unit. */
+  keys: string[];
+  /** Chunks still to extract in this run. */
+  todo: Set<number>;
   session: ort.InferenceSession;
   provider: string;
   input: string;
@@ -86,9 +114,17 @@ interface Prepared {
   probCols: number;
   images: number;
   seconds: number;
+  /** images and seconds when the current unit began */
+  unitImages: number;
+  unitSeconds: number;
+  /** progress: images of this run's chunks gone through, of `total` */
+  done: number;
+  total: number;
+  /** units extracted in this run */
+  computed: FeatureSet[];
 }
 
-/** Cache key of a model's features: model bytes + settings + data listing + task + code version. */
+/** Cache key of a unit: model bytes + settings + its chunk's listing + task + code version (a one-chunk listing: the whole model's key as before units). */
 export function featureKey(modelHash: string, model: ZooModel, listing: string, task: Task): string {
   return sha256(JSON.stringify([CACHE_VERSION, modelHash, model.settings, listing, task]));
 }
@@ -188,37 +224,58 @@ function concat(chunks: Float32Array[], total: number): Float32Array {
 export async function extractFeatures(models: ZooModel[], data: ImageDataset, opts: ExtractOptions): Promise<ExtractResult> {
   const started = performance.now();
   const batchSize = opts.batchSize ?? 32;
+  const shard = opts.shard ?? null;
   const task = data.task;
-  const listing = await listingHash(data.items);
+  const chunks = await planChunks(data.items, opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const features: FeatureSet[] = [];
   const failures: ModelFailure[] = [];
   const messages: string[] = [];
   const warnings: string[] = [];
   const pending: Prepared[] = [];
-  let recordedSkips: FeatureSet['skipped'] | null = null;
+  const units: UnitCounts = { units: 0, done: 0, cached: 0, failed: 0 };
+  /** Per model (by zoo place): its units' features by chunk, cached or computed; kept only when a model's features are returned. */
+  const parts = new Map<number, Array<FeatureSet | null>>();
+  /** Unreadable images by chunk, as decoded in this run or as recorded by a cached unit. */
+  const skippedByChunk: Array<Array<{ path: string; reason: string }> | null> = chunks.map(() => null);
   let strictError: InputError | null = null;
+  const unitName = (model: ZooModel, c: number) => (chunks.length > 1 ? `${model.name} (images ${chunks[c]!.start + 1}–${chunks[c]!.end})` : model.name);
 
-  for (const model of models) {
+  setup: for (const [m, model] of models.entries()) {
+    const mine = chunks.map((_, c) => c).filter((c) => inShard(unitNumber(m, c, chunks.length), shard));
+    if (mine.length === 0 && shard) continue;
+    units.units += mine.length;
     try {
       const bytes = await readFile(model.path).catch((err) => {
         throw new InputError(model.path, (err as Error).message);
       });
       const modelHash = sha256(bytes);
-      const key = featureKey(modelHash, model, listing, task);
-      const read = opts.cache ? await opts.cache.read(key) : null;
-      if (read?.problem) warnings.push(`feature cache: entry of ${model.name} damaged (${read.problem}); recomputed`);
-      const hit = read?.hit ?? null;
-      // --strict holds for cached features too: the entry records the images it skipped.
-      if (hit && opts.strict && hit.skipped.length > 0) {
-        const first = hit.skipped[0]!;
-        strictError = new InputError(first.path, `unreadable image (${first.reason})`);
-        break;
+      const keys = chunks.map((ch) => featureKey(modelHash, model, ch.listing, task));
+      const have: Array<FeatureSet | null> = chunks.map(() => null);
+      for (const c of mine) {
+        const read = opts.cache ? await opts.cache.read(keys[c]!) : null;
+        if (read?.problem) warnings.push(`feature cache: entry of ${unitName(model, c)} damaged (${read.problem}); recomputed`);
+        const hit = read?.hit ?? null;
+        // --strict holds for cached features too: the entry records the images it skipped.
+        if (hit && opts.strict && hit.skipped.length > 0) {
+          const first = hit.skipped[0]!;
+          strictError = new InputError(first.path, `unreadable image (${first.reason})`);
+          break setup;
+        }
+        if (hit) skippedByChunk[c] ??= hit.skipped;
+        have[c] = hit;
       }
-      if (hit) {
-        hit.name = model.name;
-        features.push(hit);
-        recordedSkips ??= hit.skipped;
-        opts.onProgress?.({ model: model.name, done: hit.images, total: hit.images, seconds: 0, cached: true });
+      const todo = mine.filter((c) => !have[c]);
+      units.cached += mine.length - todo.length;
+      units.done += mine.length - todo.length;
+      if (!shard) parts.set(m, have);
+      if (todo.length === 0) {
+        if (!shard) {
+          const fs = assemble(model, have as FeatureSet[]);
+          if (typeof fs === 'string') failures.push({ name: model.name, message: fs });
+          else features.push(fs);
+        }
+        const images = mine.reduce((s, c) => s + have[c]!.images, 0);
+        opts.onProgress?.({ model: model.name, done: images, total: images, cached: true, seconds: 0 });
         continue;
       }
       const g = await prepareGraph(model, bytes, task, opts.cache, modelHash, warnings);
@@ -226,7 +283,9 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
       messages.push(...opened.messages);
       pending.push({
         model,
-        key,
+        place: m,
+        keys,
+        todo: new Set(todo),
         session: opened.session,
         provider: opened.provider,
         input: g.input,
@@ -245,6 +304,11 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
         probCols: 0,
         images: 0,
         seconds: 0,
+        unitImages: 0,
+        unitSeconds: 0,
+        done: 0,
+        total: todo.reduce((s, c) => s + chunks[c]!.end - chunks[c]!.start, 0),
+        computed: [],
       });
     } catch (err) {
       if (err instanceof WorkError) throw err; // e.g. --device cuda without CUDA: nothing can run
@@ -257,27 +321,33 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
     throw strictError;
   }
   const setupSeconds = (performance.now() - started) / 1000;
+  const failed = new Set(failures.map((f) => f.name));
   if (pending.length === 0) {
-    return { features: order(features, models), failures, skipped: recordedSkips ?? [], messages, warnings, seconds: setupSeconds, setupSeconds };
+    units.failed = units.units - units.done;
+    return { features: order(features, models), failures, skipped: mergeSkipped(skippedByChunk), messages, warnings, seconds: setupSeconds, setupSeconds, units };
   }
 
-  const geometries = [...new Map(pending.map((p) => [geometryKey(p.geometry), p.geometry])).values()];
-  const skipped: Array<{ path: string; reason: string }> = [];
-  const batches: ImageItem[][] = [];
-  for (let i = 0; i < data.items.length; i += batchSize) batches.push(data.items.slice(i, i + batchSize));
+  // Batches never straddle two chunks: a unit's rows come from the same batches whichever run computes it.
+  const batches: Array<{ chunk: number; items: ImageItem[]; last: boolean; geometries: Geometry[] }> = [];
+  chunks.forEach((ch, c) => {
+    const users = pending.filter((p) => p.todo.has(c));
+    if (users.length === 0) return;
+    const geometries = [...new Map(users.map((p) => [geometryKey(p.geometry), p.geometry])).values()];
+    for (let i = ch.start; i < ch.end; i += batchSize) batches.push({ chunk: c, items: data.items.slice(i, Math.min(ch.end, i + batchSize)), last: i + batchSize >= ch.end, geometries });
+  });
 
   const limit = limiter(opts.decodeConcurrency ?? defaultDecodeConcurrency());
-  const decodeBatch = (items: ImageItem[]): Promise<DecodedBatch> =>
+  const decodeBatch = (b: (typeof batches)[number]): Promise<DecodedBatch> =>
     Promise.all(
-      items.map((it) =>
-        limit(() => decodeImage(it.path, geometries)).catch((err: unknown) => {
+      b.items.map((it) =>
+        limit(() => decodeImage(it.path, b.geometries)).catch((err: unknown) => {
           const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
           if (opts.strict) throw new InputError(it.path, `unreadable image (${reason})`);
-          skipped.push({ path: it.path, reason });
+          (skippedByChunk[b.chunk] ??= []).push({ path: it.path, reason });
           return null;
         }),
       ),
-    ).then((images) => ({ items, images }));
+    ).then((images) => ({ items: b.items, images }));
 
   // `prefetch` batches decode while one is being run; with 0, decoding and inference take turns.
   const prefetch = opts.prefetch ?? 2;
@@ -285,27 +355,31 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
   let nextBatch = 0;
   const refill = (upTo: number) => {
     while (ahead.length < upTo && nextBatch < batches.length) {
-      const p = decodeBatch(batches[nextBatch++]!);
+      const p = decodeBatch(batches[nextBatch]!);
+      nextBatch++;
       p.catch(() => undefined); // surfaced when awaited
       ahead.push(p);
     }
   };
-  const totalImages = data.items.length;
-  let seen = 0;
-  while (ahead.length > 0 || nextBatch < batches.length) {
+  const fail = (p: Prepared, message: string) => {
+    failures.push({ name: p.model.name, message });
+    failed.add(p.model.name);
+    opts.onProgress?.({ model: p.model.name, done: p.done, total: p.total, seconds: p.seconds, failed: true });
+  };
+  for (let b = 0; b < batches.length; b++) {
+    const { chunk, last } = batches[b]!;
     refill(Math.max(1, prefetch));
     const waitStart = performance.now();
     const batch = await ahead.shift()!;
     refill(prefetch);
     const waited = (performance.now() - waitStart) / 1000;
-    seen += batch.items.length;
     const okIdx = batch.images.map((im, i) => (im ? i : -1)).filter((i) => i >= 0);
-    const live = pending.filter((p) => !failures.some((f) => f.name === p.model.name));
+    const live = pending.filter((p) => p.todo.has(chunk) && !failed.has(p.model.name));
     for (const p of live) p.seconds += waited / live.length;
-    if (okIdx.length === 0) continue;
+    for (const p of live) p.done += batch.items.length;
     // One tensor per distinct preprocessing, shared by the models that use it.
     const tensors = new Map<string, Float32Array>();
-    for (const p of live) {
+    for (const p of okIdx.length > 0 ? live : []) {
       const t0 = performance.now();
       let tensor = tensors.get(p.prepKey);
       if (!tensor) {
@@ -317,53 +391,117 @@ export async function extractFeatures(models: ZooModel[], data: ImageDataset, op
       try {
         await runModel(p, tensor, okIdx, batch);
       } catch (err) {
-        failures.push({ name: p.model.name, message: `${p.model.path}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
-        opts.onProgress?.({ model: p.model.name, done: seen, total: totalImages, seconds: p.seconds, failed: true });
+        fail(p, `${p.model.path}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
         continue;
       }
       p.images += okIdx.length;
       p.seconds += (performance.now() - t0) / 1000;
-      opts.onProgress?.({ model: p.model.name, done: seen, total: totalImages, seconds: p.seconds });
+      opts.onProgress?.({ model: p.model.name, done: p.done, total: p.total, seconds: p.seconds });
+    }
+    if (!last) continue;
+    // The chunk is complete: each model that ran it writes its unit, so a run killed later keeps it.
+    for (const p of live.filter((q) => !failed.has(q.model.name))) {
+      const unit = finishUnit(p, chunk, skippedByChunk[chunk] ?? []);
+      if (opts.cache) await opts.cache.put(p.keys[chunk]!, unit);
+      units.done++;
+      if (!shard) parts.get(p.place)![chunk] = unit;
+      p.computed.push(unit);
     }
   }
 
   for (const p of pending) {
     await p.session.release().catch(() => undefined);
-    if (failures.some((f) => f.name === p.model.name)) continue;
-    const rows = p.labels.length;
-    if (rows === 0) {
-      failures.push({ name: p.model.name, message: `${p.model.path}: no image could be read, no features` });
-      continue;
-    }
-    const fs: FeatureSet = {
-      name: p.model.name,
-      task,
-      rows,
-      cols: p.cols,
-      X: concat(p.rows, rows * p.cols),
-      probs: p.probCols > 0 ? concat(p.probs, rows * p.probCols) : null,
-      probCols: p.probCols,
-      targets: task === 'detection' ? Float32Array.from(p.targets) : null,
-      labels: p.labels,
-      images: p.images,
-      seconds: p.seconds,
-      skipped: [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1)),
-      featureTensor: p.feature,
-      stride: p.stride,
-      provider: p.provider,
-      cached: false,
-    };
-    if (opts.cache) await opts.cache.put(p.key, fs);
-    features.push(fs);
+    if (failed.has(p.model.name) || shard) continue;
+    const fs = assemble(p.model, parts.get(p.place)! as FeatureSet[], p.computed);
+    if (typeof fs === 'string') failures.push({ name: p.model.name, message: fs });
+    else features.push(fs);
   }
+  units.failed = units.units - units.done;
   return {
     features: order(features, models),
     failures,
-    skipped: [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    skipped: mergeSkipped(skippedByChunk),
     messages,
     warnings,
     seconds: (performance.now() - started) / 1000,
     setupSeconds,
+    units,
+  };
+}
+
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
+
+/** Every chunk's unreadable images, once each, in path order. */
+function mergeSkipped(byChunk: Array<Array<{ path: string; reason: string }> | null>): Array<{ path: string; reason: string }> {
+  const seen = new Map<string, { path: string; reason: string }>();
+  for (const list of byChunk) for (const s of list ?? []) if (!seen.has(s.path)) seen.set(s.path, s);
+  return [...seen.values()].sort(byPath);
+}
+
+/** The rows a model accumulated on one chunk, as that unit's FeatureSet; the accumulators start again for the next chunk. */
+function finishUnit(p: Prepared, chunk: number, skipped: Array<{ path: string; reason: string }>): FeatureSet {
+  p.todo.delete(chunk);
+  const rows = p.labels.length;
+  const unit: FeatureSet = {
+    name: p.model.name,
+    task: p.task,
+    rows,
+    cols: p.cols,
+    X: concat(p.rows, rows * p.cols),
+    probs: p.probCols > 0 ? concat(p.probs, rows * p.probCols) : null,
+    probCols: p.probCols,
+    targets: p.task === 'detection' ? Float32Array.from(p.targets) : null,
+    labels: p.labels,
+    images: p.images - p.unitImages,
+    seconds: p.seconds - p.unitSeconds,
+    skipped: [...skipped].sort(byPath),
+    featureTensor: p.feature,
+    stride: p.stride,
+    provider: p.provider,
+    cached: false,
+  };
+  p.rows = [];
+  p.probs = [];
+  p.targets = [];
+  p.labels = [];
+  p.unitImages = p.images;
+  p.unitSeconds = p.seconds;
+  return unit;
+}
+
+/**
+ * A model's features from its units in listing order (a unit of no rows, every
+ * image of its chunk unreadable, adds nothing), or why there are none.
+ * `computed` are the units this run extracted: when there are any, `seconds`
+ * is this run's time on the model, and the features are not "cached".
+ */
+function assemble(model: ZooModel, units: FeatureSet[], computed: FeatureSet[] = []): FeatureSet | string {
+  const withRows = units.filter((u) => u.rows > 0);
+  const rows = withRows.reduce((s, u) => s + u.rows, 0);
+  if (rows === 0) return `${model.path}: no image could be read, no features`;
+  const first = withRows[0]!;
+  const odd = withRows.find((u) => u.cols !== first.cols || u.probCols !== first.probCols || (u.probs === null) !== (first.probs === null));
+  if (odd) return `${model.path}: its cached units disagree (${first.cols} vs ${odd.cols} feature columns, ${first.probCols} vs ${odd.probCols} logits); clear the cache entry of this model`;
+  if (units.length === 1) return { ...units[0]!, name: model.name };
+  const join = (pick: (u: FeatureSet) => Float32Array | null) => concat(withRows.map((u) => pick(u)!), withRows.reduce((s, u) => s + pick(u)!.length, 0));
+  const seconds = (computed.length > 0 ? computed : units).reduce((s, u) => s + u.seconds, 0);
+  return {
+    name: model.name,
+    task: first.task,
+    rows,
+    cols: first.cols,
+    X: join((u) => u.X),
+    probs: first.probs ? join((u) => u.probs) : null,
+    probCols: first.probCols,
+    targets: first.targets ? join((u) => u.targets) : null,
+    labels: withRows.flatMap((u) => u.labels),
+    images: units.reduce((s, u) => s + u.images, 0),
+    seconds,
+    skipped: mergeSkipped(units.map((u) => u.skipped)),
+    featureTensor: first.featureTensor,
+    stride: first.stride,
+    provider: (computed[0] ?? first).provider,
+    cached: computed.length === 0,
   };
 }
 

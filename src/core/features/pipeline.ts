@@ -3,7 +3,7 @@
  * dataset, sample, extract (or read precomputed features), and hand the
  * result to scoring as ModelFeatures.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { readNpy, type NpyArray } from '../io/npy.js';
@@ -12,10 +12,11 @@ import { labelsFromValues } from '../etran/labels.js';
 import type { ModelFeatures } from '../etran/score.js';
 import type { Matrix } from '../etran/types.js';
 import type { SessionOpener } from '../runtime/session.js';
-import { FeatureCache } from './cache.js';
+import { FeatureCache, sha256 } from './cache.js';
 import { loadDataset, stratifiedSample, type Dataset, type PrecomputedDataset } from './datasets.js';
-import { extractFeatures, type ExtractResult, type ModelFailure, type ProgressEvent } from './extract.js';
+import { extractFeatures, featureKey, type ExtractResult, type ModelFailure, type ProgressEvent } from './extract.js';
 import type { FeatureSet } from './featureset.js';
+import { DEFAULT_CHUNK_SIZE, planChunks, unitNumber, type ShardSpec } from './shards.js';
 import { loadZoo } from './zoo.js';
 
 export interface PipelineOptions {
@@ -31,6 +32,10 @@ export interface PipelineOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Called once the dataset is known, before extraction (for the progress display). */
   onStart?: (info: { models: string[]; images: number; task: string }) => void;
+  /** Images per unit of work (default DEFAULT_CHUNK_SIZE). */
+  chunkSize?: number;
+  /** Only this shard's units, written to the cache; no features are returned. */
+  shard?: ShardSpec | null;
 }
 
 export interface PipelineResult extends ExtractResult {
@@ -40,18 +45,23 @@ export interface PipelineResult extends ExtractResult {
   warnings: string[];
 }
 
-export async function buildFeatureSets(opts: PipelineOptions): Promise<PipelineResult> {
-  await checkFeaturesDirJson(opts.data);
-  let dataset: Dataset;
+/** The dataset, read with its nesting bound (a value nested past what recursive code can walk is bad input, not a crash). */
+async function readDataset(data: string): Promise<Dataset> {
+  await checkFeaturesDirJson(data);
   try {
-    dataset = await loadDataset(opts.data);
+    return await loadDataset(data);
   } catch (err) {
     // A value nested past what recursive code can walk (e.g. a JSON bomb in a label list) is bad input, not a crash.
-    if (err instanceof RangeError) throw new InputError(opts.data, `input nested too deeply to read (${err.message})`);
+    if (err instanceof RangeError) throw new InputError(data, `input nested too deeply to read (${err.message})`);
     throw err;
   }
+}
+
+export async function buildFeatureSets(opts: PipelineOptions): Promise<PipelineResult> {
+  const dataset = await readDataset(opts.data);
   if (dataset.kind === 'precomputed') {
     if (opts.maxImages) throw new InputError(opts.data, '--max-images applies to images, not to precomputed features');
+    if (opts.shard) throw new InputError(opts.data, '--shard applies to extraction from images, not to precomputed features');
     const { features, failures, warnings } = await loadPrecomputed(dataset);
     return { dataset, images: features[0]?.rows ?? 0, features, failures, skipped: [], messages: [], seconds: 0, setupSeconds: 0, warnings };
   }
@@ -66,9 +76,59 @@ export async function buildFeatureSets(opts: PipelineOptions): Promise<PipelineR
     batchSize: opts.batchSize,
     strict: opts.strict,
     onProgress: opts.onProgress,
+    chunkSize: opts.chunkSize,
+    shard: opts.shard,
   });
   // The dataset's own notes (entries skipped as not regular files, zero-size boxes) are said, not only counted.
   return { ...result, dataset: sampled, images: items.length, warnings: [...(dataset.warnings ?? []), ...zoo.warnings, ...result.warnings] };
+}
+
+/** How far the cache is with one model: its units, those in the cache, the numbers of those that are not (unit k is shard k mod N's). */
+export interface ModelUnitStatus {
+  name: string;
+  units: number;
+  done: number;
+  missing: number[];
+  /** Why its units cannot be named (its file unreadable), when so. */
+  error?: string;
+}
+
+export interface CacheStatus {
+  task: string;
+  images: number;
+  chunkSize: number;
+  /** Units per model. */
+  chunks: number;
+  models: ModelUnitStatus[];
+}
+
+/**
+ * Which units of a zoo on a target are in the cache, without running anything:
+ * the same listing, sample and chunks as extraction, each unit's key looked up.
+ * What a user reads after a failed array task to see what it left undone.
+ */
+export async function cacheStatus(opts: { zoo?: string; data: string; maxImages?: number; seed?: number; chunkSize?: number; cacheDir: string }): Promise<CacheStatus> {
+  const dataset = await readDataset(opts.data);
+  if (dataset.kind === 'precomputed') throw new InputError(opts.data, '--status applies to extraction from images, not to precomputed features');
+  if (!opts.zoo) throw new InputError(null, `--zoo is required: ${opts.data} holds images, not precomputed features`);
+  const zoo = await loadZoo(opts.zoo);
+  const items = opts.maxImages ? stratifiedSample(dataset.items, opts.maxImages, opts.seed ?? 0) : dataset.items;
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const chunks = await planChunks(items, chunkSize);
+  const cache = new FeatureCache(opts.cacheDir);
+  const models: ModelUnitStatus[] = [];
+  for (const [m, model] of zoo.models.entries()) {
+    const bytes = await readFile(model.path).catch((err: Error) => err);
+    if (bytes instanceof Error) {
+      models.push({ name: model.name, units: chunks.length, done: 0, missing: chunks.map((_, c) => unitNumber(m, c, chunks.length)), error: `${model.path}: ${bytes.message}` });
+      continue;
+    }
+    const modelHash = sha256(bytes);
+    const missing: number[] = [];
+    for (const [c, ch] of chunks.entries()) if (!(await cache.has(featureKey(modelHash, model, ch.listing, dataset.task)))) missing.push(unitNumber(m, c, chunks.length));
+    models.push({ name: model.name, units: chunks.length, done: chunks.length - missing.length, missing });
+  }
+  return { task: dataset.task, images: items.length, chunkSize, chunks: chunks.length, models };
 }
 
 /** `format` of the manifest.json that `etran features` writes. */
