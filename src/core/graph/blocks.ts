@@ -26,19 +26,10 @@
  * - feature_pyramid: an add merging an upsampled (resize / transposed conv)
  *   coarser map with a lateral branch.
  */
-import type { OpGraph } from './types.js';
+import type { BlockCounts, OpGraph } from './types.js';
 import { ACTIVATIONS, NORMS } from './categories.js';
 import { isWeighted, opTopoOrder } from './depth.js';
 import { CONV_LIKE } from './categorize.js';
-
-export interface BlockCounts {
-  residual: number;
-  depthwise_separable: number;
-  squeeze_excitation: number;
-  attention: number;
-  inverted_residual: number;
-  feature_pyramid: number;
-}
 
 export interface BlockDetail {
   counts: BlockCounts;
@@ -66,39 +57,28 @@ export function findBlocks(g: OpGraph): BlockDetail {
   };
   const isUpsample = (i: number) => cat(i) === 'resize' || cat(i) === 'transposed_conv';
 
-  /** nodes reachable forward from `start` through nodes accepted by `through`, collecting those that `hit` accepts. */
-  const forward = (start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8): number[] => {
+  /**
+   * Nodes reachable from `start` along `next` (succ: forward, preds: backward) through nodes accepted by
+   * `through`, collecting those that `hit` accepts; a hit ends its path.
+   */
+  const reach = (next: number[][], start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps: number): number[] => {
     const found: number[] = [];
-    let frontier = succ[start]!.slice();
+    let frontier = next[start]!.slice();
     const seen = new Set<number>([start]);
     for (let step = 0; step < maxSteps && frontier.length; step++) {
-      const next: number[] = [];
+      const following: number[] = [];
       for (const i of frontier) {
         if (seen.has(i)) continue;
         seen.add(i);
         if (hit(i)) found.push(i);
-        else if (through(i)) next.push(...succ[i]!);
+        else if (through(i)) following.push(...next[i]!);
       }
-      frontier = next;
+      frontier = following;
     }
     return found;
   };
-  const backward = (start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8): number[] => {
-    const found: number[] = [];
-    let frontier = preds[start]!.slice();
-    const seen = new Set<number>([start]);
-    for (let step = 0; step < maxSteps && frontier.length; step++) {
-      const next: number[] = [];
-      for (const i of frontier) {
-        if (seen.has(i)) continue;
-        seen.add(i);
-        if (hit(i)) found.push(i);
-        else if (through(i)) next.push(...preds[i]!);
-      }
-      frontier = next;
-    }
-    return found;
-  };
+  const forward = (start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8) => reach(succ, start, through, hit, maxSteps);
+  const backward = (start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8) => reach(preds, start, through, hit, maxSteps);
 
   // Ancestor test by marking (O(N) per query; fine for thousands of nodes).
   const mark = new Int32Array(n).fill(-1);

@@ -4,8 +4,7 @@
  * a family it is reported as separate evidence, with whether it agrees.
  * Returns null (with the evidence looked at) when no signature fits.
  */
-import type { OpGraph } from './types.js';
-import type { BlockCounts } from './blocks.js';
+import type { BlockCounts, OpGraph } from './types.js';
 import { CONV_LIKE } from './categorize.js';
 import { opTopoOrder } from './depth.js';
 import { ACTIVATIONS, NORMS } from './categories.js';

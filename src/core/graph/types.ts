@@ -140,6 +140,16 @@ export interface OpGraph {
   outputNodes: number[];
 }
 
+/** Structural blocks found on the OpGraph (definitions in blocks.ts). */
+export interface BlockCounts {
+  residual: number;
+  depthwise_separable: number;
+  squeeze_excitation: number;
+  attention: number;
+  inverted_residual: number;
+  feature_pyramid: number;
+}
+
 /** The exact facts `archbert describe --facts --json` prints (schema/arch-facts.schema.json). */
 export interface ArchFacts {
   file: string;
@@ -150,14 +160,7 @@ export interface ArchFacts {
   macs: number | null;
   ops: Record<string, number>;
   depth: number;
-  blocks: {
-    residual: number;
-    depthwise_separable: number;
-    squeeze_excitation: number;
-    attention: number;
-    inverted_residual: number;
-    feature_pyramid: number;
-  };
+  blocks: BlockCounts;
   activations: string[];
   norms: string[];
   kernel_sizes: string[];
