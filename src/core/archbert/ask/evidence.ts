@@ -8,6 +8,7 @@ import type { OpGraph } from '../../graph/types.js';
 import type { ArchSummary } from '../facts/arch-summary.js';
 import { CONV_KINDS, POOLING, RECURRENT } from '../facts/arch-summary.js';
 import { CONV_CATEGORIES, structureNodes } from '../facts/structure.js';
+import { NORMS } from '../../graph/categories.js';
 import { LARGE_KERNEL, LARGE_STEM_KERNEL, exclusiveGroup, layerCount, featureLabel, hasFeature } from '../language/feature-phrases.js';
 
 export const MAX_EVIDENCE = 12;
@@ -18,7 +19,7 @@ export function evidenceCategories(key: string): string[] {
     case 'conv':
       return [...CONV_KINDS];
     case 'normalization':
-      return ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'lrn'];
+      return [...NORMS];
     case 'attention':
     case 'attention_block':
       return ['attention', 'softmax', 'matmul'];

@@ -9,20 +9,21 @@
  * negation ("does not use", "there is no", "without", "no …", "has no") is
  * read as a claim of absence: its mentions must be ABSENT from the facts.
  */
-import { BLOCK_KINDS, type ArchSummary } from './arch-summary.js';
+import { BLOCK_KINDS, CONV_KINDS, POOLING, RECURRENT, type ArchSummary } from './arch-summary.js';
+import { ACTIVATIONS, NORMS } from '../../graph/categories.js';
 import { NAMES } from '../language/vocabulary.js';
 import { table } from '../../graph/formats/table.js';
 
 /** Keys whose presence the facts decide, and how. */
 const CHECKED: Record<string, (s: ArchSummary) => boolean> = table({});
-for (const k of ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'lrn']) CHECKED[k] = (s) => s.norms.includes(k);
-for (const k of ['relu', 'relu6', 'leaky_relu', 'prelu', 'elu', 'selu', 'celu', 'gelu', 'silu', 'hard_swish', 'hard_sigmoid', 'sigmoid', 'tanh', 'softplus', 'softsign', 'mish'])
-  CHECKED[k] = (s) => s.activations.includes(k);
+for (const k of NORMS) CHECKED[k] = (s) => s.norms.includes(k);
+for (const k of ACTIVATIONS) CHECKED[k] = (s) => s.activations.includes(k);
+// Output activations are kept apart from the body's in the summary: either list counts.
 for (const k of ['softmax', 'log_softmax']) CHECKED[k] = (s) => s.outputActivations.includes(k) || s.activations.includes(k);
-for (const k of ['max_pool', 'avg_pool', 'global_avg_pool', 'global_max_pool', 'adaptive_pool']) CHECKED[k] = (s) => s.pooling.includes(k);
-for (const k of ['depthwise_conv', 'grouped_conv', 'dilated_conv', 'transposed_conv']) CHECKED[k] = (s) => s.convKinds.includes(k);
+for (const k of POOLING) CHECKED[k] = (s) => s.pooling.includes(k);
+for (const k of CONV_KINDS) if (k !== 'conv') CHECKED[k] = (s) => s.convKinds.includes(k);
 CHECKED.conv = (s) => s.convKinds.length > 0;
-for (const k of ['lstm', 'gru', 'rnn']) CHECKED[k] = (s) => s.recurrent.includes(k);
+for (const k of RECURRENT) CHECKED[k] = (s) => s.recurrent.includes(k);
 CHECKED.embedding = (s) => (s.ops.embedding ?? 0) > 0;
 CHECKED.linear = (s) => (s.ops.linear ?? 0) > 0;
 // Attention is checked as attention_block below (a block or an attention op).

@@ -3,9 +3,9 @@
  * (yes/no, wh-question, statement to check) and what it asks about (an
  * Intent). Rules over the same vocabulary the dataset grammar uses, with the
  * everyday phrasings users type (terse topics, abbreviations, typos, polite
- * wrappers, rhetorical negatives, compared counts). ask.ts answers an Intent
- * from the facts; a question the rules miss is read from the learned QA
- * head's answer (intentFromAnswer).
+ * wrappers, rhetorical negatives, compared counts). ask/exact-answer.ts
+ * answers an Intent from the facts; a question the rules miss is read from
+ * the learned QA head's answer (intentFromAnswer).
  */
 import { CONV_KINDS, type Modality } from '../facts/arch-summary.js';
 import { parseConstraints } from './constraints.js';

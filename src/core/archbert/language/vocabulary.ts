@@ -97,7 +97,7 @@ export function formatCount(n: number): string {
 
 /**
  * Parameter-count ranges: the answers of "how many parameters" and the size words.
- * The labels are answer strings shared with src/core/archbert/ask.ts: change both together.
+ * The labels are answer strings shared with the QA answers (src/core/archbert/ask/answer-strings.ts): change both together.
  */
 export const PARAM_RANGES: ReadonlyArray<{ label: string; lo: number; hi: number; size: string[] }> = [
   { label: 'under 100k', lo: 0, hi: 1e5, size: ['tiny', 'very small', 'minuscule'] },
