@@ -9,6 +9,7 @@
  */
 import type { ArchSummary } from '../facts/arch-summary.js';
 import { familyInfo } from '../facts/family-knowledge.js';
+import type { CellOp } from './generate/styles/cell.js';
 import type { Rng } from './rng.js';
 import { KIND_CANON, canon, formatCount } from '../language/vocabulary.js';
 import { table } from '../../graph/formats/table.js';
@@ -230,7 +231,8 @@ const cellSentence: Fragment = (s, rng) => {
   ]);
 };
 
-const CELL_OP_WORDS: Record<string, string> = table({
+/** How the cell operations (generate/styles/cell.ts) are named in text: one entry per operation (checked by the type). */
+const CELL_OP_WORDS: Record<string, string> = table<string>({
   sep_conv_3x3: '3x3 separable convolutions',
   sep_conv_5x5: '5x5 separable convolutions',
   sep_conv_7x7: '7x7 separable convolutions',
@@ -249,7 +251,7 @@ const CELL_OP_WORDS: Record<string, string> = table({
   self_attention: 'self-attention over pixels',
   mlp_block: 'pointwise mlp blocks',
   inverted_residual: 'inverted residual blocks',
-});
+} satisfies Record<CellOp, string>);
 
 const headSentence: Fragment = (s, rng) => {
   const g = s.generated;

@@ -6,6 +6,7 @@
  */
 import type { ArchSummary, BlockKind } from '../facts/arch-summary.js';
 import { familyInfo } from '../facts/family-knowledge.js';
+import type { StageBlockKind } from './generate/styles/stage.js';
 import type { Rng } from './rng.js';
 import { KIND_WORDS, NAMES, paramRange } from '../language/vocabulary.js';
 import { table } from '../../graph/formats/table.js';
@@ -84,8 +85,8 @@ export function familyName(s: ArchSummary): string | null {
   return familyInfo(s.familyKey)?.display ?? s.family;
 }
 
-/** How the generator's stage block kinds (generate/styles/stage.ts) are named in text. */
-export const STAGE_BLOCK_WORDS: Record<string, string> = table({
+/** How the generator's stage block kinds (generate/styles/stage.ts) are named in text: one entry per kind (checked by the type). */
+export const STAGE_BLOCK_WORDS: Record<string, string> = table<string>({
   basic: 'basic residual blocks',
   bottleneck: 'bottleneck residual blocks',
   resnext: 'grouped bottleneck blocks',
@@ -94,4 +95,4 @@ export const STAGE_BLOCK_WORDS: Record<string, string> = table({
   convnext: 'large-kernel depthwise blocks',
   vgg: 'plain convolution layers',
   dense: 'densely connected layers',
-});
+} satisfies Record<StageBlockKind, string>);
