@@ -1,4 +1,6 @@
 /**
+ * Over 450 lines: one EM fit (initialisation, E and M steps, Cholesky precisions, convergence) whose parts share one state and only make sense together.
+ *
  * A Gaussian mixture with full covariances fitted by EM, following the steps
  * of scikit-learn's `GaussianMixture(covariance_type='full')` with its
  * defaults (max_iter 100, tol 1e-3, reg_covar 1e-6, init_params 'kmeans',

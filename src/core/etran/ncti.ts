@@ -1,4 +1,6 @@
 /**
+ * Over 450 lines: NCTI's three terms (seli, ncc, vc) and the official eigen/svd LDA choice they depend on, one score read top to bottom.
+ *
  * NCTI (Wang et al., ICCV 2023, "How Far Pre-trained Models Are from Neural
  * Collapse on the Target Dataset Informs their Transferability"), as the
  * official code (github.com/BUserName/NCTI, `NCTI_Score` in metrics.py and the

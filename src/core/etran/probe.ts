@@ -1,4 +1,6 @@
 /**
+ * Over 450 lines: one cross-validated probe with its three exact routes (primal, dual, per-class shrinkage) over the same fold statistics.
+ *
  * `probe`: k-fold cross-validated accuracy of a regularised linear classifier
  * on standardised features — the "linear probe" that independent re-tests find
  * ranks models for fine-tuning better than closed-form scores (google-research

@@ -1,4 +1,6 @@
 /**
+ * Over 450 lines: every target-data layout (ImageFolder, CSV list, COCO, YOLO, features directory) validated into one listing type.
+ *
  * Target datasets: what `--data` points at, read into a plain listing.
  *
  *  - ImageFolder: DIR/<class>/<image>           (classification)

@@ -1,4 +1,6 @@
 /**
+ * Over 450 lines: one pass (fold plumbing, attach parameters, count) whose steps share the node and tensor maps.
+ *
  * ArchGraph → OpGraph: keep compute ops, fold shape plumbing away, attach
  * parameters to the ops that consume them, and count them exactly.
  *

@@ -1,4 +1,6 @@
 /**
+ * Over 450 lines: one table, a translator per Keras layer class; each entry is short and they are read by lookup, not in order.
+ *
  * Keras layer → ONNX-semantics nodes, output shapes and weights.
  *
  * Each translator receives the layer config and its input shapes (Keras

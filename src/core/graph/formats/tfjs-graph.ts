@@ -1,4 +1,6 @@
 /**
+ * Over 450 lines: one format reader (NodeDef decoding, weight manifest, fused-op expansion) whose steps share the node table.
+ *
  * TF.js graph-model `model.json` (modelTopology.node = TensorFlow NodeDefs in
  * proto3 JSON, weightsManifest = the Const tensors) → ArchGraph.
  *
