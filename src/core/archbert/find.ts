@@ -6,8 +6,10 @@
  *
  * Entries that satisfy every constraint rank first (by learned score), then
  * the rest (by learned score), so a constraint never empties the result list
- * but never lets a violating model outrank a satisfying one. Each result says
- * why: what the facts say about every constraint and every feature named.
+ * but never lets a violating model outrank a satisfying one; the features and
+ * network kinds a query names without a cue, and a size wish
+ * (language/preferences.ts), order the models within each group. Each result
+ * says why: what the facts say about every constraint and every feature named.
  */
 import type { ArchSummary } from './facts/arch-summary.js';
 import { BLOCK_KINDS } from './facts/arch-summary.js';
@@ -16,6 +18,7 @@ import { formatCount } from './language/vocabulary.js';
 import { parseConstraints, type Constraint } from './language/constraints.js';
 import { satisfies } from './language/constraint-check.js';
 import { expandQuery, normalizeQueryText } from './language/query-text.js';
+import { kindMentions, sizePreference } from './language/preferences.js';
 import { quantityOf } from './language/quantity.js';
 import { featureLabel, featurePhrases, hasFeature } from './language/feature-phrases.js';
 import { dot, embedTexts } from './model/embed.js';
@@ -146,27 +149,6 @@ export function rankCandidates(query: string, cands: Candidate[], constraints: C
     score: Math.round(c.score * 1e4) / 1e4,
     why: whyString(c.summary, query, constraints),
   }));
-}
-
-/** Network kinds a query names without a cue ("a convnet", "transformer for images"); null when none. Not a hard constraint: hybrids half-match. */
-export function kindMentions(query: string): Array<'convolutional' | 'transformer'> {
-  const q = expandQuery(query);
-  const out: Array<'convolutional' | 'transformer'> = [];
-  // "inspired by transformers", "like a transformer", "not a transformer": a comparison, not what the network is.
-  const negated = (idx: number) => /(inspired by|like|than|versus|vs\.?|instead of|rather than|not|non|no|without)[- ](an? |the )?$/.test(q.slice(Math.max(0, idx - 24), idx));
-  const conv = /\b(convnets?|conv ?nets?|cnns?|convolutional(?! layers?| kernels?| filters?)|all-convolutional|pure conv)\b/.exec(q);
-  if (conv && !negated(conv.index)) out.push('convolutional');
-  const tr = /\btransformers?\b(?![- ]?(?:free|less)\b)/.exec(q);
-  if (tr && !negated(tr.index)) out.push('transformer');
-  return out;
-}
-
-/** +1: the query wants the biggest fitting model ("largest", "the big variant"); -1: the smallest; 0: no preference. */
-export function sizePreference(query: string): -1 | 0 | 1 {
-  const q = query.toLowerCase();
-  if (/\b(largest|biggest|heaviest|deepest|widest)\b|\b(larger|bigger|big|large|huge|largest) (variant|version|model|one)\b/.test(q)) return 1;
-  if (/\b(smallest|tiniest|lightest|shallowest)\b|\b(smaller|small|tiny|lighter|little) (variant|version|one)\b/.test(q)) return -1;
-  return 0;
 }
 
 export interface SearchOptions {

@@ -19,14 +19,13 @@ export function answerTaskIs(intent: IntentOf<'task_is'>, kind: AskKind, s: Arch
   const truth = taskMatches(s, intent.task) && modalityOk;
   const out = outputKind(og, s);
   const inputNote = modalityOk ? '' : `; the input is ${s.modality}, not ${intent.modality}`;
-  return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}${out ? `; ${out}` : ''}${inputNote}`), value: truth, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+  return { answer: yesNo(kind, truth, `the graph's task guess is ${s.task}${out ? `; ${out}` : ''}${inputNote}`), value: truth, evidence: nodeRefs(og, og.outputNodes.slice(0, 4)) };
 }
 
 /** "Does it take images?": the input modality. */
 export function answerModalityIs(intent: IntentOf<'modality_is'>, kind: AskKind, s: ArchSummary, og: OpGraph): Exact {
   const truth = satisfies(s, { kind: 'modality', modality: intent.modality, text: '' });
-  const inputs = og.inputNodes.slice(0, 4).map((i) => og.nodes[i]!);
-  return { answer: yesNo(kind, truth, `the input is ${s.modality}${s.input ? ` (shape ${s.input.map((d) => (d === null ? '?' : String(d))).join('x')})` : ''}`), value: truth, evidence: inputs.map((n) => ({ node: n.sources[0] ?? n.id, op: n.category })) };
+  return { answer: yesNo(kind, truth, `the input is ${s.modality}${s.input ? ` (shape ${s.input.map((d) => (d === null ? '?' : String(d))).join('x')})` : ''}`), value: truth, evidence: nodeRefs(og, og.inputNodes.slice(0, 4)) };
 }
 
 /** Kernel sizes against a stated size, by area: any larger, or all within it. */

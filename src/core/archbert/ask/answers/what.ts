@@ -8,7 +8,7 @@ import type { ArchSummary } from '../../facts/arch-summary.js';
 import type { AskKind } from '../../language/question.js';
 import { familyInfo } from '../../facts/family-knowledge.js';
 import { KIND_CANON, canon } from '../../language/vocabulary.js';
-import { evidenceFor } from '../evidence.js';
+import { evidenceFor, nodeRefs } from '../evidence.js';
 import { area, cap, outputKind, specificTask, type Exact, type IntentOf } from './common.js';
 
 /** One property of the whole network, as a value and a sentence. */
@@ -16,7 +16,7 @@ export function answerWhat(intent: IntentOf<'what'>, kind: AskKind, s: ArchSumma
   switch (intent.what) {
     case 'task': {
       const task = specificTask(s);
-      return { answer: `${cap(task)}${outputKind(og, s) ? ` (${outputKind(og, s)})` : ''}`, value: task, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+      return { answer: `${cap(task)}${outputKind(og, s) ? ` (${outputKind(og, s)})` : ''}`, value: task, evidence: nodeRefs(og, og.outputNodes.slice(0, 4)) };
     }
     case 'family': {
       const fam = s.family ? (familyInfo(s.familyKey)?.display ?? s.family) : null;
@@ -50,11 +50,11 @@ export function answerWhat(intent: IntentOf<'what'>, kind: AskKind, s: ArchSumma
       const outs = og.outputNodes.map((i) => og.nodes[i]!).filter((n) => n.outShape);
       const shape = outs[0]?.outShape ? outs[0].outShape.map((d) => (typeof d === 'number' ? String(d) : '?')).join('x') : 'unknown';
       const kindNote = outputKind(og, s);
-      return { answer: `Output shape ${shape}${kindNote ? `: ${kindNote}` : ''}`, value: shape, evidence: og.outputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+      return { answer: `Output shape ${shape}${kindNote ? `: ${kindNote}` : ''}`, value: shape, evidence: nodeRefs(og, og.outputNodes.slice(0, 4)) };
     }
     case 'input': {
       const shape = s.input ? s.input.map((d) => (d === null ? '?' : String(d))).join('x') : 'unknown';
-      return { answer: `Input shape ${shape}`, value: shape, evidence: og.inputNodes.slice(0, 4).map((i) => ({ node: og.nodes[i]!.sources[0] ?? og.nodes[i]!.id, op: og.nodes[i]!.category })) };
+      return { answer: `Input shape ${shape}`, value: shape, evidence: nodeRefs(og, og.inputNodes.slice(0, 4)) };
     }
   }
 }
