@@ -34,6 +34,7 @@ export type Constraint =
   /** "fewer than 20 SE blocks", "depth above 200", "under 1G MACs" (quantity.ts). */
   | QuantityConstraint;
 
+/** A number with an optional unit word; the word boundary makes the unit whole ("25 mil" is mil, not m). */
 const NUM = String.raw`(\d+(?:[.,]\d+)?)\s*(${UNITS})?\b\s*`;
 const PARAM_WORD = String.raw`(?:trainable\s+)?(?:parameters|params|weights)`;
 const UPPER = String.raw`(?:under|below|less than|fewer than|smaller than|at most|up to|no more than|not more than|max(?:imum)?(?: of)?|<=?|≤)`;
