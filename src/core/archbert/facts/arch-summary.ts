@@ -7,7 +7,7 @@
  * sentence made from it can be checked against the graph.
  */
 import { ACTIVATIONS, NORMS } from '../../graph/categories.js';
-import type { ArchFacts, OpGraph } from '../../graph/types.js';
+import type { ArchFacts, BlockCounts, OpGraph } from '../../graph/types.js';
 import type { GeneratedMeta } from '../data/generate.js';
 import { structureFacts, type StructureFacts } from './structure.js';
 
@@ -15,8 +15,15 @@ export const CONV_KINDS = ['conv', 'depthwise_conv', 'grouped_conv', 'dilated_co
 export const POOLING = ['max_pool', 'avg_pool', 'global_avg_pool', 'global_max_pool', 'adaptive_pool'] as const;
 export const RECURRENT = ['lstm', 'gru', 'rnn'] as const;
 export const WEIGHTED = [...CONV_KINDS, 'linear', 'embedding', 'attention', ...RECURRENT] as const;
-export const BLOCK_KINDS = ['residual', 'depthwise_separable', 'squeeze_excitation', 'attention', 'inverted_residual', 'feature_pyramid'] as const;
+/**
+ * The block kinds the graph rules count (graph/types.ts BlockCounts), in the order answers and captions list
+ * them: the one vocabulary of block kinds for ask, find, describe and the dataset text.
+ */
+export const BLOCK_KINDS = ['residual', 'depthwise_separable', 'squeeze_excitation', 'attention', 'inverted_residual', 'feature_pyramid'] as const satisfies ReadonlyArray<keyof BlockCounts>;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
+// A kind the graph rules start counting must be named here too: this fails to compile while one is missing.
+const everyCountedKind: [Exclude<keyof BlockCounts, BlockKind>] extends [never] ? true : never = true;
+void everyCountedKind;
 /** Whether a feature key names one of the block kinds (counted in `blocks`). */
 export const isBlockKind = (key: string): key is BlockKind => (BLOCK_KINDS as readonly string[]).includes(key);
 
