@@ -8,7 +8,7 @@
  */
 import { ACTIVATIONS, NORMS } from '../../graph/categories.js';
 import type { ArchFacts, BlockCounts, OpGraph } from '../../graph/types.js';
-import type { GeneratedMeta } from '../data/generate.js';
+import type { GeneratedMeta } from './generated-meta.js';
 import { structureFacts, type StructureFacts } from './structure.js';
 
 export const CONV_KINDS = ['conv', 'depthwise_conv', 'grouped_conv', 'dilated_conv', 'transposed_conv'] as const;

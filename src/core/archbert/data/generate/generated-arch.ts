@@ -5,25 +5,8 @@
  */
 import type { OpGraph } from '../../../graph/types.js';
 
-export type GeneratorStyle = 'cell' | 'stage' | 'vit' | 'transformer' | 'recurrent';
-
-export interface GeneratedMeta {
-  style: GeneratorStyle;
-  task: 'classification' | 'generation';
-  modality: 'image' | 'text';
-  input: number[];
-  numClasses: number;
-  /** Cells / blocks stacked in the body (normal + reduction for cell networks). */
-  cells: number;
-  reductionCells: number;
-  /** Cell ops (cell networks) or block kind (stage networks), human-readable ids. */
-  cellOps: string[];
-  blockKind: string | null;
-  activation: string;
-  norm: string | null;
-  width: number;
-  head: string;
-}
+export type { GeneratedMeta, GeneratorStyle } from '../../facts/generated-meta.js';
+import type { GeneratedMeta } from '../../facts/generated-meta.js';
 
 export interface GeneratedArch {
   id: string;
