@@ -5,15 +5,10 @@
  */
 import React from 'react';
 import { Box, Text, render, type Instance } from 'ink';
+import type { ProgressEvent } from '../core/features/extract.js';
 
-export interface ModelProgress {
-  model: string;
-  done: number;
-  total: number;
-  seconds: number;
-  cached?: boolean;
-  failed?: boolean;
-}
+/** One model's progress: the event extraction reports. */
+export type ModelProgress = ProgressEvent;
 
 export interface ProgressReporter {
   start(models: string[], total: number): void;

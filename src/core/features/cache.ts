@@ -29,23 +29,12 @@ const MAX_META_BYTES = 256 << 20;
 
 export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
-export interface CacheMeta {
+/** meta.json of an entry: the FeatureSet without its arrays (they are the .npy files beside it), with the cache version and the arrays' checksums. */
+export type CacheMeta = Omit<FeatureSet, 'X' | 'probs' | 'targets' | 'cached'> & {
   version: number;
-  name: string;
-  task: FeatureSet['task'];
-  rows: number;
-  cols: number;
-  probCols: number;
-  labels: string[];
-  images: number;
-  seconds: number;
-  skipped: Array<{ path: string; reason: string }>;
-  featureTensor: string;
-  stride?: number;
-  provider: string;
   /** SHA-256 of each array file as written: X.npy, and probs.npy / targets.npy when present. */
   sums: Record<string, string>;
-}
+};
 
 /** A cache look-up: the features, or null with the reason when an entry was there but damaged. */
 export interface CacheRead {
