@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ACTIVATIONS, NORMS, OP_CATEGORIES, TASKS } from '../src/core/graph/categories.js';
 import { FAMILIES } from '../src/core/graph/family.js';
+import { TASK_DETAIL_IDS } from '../src/core/graph/task-detail.js';
 const dim = { type: ['integer', 'string', 'null'] };
 const tensor = { type: 'object', required: ['name', 'shape', 'dtype'], additionalProperties: false, properties: { name: { type: 'string' }, shape: { type: ['array', 'null'], items: dim }, dtype: { type: 'string' } } };
 const count = { type: 'integer', minimum: 0 };
@@ -44,7 +45,7 @@ const schema = {
     activations: { type: 'array', uniqueItems: true, items: { enum: [...ACTIVATIONS] } },
     norms: { type: 'array', uniqueItems: true, items: { enum: [...NORMS] } },
     kernel_sizes: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[0-9]+x[0-9]+$' } },
-    task: { type: 'object', required: ['guess', 'evidence'], additionalProperties: false, properties: { guess: { enum: [...TASKS] }, evidence: { type: 'array', items: { type: 'string' } } } },
+    task: { type: 'object', required: ['guess', 'detail', 'evidence'], additionalProperties: false, properties: { guess: { enum: [...TASKS] }, detail: { enum: [...TASK_DETAIL_IDS, null] }, evidence: { type: 'array', items: { type: 'string' } } } },
     family: { type: 'object', required: ['guess', 'evidence'], additionalProperties: false, properties: { guess: { enum: [...FAMILIES, null] }, evidence: { type: 'array', items: { type: 'string' } } } },
     notes: { type: 'array', items: { type: 'string' } },
   },

@@ -164,7 +164,7 @@ export interface ArchFacts {
   activations: string[];
   norms: string[];
   kernel_sizes: string[];
-  task: { guess: string; evidence: string[] };
+  task: { guess: string; detail: string | null; evidence: string[] };
   family: { guess: string | null; evidence: string[] };
   /** Notes about assumptions (symbolic dims assumed, BN folded, …). */
   notes?: string[];
