@@ -8,6 +8,7 @@
 import type { ArchFacts, ArchGraph, Dim, OpGraph } from './types.js';
 import { buildOpGraph } from './opgraph.js';
 import { factsFromOpGraph } from './facts.js';
+import { recurrentGateActivations } from './activations.js';
 import { InputError } from '../errors.js';
 
 export interface AnalyzeOptions {
@@ -46,6 +47,7 @@ export function analyzeGraph(g: ArchGraph, opts: AnalyzeOptions = {}): { opGraph
     notes,
     name: g.name || undefined,
     causalMask,
+    recurrentActivations: recurrentGateActivations(g.nodes),
     dataDependentShapes: ['NonMaxSuppression', 'NonZero', 'Unique', 'Compress'].some((op) => (raw[op] ?? 0) > 0),
     params: { trainable: fold.params.trainable, buffers: fold.params.buffers, by_category: fold.params.byCategory },
   });

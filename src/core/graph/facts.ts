@@ -4,7 +4,8 @@
  * architectures built directly as OpGraphs get the same facts as loaded files.
  */
 import type { ArchFacts, Dim, ModelFormat, OpGraph } from './types.js';
-import { ACTIVATIONS, NORMS, OP_CATEGORIES } from './categories.js';
+import { NORMS, OP_CATEGORIES } from './categories.js';
+import { listActivations } from './activations.js';
 import { findBlocks } from './blocks.js';
 import { depthOf } from './depth.js';
 import { guessTask } from './task.js';
@@ -20,6 +21,8 @@ export interface FactsInfo {
   name?: string;
   /** A causal (autoregressive) attention mask was seen in the source graph. */
   causalMask?: boolean;
+  /** Gate activations of fused recurrent ops (activations.ts); default: ONNX's for each recurrent category present. */
+  recurrentActivations?: string[];
   /**
    * The graph has ops whose output sizes depend on the data (NonMaxSuppression,
    * NonZero, …): products after them get no static shape, and `macs` then sums
@@ -60,7 +63,7 @@ export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 
   const macs: number | null = unknownMacs.length === 0 || info.dataDependentShapes ? known : null;
 
   const { counts: blocks, invertedResidualWithSkip } = findBlocks(og);
-  const activations = ACTIVATIONS.filter((a) => ops[a]);
+  const activations = listActivations(ops, info.recurrentActivations);
   const norms = NORMS.filter((a) => ops[a]);
   const kernels = new Map<string, number>();
   for (const n of og.nodes) {
