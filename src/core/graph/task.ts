@@ -192,7 +192,9 @@ function denseImageTask(og: OpGraph, has: (c: string) => boolean, lastCats: stri
       }
       return result('semantic_segmentation', [`output ${o.name} ${fmt(o.shape)} ${size} with ${p.c ?? '?'} channels per pixel${extra}`]);
     }
-    if (Number.isInteger(sy) && sy === sx && sy >= 2) grids.push({ o, p });
+    // a grid of stride k: in = k·out, or in − 1 = k·(out − 1) (odd sizes such as PoseNet's 257 → 17)
+    const k = gridStride(inp.h, p.h!);
+    if (k !== null && k === gridStride(inp.w, p.w!) && k >= 2) grids.push({ o, p });
   }
   if (!grids.length) return null;
   // several maps on one grid: centre heads (class heatmap + size + offset) or keypoints (heatmaps + 2 offsets per keypoint)
@@ -207,17 +209,23 @@ function denseImageTask(og: OpGraph, has: (c: string) => boolean, lastCats: stri
   }
   // a coarse grid (stride ≥ 16) with channels = anchors × (4 box + 1 objectness + classes): YOLO-style
   for (const { o, p } of grids) {
-    const stride = inp.h / p.h!;
+    const stride = gridStride(inp.h, p.h!)!;
     const a = [3, 5, 6, 9].find((k) => p.c !== null && p.c % k === 0 && p.c / k >= 6);
     if (stride >= 16 && a) return result('object_detection', [`output ${o.name} ${fmt(o.shape)}: a ${p.h}x${p.w} grid (stride ${stride}) of ${p.c} = ${a} anchors × (4 box + 1 objectness + ${p.c! / a - 5} classes) predictions per cell`]);
   }
   // one map per keypoint, decoded up to a finer grid but not back to the input size
   const one = grids[0]!;
-  const stride = inp.h / one.p.h!;
+  const stride = gridStride(inp.h, one.p.h!)!;
   if (grids.length === 1 && stride <= 8 && upsampling.length) {
     return result('keypoints', [`output ${one.o.name} ${fmt(one.o.shape)}: ${one.p.c} maps at 1/${stride} of the input, produced by an upsampling decoder (${upsampling.join(', ')}) that stops short of the input size: keypoint heatmaps (segmentation nets upsample their class map back to the input)`]);
   }
   return null;
+}
+
+/** The integer stride that maps an input size to a grid size, or null. */
+function gridStride(input: number, grid: number): number | null {
+  if (input % grid === 0) return input / grid;
+  return grid > 1 && (input - 1) % (grid - 1) === 0 ? (input - 1) / (grid - 1) : null;
 }
 
 /** Per-token scores over the vocabulary: [N, S, V] with S the token length and V an embedding table's rows (or ≥ 1000). */
