@@ -6,10 +6,13 @@ import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { MAX_TEXT_INPUT_BYTES } from '../../core/io/files.js';
-import { readLabelsFile, readMatrixFile } from '../../core/etran/features-file.js';
+import { openFeatureRows, peekFeatureShape, readLabelsFile, readMatrixFile } from '../../core/etran/features-file.js';
+import { gatherSample, labelsAt, rowSourceFromNpy, rowsAt, shouldStream, stratifiedSubsample, STREAM_ABOVE_BYTES, SUBSAMPLE_ROWS } from '../../core/etran/streaming.js';
+import type { NpyRowReader } from '../../core/io/npy-chunks.js';
 import { ACROSS_MODELS, METRIC_NAMES, isAcrossModels, perModelMetric } from '../../core/etran/metrics.js';
 import { chooseRankBy, resolveMetrics, scoreModels, type ModelFeatures, type ScoreResult } from '../../core/etran/score.js';
 import { asSourceProbabilities } from '../../core/etran/source-probs.js';
+import type { Labels, Matrix } from '../../core/etran/types.js';
 import { rankIntervalBar, rankIntervalText } from '../../ui/table.js';
 import { action, color, print, printJson, warn, withJson } from '../common.js';
 import { parseSeed } from './features.js';
@@ -24,6 +27,7 @@ interface ScoreCliOptions extends RankingCliOptions {
   rankBy?: string;
   weights?: string;
   metricOption?: string[];
+  stream?: string;
   json?: boolean;
 }
 
@@ -96,6 +100,10 @@ function printTable(result: ScoreResult): void {
   if (result.rankBy) print(color.dim(`ranked by ${result.rankBy} (higher is better)`));
   if (result.bootstrap) print(color.dim(`p(best), rank 90 %: ${result.bootstrap.n} stratified resamples of the images, recomputing ${result.bootstrap.recomputed.join(', ') || 'nothing'}`));
   if (result.history) print(color.dim(`history: ${result.history.datasets.length} past dataset(s), ${result.history.models_with_history} model(s) with a record`));
+  if (result.streaming) {
+    const { streamed, subsample: sub } = result.streaming;
+    print(color.dim(`streamed (all ${sub.of} rows, in blocks): ${streamed.join(', ') || 'none'}; on a stratified subsample of ${sub.rows} rows (seed ${sub.seed}): ${sub.scores.join(', ') || 'none'}`));
+  }
 }
 
 export function register(program: Command): void {
@@ -113,7 +121,8 @@ export function register(program: Command): void {
       .option('--rank-by <metric>', 'metric that orders the ranking (default: recommended with ≥ 2 models, else the first metric)')
       .option('--seed <n>', 'seed of the folds (probe, knn), k-NN ties, NLEEP and the bootstrap', parseSeed, 0)
       .option('--weights <list>', 'ETran component weights, e.g. energy=0.15,lda=0.85 (defaults 0.15/0.85; 1/1/1 with --targets)')
-      .option('--metric-option <METRIC.KEY=VALUE>', 'an option of one metric, e.g. leep.variant=prob-mean (repeatable)', collect),
+      .option('--metric-option <METRIC.KEY=VALUE>', 'an option of one metric, e.g. leep.variant=prob-mean (repeatable)', collect)
+      .option('--stream <mode>', `auto|always|never: read .npy features in blocks of rows instead of loading them (auto: when N·D·8 bytes exceed ${STREAM_ABOVE_BYTES / 2 ** 30} GiB)`, 'auto'),
   );
   addRankingOptions(cmd, 0, 'none: every history row is used')
     .addHelpText(
@@ -135,6 +144,11 @@ for that model, …) are null in --json output, with the reason on stderr.
 Inputs must be regular files (no FIFO or device); a .npy file must be exactly
 as long as its header's shape × dtype; .csv/.txt at most ${MAX_TEXT_INPUT_BYTES >> 20} MiB (use .npy
 beyond). --metric-option values are checked (type and range) per metric.
+Large features (--stream; automatic above N·D·8 = ${STREAM_ABOVE_BYTES / 2 ** 30} GiB): energy, lda,
+regression, logme, hscore, regularized_hscore and gbc (without pcaDims) read
+every row in blocks (memory grows with D² + C·D, not N·D); the other scores
+and the bootstrap use one seeded, stratified subsample of at most
+${SUBSAMPLE_ROWS} rows. The output says which ("streaming" in --json).
 Exit codes: 0 ok, 1 failure while computing, 2 bad input (NaN/Inf features,
 label count ≠ rows, one class only, empty file, wrong dtype, unknown metric,
 bad option value).`,
@@ -178,35 +192,75 @@ async function runScore(specs: string[], opts: ScoreCliOptions): Promise<number>
   const targets = opts.targets ? (await readMatrixFile(opts.targets, 'targets')).matrix : undefined;
   if (targets && targets.rows !== n) throw new InputError(opts.targets!, `targets have ${targets.rows} rows but ${opts.labels} has ${n} labels`);
 
+  const mode = opts.stream ?? 'auto';
+  if (mode !== 'auto' && mode !== 'always' && mode !== 'never') throw new InputError(null, `--stream: expected auto, always or never, got '${mode}'`);
   const models: ModelFeatures[] = [];
-  for (const f of feats) {
-    const { matrix: X } = await readMatrixFile(f.path, 'features');
-    if (X.rows !== n) throw new InputError(f.path, `features have ${X.rows} rows but ${opts.labels} has ${n} labels`);
-    const model: ModelFeatures = { name: f.name, X, labels };
-    if (targets) model.targets = targets;
-    const probPath = probFor.get(f.name);
-    if (probPath) {
-      const { matrix: P } = await readMatrixFile(probPath, 'source probabilities');
-      if (P.rows !== n) throw new InputError(probPath, `source probabilities have ${P.rows} rows but ${opts.labels} has ${n} labels`);
-      const sp = asSourceProbabilities(P);
-      if (sp.softmaxReason) warn(`${probPath}: rows are not probabilities (${sp.softmaxReason}); treating them as logits and applying softmax`);
-      model.sourceProbs = sp.probs;
+  const readers: NpyRowReader[] = [];
+  try {
+    for (const f of feats) {
+      const shape = mode === 'never' ? null : await peekFeatureShape(f.path);
+      // Fortran-order rows are not contiguous: under 'auto' such a file loads whole, as before.
+      if (mode === 'always' || (shape && !shape.fortran && shouldStream(shape.rows, shape.cols, mode))) {
+        const reader = await openFeatureRows(f.path);
+        readers.push(reader);
+        if (reader.rows !== n) throw new InputError(f.path, `features have ${reader.rows} rows but ${opts.labels} has ${n} labels`);
+        models.push(await streamedModel(f.name, reader, labels, targets, probFor.get(f.name), opts.seed, opts.labels));
+        continue;
+      }
+      models.push(await loadedModel(f.name, f.path, labels, targets, probFor.get(f.name), opts.labels));
     }
-    models.push(model);
+    const result = scoreModels(models, { metrics: requested, rankBy: opts.rankBy, weights, metricOptions, seed: opts.seed, history, bootstrap: opts.bootstrap });
+    for (const w of result.warnings) warn(w);
+    if (opts.json) {
+      printJson({
+        models: result.models,
+        ranking: result.ranking,
+        rank_by: result.rankBy,
+        ...(result.bootstrap ? { bootstrap: result.bootstrap } : {}),
+        ...(result.history ? { history: result.history } : {}),
+        ...(result.streaming ? { streaming: result.streaming } : {}),
+      });
+    } else {
+      printTable(result);
+    }
+    return 0;
+  } finally {
+    for (const r of readers) await r.close();
   }
+}
 
-  const result = scoreModels(models, { metrics: requested, rankBy: opts.rankBy, weights, metricOptions, seed: opts.seed, history, bootstrap: opts.bootstrap });
-  for (const w of result.warnings) warn(w);
-  if (opts.json) {
-    printJson({
-      models: result.models,
-      ranking: result.ranking,
-      rank_by: result.rankBy,
-      ...(result.bootstrap ? { bootstrap: result.bootstrap } : {}),
-      ...(result.history ? { history: result.history } : {}),
-    });
-  } else {
-    printTable(result);
-  }
-  return 0;
+/** A model whose features are loaded whole (the usual path). */
+async function loadedModel(name: string, path: string, labels: Labels, targets: Matrix | undefined, probPath: string | undefined, labelsFile: string): Promise<ModelFeatures> {
+  const n = labels.ids.length;
+  const { matrix: X } = await readMatrixFile(path, 'features');
+  if (X.rows !== n) throw new InputError(path, `features have ${X.rows} rows but ${labelsFile} has ${n} labels`);
+  const model: ModelFeatures = { name, X, labels };
+  if (targets) model.targets = targets;
+  if (probPath) model.sourceProbs = await readSourceProbs(probPath, n, labelsFile);
+  return model;
+}
+
+async function readSourceProbs(probPath: string, n: number, labelsFile: string): Promise<Matrix> {
+  const { matrix: P } = await readMatrixFile(probPath, 'source probabilities');
+  if (P.rows !== n) throw new InputError(probPath, `source probabilities have ${P.rows} rows but ${labelsFile} has ${n} labels`);
+  const sp = asSourceProbabilities(P);
+  if (sp.softmaxReason) warn(`${probPath}: rows are not probabilities (${sp.softmaxReason}); treating them as logits and applying softmax`);
+  return sp.probs;
+}
+
+/**
+ * A model whose features stream (core/etran/streaming.ts): the first pass reads
+ * every block (checking each value) and keeps the stratified subsample's rows,
+ * on which the scores that cannot stream run.
+ */
+async function streamedModel(
+  name: string, reader: NpyRowReader, labels: Labels, targets: Matrix | undefined, probPath: string | undefined, seed: number, labelsFile: string,
+): Promise<ModelFeatures> {
+  const source = rowSourceFromNpy(reader);
+  const sample = stratifiedSubsample(labels, SUBSAMPLE_ROWS, seed);
+  const X = gatherSample(source, labels, sample);
+  const model: ModelFeatures = { name, X, labels: labelsAt(labels, sample), streamed: { source, labels, sample, ...(targets ? { targets } : {}) } };
+  if (targets) model.targets = rowsAt(targets, sample);
+  if (probPath) model.sourceProbs = rowsAt(await readSourceProbs(probPath, labels.ids.length, labelsFile), sample);
+  return model;
 }

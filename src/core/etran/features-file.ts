@@ -8,6 +8,7 @@
 import { extname } from 'node:path';
 import { InputError } from '../errors.js';
 import { decodeNpy, readNpyBytes, type NpyArray } from '../io/npy.js';
+import { openNpyRows, type NpyRowReader } from '../io/npy-chunks.js';
 import { MAX_TEXT_INPUT_BYTES, readInputFile } from '../io/files.js';
 import { labelsFromValues, type RawLabel } from './labels.js';
 import { largeArray } from '../linalg/gram.js';
@@ -38,16 +39,22 @@ export function assertFinite(m: Matrix, file: string, role: MatrixRole): void {
   }
 }
 
-function matrixFromNpy(arr: NpyArray, file: string, role: MatrixRole): LoadedMatrix {
-  if (arr.dtype !== 'float32' && arr.dtype !== 'float64') {
-    throw new InputError(file, `${role} have dtype ${arr.dtype}; expected float32 or float64`);
+/** The checks every floating-point matrix file passes (dtype, 2-D, non-empty), with the messages a loaded file gets; its rows × cols. */
+function checkMatrixShape(dtype: string, shape: number[], file: string, role: MatrixRole): [number, number] {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new InputError(file, `${role} have dtype ${dtype}; expected float32 or float64`);
   }
   let rows: number;
   let cols: number;
-  if (arr.shape.length === 2) [rows, cols] = arr.shape as [number, number];
-  else if (arr.shape.length === 1 && role === 'targets') [rows, cols] = [arr.shape[0]!, 1];
-  else throw new InputError(file, `${role} must be a 2-D array (N × D), got shape ${shapeText(arr.shape)}`);
-  if (rows === 0 || cols === 0) throw new InputError(file, `${role} are empty (shape ${shapeText(arr.shape)})`);
+  if (shape.length === 2) [rows, cols] = shape as [number, number];
+  else if (shape.length === 1 && role === 'targets') [rows, cols] = [shape[0]!, 1];
+  else throw new InputError(file, `${role} must be a 2-D array (N × D), got shape ${shapeText(shape)}`);
+  if (rows === 0 || cols === 0) throw new InputError(file, `${role} are empty (shape ${shapeText(shape)})`);
+  return [rows, cols];
+}
+
+function matrixFromNpy(arr: NpyArray, file: string, role: MatrixRole): LoadedMatrix {
+  const [rows, cols] = checkMatrixShape(arr.dtype, arr.shape, file, role);
   // Features go straight into the memory the metric kernels share with their worker
   // threads (largeArray), so the kernels need no second copy of X.
   const data = largeArray(rows * cols);
@@ -117,6 +124,41 @@ export async function readMatrixFile(file: string, role: MatrixRole): Promise<Lo
   else loaded = matrixFromCsv(bytes.toString('utf8'), file, role);
   assertFinite(loaded.matrix, file, role);
   return loaded;
+}
+
+/**
+ * The shape and order of a .npy feature file from its header alone (to decide
+ * whether it streams), or null when it is not a readable 2-D .npy file: the
+ * whole-file read then reports the problem exactly as before.
+ */
+export async function peekFeatureShape(file: string): Promise<{ rows: number; cols: number; fortran: boolean } | null> {
+  if (extname(file).toLowerCase() !== '.npy') return null;
+  try {
+    const reader = await openNpyRows(file);
+    await reader.close();
+    return reader.shape.length === 2 ? { rows: reader.shape[0]!, cols: reader.shape[1]!, fortran: reader.fortran } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Opens a .npy features file for reading in blocks of rows (streaming.ts),
+ * after the checks a whole-file read makes (same messages); values are checked
+ * finite block by block as they are read. Fortran-order files are refused:
+ * their rows are not contiguous.
+ */
+export async function openFeatureRows(file: string, role: MatrixRole = 'features'): Promise<NpyRowReader> {
+  if (extname(file).toLowerCase() !== '.npy') throw new InputError(file, `${role} must be a .npy file to be read in blocks (--stream)`);
+  const reader = await openNpyRows(file);
+  try {
+    checkMatrixShape(reader.dtype, reader.shape, file, role);
+    if (reader.fortran) throw new InputError(file, `${role} are in Fortran order, which cannot be read in blocks of rows; save them in C order (np.ascontiguousarray)`);
+  } catch (err) {
+    await reader.close();
+    throw err;
+  }
+  return reader;
 }
 
 /**

@@ -66,6 +66,11 @@ export function gbc(X: Matrix, y: Labels, opts: GbcOptions = {}): { value: numbe
     const c = y.ids[i]!;
     for (let j = 0; j < d; j++) sq[c * d + j]! += (data[i * d + j]! - mu[c * d + j]!) ** 2;
   }
+  return { value: gbcFromMoments(mu, sq, cnt, C, d), warnings };
+}
+
+/** −Σ_{c1≠c2} exp(−D_B) from class means, per-class sums of squared deviations and counts (shared by the in-memory and streamed paths). */
+export function gbcFromMoments(mu: Float64Array, sq: Float64Array, cnt: Float64Array, C: number, d: number): number {
   const sigma = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     let s = 0;
@@ -83,5 +88,5 @@ export function gbc(X: Matrix, y: Labels, opts: GbcOptions = {}): { value: numbe
       total += Math.exp(-db);
     }
   }
-  return { value: -total, warnings };
+  return -total;
 }

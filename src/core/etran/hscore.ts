@@ -42,25 +42,47 @@ export function weightedQuadraticForms(
 
 /** Class-mean offsets d_c = μ_c − μ as a D×C row-major matrix, and the counts. */
 export function classOffsets(X: Matrix, y: Labels, mean: Float64Array): { B: Float64Array; counts: Float64Array } {
-  const d = X.cols;
-  const C = y.numClasses;
   const stats = classStats(X, y);
+  return { B: offsetsFromMeans(stats.means, mean, y.numClasses, X.cols), counts: stats.counts };
+}
+
+/** d_c = μ_c − μ (D×C, row-major) from the C×D class means. */
+export function offsetsFromMeans(means: Float64Array, mean: Float64Array, C: number, d: number): Float64Array {
   const B = new Float64Array(d * C);
-  for (let c = 0; c < C; c++) for (let j = 0; j < d; j++) B[j * C + c] = stats.means[c * d + j]! - mean[j]!;
-  return { B, counts: stats.counts };
+  for (let c = 0; c < C; c++) for (let j = 0; j < d; j++) B[j * C + c] = means[c * d + j]! - mean[j]!;
+  return B;
+}
+
+/** What the H-score is a function of: N, the column means, the centred scatter, the class means and counts. */
+export interface HscoreStats {
+  n: number;
+  d: number;
+  numClasses: number;
+  mean: Float64Array;
+  scatter: Float64Array;
+  classMeans: Float64Array;
+  counts: Float64Array;
 }
 
 export function hscore(X: Matrix, y: Labels): { value: number; warnings: string[] } {
   checkLabels(X, y, 'hscore');
-  const warnings: string[] = [];
   const { rows: n, cols: d } = X;
   if (n < 2) return { value: NaN, warnings: ['hscore: needs at least 2 samples'] };
   const { mean, scatter } = centredScatter(X);
+  const stats = classStats(X, y);
+  return hscoreFromStats({ n, d, numClasses: y.numClasses, mean, scatter, classMeans: stats.means, counts: stats.counts });
+}
+
+/** The H-score from its statistics (the in-memory and the streamed path share this). */
+export function hscoreFromStats(s: HscoreStats): { value: number; warnings: string[] } {
+  const warnings: string[] = [];
+  const { n, d, numClasses: C } = s;
+  if (n < 2) return { value: NaN, warnings: ['hscore: needs at least 2 samples'] };
   const cov = new Float64Array(d * d);
-  for (let i = 0; i < d * d; i++) cov[i] = scatter[i]! / (n - 1);
-  const { B, counts } = classOffsets(X, y, mean);
-  const w = counts.map((c) => c / (n - 1));
-  const value = weightedQuadraticForms(cov, d, B, y.numClasses, w, 1e-15, warnings, 'hscore');
+  for (let i = 0; i < d * d; i++) cov[i] = s.scatter[i]! / (n - 1);
+  const B = offsetsFromMeans(s.classMeans, s.mean, C, d);
+  const w = s.counts.map((c) => c / (n - 1));
+  const value = weightedQuadraticForms(cov, d, B, C, w, 1e-15, warnings, 'hscore');
   if (n <= d) warnings.push(`hscore: N = ${n} ≤ D = ${d}: the covariance is rank-deficient and the score reflects that`);
   return { value, warnings };
 }

@@ -35,6 +35,7 @@ import { softmaxRowsInPlace } from '../linalg/softmax.js';
 import { centredScatter, classStats, type ClassStats } from '../linalg/statistics.js';
 import { symEig } from '../linalg/symmetric-eigen.js';
 import { checkLabels } from './labels.js';
+import { firstPass, forEachRow, l2RowSource, secondPass, type RowSource } from './streaming.js';
 import type { Labels, Matrix } from './types.js';
 
 export type LdaVariant = 'official' | 'shrinkage-projection';
@@ -167,13 +168,42 @@ export function meanTrueClassProbability(
   return { value: s / n, probs: Z };
 }
 
+/**
+ * The fitted LDA: coef (C×D) and intercept (C) from the class statistics, and,
+ * for the shrinkage-projection variant, the within-class scatter (asked for
+ * only then).
+ */
+export function ldaModel(
+  stats: ClassStats, C: number, d: number, variant: LdaVariant, within: () => Float64Array, warnings: string[],
+): { coef: Float64Array; intercept: Float64Array } {
+  let coef: Float64Array;
+  if (variant === 'official') {
+    coef = stats.means;
+  } else {
+    const Sw = within();
+    const alpha = adaptiveShrinkage(Sw, d);
+    coef = projectThroughInverse(shrink(Sw, d, alpha), d, stats.means, C, warnings, 'lda');
+  }
+  const intercept = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += stats.means[c * d + j]! * coef[c * d + j]!;
+    intercept[c] = -0.5 * s + Math.log(stats.priors[c]!);
+  }
+  return { coef, intercept };
+}
+
+function checkLdaOptions(variant: LdaVariant, normalize: LdaNormalize): void {
+  if (!LDA_VARIANTS.includes(variant)) throw new InputError(null, `lda: unknown variant '${String(variant)}' (expected ${LDA_VARIANTS.join(', ')})`);
+  if (!LDA_NORMALIZE.includes(normalize)) throw new InputError(null, `lda: unknown normalize '${String(normalize)}' (expected ${LDA_NORMALIZE.join(', ')})`);
+}
+
 // ---------------------------------------------------------------- the score
 
 export function lda(X: Matrix, y: Labels, opts: LdaOptions = {}): { value: number; warnings: string[]; perSample: Float64Array } {
   const variant = opts.variant ?? 'official';
   const normalize = opts.normalize ?? 'none';
-  if (!LDA_VARIANTS.includes(variant)) throw new InputError(null, `lda: unknown variant '${String(variant)}' (expected ${LDA_VARIANTS.join(', ')})`);
-  if (!LDA_NORMALIZE.includes(normalize)) throw new InputError(null, `lda: unknown normalize '${String(normalize)}' (expected ${LDA_NORMALIZE.join(', ')})`);
+  checkLdaOptions(variant, normalize);
   checkLabels(X, y, 'lda');
   const warnings: string[] = [];
   const { rows: n, cols: d } = X;
@@ -193,20 +223,7 @@ export function lda(X: Matrix, y: Labels, opts: LdaOptions = {}): { value: numbe
   }
   const stats = classStats(F, y);
   const C = y.numClasses;
-  let coef: Float64Array;
-  if (variant === 'official') {
-    coef = stats.means;
-  } else {
-    const Sw = withinClassScatter(F, stats);
-    const alpha = adaptiveShrinkage(Sw, d);
-    coef = projectThroughInverse(shrink(Sw, d, alpha), d, stats.means, C, warnings, 'lda');
-  }
-  const intercept = new Float64Array(C);
-  for (let c = 0; c < C; c++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += stats.means[c * d + j]! * coef[c * d + j]!;
-    intercept[c] = -0.5 * s + Math.log(stats.priors[c]!);
-  }
+  const { coef, intercept } = ldaModel(stats, C, d, variant, () => withinClassScatter(F, stats), warnings);
   let scale = 1;
   if (normalize === 'pooled-variance') {
     // σ² = tr(Sw)/D = Σ_i ‖x_i − μ_{y_i}‖² / (N·D)
@@ -222,6 +239,53 @@ export function lda(X: Matrix, y: Labels, opts: LdaOptions = {}): { value: numbe
   const { value, probs } = meanTrueClassProbability(F.data, n, d, coef, intercept, y, scale);
   const perSample = new Float64Array(n); // p(y_i | x_i), the terms the bootstrap resamples
   for (let i = 0; i < n; i++) perSample[i] = probs[i * C + y.ids[i]!]!;
+  if (normalize === 'none' && value > 1 - 1e-6) {
+    warnings.push(`lda: the score is saturated at ${value.toPrecision(8)} (high-norm features), which ties models; normalize 'l2' keeps it informative`);
+  }
+  return { value, warnings, perSample };
+}
+
+/**
+ * The same score from features read in blocks (streaming.ts): class means from
+ * the first pass (of the L2-normalised rows with normalize 'l2'), Sw from the
+ * second when the variant needs it, then one pass for the pooled variance and
+ * one for the probabilities. Memory: C·D + D² + N per-sample terms.
+ */
+export function ldaStreamed(src: RowSource, y: Labels, opts: LdaOptions = {}): { value: number; warnings: string[]; perSample: Float64Array } {
+  const variant = opts.variant ?? 'official';
+  const normalize = opts.normalize ?? 'none';
+  checkLdaOptions(variant, normalize);
+  const { rows: n, cols: d } = src;
+  if (y.ids.length !== n) throw new InputError(null, `lda: ${n} feature rows but ${y.ids.length} labels`);
+  if (y.numClasses < 2) throw new InputError(null, `lda: needs at least 2 classes, got ${y.numClasses}`);
+  const warnings: string[] = [];
+  const F = normalize === 'l2' ? l2RowSource(src) : src;
+  const first = firstPass(F, y);
+  const zero = F.zeroRows ?? 0;
+  if (zero > 0) warnings.push(`lda: ${zero} all-zero feature row(s) left at zero by L2 normalisation`);
+  const stats = first.classes;
+  const C = y.numClasses;
+  const { coef, intercept } = ldaModel(stats, C, d, variant, () => withinFromScatter(secondPass(F, y).scatter, first.mean, stats, n, d), warnings);
+  let scale = 1;
+  if (normalize === 'pooled-variance') {
+    let ss = 0;
+    forEachRow(F, (data, o, i) => {
+      const m = y.ids[i]! * d;
+      for (let j = 0; j < d; j++) ss += (data[o + j]! - stats.means[m + j]!) ** 2;
+    });
+    const sigma2 = ss / (n * d);
+    if (sigma2 > 0) scale = 1 / sigma2;
+    else warnings.push('lda: zero within-class variance; pooled-variance scaling skipped');
+  }
+  const perSample = new Float64Array(n);
+  F.forEachChunk((chunk, start) => {
+    const ids = y.ids.subarray(start, start + chunk.rows);
+    const { probs } = meanTrueClassProbability(chunk.data, chunk.rows, d, coef, intercept, { ids, numClasses: C, names: y.names }, scale);
+    for (let r = 0; r < chunk.rows; r++) perSample[start + r] = probs[r * C + ids[r]!]!;
+  });
+  let s = 0;
+  for (let i = 0; i < n; i++) s += perSample[i]!;
+  const value = s / n;
   if (normalize === 'none' && value > 1 - 1e-6) {
     warnings.push(`lda: the score is saturated at ${value.toPrecision(8)} (high-norm features), which ties models; normalize 'l2' keeps it informative`);
   }

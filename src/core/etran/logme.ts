@@ -58,22 +58,40 @@ export function logmeEvidence(sigma: Float64Array, x2: Float64Array, resX2: numb
 
 export function logme(X: Matrix, y: Labels, opts: LogmeOptions = {}): { value: number; warnings: string[] } {
   checkLabels(X, y, 'logme');
-  const warnings: string[] = [];
   const { rows: n, cols: d } = X;
   const C = y.numClasses;
   const counts = new Float64Array(C);
   for (let i = 0; i < n; i++) counts[y.ids[i]!]! += 1;
+  return logmeFrom(n, d, y, counts, opts, {
+    tall: () => ({ ...centredScatter(X), classMeans: classStats(X, y).means }),
+    rowGram: () => gramRows(X),
+  });
+}
+
+/**
+ * Where LogME's spectrum comes from: for N > D the centred scatter, the column
+ * and class means (XᵀX = S + N μμᵀ, XᵀY = class sums); for N ≤ D the row Gram
+ * XXᵀ. Each is asked for only on its side, so the streamed path computes one.
+ */
+export interface LogmeSources {
+  tall(): { mean: Float64Array; scatter: Float64Array; classMeans: Float64Array };
+  rowGram(): Float64Array;
+}
+
+/** LogME from its statistics (shared by the in-memory and streamed paths). */
+export function logmeFrom(n: number, d: number, y: Labels, counts: Float64Array, opts: LogmeOptions, from: LogmeSources): { value: number; warnings: string[] } {
+  const warnings: string[] = [];
+  const C = y.numClasses;
   let sigma: Float64Array;
   let x2all: Float64Array; // k×C
   let k: number;
   if (n > d) {
     // XᵀX = S + N μμᵀ from the shared centred scatter; XᵀY = class sums.
-    const { mean, scatter } = centredScatter(X);
+    const { mean, scatter, classMeans } = from.tall();
     const G = new Float64Array(d * d);
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) G[i * d + j] = scatter[i * d + j]! + n * mean[i]! * mean[j]!;
-    const stats = classStats(X, y);
     const B = new Float64Array(d * C);
-    for (let c = 0; c < C; c++) for (let j = 0; j < d; j++) B[j * C + c] = stats.means[c * d + j]! * counts[c]!;
+    for (let c = 0; c < C; c++) for (let j = 0; j < d; j++) B[j * C + c] = classMeans[c * d + j]! * counts[c]!;
     const { values, vtb } = symEig(G, d, B, C);
     // Upstream keeps singular values s > 1e−10 of XᵀX's SVD. A direction X does not
     // span (collinear or constant-zero columns) comes out of LAPACK as rounding noise
@@ -112,7 +130,7 @@ export function logme(X: Matrix, y: Labels, opts: LogmeOptions = {}): { value: n
     }
   } else {
     // Thin SVD through XXᵀ: u = eigenvectors, σ = eigenvalues, all N kept.
-    const K = gramRows(X);
+    const K = from.rowGram();
     const Y = new Float64Array(n * C);
     for (let i = 0; i < n; i++) Y[i * C + y.ids[i]!] = 1;
     const { values, vtb } = symEig(K, n, Y, C);

@@ -25,6 +25,8 @@ import { PROBE_CLASSIFIERS, probe, type ProbeOptions } from './probe.js';
 import { knn, type KnnOptions } from './knn.js';
 import { nleep, type NleepOptions } from './nleep.js';
 import { RECOMMENDED_FORM } from './recommended.js';
+import { energyStreamed, gbcStreamed, hscoreStreamed, ldaStreamedMetric, logmeStreamed, regressionStreamed, regularizedHscoreStreamed } from './streamed-metrics.js';
+import type { StreamedFeatures } from './streaming.js';
 import type { Labels, Matrix } from './types.js';
 
 /** Every metric name of the CLI contract, in the canonical output order. */
@@ -100,6 +102,12 @@ export interface PerModelMetric {
   /** The options the metric accepts and their values (checked, so a typo is an error rather than silently ignored). */
   options: Record<string, OptionSpec>;
   compute(model: PreparedModel, options: Record<string, unknown>, ctx: MetricContext): MetricResult;
+  /**
+   * The value from features read in blocks (streaming.ts), for features too large
+   * to load; null when these options need the rows in memory. Metrics without it
+   * run on the streamed run's subsample.
+   */
+  streamed?(features: StreamedFeatures, options: Record<string, unknown>, ctx: MetricContext): MetricResult | null;
   /** The value on the resampled rows idx from the full run's perSample terms (bootstrap). */
   resample?(perSample: Float64Array, idx: Int32Array, options: Record<string, unknown>): number;
 }
@@ -129,6 +137,7 @@ add({
   needs: 'labels',
   summary: 'ETran energy S_en: mean of the 0.5 % lowest logsumexp of the features (official Energy_Score); option fraction',
   compute: (m, o) => energy(m.X, o as EnergyOptions),
+  streamed: (s, o) => energyStreamed(s, o as EnergyOptions),
   // The energy score is the mean of the lowest per-image energies: recomputed exactly on a resample.
   resample: (E, idx, o) => lowestMean(pick(E, idx), (o as EnergyOptions).fraction),
 });
@@ -138,6 +147,7 @@ add({
   needs: 'labels',
   summary: "ETran classification S_cls: the official shrinkage-LDA score in closed form; options variant=shrinkage-projection, normalize=l2|pooled-variance",
   compute: (m, o) => lda(m.X, m.labels, o as LdaOptions),
+  streamed: (s, o) => ldaStreamedMetric(s, o as LdaOptions),
   // Mean true-class probability: resampled over images, the class means stay fitted on all images.
   resample: meanAt,
 });
@@ -150,6 +160,7 @@ add({
     const r = regression(m.X, m.targets!, o as RegressionOptions);
     return { value: r.value, warnings: r.warnings };
   },
+  streamed: (s, o) => regressionStreamed(s, o as RegressionOptions),
 });
 add({
   name: 'logme',
@@ -157,6 +168,7 @@ add({
   needs: 'labels',
   summary: 'LogME (You et al. 2021): mean log marginal evidence of a Bayesian linear model per class (thuml/LogME); option corrected=true for the N < D evidence fix',
   compute: (m, o) => logme(m.X, m.labels, o as LogmeOptions),
+  streamed: (s, o) => logmeStreamed(s, o as LogmeOptions),
 });
 add({
   name: 'leep',
@@ -179,6 +191,7 @@ add({
   needs: 'labels',
   summary: 'H-score (Bao et al. 2019): tr(pinv(Cov X)·Cov of class means) (TLlib)',
   compute: (m) => hscore(m.X, m.labels),
+  streamed: (s) => hscoreStreamed(s),
 });
 add({
   name: 'regularized_hscore',
@@ -189,6 +202,7 @@ add({
     const r = regularizedHscore(m.X, m.labels);
     return { value: r.value, warnings: r.warnings };
   },
+  streamed: (s) => regularizedHscoreStreamed(s),
 });
 add({
   name: 'sfda',
@@ -213,6 +227,7 @@ add({
   needs: 'labels',
   summary: 'GBC (Pándy et al. 2022): −Σ Bhattacharyya coefficients between spherical class Gaussians (google-research); option pcaDims',
   compute: (m, o) => gbc(m.X, m.labels, o as GbcOptions),
+  streamed: (s, o) => gbcStreamed(s, o as GbcOptions),
 });
 
 add({

@@ -27,6 +27,28 @@ export interface RegressionOptions {
 
 export function regression(X: Matrix, T: Matrix, opts: RegressionOptions = {}): { value: number; warnings: string[]; rank: number } {
   const { rows: n, cols: d, data } = X;
+  return regressionFrom(n, d, T, opts, {
+    crossProducts: () => {
+      const m = T.cols;
+      const B = new Float64Array(d * m); // XᵀT
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) {
+        const x = data[i * d + j]!;
+        for (let c = 0; c < m; c++) B[j * m + c]! += x * T.data[i * m + c]!;
+      }
+      return { G: gramT(X), B };
+    },
+    rowGram: () => gramRows(X),
+  });
+}
+
+/** Where the fit's Gram matrix comes from: XᵀX and XᵀT when N > D, else XXᵀ (each asked for only on its side). */
+export interface RegressionSources {
+  crossProducts(): { G: Float64Array; B: Float64Array };
+  rowGram(): Float64Array;
+}
+
+/** S_reg from the Gram matrices of X (shared by the in-memory and streamed paths). */
+export function regressionFrom(n: number, d: number, T: Matrix, opts: RegressionOptions, from: RegressionSources): { value: number; warnings: string[]; rank: number } {
   const m = T.cols;
   if (T.rows !== n) throw new InputError(null, `regression: ${n} feature rows but ${T.rows} target rows`);
   if (m === 0) throw new InputError(null, 'regression: no target columns');
@@ -41,15 +63,10 @@ export function regression(X: Matrix, T: Matrix, opts: RegressionOptions = {}): 
   let proj: Float64Array;
   const tall = n > d;
   if (tall) {
-    const G = gramT(X);
-    const B = new Float64Array(d * m); // XᵀT
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) {
-      const x = data[i * d + j]!;
-      for (let c = 0; c < m; c++) B[j * m + c]! += x * T.data[i * m + c]!;
-    }
+    const { G, B } = from.crossProducts();
     ({ values, vtb: proj } = symEig(G, d, B, m) as { values: Float64Array; vtb: Float64Array });
   } else {
-    ({ values, vtb: proj } = symEig(gramRows(X), n, T.data, m) as { values: Float64Array; vtb: Float64Array });
+    ({ values, vtb: proj } = symEig(from.rowGram(), n, T.data, m) as { values: Float64Array; vtb: Float64Array });
   }
   const k = values.length;
   const lamMax = Math.max(0, values[k - 1]!);

@@ -8,9 +8,9 @@
  * Σ is positive definite whenever α* > 0, so Cholesky solves replace pinv.
  */
 import { trace } from '../linalg/matrix.js';
-import { centredScatter } from '../linalg/statistics.js';
+import { centredScatter, classStats } from '../linalg/statistics.js';
 import { checkLabels } from './labels.js';
-import { classOffsets, weightedQuadraticForms } from './hscore.js';
+import { offsetsFromMeans, weightedQuadraticForms, type HscoreStats } from './hscore.js';
 import type { Labels, Matrix } from './types.js';
 
 /** sklearn's Ledoit–Wolf shrinkage for centred data with scatter S·N and per-row squared norms. */
@@ -27,11 +27,8 @@ export function ledoitWolfShrinkage(S: Float64Array, d: number, n: number, sumNo
 
 export function regularizedHscore(X: Matrix, y: Labels): { value: number; warnings: string[]; shrinkage: number } {
   checkLabels(X, y, 'regularized_hscore');
-  const warnings: string[] = [];
   const { rows: n, cols: d, data } = X;
   const { mean, scatter } = centredScatter(X);
-  const S = new Float64Array(d * d);
-  for (let i = 0; i < d * d; i++) S[i] = scatter[i]! / n;
   let sumNorm4 = 0;
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -41,13 +38,23 @@ export function regularizedHscore(X: Matrix, y: Labels): { value: number; warnin
     }
     sumNorm4 += s * s;
   }
+  const stats = classStats(X, y);
+  return regularizedHscoreFromStats({ n, d, numClasses: y.numClasses, mean, scatter, classMeans: stats.means, counts: stats.counts }, sumNorm4);
+}
+
+/** The regularised H-score from the H-score's statistics and Σ_i ‖x_i − μ‖⁴ (shared by the in-memory and streamed paths). */
+export function regularizedHscoreFromStats(st: HscoreStats, sumNorm4: number): { value: number; warnings: string[]; shrinkage: number } {
+  const warnings: string[] = [];
+  const { n, d, mean, scatter } = st;
+  const S = new Float64Array(d * d);
+  for (let i = 0; i < d * d; i++) S[i] = scatter[i]! / n;
   const alpha = ledoitWolfShrinkage(S, d, n, sumNorm4);
   const mu = trace(S, d) / d;
   const Sigma = new Float64Array(d * d);
   for (let i = 0; i < d * d; i++) Sigma[i] = (1 - alpha) * S[i]!;
   for (let i = 0; i < d; i++) Sigma[i * d + i]! += alpha * mu;
-  const { B, counts } = classOffsets(X, y, mean);
-  const w = counts.map((c) => ((1 - alpha) * c) / (n - 1));
-  const value = weightedQuadraticForms(Sigma, d, B, y.numClasses, w, 1e-15, warnings, 'regularized_hscore');
+  const B = offsetsFromMeans(st.classMeans, mean, st.numClasses, d);
+  const w = st.counts.map((c) => ((1 - alpha) * c) / (n - 1));
+  const value = weightedQuadraticForms(Sigma, d, B, st.numClasses, w, 1e-15, warnings, 'regularized_hscore');
   return { value, warnings, shrinkage: alpha };
 }

@@ -14,6 +14,7 @@ import { checkOptionValue } from './metric-options.js';
 import { nctiCombine, nctiTerms, type NctiOptions, type NctiTerms } from './ncti.js';
 import { RANK_BY_DEFAULT, RECOMMENDED_FORM, recommendedCombine } from './recommended.js';
 import { asSourceProbabilities } from './source-probs.js';
+import { firstPass, type StreamedFeatures } from './streaming.js';
 import type { Labels, Matrix } from './types.js';
 
 export interface ModelFeatures {
@@ -24,6 +25,12 @@ export interface ModelFeatures {
   sourceProbs?: Matrix;
   /** Regression targets (N × K), e.g. normalised box coordinates for detection. */
   targets?: Matrix;
+  /**
+   * Features too large to load (streaming.ts): X, labels and targets are then the
+   * rows of the subsample, and the scores that can be streamed read the full
+   * features from here.
+   */
+  streamed?: StreamedFeatures;
 }
 
 export interface ScoreOptions {
@@ -68,6 +75,17 @@ export interface ScoreResult {
   bootstrap?: { n: number; metric: string; seed: number; recomputed: string[] };
   /** The history behind `recommended`, when one was given. */
   history?: { datasets: string[]; models_with_history: number; kappa: number };
+  /** Only when features were streamed: which scores read every row in blocks, and which (and the bootstrap) ran on the subsample. */
+  streaming?: StreamingNote;
+}
+
+export interface StreamingNote {
+  /** Rows per block read. */
+  chunk_rows: number;
+  /** Scores computed from all rows, read in blocks. */
+  streamed: string[];
+  /** The seeded, stratified subsample the other scores (and the bootstrap) used. */
+  subsample: { rows: number; of: number; seed: number; scores: string[] };
 }
 
 /** What the inputs of a scoring run provide, to decide which metrics apply. */
@@ -161,7 +179,7 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
   }
   const warnings: string[] = [];
   for (const m of models) {
-    const k = constantColumns(m.X);
+    const k = m.streamed ? firstPass(m.streamed.source, m.streamed.labels).constantColumns : constantColumns(m.X);
     if (k > 0) warnings.push(`${m.name}: ${k} of ${m.X.cols} feature column(s) are constant (they carry no information; metrics handle them, but check the features)`);
   }
   const seed = opts.seed ?? 0;
@@ -173,6 +191,8 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
   // Per-model metrics to compute: the wanted ones plus the components of the across-model ones.
   const toCompute = [...new Set<MetricName>([...[...wanted].filter((n) => !isAcrossModels(n)), ...(wanted.has('etran') ? etranParts : [])])];
 
+  const streamedScores = new Set<string>();
+  const subsampledScores = new Set<string>();
   const values = models.map(() => new Map<MetricName, number | null>());
   const terms = models.map(() => new Map<MetricName, Float64Array>());
   models.forEach((m, mi) => {
@@ -198,7 +218,15 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
       const o = (metricOptions[name] ?? {}) as Record<string, unknown>;
       let res;
       try {
-        res = metric.compute(prepared, o, { seed });
+        const fromBlocks = m.streamed && metric.streamed ? metric.streamed(m.streamed, o, { seed }) : null;
+        if (fromBlocks) {
+          streamedScores.add(name);
+          // Per-image terms of all rows; the bootstrap resamples the subsample's rows.
+          res = fromBlocks.perSample ? { ...fromBlocks, perSample: pick(fromBlocks.perSample, m.streamed!.sample) } : fromBlocks;
+        } else {
+          if (m.streamed) subsampledScores.add(name);
+          res = metric.compute(prepared, o, { seed });
+        }
       } catch (err) {
         // Bad input, and programming errors, are not a metric's numerical failure: let them through
         // (bad input only for a metric the user asked for: recommended's own inputs just go undefined).
@@ -235,7 +263,7 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
   const out: ScoredModel[] = models.map((m, mi) => {
     const scores: Record<string, number | null> = {};
     for (const name of metrics) scores[name] = values[mi]!.get(name) ?? null;
-    return { name: m.name, n: m.X.rows, d: m.X.cols, scores };
+    return { name: m.name, n: m.streamed ? m.streamed.source.rows : m.X.rows, d: m.X.cols, scores };
   });
   const ranking = rankByScore(
     out.map((m) => m.name),
@@ -272,6 +300,22 @@ export function scoreModels(models: ModelFeatures[], opts: ScoreOptions = {}): S
       result.bootstrap = { n: B, metric: rankBy, seed, recomputed: plan.recomputed };
     }
   }
+  const streamed = models.find((m) => m.streamed)?.streamed;
+  if (streamed) {
+    if (wanted.has('ncti')) subsampledScores.add('ncti');
+    if (result.bootstrap) subsampledScores.add('bootstrap');
+    const note: StreamingNote = {
+      chunk_rows: Math.min(streamed.source.chunkRows, streamed.source.rows),
+      streamed: [...streamedScores],
+      subsample: { rows: streamed.sample.length, of: streamed.source.rows, seed, scores: [...subsampledScores] },
+    };
+    result.streaming = note;
+    const sub = note.subsample;
+    warnings.push(
+      `streaming: ${sub.of} feature rows read in blocks of ${note.chunk_rows} for ${note.streamed.join(', ') || 'no score'}` +
+        (sub.scores.length > 0 ? `; ${sub.scores.join(', ')} on a stratified subsample of ${sub.rows} of ${sub.of} rows (seed ${seed})` : ''),
+    );
+  }
   return result;
 }
 
@@ -303,6 +347,12 @@ function bootstrapPlan(
   if (rankBy === 'recommended' && recomputed.length > 0) recomputed.unshift('recommended');
   if (recomputed.length === 0) warnings.push(`bootstrap: ${rankBy} is not recomputed on resamples (it is not a function of per-image terms), so p(best) and the intervals show no sampling spread`);
   return { recomputed };
+}
+
+function pick(terms: Float64Array, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = terms[idx[k]!]!;
+  return out;
 }
 
 /** Number of columns whose values are all equal. */

@@ -6,7 +6,7 @@
  * Format reference: numpy/lib/format.py.
  */
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { checkInputFile, describeFsError, MAX_INPUT_BYTES } from './files.js';
@@ -148,12 +148,22 @@ function itemSize(descr: string): number | null {
   return DESCR[descr.slice(1)]?.size ?? null;
 }
 
+/** An open .npy file whose length matches its header, and what the header says. */
+export interface CheckedNpyFile {
+  fh: FileHandle;
+  size: number;
+  dataStart: number;
+  descr: string;
+  fortran: boolean;
+  shape: number[];
+}
+
 /**
- * Reads a .npy file whose size matches what its header claims (shape ×
- * element size): a lying header, a FIFO or a device is refused after reading
- * at most the header, never after filling memory.
+ * Opens a .npy file and checks that its size matches what its header claims
+ * (shape × element size), reading at most the header: a lying header, a FIFO
+ * or a device is refused before any data is read. The caller closes `fh`.
  */
-export async function readNpyBytes(path: string): Promise<Buffer> {
+export async function openCheckedNpy(path: string): Promise<CheckedNpyFile> {
   await checkInputFile(path); // a FIFO is refused before open(), which would wait for a writer
   let fh;
   try {
@@ -179,10 +189,26 @@ export async function readNpyBytes(path: string): Promise<Buffer> {
         throw new InputError(path, expected > st.size ? `truncated .npy data (${what}, the file has ${st.size})` : `.npy file longer than its header says (${what}, the file has ${st.size})`);
       }
     }
-    if (st.size > MAX_INPUT_BYTES) throw new InputError(path, `is ${st.size} bytes, more than the ${MAX_INPUT_BYTES} an input may have`);
-    const buf = Buffer.alloc(st.size);
-    const { bytesRead } = await fh.read(buf, 0, st.size, 0);
-    if (bytesRead !== st.size) throw new InputError(path, 'the file changed while it was read');
+    return { fh, size: st.size, ...layout };
+  } catch (err) {
+    await fh.close();
+    if (err instanceof InputError) throw err;
+    throw new InputError(path, describeFsError(err));
+  }
+}
+
+/**
+ * Reads a .npy file whose size matches what its header claims (shape ×
+ * element size): a lying header, a FIFO or a device is refused after reading
+ * at most the header, never after filling memory.
+ */
+export async function readNpyBytes(path: string): Promise<Buffer> {
+  const { fh, size } = await openCheckedNpy(path);
+  try {
+    if (size > MAX_INPUT_BYTES) throw new InputError(path, `is ${size} bytes, more than the ${MAX_INPUT_BYTES} an input may have`);
+    const buf = Buffer.alloc(size);
+    const { bytesRead } = await fh.read(buf, 0, size, 0);
+    if (bytesRead !== size) throw new InputError(path, 'the file changed while it was read');
     return buf;
   } catch (err) {
     if (err instanceof InputError) throw err;
@@ -190,6 +216,14 @@ export async function readNpyBytes(path: string): Promise<Buffer> {
   } finally {
     await fh.close();
   }
+}
+
+/** The numeric dtype and byte order of a descr such as '<f4', or null when unsupported. */
+export function numericDescr(descr: string): { dtype: NpyDType; size: number; bigEndian: boolean } | null {
+  const order = descr[0];
+  const kind = DESCR[descr.slice(1)];
+  if (!kind || !['<', '>', '|', '='].includes(order ?? '')) return null;
+  return { ...kind, bigEndian: order === '>' };
 }
 
 /** Decodes .npy bytes. `file` only names the source in error messages. */

@@ -40,6 +40,29 @@ export function gramT(X: Matrix, center: Float64Array | null = null, rowScale: F
   return out;
 }
 
+/**
+ * acc += the lower triangle of gramT(X, center), for features read in blocks
+ * of rows (etran/streaming.ts): the caller adds every block, then mirrors acc
+ * once (kernels.ts mirrorLower). `scratch` (D×D, from largeArray) is reused
+ * for each block, so no D×D array is allocated per block: with hundreds of
+ * blocks, garbage D×D arrays would otherwise pile up faster than the
+ * collector frees them.
+ */
+export function gramTAddLower(X: Matrix, center: Float64Array | null, acc: Float64Array, scratch: Float64Array): void {
+  const { rows: n, cols: d, data } = X;
+  scratch.fill(0);
+  if (!parallelGramPanels(data, n, d, center, null, scratch)) {
+    scratch.fill(0); // a failed parallel attempt may have written part of it
+    const kern = dotsKernel();
+    if (kern) gramRowsWasm(kern, data, n, d, center, null, 0, d, scratch, panelRowsFor(n));
+    else gramRowsScalar(data, n, d, center, null, 0, d, scratch, PANEL_ROWS);
+  }
+  for (let i = 0; i < d; i++) {
+    const o = i * d;
+    for (let j = 0; j <= i; j++) acc[o + j]! += scratch[o + j]!;
+  }
+}
+
 /** XXᵀ (N×N) for row-major X, rows optionally centred by `center`. */
 export function gramRows(X: Matrix, center: Float64Array | null = null): Float64Array {
   const { rows: n, cols: d } = X;

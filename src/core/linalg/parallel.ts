@@ -143,17 +143,19 @@ function triangularSplit(rows: number, parts: number): number[] {
 /**
  * Σ_i s_i²(x_i − c)(x_i − c)ᵀ over worker threads (see gram.ts gramT), full
  * symmetric D×D; null when the job is too small or workers are unavailable, in
- * which case the caller computes it on its own thread.
+ * which case the caller computes it on its own thread. With `into` (D×D), only
+ * its lower triangle is written and it is returned: no D×D array is allocated,
+ * for callers that add up many blocks of rows (gram.ts gramTAddLower).
  */
 export function parallelGramPanels(
-  data: Float64Array, n: number, d: number, center: Float64Array | null, rowScale: Float64Array | null,
+  data: Float64Array, n: number, d: number, center: Float64Array | null, rowScale: Float64Array | null, into?: Float64Array,
 ): Float64Array | null {
   const threads = threadCount();
   if (threads < 2 || n * d * d < 2 * MIN_PARALLEL_WORK) return null;
   const X = shared(data);
   const c = center ? shared(center) : null;
   const s = rowScale ? shared(rowScale) : null;
-  const G = sharedZeros(d * d);
+  const G = into && into.buffer instanceof SharedArrayBuffer ? into : sharedZeros(d * d);
   const cuts = triangularSplit(d, threads);
   // Every thread must take the same path (SIMD or scalar) for thread-count-independent results.
   const kern = dotsKernel();
@@ -168,6 +170,10 @@ export function parallelGramPanels(
     else gramRowsScalar(X, n, d, c, s, 0, cuts[1]!, G, panelRows);
   });
   if (!ok) return null;
+  if (into) {
+    if (G !== into) into.set(G);
+    return into;
+  }
   const out = new Float64Array(G);
   mirrorLower(out, d);
   return out;
