@@ -1,0 +1,193 @@
+/**
+ * What every design-idea detector reads: the analysed OpGraph with its edges
+ * indexed both ways, the block counts, the signature, and (when the graph was
+ * loaded from a file) the source nodes behind each op, whose op types and
+ * attributes (a transpose's permutation, a reduce's kind) the OpGraph folds
+ * into coarse categories. Detectors built on this are plain functions.
+ */
+import type { ArchGraph, ArchNode, BlockCounts, Dim, OpGraph, OpNode } from '../types.js';
+import { ACTIVATIONS, NORMS } from '../categories.js';
+
+/** One present idea: how many instances (null when the idea is not countable) and the node ids that show it. */
+export interface IdeaFinding {
+  count: number | null;
+  evidence: string[];
+}
+
+export interface IdeaInput {
+  og: OpGraph;
+  blocks: BlockCounts;
+  inputs: Array<{ name: string; shape: Dim[] | null; dtype: string }>;
+  outputs: Array<{ name: string; shape: Dim[] | null; dtype: string }>;
+  /** A causal attention mask was seen in the source graph (analyze.ts decides it). */
+  causalMask?: boolean;
+  /** The loaded source graph, when there is one (generated OpGraphs have none). */
+  source?: ArchGraph;
+}
+
+const ACT = new Set<string>(ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'log_softmax'));
+const NORM = new Set<string>(NORMS);
+const CONVS = new Set(['conv', 'depthwise_conv', 'grouped_conv', 'dilated_conv']);
+const PLUMBING = new Set(['reshape', 'flatten', 'transpose', 'dropout', 'other', 'split', 'slice', 'gather', 'pad']);
+
+export class IdeaContext {
+  readonly nodes: OpNode[];
+  readonly preds: number[][];
+  readonly succ: number[][];
+  readonly inputNodes: Set<number>;
+  readonly outputNodes: Set<number>;
+  private readonly raw = new Map<string, ArchNode>();
+  private readonly ancestorMemo = new Map<number, Set<number>>();
+
+  constructor(readonly input: IdeaInput) {
+    const g = input.og;
+    this.nodes = g.nodes;
+    this.preds = g.nodes.map(() => []);
+    this.succ = g.nodes.map(() => []);
+    for (const [a, b] of g.edges) {
+      if (!this.preds[b]!.includes(a)) this.preds[b]!.push(a);
+      if (!this.succ[a]!.includes(b)) this.succ[a]!.push(b);
+    }
+    this.inputNodes = new Set(g.inputNodes);
+    this.outputNodes = new Set(g.outputNodes);
+    for (const n of input.source?.nodes ?? []) this.raw.set(n.id, n);
+  }
+
+  get size(): number {
+    return this.nodes.length;
+  }
+  cat(i: number): string {
+    return this.nodes[i]!.category;
+  }
+  id(i: number): string {
+    return this.nodes[i]!.id;
+  }
+  /** indices of the nodes of one of the categories, in graph order */
+  all(...cats: string[]): number[] {
+    const s = new Set(cats);
+    const out: number[] = [];
+    for (let i = 0; i < this.nodes.length; i++) if (s.has(this.cat(i))) out.push(i);
+    return out;
+  }
+  isAct(i: number): boolean {
+    return ACT.has(this.cat(i));
+  }
+  isNorm(i: number): boolean {
+    return NORM.has(this.cat(i));
+  }
+  isConv(i: number): boolean {
+    return CONVS.has(this.cat(i));
+  }
+  isPlumbing(i: number): boolean {
+    return PLUMBING.has(this.cat(i));
+  }
+  kernel(i: number): [number, number] | null {
+    return this.nodes[i]!.kernel;
+  }
+  /** a conv whose kernel is 1 (1×1 in 2-D, 1 in 1-D) */
+  isPointwise(i: number): boolean {
+    const k = this.kernel(i);
+    return this.cat(i) === 'conv' && !!k && k[0] === 1 && k[1] === 1;
+  }
+  /** largest kernel side (0 for ops without a kernel) */
+  kmax(i: number): number {
+    const k = this.kernel(i);
+    return k ? Math.max(k[0], k[1]) : 0;
+  }
+  shape(i: number): Dim[] | null {
+    return this.nodes[i]!.outShape;
+  }
+  rank(i: number): number {
+    return this.shape(i)?.length ?? -1;
+  }
+  /** a conv on 1-D data (rank-3 output: batch, channels, length) */
+  is1d(i: number): boolean {
+    return this.rank(i) === 3;
+  }
+  /** spatial size [H, W] of a rank-4 NCHW output, null otherwise */
+  hw(i: number): [number, number] | null {
+    const s = this.shape(i);
+    if (!s || s.length !== 4 || typeof s[2] !== 'number' || typeof s[3] !== 'number') return null;
+    return [s[2], s[3]];
+  }
+  /** the source nodes folded into op i (empty without a source graph) */
+  rawNodes(i: number): ArchNode[] {
+    return this.nodes[i]!.sources.map((s) => this.raw.get(s)).filter((n): n is ArchNode => !!n);
+  }
+  rawOp(i: number): string | null {
+    return this.rawNodes(i)[0]?.op ?? null;
+  }
+
+  /**
+   * Nodes reachable from `start` along preds (backward) or succ (forward), passing through nodes `through`
+   * accepts and collecting those `hit` accepts (a hit ends its path), at most `maxSteps` hops.
+   */
+  walk(dir: 'forward' | 'backward', start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8): number[] {
+    const next = dir === 'forward' ? this.succ : this.preds;
+    const found: number[] = [];
+    const seen = new Set<number>([start]);
+    let frontier = next[start]!.slice();
+    for (let step = 0; step < maxSteps && frontier.length; step++) {
+      const following: number[] = [];
+      for (const i of frontier) {
+        if (seen.has(i)) continue;
+        seen.add(i);
+        if (hit(i)) found.push(i);
+        else if (through(i)) following.push(...next[i]!);
+      }
+      frontier = following;
+    }
+    return found;
+  }
+  /** the node behind i, looking back through norms, activations and single-input plumbing */
+  behind(i: number, alsoThrough: (j: number) => boolean = () => false): number {
+    let j = i;
+    for (let s = 0; s < 6; s++) {
+      const p = this.preds[j]!;
+      if (p.length !== 1) break;
+      if (!(this.isNorm(j) || this.isAct(j) || this.isPlumbing(j) || alsoThrough(j))) break;
+      j = p[0]!;
+    }
+    return j;
+  }
+  ancestors(i: number): Set<number> {
+    const memo = this.ancestorMemo.get(i);
+    if (memo) return memo;
+    const out = new Set<number>();
+    const st = [...this.preds[i]!];
+    while (st.length) {
+      const j = st.pop()!;
+      if (out.has(j)) continue;
+      out.add(j);
+      st.push(...this.preds[j]!);
+    }
+    if (this.ancestorMemo.size < 4096) this.ancestorMemo.set(i, out);
+    return out;
+  }
+  /**
+   * The two sides of a join of a and b: the nodes on each side (a, b included) that are not common to both,
+   * i.e. the branches between their latest shared input and the join.
+   */
+  sides(a: number, b: number): [number[], number[]] {
+    const A = new Set(this.ancestors(a)).add(a);
+    const B = new Set(this.ancestors(b)).add(b);
+    const sideA = [...A].filter((x) => !B.has(x)).sort((x, y) => x - y);
+    const sideB = [...B].filter((x) => !A.has(x)).sort((x, y) => x - y);
+    return [sideA, sideB];
+  }
+  /** the image input [C, H, W] when the model reads one rank-4 NCHW image */
+  imageInput(): [number, number, number] | null {
+    for (const inp of this.input.inputs) {
+      const s = inp.shape;
+      if (s && s.length === 4 && s.slice(1).every((d) => typeof d === 'number') && (s[1] as number) <= 4) return [s[1] as number, s[2] as number, s[3] as number];
+    }
+    return null;
+  }
+}
+
+/** A finding from node indices: count = their number unless given, evidence = their ids (first 12). */
+export function found(ctx: IdeaContext, idx: number[], count?: number | null): IdeaFinding | null {
+  if (!idx.length && !count) return null;
+  const ids = [...new Set(idx)].sort((a, b) => a - b).map((i) => ctx.id(i));
+  return { count: count === undefined ? ids.length : count, evidence: ids.slice(0, 12) };
+}
