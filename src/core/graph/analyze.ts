@@ -50,6 +50,7 @@ export function analyzeGraph(g: ArchGraph, opts: AnalyzeOptions = {}): { opGraph
     recurrentActivations: recurrentGateActivations(g.nodes),
     dataDependentShapes: ['NonMaxSuppression', 'NonZero', 'Unique', 'Compress'].some((op) => (raw[op] ?? 0) > 0),
     params: { trainable: fold.params.trainable, buffers: fold.params.buffers, by_category: fold.params.byCategory },
+    source: g,
   });
   return { opGraph: fold.opGraph, facts };
 }

@@ -3,7 +3,7 @@
  * alone (per-node params/MACs/shapes already on the nodes), so generated
  * architectures built directly as OpGraphs get the same facts as loaded files.
  */
-import type { ArchFacts, Dim, ModelFormat, OpGraph } from './types.js';
+import type { ArchFacts, ArchGraph, Dim, ModelFormat, OpGraph } from './types.js';
 import { NORMS, OP_CATEGORIES } from './categories.js';
 import { listActivations } from './activations.js';
 import { findBlocks } from './blocks.js';
@@ -11,6 +11,7 @@ import { depthOf } from './depth.js';
 import { guessTask } from './task.js';
 import { guessFamily } from './family.js';
 import { CONV_LIKE } from './categorize.js';
+import { findIdeas } from './ideas/registry.js';
 
 export interface FactsInfo {
   format: ModelFormat;
@@ -32,6 +33,8 @@ export interface FactsInfo {
   dataDependentShapes?: boolean;
   /** Exact parameter totals from the source (initializers); default: summed over the OpGraph nodes. */
   params?: { trainable: number; buffers: number; by_category?: Record<string, number> };
+  /** The loaded source graph: some design ideas read its op types and attributes (absent for generated OpGraphs). */
+  source?: ArchGraph;
 }
 
 const CAT_ORDER = new Map<string, number>(OP_CATEGORIES.map((c, i) => [c, i]));
@@ -101,6 +104,7 @@ export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 
     kernel_sizes,
     task,
     family,
+    ideas: findIdeas({ og, blocks, inputs: info.inputs, outputs: info.outputs, causalMask: info.causalMask, source: info.source }),
   };
   if (notes.length) facts.notes = notes;
   return facts;

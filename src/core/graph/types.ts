@@ -166,6 +166,8 @@ export interface ArchFacts {
   kernel_sizes: string[];
   task: { guess: string; detail: string | null; evidence: string[] };
   family: { guess: string | null; evidence: string[] };
+  /** Named design ideas present (ideas/registry.ts), keyed by id in registry order: instances and evidence node ids. */
+  ideas: Record<string, { count: number | null; evidence: string[] }>;
   /** Notes about assumptions (symbolic dims assumed, BN folded, …). */
   notes?: string[];
 }
