@@ -1,6 +1,6 @@
 /**
  * Writes schema/arch-facts.schema.json from the vocabularies in
- * src/core/graph/categories.ts and family.ts, so the schema's enums cannot
+ * src/core/graph/categories.ts, family.ts and ideas/registry.ts, so the schema's enums cannot
  * drift from the code (test/core/graph/analyze-real.test.ts checks they match).
  *   npx tsx schema/build-arch-facts-schema.ts
  */
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ACTIVATIONS, NORMS, OP_CATEGORIES, TASKS } from '../src/core/graph/categories.js';
 import { FAMILIES } from '../src/core/graph/family.js';
 import { TASK_DETAIL_IDS } from '../src/core/graph/task-detail.js';
+import { IDEA_IDS } from '../src/core/graph/ideas/registry.js';
 const dim = { type: ['integer', 'string', 'null'] };
 const tensor = { type: 'object', required: ['name', 'shape', 'dtype'], additionalProperties: false, properties: { name: { type: 'string' }, shape: { type: ['array', 'null'], items: dim }, dtype: { type: 'string' } } };
 const count = { type: 'integer', minimum: 0 };
@@ -18,7 +19,7 @@ const schema = {
   title: 'ArchFacts: output of `archbert describe --facts --json`',
   description: 'Exact, deterministic facts about a neural architecture. Names in ops/activations/norms come from src/core/graph/categories.ts (add, never rename).',
   type: 'object',
-  required: ['file', 'format', 'inputs', 'outputs', 'params', 'macs', 'ops', 'depth', 'blocks', 'activations', 'norms', 'kernel_sizes', 'task', 'family'],
+  required: ['file', 'format', 'inputs', 'outputs', 'params', 'macs', 'ops', 'depth', 'blocks', 'activations', 'norms', 'kernel_sizes', 'task', 'family', 'ideas'],
   additionalProperties: false,
   properties: {
     file: { type: 'string' },
@@ -47,6 +48,11 @@ const schema = {
     kernel_sizes: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[0-9]+x[0-9]+$' } },
     task: { type: 'object', required: ['guess', 'detail', 'evidence'], additionalProperties: false, properties: { guess: { enum: [...TASKS] }, detail: { enum: [...TASK_DETAIL_IDS, null] }, evidence: { type: 'array', items: { type: 'string' } } } },
     family: { type: 'object', required: ['guess', 'evidence'], additionalProperties: false, properties: { guess: { enum: [...FAMILIES, null] }, evidence: { type: 'array', items: { type: 'string' } } } },
+    ideas: {
+      type: 'object', description: 'named design ideas present (src/core/graph/ideas/registry.ts), keyed by id in registry order: instances (null when not countable) and evidence node ids',
+      propertyNames: { enum: [...IDEA_IDS] },
+      additionalProperties: { type: 'object', required: ['count', 'evidence'], additionalProperties: false, properties: { count: { type: ['integer', 'null'], minimum: 1 }, evidence: { type: 'array', items: { type: 'string' } } } },
+    },
     notes: { type: 'array', items: { type: 'string' } },
   },
 };
