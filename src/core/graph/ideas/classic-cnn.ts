@@ -25,6 +25,10 @@ function stemConv(ctx: IdeaContext): number | null {
 
 /** a concat of ≥ 2 parallel branches that each hold a short conv path (Inception, fire, ASPP): the conv kernels per branch */
 export function parallelConvBranches(ctx: IdeaContext, c: number): number[][] | null {
+  return ctx.memo(`branches:${c}`, () => convBranches(ctx, c));
+}
+
+function convBranches(ctx: IdeaContext, c: number): number[][] | null {
   const ps = ctx.preds[c]!;
   if (ps.length < 2) return null;
   const branches: number[][] = [];

@@ -38,6 +38,7 @@ export class IdeaContext {
   readonly outputNodes: Set<number>;
   private readonly raw = new Map<string, ArchNode>();
   private readonly ancestorMemo = new Map<number, Set<number>>();
+  private readonly shared = new Map<string, unknown>();
 
   constructor(readonly input: IdeaInput) {
     const g = input.og;
@@ -51,6 +52,12 @@ export class IdeaContext {
     this.inputNodes = new Set(g.inputNodes);
     this.outputNodes = new Set(g.outputNodes);
     for (const n of input.source?.nodes ?? []) this.raw.set(n.id, n);
+  }
+
+  /** a structure several detectors read (attention sites, skip joins), computed once per graph */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.shared.has(key)) this.shared.set(key, compute());
+    return this.shared.get(key) as T;
   }
 
   get size(): number {
@@ -113,6 +120,15 @@ export class IdeaContext {
   /** the source nodes folded into op i (empty without a source graph) */
   rawNodes(i: number): ArchNode[] {
     return this.nodes[i]!.sources.map((s) => this.raw.get(s)).filter((n): n is ArchNode => !!n);
+  }
+  /** the source node that writes a tensor (null without a source graph) */
+  producerOf(tensor: string): ArchNode | null {
+    const byOut = this.memo('producers', () => {
+      const m = new Map<string, ArchNode>();
+      for (const n of this.input.source?.nodes ?? []) for (const t of n.outputs) if (t) m.set(t, n);
+      return m;
+    });
+    return byOut.get(tensor) ?? null;
   }
   rawOp(i: number): string | null {
     return this.rawNodes(i)[0]?.op ?? null;

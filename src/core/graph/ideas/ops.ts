@@ -3,7 +3,7 @@
  * activations papers name as a design choice, dropout, weight normalisation.
  */
 import type { IdeaDetector } from './detector.js';
-import { found } from './context.js';
+import { found, type IdeaContext } from './context.js';
 
 const byCategory = (id: string, ...cats: string[]): IdeaDetector => ({ id, detect: (ctx) => found(ctx, ctx.all(...cats)) });
 
@@ -20,15 +20,11 @@ export const OP_IDEAS: IdeaDetector[] = [
     detect(ctx) {
       const g = ctx.input.source;
       if (!g) return null;
-      const producer = new Map<string, string>();
-      for (const n of g.nodes) for (const t of n.outputs) producer.set(t, n.op);
-      const normOps = new Set(['Div', 'Mul']);
       const hits = ctx.all('conv', 'dilated_conv', 'grouped_conv', 'depthwise_conv', 'transposed_conv', 'linear').filter((i) =>
         ctx.rawNodes(i).some((r) => {
           const w = r.inputs[1];
-          if (!w || g.initializers[w] || !normOps.has(producer.get(w) ?? '')) return false;
-          // the division by the norm: a ReduceL2 / LpNormalization / Sqrt among the weight's producers
-          return weightNormed(g.nodes, w);
+          if (!w || g.initializers[w] || !['Div', 'Mul'].includes(ctx.producerOf(w)?.op ?? '')) return false;
+          return weightNormed(ctx, w);
         }),
       );
       return found(ctx, hits);
@@ -36,16 +32,15 @@ export const OP_IDEAS: IdeaDetector[] = [
   },
 ];
 
-function weightNormed(nodes: import('../types.js').ArchNode[], tensor: string): boolean {
-  const byOut = new Map<string, import('../types.js').ArchNode>();
-  for (const n of nodes) for (const t of n.outputs) byOut.set(t, n);
+/** the division by the norm: a ReduceL2 / LpNormalization / Sqrt among the weight's producers */
+function weightNormed(ctx: IdeaContext, tensor: string): boolean {
   const seen = new Set<string>();
   const st = [tensor];
   for (let steps = 0; st.length && steps < 40; steps++) {
     const t = st.pop()!;
     if (seen.has(t)) continue;
     seen.add(t);
-    const n = byOut.get(t);
+    const n = ctx.producerOf(t);
     if (!n) continue;
     if (['ReduceL2', 'LpNormalization', 'Sqrt'].includes(n.op)) return true;
     st.push(...n.inputs.filter(Boolean));

@@ -16,6 +16,10 @@ export interface SkipJoin {
 
 /** adds that join a computed branch with a short shortcut (identity or one projection) from the same input */
 export function skipJoins(ctx: IdeaContext): SkipJoin[] {
+  return ctx.memo('skipJoins', () => findSkipJoins(ctx));
+}
+
+function findSkipJoins(ctx: IdeaContext): SkipJoin[] {
   const out: SkipJoin[] = [];
   for (const a of ctx.all('add')) {
     const ps = ctx.preds[a]!;
@@ -37,6 +41,10 @@ const bodyConvs = (ctx: IdeaContext, j: SkipJoin) => j.body.filter((x) => ctx.is
 
 /** the bottleneck joins: body convs exactly [1×1 reduce, k×k, 1×1 expand] */
 function bottlenecks(ctx: IdeaContext): Array<SkipJoin & { mid: number; last: number }> {
+  return ctx.memo('bottlenecks', () => findBottlenecks(ctx));
+}
+
+function findBottlenecks(ctx: IdeaContext): Array<SkipJoin & { mid: number; last: number }> {
   const out: Array<SkipJoin & { mid: number; last: number }> = [];
   for (const j of skipJoins(ctx)) {
     const cs = bodyConvs(ctx, j);

@@ -34,6 +34,10 @@ function origin(ctx: IdeaContext, i: number): number {
 
 /** every softmax over a QKᵀ product whose weights multiply values */
 export function attentionSites(ctx: IdeaContext): AttentionSite[] {
+  return ctx.memo('attentionSites', () => findAttentionSites(ctx));
+}
+
+function findAttentionSites(ctx: IdeaContext): AttentionSite[] {
   const out: AttentionSite[] = [];
   for (const s of ctx.all('softmax')) {
     const av = ctx.walk('forward', s, (j) => ctx.cat(j) === 'dropout' || ctx.cat(j) === 'reshape' || ctx.cat(j) === 'transpose', (j) => ctx.cat(j) === 'matmul', 3);
@@ -194,22 +198,29 @@ function squareConstantOnScores(ctx: IdeaContext, a: AttentionSite): boolean {
   const shp = ctx.shape(a.score);
   const S = shp?.[shp.length - 1];
   if (!g || typeof S !== 'number') return false;
-  const byOut = new Map<string, import('../types.js').ArchNode>();
-  for (const n of g.nodes) for (const t of n.outputs) byOut.set(t, n);
+  const isSquare = (shape: number[]) => shape.length >= 2 && shape.slice(-2).every((d) => d === S) && shape.slice(0, -2).every((d) => d === 1);
   const square = (t: string, depth: number): boolean => {
     const init = g.initializers[t];
-    if (init) return init.shape.length >= 2 && init.shape.slice(-2).every((d) => d === S) && init.shape.slice(0, -2).every((d) => d === 1);
-    const n = byOut.get(t);
+    if (init) return isSquare(init.shape);
+    const n = ctx.producerOf(t);
     if (!n || depth > 3) return false;
-    if (n.op === 'Constant') {
-      const cs = n.constValue?.shape ?? [];
-      return cs.length >= 2 && cs.slice(-2).every((d) => d === S) && cs.slice(0, -2).every((d) => d === 1);
-    }
+    if (n.op === 'Constant') return isSquare(n.constValue?.shape ?? []);
     if (n.op === 'Trilu') return true;
     return ['Cast', 'Mul', 'Sub', 'Unsqueeze', 'Expand', 'Not'].includes(n.op) && n.inputs.some((x) => x && square(x, depth + 1));
   };
-  const path = ctx.walk('forward', a.score, (j) => j !== a.softmax && SCORE_PATH.has(ctx.cat(j)), (j) => j === a.softmax, 6).length
-    ? [...ctx.ancestors(a.softmax)].filter((j) => ctx.ancestors(j).has(a.score))
-    : [];
+  // the ops between QKᵀ and the softmax
+  const path: number[] = [];
+  const seen = new Set<number>();
+  let frontier = [...ctx.preds[a.softmax]!];
+  for (let step = 0; step < 6 && frontier.length; step++) {
+    const next: number[] = [];
+    for (const j of frontier) {
+      if (seen.has(j) || j === a.score || !SCORE_PATH.has(ctx.cat(j))) continue;
+      seen.add(j);
+      path.push(j);
+      next.push(...ctx.preds[j]!);
+    }
+    frontier = next;
+  }
   return path.some((j) => ctx.rawNodes(j).some((r) => r.inputs.some((t) => t && square(t, 0))));
 }
