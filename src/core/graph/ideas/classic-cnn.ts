@@ -1,8 +1,8 @@
 /**
  * Ideas of the classic CNNs: plain conv stacks (AlexNet/VGG), a large strided
  * stem, Network-in-Network's mlpconv and global-average-pool head,
- * Inception's parallel branches and factorised n×1/1×n convs, SqueezeNet's
- * fire modules and DenseNet's dense connectivity.
+ * Inception's parallel branches, factorised n×1/1×n convs and auxiliary
+ * classifiers, SqueezeNet's fire modules and DenseNet's dense connectivity.
  */
 import type { IdeaDetector } from './detector.js';
 import { found, type IdeaContext } from './context.js';
@@ -77,8 +77,8 @@ export const CLASSIC_CNN_IDEAS: IdeaDetector[] = [
       const pools = ctx.all('global_avg_pool', 'adaptive_pool', 'reduce', 'avg_pool').filter((i) => {
         if (ctx.cat(i) === 'reduce' && ctx.rawOp(i) !== 'ReduceMean') return false;
         if (ctx.cat(i) === 'avg_pool' || ctx.cat(i) === 'adaptive_pool') {
-          const s = ctx.shape(i);
-          if (!s || s.length !== 4 || s[2] !== 1 || s[3] !== 1) return false;
+          const hw = ctx.hw(i);
+          if (!hw || hw[0] !== 1 || hw[1] !== 1) return false;
         }
         if (ctx.succ[i]!.some((j) => ctx.cat(j) === 'mul' || ctx.isConv(j) && !ctx.isPointwise(j))) return false; // SE gates, pooling branches
         return reachesOutput(ctx, i);
@@ -106,6 +106,22 @@ export const CLASSIC_CNN_IDEAS: IdeaDetector[] = [
         return kinds.size >= 2 && br.filter((b) => b.length > 0).length >= 3;
       });
       return found(ctx, hits);
+    },
+  },
+  {
+    // ≥ 2 class-vector outputs of one width, each from its own linear head: the extra ones read intermediate features
+    id: 'auxiliary_classifier',
+    detect(ctx) {
+      const heads = [...ctx.outputNodes]
+        .filter((o) => ctx.rank(o) === 2)
+        .map((o) => ({ o, head: ctx.behind(o, (j) => ctx.cat(j) === 'softmax' || ctx.cat(j) === 'log_softmax'), width: ctx.shape(o)![1] }))
+        .filter((h) => ctx.cat(h.head) === 'linear' && typeof h.width === 'number' && h.width >= 2);
+      if (heads.length < 2) return null;
+      const width = heads[0]!.width;
+      if (!heads.every((h) => h.width === width) || new Set(heads.map((h) => h.head)).size !== heads.length) return null;
+      // the main head is the deepest; each auxiliary head is not downstream of another head
+      const aux = heads.filter((h) => heads.some((k) => k !== h && ctx.ancestors(k.head).size > ctx.ancestors(h.head).size));
+      return aux.length ? found(ctx, aux.map((h) => h.head)) : null;
     },
   },
   {

@@ -111,11 +111,23 @@ export class IdeaContext {
   is1d(i: number): boolean {
     return this.rank(i) === 3;
   }
-  /** spatial size [H, W] of a rank-4 NCHW output, null otherwise */
+  /** the op computes on channels-last data (Keras / TF.js sources) */
+  nhwc(i: number): boolean {
+    return this.rawNodes(i)[0]?.layout === 'NHWC';
+  }
+  /** spatial size [H, W] of a rank-4 output (NCHW, or NHWC for channels-last sources), null otherwise */
   hw(i: number): [number, number] | null {
     const s = this.shape(i);
-    if (!s || s.length !== 4 || typeof s[2] !== 'number' || typeof s[3] !== 'number') return null;
-    return [s[2], s[3]];
+    if (!s || s.length !== 4) return null;
+    const [h, w] = this.nhwc(i) ? [s[1], s[2]] : [s[2], s[3]];
+    return typeof h === 'number' && typeof w === 'number' ? [h, w] : null;
+  }
+  /** channels of a rank-4 output (null when unknown) */
+  channels(i: number): number | null {
+    const s = this.shape(i);
+    if (!s || s.length !== 4) return null;
+    const c = this.nhwc(i) ? s[3] : s[1];
+    return typeof c === 'number' ? c : null;
   }
   /** the source nodes folded into op i (empty without a source graph) */
   rawNodes(i: number): ArchNode[] {
@@ -195,7 +207,11 @@ export class IdeaContext {
   imageInput(): [number, number, number] | null {
     for (const inp of this.input.inputs) {
       const s = inp.shape;
-      if (s && s.length === 4 && s.slice(1).every((d) => typeof d === 'number') && (s[1] as number) <= 4) return [s[1] as number, s[2] as number, s[3] as number];
+      if (!s || s.length !== 4 || !s.slice(1).every((d) => typeof d === 'number')) continue;
+      const [a, b, c] = s.slice(1) as [number, number, number];
+      // an image has a few channels and a spatial extent (a [B, Z, 1, 1] latent is none)
+      if (a <= 4 && b > 1 && c > 1) return [a, b, c];
+      if (c <= 4 && a > 1 && b > 1) return [c, a, b]; // channels-last
     }
     return null;
   }

@@ -146,8 +146,8 @@ export const DENSE_PREDICTION_IDEAS: IdeaDetector[] = [
     id: 'anchor_free_centre_head',
     detect(ctx) {
       const outs = mapOutputs(ctx);
-      const two = outs.filter((o) => ctx.shape(o)![1] === 2);
-      const heat = outs.filter((o) => (ctx.shape(o)![1] as number) > 2);
+      const two = outs.filter((o) => ctx.channels(o) === 2);
+      const heat = outs.filter((o) => (ctx.channels(o) ?? 0) > 2);
       if (two.length < 2 || heat.length < 1) return null;
       const hw = JSON.stringify(ctx.hw(heat[0]!));
       return [...two, heat[0]!].every((o) => JSON.stringify(ctx.hw(o)) === hw) ? found(ctx, [...heat, ...two], heat.length) : null;
@@ -164,7 +164,7 @@ export const DENSE_PREDICTION_IDEAS: IdeaDetector[] = [
       const hw = ctx.hw(o)!;
       if (!ctx.isPointwise(o) || hw[0] * 2 > img[1] || hw[0] * 8 < img[1]) return null;
       const ups = ctx.all('transposed_conv').filter((j) => ctx.ancestors(o).has(j));
-      return ups.length >= 2 ? found(ctx, [o], ctx.shape(o)![1] as number) : null;
+      return ups.length >= 2 ? found(ctx, [o], ctx.channels(o)) : null;
     },
   },
   {

@@ -2,7 +2,7 @@
  * Ideas of sequence models: recurrent cells (LSTM / GRU gates, both
  * directions, stacked layers), TextCNN's parallel widths and max over time,
  * TCN / WaveNet's dilated causal convs, WaveNet's gated activation and its
- * skip outputs summed into the head.
+ * skip outputs summed into the head; gated linear units.
  */
 import type { IdeaDetector } from './detector.js';
 import { found, type IdeaContext } from './context.js';
@@ -85,6 +85,28 @@ export const SEQUENCE_IDEAS: IdeaDetector[] = [
         return ps.every((p) => {
           const q = ctx.behind(ctx.preds[p]![0] ?? p, (j) => ctx.cat(j) === 'split' || ctx.cat(j) === 'slice');
           return ctx.isConv(q);
+        });
+      });
+      return found(ctx, hits);
+    },
+  },
+  {
+    // one projection split in two halves, one half gating the other: a ⊙ σ(b) (GLU), or with GELU / SiLU gates (GEGLU, SwiGLU)
+    id: 'gated_linear_unit',
+    detect(ctx) {
+      const isHalf = (i: number) => ctx.cat(i) === 'split' || ctx.cat(i) === 'slice';
+      const hits = ctx.all('mul').filter((m) => {
+        const ps = ctx.preds[m]!;
+        if (ps.length !== 2) return false;
+        return ps.some((gate) => {
+          if (!['sigmoid', 'gelu', 'silu'].includes(ctx.cat(gate))) return false;
+          const g = ctx.preds[gate]![0];
+          const other = ps.find((p) => p !== gate)!;
+          if (g === undefined || !isHalf(g) || !isHalf(other)) return false;
+          const src = (i: number) => (ctx.cat(i) === 'split' ? i : ctx.preds[i]![0]);
+          const a = src(g);
+          const b = src(other);
+          return a !== undefined && a === b && (ctx.cat(a) === 'split' || g !== other);
         });
       });
       return found(ctx, hits);

@@ -66,4 +66,27 @@ describe('ideas on hand-written graphs', () => {
     expect(block(256).residual?.count).toBe(1);
     expect(block(64).bottleneck_residual).toBeUndefined();
   });
+
+  it('gated_linear_unit: a projection split in halves, one gating the other; a gate from a different tensor is not one', () => {
+    const glu = ideasOf(
+      [node('fc', 'linear', { inChannels: 64, outChannels: 256, outShape: [1, 10, 256] }), node('a', 'slice', { outShape: [1, 10, 128] }), node('b', 'slice', { outShape: [1, 10, 128] }), node('g', 'sigmoid'), node('m', 'mul')],
+      [[0, 1], [0, 2], [2, 3], [1, 4], [3, 4]],
+    );
+    expect(glu.gated_linear_unit).toEqual({ count: 1, evidence: ['m'] });
+    const notGlu = ideasOf(
+      [node('fc', 'linear', { inChannels: 64, outChannels: 128, outShape: [1, 10, 128] }), node('fc2', 'linear', { inChannels: 64, outChannels: 128 }), node('a', 'slice'), node('g', 'sigmoid'), node('m', 'mul')],
+      [[0, 1], [0, 2], [1, 3], [2, 4], [3, 4]],
+    );
+    expect(notGlu.gated_linear_unit).toBeUndefined();
+  });
+
+  it('auxiliary_classifier: a second class vector of the same width read from an intermediate feature; one head is not', () => {
+    const nodes = [
+      conv('c1', 3, 3, 32), node('p1', 'global_avg_pool', { outShape: [1, 32, 1, 1] }), node('f1', 'flatten', { outShape: [1, 32] }), node('aux', 'linear', { inChannels: 32, outChannels: 10, outShape: [1, 10] }),
+      conv('c2', 3, 32, 64), node('p2', 'global_avg_pool', { outShape: [1, 64, 1, 1] }), node('f2', 'flatten', { outShape: [1, 64] }), node('main', 'linear', { inChannels: 64, outChannels: 10, outShape: [1, 10] }),
+    ];
+    const edges: Array<[number, number]> = [[0, 1], [1, 2], [2, 3], [0, 4], [4, 5], [5, 6], [6, 7]];
+    expect(ideasOf(nodes, edges, [3, 7]).auxiliary_classifier).toEqual({ count: 1, evidence: ['aux'] });
+    expect(ideasOf(nodes, edges, [7]).auxiliary_classifier).toBeUndefined();
+  });
 });
