@@ -1,7 +1,8 @@
 /**
  * Ideas of the efficient CNNs: grouped convs (cardinality), ShuffleNet's
  * channel shuffle, EfficientNetV2's fused-MBConv, searched mixtures of
- * depthwise kernel sizes (MnasNet, EfficientNet), ConvMixer's blocks.
+ * depthwise kernel sizes (MnasNet, EfficientNet), ConvMixer's blocks,
+ * RegNet's constant group width.
  */
 import type { IdeaDetector } from './detector.js';
 import { found } from './context.js';
@@ -9,6 +10,17 @@ import { skipJoins } from './residual-variants.js';
 
 export const EFFICIENT_CNN_IDEAS: IdeaDetector[] = [
   { id: 'grouped_convolution', detect: (ctx) => found(ctx, ctx.all('grouped_conv')) },
+  {
+    // RegNet's regular design space: one group width (channels per group) in every grouped conv while the widths change by stage
+    id: 'regular_stage_design',
+    detect(ctx) {
+      const gc = ctx.all('grouped_conv').filter((i) => ctx.nodes[i]!.groups && ctx.nodes[i]!.outChannels);
+      if (gc.length < 6) return null;
+      const groupWidths = new Set(gc.map((i) => ctx.nodes[i]!.outChannels! / ctx.nodes[i]!.groups!));
+      const widths = new Set(gc.map((i) => ctx.nodes[i]!.outChannels));
+      return groupWidths.size === 1 && widths.size >= 3 ? found(ctx, gc, null) : null;
+    },
+  },
   {
     // reshape [N, C, H, W] → [N, g, C/g, H, W], swap the two group axes, reshape back
     id: 'channel_shuffle',

@@ -1,11 +1,12 @@
 /**
  * Ideas of sequence models: recurrent cells (LSTM / GRU gates, both
- * directions, stacked layers), TextCNN's parallel widths and max over time,
+ * directions, stacked layers, attention over their states), TextCNN's parallel widths and max over time,
  * TCN / WaveNet's dilated causal convs, WaveNet's gated activation and its
  * skip outputs summed into the head; gated linear units.
  */
 import type { IdeaDetector } from './detector.js';
 import { found, type IdeaContext } from './context.js';
+import { attentionSites } from './transformer.js';
 
 const RNN = ['lstm', 'gru', 'rnn'];
 
@@ -26,6 +27,14 @@ export const SEQUENCE_IDEAS: IdeaDetector[] = [
       const cells = ctx.all(...RNN);
       const stacked = cells.filter((c) => cells.some((d) => d !== c && (ctx.ancestors(c).has(d) || ctx.ancestors(d).has(c))));
       return stacked.length >= 2 ? found(ctx, stacked) : null;
+    },
+  },
+  {
+    // attention whose keys are the states of a recurrent layer (Bahdanau / Luong over encoder states)
+    id: 'recurrent_attention',
+    detect(ctx) {
+      const overStates = (o: number) => RNN.includes(ctx.cat(ctx.behind(o))) || RNN.includes(ctx.cat(o));
+      return found(ctx, attentionSites(ctx).filter((a) => overStates(a.kOrigin)).map((a) => a.softmax));
     },
   },
   {

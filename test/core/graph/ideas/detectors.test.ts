@@ -49,6 +49,7 @@ const CASES: Record<string, [string, string]> = {
   pooler_cls: ['bert_base', 'gpt1'],
   grouped_convolution: ['resnext50_32x4d', 'resnet50'],
   channel_shuffle: ['shufflenet_v1_g3', 'resnext50_32x4d'],
+  regular_stage_design: ['regnet_y_400mf', 'resnext50_32x4d'],
   fused_mbconv: ['efficientnet_v2_s', 'efficientnet_b0'],
   mixed_kernel_sizes_nas: ['mnasnet1_0', 'mobilenet_v2'],
   convmixer_block: ['convmixer_768_32', 'convnext_tiny'],
@@ -91,7 +92,7 @@ const CASES: Record<string, [string, string]> = {
 };
 
 /** ideas no model file of the repository shows; tested on hand-written graphs (hand-graphs.test.ts) */
-const HAND_ONLY = new Set(['local_response_norm', 'auxiliary_classifier', 'gated_linear_unit']);
+const HAND_ONLY = new Set(['local_response_norm', 'auxiliary_classifier', 'gated_linear_unit', 'recurrent_attention']);
 
 describe('idea detectors on real graphs', () => {
   it('every registered idea has a positive and a negative case', () => {

@@ -89,4 +89,21 @@ describe('ideas on hand-written graphs', () => {
     expect(ideasOf(nodes, edges, [3, 7]).auxiliary_classifier).toEqual({ count: 1, evidence: ['aux'] });
     expect(ideasOf(nodes, edges, [7]).auxiliary_classifier).toBeUndefined();
   });
+
+  it('recurrent_attention: scores of a decoder state against LSTM encoder states; the same attention over a linear projection is not', () => {
+    const graph = (encoder: string) =>
+      ideasOf(
+        [
+          node('enc', encoder, { outShape: [1, 20, 64] }),
+          node('q', 'linear', { inChannels: 64, outChannels: 64, outShape: [1, 1, 64] }),
+          node('kt', 'transpose', { outShape: [1, 64, 20] }),
+          node('score', 'matmul', { outShape: [1, 1, 20] }),
+          node('sm', 'softmax', { outShape: [1, 1, 20] }),
+          node('ctx', 'matmul', { outShape: [1, 1, 64] }),
+        ],
+        [[0, 1], [0, 2], [1, 3], [2, 3], [3, 4], [4, 5], [0, 5]],
+      );
+    expect(graph('lstm').recurrent_attention).toEqual({ count: 1, evidence: ['sm'] });
+    expect(graph('linear').recurrent_attention).toBeUndefined();
+  });
 });
