@@ -30,14 +30,15 @@ export function parallelConvBranches(ctx: IdeaContext, c: number): number[][] | 
 
 function convBranches(ctx: IdeaContext, c: number): number[][] | null {
   const ps = ctx.preds[c]!;
-  if (ps.length < 2) return null;
+  // Inception, fire and ASPP join 2–6 branches; DenseNet's concats of every earlier layer are none of them
+  if (ps.length < 2 || ps.length > 8) return null;
+  // a branch is what only its own pred depends on: count, for every node, the preds it feeds
+  const feeds = new Map<number, number>();
+  for (const p of ps) for (const x of [...ctx.ancestors(p), p]) feeds.set(x, (feeds.get(x) ?? 0) + 1);
   const branches: number[][] = [];
-  for (let a = 0; a < ps.length; a++) {
-    // the branch of pred a: its side against every other pred
-    const mine = new Set([...ctx.ancestors(ps[a]!), ps[a]!]);
-    for (let b = 0; b < ps.length; b++) if (b !== a) for (const x of ctx.ancestors(ps[b]!)) mine.delete(x);
-    for (let b = 0; b < ps.length; b++) if (b !== a) mine.delete(ps[b]!);
-    const weighted = [...mine].filter((x) => ctx.isConv(x) || ctx.cat(x) === 'linear' || ctx.cat(x) === 'transposed_conv');
+  for (const p of ps) {
+    const mine = [...ctx.ancestors(p), p].filter((x) => feeds.get(x) === 1);
+    const weighted = mine.filter((x) => ctx.isConv(x) || ctx.cat(x) === 'linear' || ctx.cat(x) === 'transposed_conv');
     if (weighted.length > 4) return null;
     branches.push(weighted.filter((x) => ctx.isConv(x)));
   }
@@ -168,7 +169,8 @@ export const CLASSIC_CNN_IDEAS: IdeaDetector[] = [
           ps.some((q) => {
             if (p === q || !ctx.ancestors(q).has(p)) return false;
             // every op between p and q keeps the resolution and a weighted layer lies between
-            const between = [...ctx.ancestors(q), q].filter((x) => ctx.ancestors(x).has(p));
+            const after = ctx.descendants(p);
+            const between = [...ctx.ancestors(q), q].filter((x) => after.has(x));
             return between.some((x) => ctx.isConv(x)) && !between.some(downOrUp);
           }),
         );

@@ -192,6 +192,19 @@ export class IdeaContext {
     if (this.ancestorMemo.size < 4096) this.ancestorMemo.set(i, out);
     return out;
   }
+  descendants(i: number): Set<number> {
+    return this.memo(`descendants:${i}`, () => {
+      const out = new Set<number>();
+      const st = [...this.succ[i]!];
+      while (st.length) {
+        const j = st.pop()!;
+        if (out.has(j)) continue;
+        out.add(j);
+        st.push(...this.succ[j]!);
+      }
+      return out;
+    });
+  }
   /**
    * The two sides of a join of a and b: the nodes on each side (a, b included) that are not common to both,
    * i.e. the branches between their latest shared input and the join.
