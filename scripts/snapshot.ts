@@ -158,6 +158,8 @@ function run(c: Case): Promise<void> {
       } catch {
         /* text output is kept as text */
       }
+      // the text table of `etran rank` ends each row with images/s, and says how long extraction took
+      if (typeof parsed === 'string' && c.argv.includes('rank')) parsed = parsed.replace(/ +\d+(?:\.\d+)?$/gm, ' <img/s>').replace(/extraction \d+(?:\.\d+)? s/g, 'extraction <s>');
       const record = scrub({ argv: c.argv, exit, stdout: parsed, stderr });
       const dir = join(outDir!, c.group);
       mkdirSync(dir, { recursive: true });
