@@ -32,12 +32,10 @@ function convBranches(ctx: IdeaContext, c: number): number[][] | null {
   const ps = ctx.preds[c]!;
   // Inception, fire and ASPP join 2–6 branches; DenseNet's concats of every earlier layer are none of them
   if (ps.length < 2 || ps.length > 8) return null;
-  // a branch is what only its own pred depends on: count, for every node, the preds it feeds
-  const feeds = new Map<number, number>();
-  for (const p of ps) for (const x of [...ctx.ancestors(p), p]) feeds.set(x, (feeds.get(x) ?? 0) + 1);
+  const own = ctx.branches(ps);
+  if (!own) return null;
   const branches: number[][] = [];
-  for (const p of ps) {
-    const mine = [...ctx.ancestors(p), p].filter((x) => feeds.get(x) === 1);
+  for (const mine of own) {
     const weighted = mine.filter((x) => ctx.isConv(x) || ctx.cat(x) === 'linear' || ctx.cat(x) === 'transposed_conv');
     if (weighted.length > 4) return null;
     branches.push(weighted.filter((x) => ctx.isConv(x)));

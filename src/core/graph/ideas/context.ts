@@ -205,16 +205,102 @@ export class IdeaContext {
       return out;
     });
   }
+  /** position of each node in a topological order (the OpGraph's node order need not be one) */
+  private topoRank(): Int32Array {
+    return this.memo('topoRank', () => {
+      const n = this.nodes.length;
+      const indeg = new Int32Array(n);
+      for (let i = 0; i < n; i++) indeg[i] = this.preds[i]!.length;
+      const rank = new Int32Array(n).fill(-1);
+      const queue: number[] = [];
+      for (let i = 0; i < n; i++) if (indeg[i] === 0) queue.push(i);
+      let r = 0;
+      for (let q = 0; q < queue.length; q++) {
+        const i = queue[q]!;
+        rank[i] = r++;
+        for (const j of this.succ[i]!) if (--indeg[j] === 0) queue.push(j);
+      }
+      for (let i = 0; i < n; i++) if (rank[i] === -1) rank[i] = r++; // cycles (should not occur): last
+      return rank;
+    });
+  }
+  /**
+   * The branches that join at `heads` (≤ 30 of them): for each head, the nodes (itself included) that only it
+   * depends on, i.e. the branch between the heads' latest shared inputs and the join. Walks back from the
+   * heads in reverse topological order and stops where the branches merge, so a join costs the size of its
+   * branches, not of the graph; null when they do not merge within `limit` nodes.
+   */
+  branches(heads: number[], limit = 4000): number[][] | null {
+    const rank = this.topoRank();
+    const mask = new Map<number, number>();
+    const heap: number[] = []; // max-heap on rank
+    const push = (i: number) => {
+      heap.push(i);
+      for (let c = heap.length - 1; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if (rank[heap[p]!]! >= rank[heap[c]!]!) break;
+        [heap[p], heap[c]] = [heap[c]!, heap[p]!];
+        c = p;
+      }
+    };
+    const pop = (): number => {
+      const top = heap[0]!;
+      const last = heap.pop()!;
+      if (heap.length) {
+        heap[0] = last;
+        for (let c = 0; ; ) {
+          const l = 2 * c + 1;
+          const r = l + 1;
+          let m = c;
+          if (l < heap.length && rank[heap[l]!]! > rank[heap[m]!]!) m = l;
+          if (r < heap.length && rank[heap[r]!]! > rank[heap[m]!]!) m = r;
+          if (m === c) break;
+          [heap[m], heap[c]] = [heap[c]!, heap[m]!];
+          c = m;
+        }
+      }
+      return top;
+    };
+    const single = (m: number) => m !== 0 && (m & (m - 1)) === 0;
+    let open = 0; // queued nodes that belong to one branch only
+    const add = (i: number, bit: number) => {
+      const old = mask.get(i);
+      if (old === undefined) {
+        mask.set(i, bit);
+        push(i);
+        if (single(bit)) open++;
+        return;
+      }
+      const m = old | bit;
+      if (m === old) return;
+      if (single(old)) open--;
+      mask.set(i, m);
+    };
+    heads.forEach((h, k) => add(h, 1 << k));
+    const out: number[][] = heads.map(() => []);
+    const done = new Set<number>();
+    for (let steps = 0; heap.length && open > 0; steps++) {
+      if (steps > limit) return null;
+      const i = pop();
+      if (done.has(i)) continue;
+      done.add(i);
+      const m = mask.get(i)!;
+      if (!single(m)) continue; // shared: the branches have merged here
+      open--;
+      out[31 - Math.clz32(m)]!.push(i);
+      for (const p of this.preds[i]!) add(p, m);
+    }
+    for (const b of out) b.sort((x, y) => x - y);
+    return out;
+  }
   /**
    * The two sides of a join of a and b: the nodes on each side (a, b included) that are not common to both,
-   * i.e. the branches between their latest shared input and the join.
+   * i.e. the branches between their latest shared input and the join (both empty when they do not merge
+   * within a few thousand nodes).
    */
   sides(a: number, b: number): [number[], number[]] {
-    const A = new Set(this.ancestors(a)).add(a);
-    const B = new Set(this.ancestors(b)).add(b);
-    const sideA = [...A].filter((x) => !B.has(x)).sort((x, y) => x - y);
-    const sideB = [...B].filter((x) => !A.has(x)).sort((x, y) => x - y);
-    return [sideA, sideB];
+    const br = this.branches([a, b]);
+    return br ? [br[0]!, br[1]!] : [[], []];
   }
   /** the image input [C, H, W] when the model reads one rank-4 NCHW image */
   imageInput(): [number, number, number] | null {

@@ -23,7 +23,7 @@ export const OP_IDEAS: IdeaDetector[] = [
       const hits = ctx.all('conv', 'dilated_conv', 'grouped_conv', 'depthwise_conv', 'transposed_conv', 'linear').filter((i) =>
         ctx.rawNodes(i).some((r) => {
           const w = r.inputs[1];
-          if (!w || g.initializers[w] || !['Div', 'Mul'].includes(ctx.producerOf(w)?.op ?? '')) return false;
+          if (!['Conv', 'ConvTranspose', 'MatMul', 'Gemm'].includes(r.op) || !w || g.initializers[w] || !['Div', 'Mul'].includes(ctx.producerOf(w)?.op ?? '')) return false;
           return weightNormed(ctx, w);
         }),
       );

@@ -28,7 +28,7 @@ function findSkipJoins(ctx: IdeaContext): SkipJoin[] {
     const weighted = (s: number[]) => s.filter((x) => ctx.isConv(x) || ctx.cat(x) === 'linear').length;
     const [body, shortcut] = weighted(s0) >= weighted(s1) ? [s0, s1] : [s1, s0];
     if (weighted(body) === 0 || weighted(shortcut) > 1 || body.length > 400) continue;
-    if (!body.length || ctx.ancestors(ps[0]!).size === 0) continue;
+    if (!body.length) continue;
     // the block input is shared: the shortcut starts where the body starts
     const bodyPreds = body.flatMap((x) => ctx.preds[x]!).filter((p) => !body.includes(p));
     if (!bodyPreds.length) continue;
