@@ -78,7 +78,8 @@ export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 
 
   const intInput = info.inputs.some((i) => /int/.test(i.dtype));
   const task = guessTask(og, ops, info.inputs, info.outputs, { causalMask: info.causalMask });
-  const family = guessFamily(og, ops, blocks, activations, norms, { intInput, causalMask: info.causalMask, name: info.name });
+  const ideas = findIdeas({ og, blocks, inputs: info.inputs, outputs: info.outputs, causalMask: info.causalMask, source: info.source });
+  const family = guessFamily(og, ops, blocks, activations, norms, { intInput, causalMask: info.causalMask, name: info.name, ideas, taskDetail: task.detail });
 
   const notes = [...(info.notes ?? [])];
   if (blocks.inverted_residual > 0) notes.push(`inverted residual blocks: ${blocks.inverted_residual} (${invertedResidualWithSkip} with a skip connection)`);
@@ -104,7 +105,7 @@ export function factsFromOpGraph(og: OpGraph, info: FactsInfo): Omit<ArchFacts, 
     kernel_sizes,
     task,
     family,
-    ideas: findIdeas({ og, blocks, inputs: info.inputs, outputs: info.outputs, causalMask: info.causalMask, source: info.source }),
+    ideas,
   };
   if (notes.length) facts.notes = notes;
   return facts;

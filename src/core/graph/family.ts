@@ -1,13 +1,20 @@
 /**
- * Family guess from structural signatures only (stem, block types, activations,
- * norms, widths). The graph/model name is never used to decide; when it names
- * a family it is reported as separate evidence, with whether it agrees.
- * Returns null (with the evidence looked at) when no signature fits.
+ * Family guess from structural signatures only. The graph/model name is never
+ * used to decide; when it names a family it is reported as separate evidence,
+ * with whether it agrees. Two layers: the rules of family/by-ideas.ts read the
+ * named design ideas and the finer task (a detector is named by its head, a
+ * segmenter by its decoder, Xception by its separable flows, …) and win when
+ * one fits; otherwise the backbone rules below (stem, block types,
+ * activations, norms, widths) name the classification CNNs and transformer
+ * stacks. Returns null (with the evidence looked at) when no rule fits: a
+ * wrong family is worse than none.
  */
 import type { BlockCounts, OpGraph } from './types.js';
 import { CONV_LIKE } from './categorize.js';
 import { opTopoOrder } from './depth.js';
 import { ACTIVATIONS, NORMS } from './categories.js';
+import type { IdeaFinding } from './ideas/context.js';
+import { IDEA_FAMILY_RULES } from './family/by-ideas.js';
 
 const ACT_OR_NORM = new Set<string>([...ACTIVATIONS, ...NORMS]);
 
@@ -20,10 +27,19 @@ export const FAMILIES = [
   'resnet', 'resnext', 'wide_resnet', 'mobilenet_v2', 'mobilenet_v3', 'efficientnet', 'densenet', 'vgg', 'alexnet', 'squeezenet',
   'shufflenet', 'mnasnet', 'convnext', 'regnet', 'vit', 'swin', 'inception', 'googlenet', 'unet', 'bert-like', 'gpt-like', 'lstm', 'gru',
   'rnn', 'transformer', 'mlp_mixer',
+  // named from the design ideas and the head (family/by-ideas.ts) or the stem (srcnn)
+  'maxvit', 'convmixer', 'xception', 'mobilenet_v1', 'nin', 'pointnet', 'dcgan', 'vae', 'autoencoder', 'espcn', 'srcnn', 'wavenet', 'tcn',
+  'textcnn', 'yolo', 'centernet', 'pose_heatmap', 'retinanet', 'ssd', 'ssdlite', 'deeplab', 'fcn', 'lraspp', 'faster_rcnn', 'mask_rcnn',
+  'keypoint_rcnn', 'fcos',
 ] as const;
+
+/** the families the name evidence looked for before the idea rules; the later ids must start a word of the name ('nin' is no family of "running") */
+const FIRST_FAMILIES = 26;
 
 interface Ctx {
   og: OpGraph;
+  ideas: Record<string, IdeaFinding>;
+  taskDetail: string | null;
   ops: Record<string, number>;
   blocks: BlockCounts;
   activations: string[];
@@ -38,12 +54,25 @@ export function guessFamily(
   blocks: BlockCounts,
   activations: string[],
   norms: string[],
-  opts: { intInput?: boolean; causalMask?: boolean; name?: string } = {},
+  opts: { intInput?: boolean; causalMask?: boolean; name?: string; ideas?: Record<string, IdeaFinding>; taskDetail?: string | null } = {},
 ): FamilyGuess {
-  const r = structural({ og, ops, blocks, activations, norms, intInput: !!opts.intInput, causalMask: !!opts.causalMask });
+  const ideas = opts.ideas ?? {};
+  const taskDetail = opts.taskDetail ?? null;
+  const backbone = structural({ og, ops, blocks, activations, norms, ideas, taskDetail, intInput: !!opts.intInput, causalMask: !!opts.causalMask });
+  let r = backbone;
+  for (const rule of IDEA_FAMILY_RULES) {
+    const ev = rule.decide({ ideas, taskDetail, backbone: backbone.guess, ops, og });
+    if (!ev) continue;
+    r = { guess: rule.id, evidence: backbone.guess && backbone.guess !== rule.id ? [...ev, `backbone: ${backbone.guess}`] : ev };
+    break;
+  }
   if (opts.name) {
     const lower = opts.name.toLowerCase().replace(/[-\s]/g, '_');
-    const named = [...FAMILIES].sort((a, b) => b.length - a.length).find((f) => lower.includes(f.replace('-like', '').replace('-', '_')));
+    const mentions = (f: string, i: number) => {
+      const key = f.replace('-like', '').replace('-', '_');
+      return i < FIRST_FAMILIES ? lower.includes(key) : new RegExp(`(^|[^a-z])${key}`).test(lower);
+    };
+    const named = FAMILIES.map((f, i) => ({ f, i })).sort((a, b) => b.f.length - a.f.length).find(({ f, i }) => mentions(f, i))?.f;
     if (named) {
       const agree = r.guess === named || (r.guess !== null && named.startsWith(r.guess)) || (r.guess !== null && r.guess.startsWith(named));
       r.evidence.push(`(not used for the guess) the model name '${opts.name}' mentions '${named}'${agree ? ', consistent with the structure' : r.guess ? `, unlike the structural guess` : ''}`);
@@ -102,7 +131,8 @@ function structural(c: Ctx): FamilyGuess {
       const ir = `${blocks.inverted_residual} inverted residual blocks`;
       const se = blocks.squeeze_excitation;
       if (act('hard_swish')) return done('mobilenet_v3', ir, `hard_swish activations`, `${se} squeeze-excitation blocks${act('hard_sigmoid') ? ' (hard_sigmoid gates)' : ''}`);
-      if (act('silu') && se > 0) return done('efficientnet', ir, `silu (swish) activations`, `${se} squeeze-excitation blocks`);
+      // EfficientNetV2 keeps the family name: its fused-MBConv early stages are said in the evidence (and in ideas)
+      if (act('silu') && se > 0) return done('efficientnet', ir, `silu (swish) activations`, `${se} squeeze-excitation blocks`, ...(c.ideas.fused_mbconv ? [`${c.ideas.fused_mbconv.count ?? ''} fused-MBConv blocks in the early stages (EfficientNetV2)`.trim()] : []));
       if (act('relu6') && se === 0) return done('mobilenet_v2', ir, 'relu6 activations', 'no squeeze-excitation');
       if (act('relu') && se === 0) return done('mnasnet', ir, 'plain relu activations, no squeeze-excitation');
       return done(null, ir, `activations ${c.activations.join(', ')}; squeeze-excitation ${se}`);
@@ -111,6 +141,10 @@ function structural(c: Ctx): FamilyGuess {
     if (shuffle > 0) return done('shufflenet', `${shuffle} channel shuffles (reshape → transpose → reshape)`, `${dw.length} depthwise convs`, `${ops.concat ?? 0} concats`);
   }
   const grouped = nodes.filter((n) => n.category === 'grouped_conv');
+  // a residual trunk whose graph also carries ideas no ResNet variant has (dense connectivity, gated
+  // units, factorised n×1 convs: RAFT's encoders and update block) is not named after its trunk
+  const foreign = ['dense_connectivity', 'gated_activation', 'factorised_convolution'].filter((i) => i in c.ideas);
+  if (blocks.residual > 0 && foreign.length) return done(null, `${blocks.residual} residual blocks, but also ${foreign.join(', ').replace(/_/g, ' ')}: no residual family has those`);
   const stem7 = stem && stemK === 7 && stemS === 2;
   const maxAfterStem = firstW !== undefined && order.slice(order.indexOf(firstW), order.indexOf(firstW) + 5).some((i) => nodes[i]!.category === 'max_pool');
   if (blocks.residual > 0 && grouped.length) {
@@ -164,7 +198,7 @@ function structural(c: Ctx): FamilyGuess {
       return ks.length === 2 && ks.includes(1) && ks.includes(3);
     }).length;
     const resizeOrDeconv = has('transposed_conv') || has('resize');
-    if (fire >= 4 && !has('linear')) return done('squeezenet', `${fire} fire modules (1x1 and 3x3 expand convs concatenated)`, 'no fully-connected layer (conv classifier + global pool)');
+    if (fire >= 4 && !has('linear') && c.ideas.fire_module) return done('squeezenet', `${fire} fire modules (1x1 and 3x3 expand convs concatenated)`, 'no fully-connected layer (conv classifier + global pool)');
     if (concats.length >= 20 && blocks.residual === 0 && maxFanIn >= 8) {
       return done('densenet', `${concats.length} concats, up to ${maxFanIn} inputs each (dense connectivity: every layer sees all earlier ones), no residual adds`, `${ops.avg_pool ?? 0} avg_pool transitions`);
     }
@@ -174,6 +208,11 @@ function structural(c: Ctx): FamilyGuess {
     if (resizeOrDeconv && upConcats >= 2) return done('unet', `${upConcats} skip concats joining encoder features with upsampled decoder features`, `upsampling: ${['transposed_conv', 'resize'].filter(has).join(', ')}`);
   }
   const linears = nodes.filter((n) => n.category === 'linear');
+  // SRCNN (Dong et al. 2014): three convs (9x9 patch extraction, 1x1 or 5x5 mapping, 5x5 reconstruction), no pooling, the image in and out
+  const lastConv = convs.length ? nodes[convs[convs.length - 1]!]! : null;
+  if (convs.length === 3 && !linears.length && stemK === 9 && lastConv?.kernel?.[0] === 5 && !['max_pool', 'avg_pool', 'transposed_conv'].some(has) && (c.taskDetail === 'image_restoration' || c.taskDetail === 'super_resolution')) {
+    return done('srcnn', `three convs: ${convs.map((i) => nodes[i]!.kernel?.join('x')).join(', ')} (patch extraction, non-linear mapping, reconstruction)`, 'no pooling: the output image has the input size');
+  }
   if (blocks.residual === 0 && convs.length >= 5 && linears.length >= 2 && has('max_pool')) {
     if (stemK === 11 && stemS === 4) return done('alexnet', `${stemDesc}`, `${convs.length} convs, ${linears.length} fully-connected layers`);
     const k3 = convs.filter((i) => nodes[i]!.kernel?.[0] === 3).length;

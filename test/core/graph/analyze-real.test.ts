@@ -88,7 +88,7 @@ describe.runIf(Object.keys(reference).length > 0)('torchvision exports vs PyTorc
       regnet_y_400mf: 'regnet',
       convnext_tiny: 'convnext',
       vit_b_16: 'vit',
-      lraspp_mobilenet_v3_large: 'mobilenet_v3',
+      lraspp_mobilenet_v3_large: 'lraspp',
     };
     for (const [name, fam] of Object.entries(expected)) if (facts[name]) expect(facts[name]!.family.guess, name).toBe(fam);
   });
