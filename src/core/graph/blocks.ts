@@ -30,6 +30,7 @@ import type { BlockCounts, OpGraph } from './types.js';
 import { ACTIVATIONS, NORMS } from './categories.js';
 import { isWeighted, opTopoOrder } from './depth.js';
 import { CONV_LIKE } from './categorize.js';
+import { reach } from './walk.js';
 
 export interface BlockDetail {
   counts: BlockCounts;
@@ -57,26 +58,6 @@ export function findBlocks(g: OpGraph): BlockDetail {
   };
   const isUpsample = (i: number) => cat(i) === 'resize' || cat(i) === 'transposed_conv';
 
-  /**
-   * Nodes reachable from `start` along `next` (succ: forward, preds: backward) through nodes accepted by
-   * `through`, collecting those that `hit` accepts; a hit ends its path.
-   */
-  const reach = (next: number[][], start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps: number): number[] => {
-    const found: number[] = [];
-    let frontier = next[start]!.slice();
-    const seen = new Set<number>([start]);
-    for (let step = 0; step < maxSteps && frontier.length; step++) {
-      const following: number[] = [];
-      for (const i of frontier) {
-        if (seen.has(i)) continue;
-        seen.add(i);
-        if (hit(i)) found.push(i);
-        else if (through(i)) following.push(...next[i]!);
-      }
-      frontier = following;
-    }
-    return found;
-  };
   const forward = (start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8) => reach(succ, start, through, hit, maxSteps);
   const backward = (start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8) => reach(preds, start, through, hit, maxSteps);
 

@@ -7,6 +7,7 @@
  */
 import type { ArchGraph, ArchNode, BlockCounts, Dim, OpGraph, OpNode } from '../types.js';
 import { ACTIVATIONS, NORMS } from '../categories.js';
+import { reach } from '../walk.js';
 
 /** One present idea: how many instances (null when the idea is not countable) and the node ids that show it. */
 export interface IdeaFinding {
@@ -151,21 +152,7 @@ export class IdeaContext {
    * accepts and collecting those `hit` accepts (a hit ends its path), at most `maxSteps` hops.
    */
   walk(dir: 'forward' | 'backward', start: number, through: (i: number) => boolean, hit: (i: number) => boolean, maxSteps = 8): number[] {
-    const next = dir === 'forward' ? this.succ : this.preds;
-    const found: number[] = [];
-    const seen = new Set<number>([start]);
-    let frontier = next[start]!.slice();
-    for (let step = 0; step < maxSteps && frontier.length; step++) {
-      const following: number[] = [];
-      for (const i of frontier) {
-        if (seen.has(i)) continue;
-        seen.add(i);
-        if (hit(i)) found.push(i);
-        else if (through(i)) following.push(...next[i]!);
-      }
-      frontier = following;
-    }
-    return found;
+    return reach(dir === 'forward' ? this.succ : this.preds, start, through, hit, maxSteps);
   }
   /** the node behind i, looking back through norms, activations and single-input plumbing */
   behind(i: number, alsoThrough: (j: number) => boolean = () => false): number {
