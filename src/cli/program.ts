@@ -17,6 +17,8 @@ export function createProgram(name: string, description: string, version: string
     .exitOverride();
 }
 
+let stdoutGuarded = false;
+
 /** Parses argv, runs the chosen command and returns the process exit code. */
 export async function runProgram(program: Command, argv: string[]): Promise<number> {
   // Commander's own usage errors must exit 2, not 1: route them through exitOverride.
@@ -26,10 +28,14 @@ export async function runProgram(program: Command, argv: string[]): Promise<numb
   };
   applyOverride(program);
   // `archbert describe m.onnx | head`: a reader that stops early is not an error; stop writing quietly.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  // Installed once per process (tests run main() many times in one process).
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });

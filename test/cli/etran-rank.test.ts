@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliInProcess } from '../helpers/cli.js';
 
 const fx = (p: string) => new URL(`../../fixtures/rank/${p}`, import.meta.url).pathname;
 const tmp = () => mkdtempSync(join(tmpdir(), 'etran-rank-'));
@@ -79,7 +79,7 @@ describe('etran rank (CLI contract)', () => {
     expect(byEtran.ranking.map((n: string) => e.get(n))).toEqual([...byEtran.ranking.map((n: string) => e.get(n))].sort((a, b) => b - a));
   });
 
-  it('bad --history / --bootstrap: one line naming the file and the problem, exit 2, before any extraction', () => {
+  it('bad --history / --bootstrap: one line naming the file and the problem, exit 2, before any extraction', async () => {
     const dir = tmp();
     const bad = join(dir, 'past.csv');
     writeFileSync(bad, 'model,dataset,score\ngemm_a,pets,0.5\ngemm_b,pets,n/a\n');
@@ -91,7 +91,8 @@ describe('etran rank (CLI contract)', () => {
       [['--bootstrap', 'many'], /--bootstrap: expected an integer/],
       [['--bootstrap', '1e9'], /--bootstrap: expected an integer from 0 to 100000/],
     ] as Array<[string[], RegExp]>) {
-      const r = runCli('etran', ['rank', '--zoo', fx('zoo-cls'), '--data', fx('images'), '--no-cache', ...args]);
+      // in process: each is refused before any model runs, so a process start-up per case is all a spawn would add
+      const r = await runCliInProcess('etran', ['rank', '--zoo', fx('zoo-cls'), '--data', fx('images'), '--no-cache', ...args]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(re);
@@ -117,7 +118,7 @@ describe('etran rank (CLI contract)', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('bad zoo / bad data / bad options exit 2 with one line', () => {
+  it('bad zoo / bad data / bad options exit 2 with one line', async () => {
     for (const args of [
       ['--zoo', '/nonexistent', '--data', fx('images')],
       ['--zoo', fx('images'), '--data', fx('images')],
@@ -126,7 +127,7 @@ describe('etran rank (CLI contract)', () => {
       ['--zoo', fx('zoo-cls'), '--data', fx('images'), '--metrics', 'nope'],
       ['--zoo', fx('zoo-cls'), '--data', fx('images'), '--device', 'tpu'],
     ]) {
-      const r = runCli('etran', ['rank', '--no-cache', ...args]);
+      const r = await runCliInProcess('etran', ['rank', '--no-cache', ...args]);
       expect(r.code, args.join(' ') + '\n' + r.stderr).toBe(2);
       expect(r.stdout).toBe('');
     }

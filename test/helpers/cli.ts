@@ -27,3 +27,28 @@ export function runCli(bin: 'archbert' | 'etran', args: string[], opts: { cwd?: 
 }
 
 export const repoRoot = root;
+
+/**
+ * Runs a CLI's main() in this process and captures what it writes: the same
+ * contract (exit code, stdout, stderr) without a Node + tsx start-up per call,
+ * which is most of a spawned run's time. Use runCli where the real process
+ * matters (environment, signals, the bin launcher).
+ */
+export async function runCliInProcess(bin: 'archbert' | 'etran', args: string[]): Promise<CliResult> {
+  const { main } = (await import(`../../src/cli/${bin}.ts`)) as { main: (argv: string[]) => Promise<number> };
+  let stdout = '';
+  let stderr = '';
+  const text = (chunk: unknown) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+  const out = process.stdout.write;
+  const err = process.stderr.write;
+  process.stdout.write = ((chunk: unknown) => ((stdout += text(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: unknown) => ((stderr += text(chunk)), true)) as typeof process.stderr.write;
+  let code: number;
+  try {
+    code = await main(args);
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+  return { code, stdout, stderr };
+}
