@@ -11,8 +11,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/etran.js';
 import { repoRoot } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 
 type Yaml = string | Yaml[] | { [key: string]: Yaml };
 
@@ -77,20 +77,7 @@ const at = (v: Yaml, path: string): Yaml => path.split('.').reduce<Yaml>((o, k) 
 /** The value after `flag` in an argument list. */
 const flag = (args: string[], name: string): string | undefined => args[args.indexOf(name) + 1];
 
-async function inProcess(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string }> {
-  const out: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return { code: await main(args), stdout: out.join('') };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-    vi.restoreAllMocks();
-  }
-}
+const inProcess = (args: string[], env: Record<string, string> = {}) => runCliInProcess('etran', args, { env });
 
 describe('deploy/kubernetes', () => {
   afterEach(() => vi.restoreAllMocks());

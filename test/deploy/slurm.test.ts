@@ -13,9 +13,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/etran.js';
 import { shardFromEnv } from '../../src/core/features/shards.js';
 import { repoRoot } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 
 const SBATCH = `#!/bin/bash
 # sbatch stand-in: runs the job now (array tasks in order), records ok/failed/never per job id.
@@ -98,20 +98,7 @@ function cluster() {
   return { root, run, calls, cache };
 }
 
-async function inProcess(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string }> {
-  const out: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return { code: await main(args), stdout: out.join('') };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-    vi.restoreAllMocks();
-  }
-}
+const inProcess = (args: string[], env: Record<string, string> = {}) => runCliInProcess('etran', args, { env });
 
 const submit = join(repoRoot, 'deploy/slurm/submit.sh');
 const arrayScript = join(repoRoot, 'deploy/slurm/extract-array.sbatch');

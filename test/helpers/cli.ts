@@ -34,7 +34,7 @@ export const repoRoot = root;
  * which is most of a spawned run's time. Use runCli where the real process
  * matters (environment, signals, the bin launcher).
  */
-export async function runCliInProcess(bin: 'archbert' | 'etran', args: string[]): Promise<CliResult> {
+export async function runCliInProcess(bin: 'archbert' | 'etran', args: string[], opts: { env?: Record<string, string> } = {}): Promise<CliResult> {
   const { main } = (await import(`../../src/cli/${bin}.ts`)) as { main: (argv: string[]) => Promise<number> };
   let stdout = '';
   let stderr = '';
@@ -43,12 +43,20 @@ export async function runCliInProcess(bin: 'archbert' | 'etran', args: string[])
   const err = process.stderr.write;
   process.stdout.write = ((chunk: unknown) => ((stdout += text(chunk)), true)) as typeof process.stdout.write;
   process.stderr.write = ((chunk: unknown) => ((stderr += text(chunk)), true)) as typeof process.stderr.write;
+  // variables the run should see (a scheduler's, say), put back afterwards
+  const env = opts.env ?? {};
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
   let code: number;
   try {
     code = await main(args);
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
   return { code, stdout, stderr };
 }
