@@ -18,6 +18,8 @@ import { intentFromAnswer, parseQuestion, statementForm, normalizeQuestion, type
 import { factAnswerStrings } from './ask/answer-strings.js';
 import { list } from './ask/answers/common.js';
 import { exactAnswer } from './ask/exact-answer.js';
+import { answerIdeaQuestion } from './ask/idea-answer.js';
+import type { IdeaFinding } from '../graph/ideas/context.js';
 
 export interface AskAnswer {
   question: string;
@@ -43,10 +45,14 @@ function sameSet(a: string[], b: string[]): boolean {
 
 /**
  * Answers from the facts, cross-checked with the learned view. `learned` may
- * be null (e.g. in unit tests of the exact part).
+ * be null (e.g. in unit tests of the exact part). `ideas` (facts.ideas) lets a
+ * question naming a design idea ("does it use channel shuffle?") be answered
+ * from the idea catalogue; without it, only the rules below answer.
  */
-export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, learned: LearnedView | null): AskAnswer {
+export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, learned: LearnedView | null, ideas?: Readonly<Record<string, IdeaFinding>>): AskAnswer {
   const parsed = parseQuestion(question);
+  const byIdea = ideas ? answerIdeaQuestion(question, parsed, ideas, og) : null;
+  if (byIdea) return { question, kind: byIdea.kind, answer: byIdea.answer, value: byIdea.value, confidence: 1, evidence: byIdea.evidence };
   let intent = parsed.intent;
   let kind = parsed.kind;
   let understoodBy: 'rules' | 'learned' = 'rules';
