@@ -119,7 +119,7 @@ pooling.`,
 /** "name=1x3x224x224" (or a bare "1x3x224x224", keyed '*' = the only input) → shapes. */
 export function parseInputShapes(specs: string[]): Record<string, number[]> | undefined {
   if (!specs.length) return undefined;
-  const out: Record<string, number[]> = {};
+  const out: Record<string, number[]> = Object.create(null); // keyed by input names the user typed
   for (const spec of specs) {
     const eq = spec.lastIndexOf('=');
     const name = eq >= 0 ? spec.slice(0, eq) : '*';

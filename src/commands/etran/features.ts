@@ -146,7 +146,8 @@ export function reportExtraction(r: PipelineResult): void {
 
 /** Per-model extraction figures, as in the --json contract. */
 export function extractionSummary(r: PipelineResult): Record<string, { images: number; seconds: number; images_per_s: number | null; cached: boolean }> {
-  const out: Record<string, { images: number; seconds: number; images_per_s: number | null; cached: boolean }> = {};
+  // keyed by model names (file stems): no prototype, so a model called __proto__ or constructor is a plain key
+  const out: Record<string, { images: number; seconds: number; images_per_s: number | null; cached: boolean }> = Object.create(null);
   for (const f of r.features) {
     // Time spent extracting in this run: 0 for features read from the cache.
     const seconds = f.cached ? 0 : f.seconds;

@@ -62,7 +62,7 @@ function combineFromComponents(models: Array<{ name: string; scores: Record<stri
   const num = (v: Json) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const detection = models.every((m) => num(m.scores.regression) !== null);
   const usable = models.filter((m) => num(m.scores.lda) !== null && num(m.scores.energy) !== null);
-  const out: Record<string, number | null> = {};
+  const out: Record<string, number | null> = Object.create(null); // keyed by model names read from the file
   for (const m of models) out[m.name] = null;
   if (usable.length < 2) return out;
   warnings.push(`${file}: no etran scores; computed them from ${detection ? 'energy, lda and regression' : 'energy and lda'} across the ${usable.length} models in the file`);
@@ -90,7 +90,7 @@ export function truthFromFile(doc: Json, file: string, key?: string): Record<str
     }
   }
   if (!isObject(node)) throw new InputError(file, 'expected a {"model": accuracy} map');
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null); // keyed by model names read from the file
   for (const [name, v] of Object.entries(node)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       const nested = Object.entries(node).find(([, e]) => isObject(e))?.[0];

@@ -199,3 +199,18 @@ describe('question and query text naming Object.prototype members', () => {
     }
   });
 });
+
+describe('names from files and arguments key no plain object (etran eval, rank --json, describe --input-shape)', () => {
+  it('a model or input called __proto__ / constructor is an ordinary key', async () => {
+    const { truthFromFile } = await import('../../../src/core/etran/eval-files.js');
+    const truth = truthFromFile(JSON.parse('{"__proto__": 0.5, "constructor": 0.25, "resnet": 0.75}'), 'truth.json');
+    expect(Object.keys(truth).sort()).toEqual(['__proto__', 'constructor', 'resnet']);
+    expect(truth['__proto__']).toBe(0.5);
+    const { extractionSummary } = await import('../../../src/commands/etran/features.js');
+    const feature = (name: string) => ({ name, images: 3, seconds: 1, cached: false });
+    const summary = extractionSummary({ features: [feature('__proto__'), feature('constructor')] } as unknown as Parameters<typeof extractionSummary>[0]);
+    expect(Object.keys(summary)).toEqual(['__proto__', 'constructor']);
+    const { parseInputShapes } = await import('../../../src/commands/archbert/describe.js');
+    expect(Object.keys(parseInputShapes(['__proto__=1x3x8x8'])!)).toEqual(['__proto__']);
+  });
+});
