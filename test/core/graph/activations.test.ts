@@ -24,6 +24,14 @@ describe('recurrent gate activations', () => {
     expect(f.ops.lstm).toBeGreaterThan(0);
     expect(f.activations).toEqual(['sigmoid', 'tanh']);
   });
+  it("a Keras / TF.js recurrent layer's own gate functions reach the fact (tfjs-layers defaults to hard_sigmoid gates)", async () => {
+    // fixtures/graphs/tfjs_rnn.json: a Bidirectional LSTM and a GRU with recurrent_activation "hard_sigmoid", a SimpleRNN with tanh;
+    // the Dense layers add tanh and softmax.
+    const f = await describeFacts(join(repoRoot, 'fixtures', 'graphs', 'tfjs_rnn.json'));
+    expect(f.activations).toContain('hard_sigmoid');
+    expect(f.activations).not.toContain('sigmoid');
+    expect(f.activations).toContain('tanh');
+  });
   it('a CNN without recurrent ops gets no gate activations (AlexNet: relu only)', async () => {
     expect((await ref('alexnet.onnx')).activations).toEqual(['relu']);
   });

@@ -563,6 +563,28 @@ const embedding: Translator = (cfg, ins) => {
   };
 };
 
+/** Keras activation names → the ONNX recurrent ops' activation names. */
+const ONNX_RECURRENT_FN: Record<string, string> = table({
+  sigmoid: 'Sigmoid', hard_sigmoid: 'HardSigmoid', tanh: 'Tanh', relu: 'Relu', elu: 'Elu', softsign: 'Softsign', softplus: 'Softplus', linear: 'Affine',
+});
+
+/**
+ * The ONNX `activations` attribute of a Keras recurrent layer, per direction
+ * (LSTM: f = recurrent_activation, g = h = activation; GRU: f, g; RNN: the
+ * activation), so that the gate functions a model really uses (an older
+ * Keras LSTM's hard_sigmoid) reach the `activations` fact. Only when the
+ * config names them; otherwise ONNX's defaults hold, which are Keras' too.
+ */
+function recurrentActivations(cell: 'LSTM' | 'GRU' | 'RNN', cfg: Cfg): string[] | null {
+  if (cfg.activation === undefined && cfg.recurrent_activation === undefined) return null;
+  const fn = (v: unknown, dflt: string) => ONNX_RECURRENT_FN[v === undefined ? dflt : activationName(v)] ?? null;
+  const g = fn(cfg.activation, 'tanh');
+  const f = fn(cfg.recurrent_activation, 'sigmoid');
+  const names = cell === 'LSTM' ? [f, g, g] : cell === 'GRU' ? [f, g] : [g];
+  // An activation ONNX's cells cannot name (swish …): leave the attribute out rather than claim another function.
+  return names.every((n): n is string => n !== null) ? names : null;
+}
+
 /**
  * LSTM / GRU / SimpleRNN (optionally inside Bidirectional): one ONNX LSTM/GRU/RNN
  * node, batch-major (layout = 1), then plumbing to Keras' output shape
@@ -589,6 +611,8 @@ function recurrent(cell: 'LSTM' | 'GRU' | 'RNN', cfg: Cfg, ins: Shape[], bidirec
     layout: 1,
   };
   if (cell === 'GRU') attrs.linear_before_reset = resetAfter ? 1 : 0;
+  const gateFns = recurrentActivations(cell, cfg);
+  if (gateFns) attrs.activations = Array.from({ length: dirs }, () => gateFns).flat();
   const inputs = ['$in0', ...weights.map((w) => `@${w.name}`)];
   const batch = x ? x[0] ?? null : null;
   const time = x ? x[1] ?? null : null;
