@@ -8,8 +8,10 @@
  * the rest (by learned score), so a constraint never empties the result list
  * but never lets a violating model outrank a satisfying one; the features and
  * network kinds a query names without a cue, and a size wish
- * (language/preferences.ts), order the models within each group. Each result
- * says why: what the facts say about every constraint and every feature named.
+ * (language/preferences.ts), order the models within each group, and so do
+ * the design ideas and finer tasks it names (language/query-ideas.ts: "fire
+ * modules", "no channel shuffle", "a pose estimation net"). Each result says
+ * why: what the facts say about every constraint, feature and idea named.
  */
 import type { ArchSummary } from './facts/arch-summary.js';
 import { BLOCK_KINDS } from './facts/arch-summary.js';
@@ -21,6 +23,9 @@ import { expandQuery, normalizeQueryText } from './language/query-text.js';
 import { kindMentions, sizePreference } from './language/preferences.js';
 import { quantityOf } from './language/quantity.js';
 import { featureLabel, featurePhrases, hasFeature } from './language/feature-phrases.js';
+import { ideaLabel } from './language/idea-phrases.js';
+import { familyMention } from './language/families.js';
+import { blankSpans, queryIdeas, wordsOutsideIdeas, type DetailWish, type IdeaWish, type QueryIdeas } from './language/query-ideas.js';
 import { dot, embedTexts } from './model/embed.js';
 import type { ModelSet } from './model/model-set.js';
 import type { PreparedIndex } from './index/index-directory.js';
@@ -66,11 +71,13 @@ export function whyString(s: ArchSummary, query: string, constraints: Constraint
   for (const c of constraints) parts.push(describeConstraint(s, c));
   // Features the query mentions that are not already a constraint: present or not.
   const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : 'keys' in c ? c.keys : [])));
-  const { keys, kinds } = queryMentions(query);
+  const { keys, kinds, ideas, details } = queryMentions(query);
   const mentioned = keys.filter((k) => !constrained.has(k));
   for (const k of mentioned) parts.push(`${hasFeature(s, k) ? 'has' : 'no'} ${featureLabel(k)}`);
   for (const k of kinds) if (s.kind !== k) parts.push(`a ${s.kind} network, not a ${k} one`);
-  if (mentioned.length === 0 && constraints.length === 0) {
+  for (const i of ideas) parts.push(`${hasIdea(s, i.id) ? 'has' : 'no'} ${ideaLabel(i.id)}`);
+  for (const d of details) parts.push(`${s.taskDetail === d.detail ? 'task' : 'task not'} ${d.detail.replace(/_/g, ' ')}`);
+  if (mentioned.length === 0 && constraints.length === 0 && ideas.length === 0 && details.length === 0) {
     // Attention first, then the other block kinds, then recurrence.
     const notable = ['attention', ...BLOCK_KINDS.filter((b) => b !== 'attention'), 'recurrent'].filter((k) => hasFeature(s, k));
     if (notable.length) parts.push(notable.map((k) => k.replace(/_/g, ' ')).join(', '));
@@ -94,11 +101,44 @@ export interface FindResult {
   why: string;
 }
 
-/** The query's feature keys and kind words, parsed once per query rather than once per candidate. */
-let lastMentions: { query: string; keys: string[]; kinds: ReturnType<typeof kindMentions> } | null = null;
-function queryMentions(query: string): { keys: string[]; kinds: ReturnType<typeof kindMentions> } {
-  if (lastMentions?.query !== query) lastMentions = { query, keys: [...new Set(featurePhrases(expandQuery(query)).map((p) => p.key))], kinds: kindMentions(query) };
+interface Mentions {
+  keys: string[];
+  kinds: ReturnType<typeof kindMentions>;
+  ideas: IdeaWish[];
+  details: DetailWish[];
+  /** Feature keys named only inside an idea's words ("convolutions" in "asymmetric convolutions"). */
+  shadowed: Set<string>;
+  spans: QueryIdeas['spans'];
+}
+
+/** The query's feature keys, kind words, ideas and finer tasks, parsed once per query rather than once per candidate. */
+let lastMentions: (Mentions & { query: string }) | null = null;
+function queryMentions(query: string): Mentions {
+  if (lastMentions?.query !== query) {
+    const { ideas, details, shadowed, spans } = queryIdeas(query);
+    const keys = [...new Set(featurePhrases(expandQuery(query)).map((p) => p.key))].filter((k) => !shadowed.has(k));
+    lastMentions = { query, keys, kinds: kindMentions(query), ideas, details, shadowed, spans };
+  }
   return lastMentions;
+}
+
+/** Whether the facts found a design idea (ArchSummary.ideas is read from JSON index files: own keys only). */
+function hasIdea(s: ArchSummary, id: string): boolean {
+  return s.ideas !== undefined && Object.hasOwn(s.ideas, id);
+}
+
+/** The constraints a query states, less those read from words that are only part of an idea's name. */
+export function queryConstraints(query: string): Constraint[] {
+  const { shadowed, spans } = queryMentions(query);
+  const expanded = expandQuery(query);
+  return parseConstraints(query).filter((c) => {
+    if (c.kind === 'has' || c.kind === 'lacks') return !shadowed.has(c.key);
+    if (c.kind === 'has_any') return !c.keys.every((k) => shadowed.has(k));
+    if (c.kind === 'modality' || c.kind === 'task') return wordsOutsideIdeas(expanded, c.text, spans);
+    // "without channel shuffle" names no ShuffleNet: a family read from an idea's words is left to the idea.
+    if (c.kind === 'family') return familyMention(blankSpans(expanded, spans), { specificOnly: true }) === c.family;
+    return true;
+  });
 }
 
 /**
@@ -108,12 +148,14 @@ function queryMentions(query: string): { keys: string[]; kinds: ReturnType<typeo
  */
 export function featureAgreement(s: ArchSummary, query: string, constraints: Constraint[]): number | null {
   const constrained = new Set(constraints.flatMap((c) => ('key' in c ? [c.key] : 'keys' in c ? c.keys : [])));
-  const { keys: all, kinds } = queryMentions(query);
+  const { keys: all, kinds, ideas, details } = queryMentions(query);
   const keys = all.filter((k) => !constrained.has(k));
-  if (!keys.length && !kinds.length) return null;
+  if (!keys.length && !kinds.length && !ideas.length && !details.length) return null;
   // A hybrid (convolutions and attention) is half a convnet and half a transformer.
   const kindScore = kinds.reduce((a, k) => a + (s.kind === k ? 1 : s.kind === 'hybrid' ? 0.5 : 0), 0);
-  return (keys.filter((k) => hasFeature(s, k)).length + kindScore) / (keys.length + kinds.length);
+  const ideaScore = ideas.filter((i) => hasIdea(s, i.id) === i.present).length;
+  const detailScore = details.filter((d) => s.taskDetail === d.detail).length;
+  return (keys.filter((k) => hasFeature(s, k)).length + kindScore + ideaScore + detailScore) / (keys.length + kinds.length + ideas.length + details.length);
 }
 
 /**
@@ -167,6 +209,6 @@ export async function search(set: ModelSet, index: PreparedIndex, query: string,
   if (odd) throw new InputError(null, `index entry ${odd.file} has a ${odd.embedding.length}-value embedding but the model gives ${qe!.length}; rebuild the index with \`archbert index DIR\``);
   const cands: Candidate[] = index.entries.map((e) => ({ file: e.file, name: e.name, summary: e.summary, score: dot(qe!, e.embedding) }));
   const exact = opts.constraints !== false;
-  const constraints = exact ? parseConstraints(q) : [];
+  const constraints = exact ? queryConstraints(q) : [];
   return rankCandidates(q, cands, constraints, opts.top ?? 5, { exact });
 }

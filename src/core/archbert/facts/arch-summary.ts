@@ -77,6 +77,14 @@ export interface ArchSummary {
    * the caption grammar. Optional: index files written before it existed lack it.
    */
   structure?: StructureFacts;
+  /**
+   * The named design ideas present (graph/ideas/registry.ts): id → instances
+   * (null when the detector does not count them). Read by find and ask only.
+   * Optional: index files written before it existed lack it.
+   */
+  ideas?: Record<string, number | null>;
+  /** The finer task (graph/task-detail.ts: "keypoints", "super_resolution" …), null when the graph does not say. */
+  taskDetail?: string | null;
 }
 
 export interface SummaryMeta {
@@ -192,6 +200,9 @@ export function summarize(og: OpGraph, facts: ArchFacts, meta: SummaryMeta): Arc
     input,
     generated: meta.generated ?? null,
     structure: structureFacts(og, facts),
+    // Prototype-free: idea ids are looked up with names taken from user text.
+    ideas: Object.assign(Object.create(null) as Record<string, number | null>, Object.fromEntries(Object.entries(facts.ideas ?? {}).map(([id, f]) => [id, f.count]))),
+    taskDetail: facts.task.detail ?? null,
   };
 }
 

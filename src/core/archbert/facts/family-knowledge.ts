@@ -67,6 +67,16 @@ export const FAMILY_KNOWLEDGE: Record<string, FamilyInfo> = table({
   vae: { display: 'VAE', purpose: 'generative modelling of images', keyIdea: 'an encoder predicting a latent gaussian, sampled with the reparameterization trick and decoded', year: 2013, related: ['autoencoder', 'dcgan'] },
   dcgan: { display: 'DCGAN', purpose: 'image generation with adversarial training', keyIdea: 'an adversarially trained pair of all-convolutional networks: a generator that upsamples noise into images and a discriminator that tells real from fake', year: 2015, related: ['vae', 'autoencoder'] },
   pointnet: { display: 'PointNet', purpose: 'point cloud classification', keyIdea: 'a shared per-point mlp followed by a symmetric max function over all points', year: 2016, related: ['mlp'] },
+  // Families the structural rules name from the design ideas (graph/family/by-ideas.ts), so that a text can name them too.
+  xception: { display: 'Xception', purpose: 'image classification', keyIdea: 'inception modules taken to the extreme: depthwise separable convolutions with residual connections in entry, middle and exit flows', year: 2016, related: ['inception', 'mobilenetv1'] },
+  mobilenetv1: { display: 'MobileNetV1', purpose: 'efficient image classification on mobile devices', keyIdea: 'a plain stack of depthwise separable convolutions, thinned by width and resolution multipliers', year: 2017, related: ['mobilenetv2', 'xception'] },
+  convmixer: { display: 'ConvMixer', purpose: 'image classification', keyIdea: 'a patch embedding, then blocks that mix space with depthwise convolutions and channels with pointwise ones, all at one resolution', year: 2022, related: ['mlpmixer', 'vit'] },
+  nin: { display: 'Network in Network', purpose: 'image classification', keyIdea: 'mlpconv layers (convolutions followed by 1x1 convolutions) and global average pooling instead of fully connected layers', year: 2013, related: ['alexnet', 'vgg'] },
+  yolo: { display: 'YOLO', purpose: 'real-time object detection', keyIdea: 'one network that predicts boxes, objectness and class scores for every cell of a grid over the image', year: 2015, related: ['ssd', 'retinanet'] },
+  centernet: { display: 'CenterNet', purpose: 'object detection', keyIdea: 'objects as points: a heatmap of object centres, with box size and offset regressed at each peak and no anchors', year: 2019, related: ['fcos', 'retinanet'] },
+  espcn: { display: 'ESPCN', purpose: 'single-image super-resolution', keyIdea: 'convolutions at low resolution and one sub-pixel convolution (pixel shuffle) that upsamples at the end', year: 2016, related: ['srcnn'] },
+  srcnn: { display: 'SRCNN', purpose: 'single-image super-resolution', keyIdea: 'three convolutions that map an upsampled blurry image to a sharp one', year: 2014, related: ['espcn'] },
+  poseheatmap: { display: 'Pose Heatmap Net', purpose: 'human pose estimation', keyIdea: 'a backbone followed by deconvolution layers that predict one heatmap per keypoint', year: 2018, related: ['keypointrcnn'] },
   mlp: { display: 'MLP', purpose: 'classification from flat feature vectors', keyIdea: 'stacked fully connected layers with nonlinear activations', year: 1986, related: ['lenet', 'autoencoder'] },
 });
 

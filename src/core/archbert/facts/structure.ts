@@ -25,9 +25,10 @@ const PASS_THROUGH = new Set(['reshape', 'transpose', 'dropout', 'flatten', 'oth
  * Bumped whenever a fact is added or its rule changes, here or in the rest of
  * the summary an index stores (arch-summary.ts): index entries with another
  * version are re-analysed. 6: trainable and per-category parameters, point
- * cloud / 1-D signal modality, the plain-RNN family.
+ * cloud / 1-D signal modality, the plain-RNN family. 7: the named design
+ * ideas and the finer task (ArchSummary.ideas, .taskDetail).
  */
-export const STRUCTURE_VERSION = 6;
+export const STRUCTURE_VERSION = 7;
 
 export interface StructureFacts {
   version: number;

@@ -67,6 +67,16 @@ export function taskMatches(s: ArchSummary, task: TaskKey): boolean {
 }
 
 /**
+ * Families the structural rules (graph/family.ts) name more broadly than the
+ * family vocabulary: one ShuffleNet rule for v1 and v2 (channel shuffle),
+ * one DeepLab rule (ASPP).
+ */
+const STRUCTURAL_NAME: Readonly<Record<string, string>> = Object.assign(Object.create(null) as object, {
+  shufflenetv2: 'shufflenet',
+  deeplabv3: 'deeplab',
+});
+
+/**
  * Whether the facts' family guess (structural rules, src/core/graph/family.ts)
  * agrees with a named family. The rules cannot tell EfficientNetV2 from
  * EfficientNet (same blocks), so "efficientnetv2" accepts either.
@@ -78,5 +88,5 @@ export function familyAgrees(s: ArchSummary, family: string): boolean {
   // The rules name the transformer stacks "bert-like" / "gpt-like".
   if ((family === 'bert' || family === 'gpt') && k === `${family}like`) return true;
   if (family === 'efficientnetv2') return k === 'efficientnetv2' || (k === 'efficientnet' && (s.structure ? s.structure.fusedMBConv > 0 : true));
-  return k === family;
+  return k === family || STRUCTURAL_NAME[family] === k;
 }

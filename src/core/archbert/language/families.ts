@@ -16,6 +16,8 @@ const FAMILY_FORMS: Array<[string, string]> = (() => {
     ['mask r-cnn', 'maskrcnn'], ['faster r-cnn', 'fasterrcnn'], ['shufflenet', 'shufflenetv2'], ['mobilenet', 'mobilenetv2'],
     // RegNetX / RegNetY are the two RegNet design spaces (without / with SE): the same family to the structural rules.
     ['mlp mixer', 'mlpmixer'], ['mixer', 'mlpmixer'], ['densely connected', 'densenet'], ['dense connectivity', 'densenet'], ['channel shuffle', 'shufflenetv2'],
+    ['deeplab', 'deeplabv3'], ['mobilenet v1', 'mobilenetv1'], ['mobilenet-v1', 'mobilenetv1'], ['network-in-network', 'nin'],
+    ['heatmap pose net', 'poseheatmap'], ['simplebaseline', 'poseheatmap'], ['simple baseline', 'poseheatmap'],
     ['regnetx', 'regnet'], ['regnety', 'regnet'], ['regnet-x', 'regnet'], ['regnet-y', 'regnet'], ['regnet x', 'regnet'], ['regnet y', 'regnet'],
   );
   return forms.sort((a, b) => b[0].length - a[0].length);

@@ -22,15 +22,15 @@ export const IDEA_PHRASES: Readonly<Record<string, readonly string[]>> = Object.
   lstm_gates: ['lstm gate', 'forget gate', 'input, forget and output gate'],
   gru_gates: ['gru gate', 'update and reset gate', 'reset gate', 'update gate'],
   fire_module: ['fire module', 'squeeze and expand module', 'squeeze-expand module', 'squeezenet module'],
-  channel_shuffle: ['channel shuffle', 'channel shuffling', 'shuffled channel', 'shuffle unit', 'shufflenet unit'],
+  channel_shuffle: ['channel shuffle', 'channel shuffling', 'shuffled channel', 'shuffle unit', 'shufflenet unit', 'shuffle channel', 'shuffles the channel'],
   grouped_convolution: ['grouped convolution', 'group convolution', 'cardinality', 'aggregated residual transformation', 'split-transform-merge'],
   dense_connectivity: ['dense connectivity', 'dense block', 'densely connected block', 'densely connected layer', 'dense connection', 'feature reuse by concatenation'],
   shifted_windows: ['shifted window', 'shifted-window attention', 'cyclic shift'],
   window_attention: ['windowed attention', 'local window attention', 'window attention', 'window-based self-attention'],
   atrous_convolution: ['atrous convolution', 'dilated convolution', 'hole algorithm'],
   aspp: ['atrous spatial pyramid pooling', 'aspp', 'aspp module'],
-  encoder_decoder_skip_concat: ['u-net style skip', 'u-net skip', 'skip concatenation', 'concatenated skip connection', 'encoder-decoder with skip connection', 'u-shaped encoder-decoder', 'contracting and expanding path'],
-  crop_and_concat: ['crop and concatenate', 'crop-and-concat', 'cropped skip connection'],
+  encoder_decoder_skip_concat: ['u-net style skip', 'u-net skip', 'skip concatenation', 'concatenated skip connection', 'encoder-decoder with skip connection', 'encoder-decoder with skip concatenation', 'u-shaped encoder-decoder', 'u-shaped network', 'u-shaped net', 'u-shaped architecture', 'contracting and expanding path'],
+  crop_and_concat: ['crop and concatenate', 'crop-and-concat', 'cropped skip connection', 'center-crop', 'centre-crop', 'cropped encoder feature'],
   patch_embedding: ['patch embedding', 'patchify stem', 'patchify', 'patch projection', 'image patch as token'],
   class_token: ['class token', 'cls token', 'classification token'],
   learned_position_embedding: ['learned position embedding', 'learnable position embedding', 'position embedding', 'positional embedding', 'learned positional encoding'],
@@ -47,9 +47,9 @@ export const IDEA_PHRASES: Readonly<Record<string, readonly string[]>> = Object.
   factorised_convolution: ['asymmetric 1xn / nx1 convolution', 'asymmetric 1xn and nx1 convolution', '1xn / nx1 convolution', '1xn and nx1 convolution', 'nx1 and 1xn convolution', 'asymmetric convolution', 'factorised convolution', 'factorized convolution', 'spatially separable convolution', 'spatially factorised convolution', 'spatially factorized convolution', '1xn convolution', 'nx1 convolution'],
   inception_branches: ['inception module', 'inception block', 'inception-style branch', 'parallel branches of different kernel', 'multi-branch module'],
   auxiliary_classifier: ['auxiliary classifier', 'auxiliary head', 'auxiliary loss head', 'side classifier'],
-  mixed_kernel_sizes_nas: ['mixed kernel size', 'searched kernel size', 'architecture search', 'neural architecture search', 'nas-found kernel'],
+  mixed_kernel_sizes_nas: ['mixed kernel size', 'searched kernel size', 'architecture search', 'neural architecture search', 'nas-found kernel', 'found by nas', 'nas-designed', 'nas-searched', 'searched architecture', 'automl', 'nas'],
   regular_stage_design: ['regular stage design', 'regular design space', 'constant group width', 'quantized linear width'],
-  convmixer_block: ['convmixer block', 'convmixer layer'],
+  convmixer_block: ['convmixer block', 'convmixer layer', 'patches are all you need'],
   mlpconv: ['mlpconv', 'network in network', 'micro network'],
   global_average_pooling_head: ['global average pooling head', 'gap head', 'global average pooling instead of fully connected'],
   large_kernel_stem: ['large kernel stem', 'large-kernel stem'],
@@ -64,8 +64,8 @@ export const IDEA_PHRASES: Readonly<Record<string, readonly string[]>> = Object.
   latent_to_image_generator: ['latent to image generator', 'generator from a latent vector', 'noise to image'],
   variational_latent: ['variational latent', 'reparameterization trick', 'reparameterisation trick', 'mean and log-variance', 'variational bottleneck'],
   conv_encoder_decoder: ['convolutional encoder-decoder', 'conv encoder-decoder', 'convolutional autoencoder'],
-  symmetric_max_pool: ['symmetric max pooling over points', 'symmetric function', 'max pooling over points', 'order-invariant pooling'],
-  shared_pointwise_mlp: ['shared point-wise mlp', 'shared pointwise mlp', 'shared mlp over points', 'per-point mlp'],
+  symmetric_max_pool: ['symmetric max pooling over points', 'symmetric function', 'symmetric max pooling', 'symmetric max pool', 'max pooling over points', 'order-invariant pooling'],
+  shared_pointwise_mlp: ['shared point-wise mlp', 'shared pointwise mlp', 'shared mlp over points', 'per-point mlp', 'mlp applied to each point', 'mlp applied to every point', 'same mlp on every point', 'shared mlp'],
   transform_net: ['transform net', 't-net', 'tnet', 'input transform', 'feature transform', 'spatial transformer'],
   passthrough_reorg: ['passthrough layer', 'reorg layer', 'space to depth', 'space-to-depth'],
   anchor_box_head: ['anchor box', 'anchor boxes head', 'anchor-based head', 'default box', 'prior box'],
@@ -111,14 +111,37 @@ export interface IdeaMention {
   end: number;
 }
 
+/** Lower case, straight quotes, "x" for "×": one character for one character, so positions stay those of the text. */
+const canonical = (text: string): string => text.toLowerCase().replace(/[‘’]/g, "'").replace(/×/g, 'x');
+
 /** The longest idea phrase in a (lower-cased) text, or null. */
 export function ideaMention(text: string): IdeaMention | null {
-  const t = text.toLowerCase().replace(/[‘’]/g, "'").replace(/×/g, 'x');
+  const t = canonical(text);
   for (const { id, re } of BY_LENGTH) {
     const m = re.exec(t);
     if (m) return { id, text: m[0], start: m.index, end: m.index + m[0].length };
   }
   return null;
+}
+
+/**
+ * Every idea phrase in a text, in text order, none overlapping another:
+ * longer phrases claim their words first ("fused mbconv" before "mbconv"),
+ * so one stretch of words names one idea.
+ */
+export function ideaMentions(text: string): IdeaMention[] {
+  const t = canonical(text);
+  const found: IdeaMention[] = [];
+  for (const { id, re } of BY_LENGTH) {
+    const all = new RegExp(re.source, 'g');
+    for (const m of t.matchAll(all)) {
+      const start = m.index!;
+      const end = start + m[0].length;
+      if (found.some((f) => start < f.end && f.start < end)) continue;
+      found.push({ id, text: m[0], start, end });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
 }
 
 /** The idea's name in answers (its first phrase). */
