@@ -68,13 +68,13 @@ const questions = ['does it use depthwise convolutions?', 'which normalisation l
 await timeIt('ask, ResNet-50 analysed (encode + heads + facts)', async (i) => {
   const enc = await encodeArchitecture(set, m.opGraph);
   const q = questions[i % questions.length]!;
-  return answerQuestion(q, m.summary, m.opGraph, await learnedView(set, q, enc), m.facts.ideas);
+  return answerQuestion(q, m.summary, m.opGraph, await learnedView(set, q, enc), m.facts.ideas, m.facts.task.detail);
 }, 50);
 await timeIt('ask, ResNet-50 incl. loading + analysing the file', async (i) => {
   const mm = await analyzeModelFile(resnet);
   const enc = await encodeArchitecture(set, mm.opGraph);
   const q = questions[i % questions.length]!;
-  return answerQuestion(q, mm.summary, mm.opGraph, await learnedView(set, q, enc), mm.facts.ideas);
+  return answerQuestion(q, mm.summary, mm.opGraph, await learnedView(set, q, enc), mm.facts.ideas, mm.facts.task.detail);
 }, 50);
 await timeIt('describe, ResNet-50 analysed (encode + beam 4 + check)', async () => {
   const enc = await encodeArchitecture(set, m.opGraph);

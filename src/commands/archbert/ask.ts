@@ -51,7 +51,7 @@ the facts, the facts win and the answer says so. "evidence" lists graph nodes
       const m = await analyzeModelFile(model);
       const enc = await encodeArchitecture(set, m.opGraph);
       const learned = await learnedView(set, question, enc);
-      const a = answerQuestion(question, m.summary, m.opGraph, learned, m.facts.ideas);
+      const a = answerQuestion(question, m.summary, m.opGraph, learned, m.facts.ideas, m.facts.task.detail);
       flushModelMessages(set);
       if (opts.json) {
         // key order of the documented contract

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { describeFacts } from '../../core/graph/analyze.js';
 import type { ArchFacts, Dim } from '../../core/graph/types.js';
+import { keyIdeas } from '../../core/graph/ideas/key-ideas.js';
 import { action, color, parsePositiveInt, print, printJson, warn, withJson } from '../common.js';
 import { flushModelMessages, modelSetFor, withModelOptions } from './model-options.js';
 
@@ -24,12 +25,14 @@ async function learnedSummary(model: string, opts: DescribeOptions) {
   const set = modelSetFor({ models: opts.models, device: opts.device });
   const { analyzeModelFile } = await import('../../core/archbert/facts/model-file.js');
   const { encodeArchitecture } = await import('../../core/archbert/model/embed.js');
-  const { describeChecked } = await import('../../core/archbert/describe.js');
+  const { describeChecked, ideasSentence } = await import('../../core/archbert/describe.js');
   const m = await analyzeModelFile(model);
   const enc = await encodeArchitecture(set, m.opGraph);
   const checked = await describeChecked(set, enc, m.summary, opts.beam, opts.widen !== false);
   flushModelMessages(set);
-  return { summary: checked.summary, flags: checked.flags.map((f) => ({ sentence: f.sentence, claim: f.claim, facts: f.facts, action: f.action })) };
+  // The checked learned sentences, then the design ideas the facts found (a sentence that cannot be wrong).
+  const ideas = ideasSentence(m.facts.ideas, m.facts.family.guess);
+  return { summary: [checked.summary, ideas].filter(Boolean).join(' '), flags: checked.flags.map((f) => ({ sentence: f.sentence, claim: f.claim, facts: f.facts, action: f.action })) };
 }
 
 /**
@@ -167,6 +170,9 @@ function printFacts(f: ArchFacts): void {
   print(`${h('activations')}  ${f.activations.join(', ') || '-'}`);
   print(`${h('norms')}        ${f.norms.join(', ') || '-'}`);
   print(`${h('kernels')}      ${f.kernel_sizes.join(', ') || '-'}`);
+  // The design ideas in key order (the most characteristic first), as the summary names them.
+  const ideas = keyIdeas(f.ideas ?? {}, f.family.guess).map((id) => `${id.replace(/_/g, ' ')}${f.ideas[id]!.count !== null ? ` ×${f.ideas[id]!.count}` : ''}`);
+  print(`${h('ideas')}        ${ideas.join(', ') || 'none found'}`);
   print();
   print(`${h('task')}     ${f.task.guess}`);
   for (const e of f.task.evidence) print(`  - ${e}`);

@@ -14,11 +14,15 @@
  */
 import type { OpGraph } from '../graph/types.js';
 import type { ArchSummary } from './facts/arch-summary.js';
-import { intentFromAnswer, parseQuestion, statementForm, normalizeQuestion, type AskKind, type Intent } from './language/question.js';
+import { canonicalPhrasing, intentFromAnswer, parseQuestion, statementForm, normalizeQuestion, type AskKind, type Intent } from './language/question.js';
+import { featurePhrases, hasFeature } from './language/feature-phrases.js';
+import { unknownQualifier } from './language/qualifiers.js';
 import { factAnswerStrings } from './ask/answer-strings.js';
 import { list } from './ask/answers/common.js';
 import { exactAnswer } from './ask/exact-answer.js';
 import { answerIdeaQuestion } from './ask/idea-answer.js';
+import { answerKeyIdeaQuestion } from './ask/key-idea-answer.js';
+import { answerTaskDetailQuestion, refinedTaskAnswer } from './ask/task-detail-answer.js';
 import type { IdeaFinding } from '../graph/ideas/context.js';
 
 export interface AskAnswer {
@@ -46,13 +50,20 @@ function sameSet(a: string[], b: string[]): boolean {
 /**
  * Answers from the facts, cross-checked with the learned view. `learned` may
  * be null (e.g. in unit tests of the exact part). `ideas` (facts.ideas) lets a
- * question naming a design idea ("does it use channel shuffle?") be answered
- * from the idea catalogue; without it, only the rules below answer.
+ * question naming a design idea ("does it use channel shuffle?") or asking
+ * for the key idea ("what is its key idea?") be answered from the idea
+ * catalogue; `taskDetail` (facts.task.detail) lets a question naming a finer
+ * task ("is it a pose estimation model?") be answered from it. Without them,
+ * only the rules below answer.
  */
-export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, learned: LearnedView | null, ideas?: Readonly<Record<string, IdeaFinding>>): AskAnswer {
+export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, learned: LearnedView | null, ideas?: Readonly<Record<string, IdeaFinding>>, taskDetail?: string | null): AskAnswer {
   const parsed = parseQuestion(question);
+  const byKeyIdea = ideas ? answerKeyIdeaQuestion(question, ideas, s.family, og) : null;
+  if (byKeyIdea) return { question, kind: byKeyIdea.kind, answer: byKeyIdea.answer, value: byKeyIdea.value, confidence: 1, evidence: byKeyIdea.evidence };
   const byIdea = ideas ? answerIdeaQuestion(question, parsed, ideas, og) : null;
   if (byIdea) return { question, kind: byIdea.kind, answer: byIdea.answer, value: byIdea.value, confidence: 1, evidence: byIdea.evidence };
+  const byTask = taskDetail !== undefined ? answerTaskDetailQuestion(question, parsed, taskDetail, og) : null;
+  if (byTask) return { question, ...byTask, confidence: 1 };
   let intent = parsed.intent;
   let kind = parsed.kind;
   let understoodBy: 'rules' | 'learned' = 'rules';
@@ -91,11 +102,18 @@ export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, le
     return { ...base, answer: 'I could not tell what is asked (try naming a layer type, block, task or size)', value: '', confidence: 0, evidence: [] };
   }
 
+  // "deformable convolutions" read as "convolutions": a qualifier the vocabulary does not know narrows the feature to a
+  // kind the facts do not record, so the facts cannot decide (when the generic feature is absent, neither is the kind).
+  const unknown = understoodBy === 'rules' ? qualifiedFeature(question, intent, s) : null;
+  if (unknown) return undecided(base, unknown, learned);
   const r = exactAnswer(intent, kind, s, og);
+  // "What is it for?" on a pose or point-cloud network: the finer task, where the coarse one would misname it.
+  const refined = intent.type === 'what' && intent.what === 'task' && taskDetail !== undefined ? refinedTaskAnswer(taskDetail, r.answer) : null;
+  if (refined) Object.assign(r, refined);
   let answer = r.answer;
   if (understoodBy === 'learned') answer += ' (question understood from the learned model\'s answer)';
   // Cross-check with the learned heads: facts win.
-  if (learned) {
+  if (learned && !refined) {
     const factStrings = factAnswerStrings(s, intent);
     if (typeof r.value === 'boolean' && learned.statementProb !== null && (intent.type === 'presence' || kind === 'statement')) {
       // The reasoning head judged the text as a statement; for a question about absence, its truth is the negation.
@@ -109,6 +127,33 @@ export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, le
     }
   }
   return { ...base, kind, answer, value: r.value, confidence: 1, evidence: r.evidence };
+}
+
+/**
+ * The words of a presence or op-count question's feature together with the
+ * qualifier the vocabulary does not know ("deformable convolution"), when
+ * the feature itself is in the graph; else null.
+ */
+function qualifiedFeature(question: string, intent: Intent, s: ArchSummary): string | null {
+  if (intent.type !== 'presence' && !(intent.type === 'count' && intent.what === 'op')) return null;
+  const body = canonicalPhrasing(normalizeQuestion(question).replace(/[?.!]+$/, ''));
+  const phrases = featurePhrases(body);
+  for (const p of phrases) {
+    const word = unknownQualifier(body, p.start, p.end);
+    // "fully connected linear layers": a word of another feature phrase is no qualifier
+    const wordAt = body.lastIndexOf(word ?? '', p.start);
+    if (!word || phrases.some((o) => o !== p && o.start <= wordAt && wordAt < o.end)) continue;
+    if (hasFeature(s, p.key)) return `${word} ${body.slice(p.start, p.end)}`;
+  }
+  return null;
+}
+
+/** The answer to a question the facts do not decide: said so, confidence 0, the learned head's answer as the value when there is one. */
+function undecided(base: { question: string; kind: AskKind }, what: string, learned: LearnedView | null): AskAnswer {
+  const yesNoKind = base.kind === 'yes_no' || base.kind === 'statement';
+  const value: AskAnswer['value'] = learned && yesNoKind && learned.statementProb !== null ? learned.statementProb >= 0.5 : learned && !yesNoKind && learned.qa.length ? learned.qa[0]!.answer : false;
+  const said = learned && (yesNoKind ? learned.statementProb !== null : learned.qa.length > 0) ? `; the learned model alone says ${String(value)}` : '';
+  return { ...base, answer: `The facts do not decide: they record no '${what}' (only the general kind)${said}`, value, confidence: 0, evidence: [] };
 }
 
 /** Whether the learned QA head's answers are answers to the same kind of question as the facts' ones. */

@@ -10,7 +10,8 @@
  * contradicted claim is removed from the summary and listed in `flags` with
  * what the facts say, so the printed summary is never wrong about what is in
  * the graph; the exact facts follow it anyway. Of the beam's hypotheses, the
- * one the facts contradict least is shown (bestChecked).
+ * one the facts contradict least is shown (bestChecked). A last sentence
+ * built from the facts alone names the design ideas found (ideasSentence).
  */
 import type { ArchSummary } from './facts/arch-summary.js';
 import { DEFAULT_BEAM_WIDTH } from './model/beam.js';
@@ -25,6 +26,9 @@ import { statedTasks } from './language/tasks.js';
 import { familyAgrees, taskMatches } from './language/constraint-check.js';
 import { UNITS, unitScale } from './language/units.js';
 import { featurePhrases, hasFeature } from './language/feature-phrases.js';
+import { ideaLabel } from './language/idea-phrases.js';
+import type { IdeaFinding } from '../graph/ideas/context.js';
+import { keyIdeas } from '../graph/ideas/key-ideas.js';
 
 export interface SummaryFlag {
   /** The generated sentence that made the claim. */
@@ -236,6 +240,22 @@ const sameWording = (a: string, b: string) => {
 };
 
 const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The summary's sentence naming the design ideas found in the graph, most
+ * characteristic first (keyIdeas), with their counts: "Design ideas: fire
+ * modules (8), global average pooling head." Built from facts.ideas alone, so
+ * it needs no check; empty when the catalogue found nothing.
+ */
+export function ideasSentence(ideas: Readonly<Record<string, IdeaFinding>>, familyGuess: string | null): string {
+  const ranked = keyIdeas(ideas, familyGuess);
+  if (!ranked.length) return '';
+  const said = ranked.map((id) => {
+    const c = ideas[id]!.count;
+    return c !== null && c > 1 ? `${ideaLabel(id)} (${c})` : ideaLabel(id);
+  });
+  return `Design ideas: ${said.join(', ')}.`;
+}
 
 /** The beam's best hypothesis. */
 export async function generateCaption(set: ModelSet, arch: ArchEncoding, width = DEFAULT_BEAM_WIDTH): Promise<string> {

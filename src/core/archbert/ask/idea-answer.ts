@@ -15,6 +15,7 @@ import type { OpGraph } from '../../graph/types.js';
 import type { IdeaFinding } from '../../graph/ideas/context.js';
 import { familyMention } from '../language/families.js';
 import { featurePhrases } from '../language/feature-phrases.js';
+import { statedTasks } from '../language/tasks.js';
 import { ideaLabel, ideaMention } from '../language/idea-phrases.js';
 import { canonicalPhrasing, normalizeQuestion, type AskKind, type ParsedQuestion } from '../language/question.js';
 import { yesNo } from './answers/common.js';
@@ -74,8 +75,15 @@ export function answerIdeaQuestion(question: string, parsed: ParsedQuestion, ide
   return { kind, answer: yesNo(kind, truth, detail), value: truth, evidence };
 }
 
+/** A family named as what the model is ("is it a ResNeXt", "this is an SSD", "works like the U-Net"), not as a subject. */
+const FAMILY_PREDICATE = /\b(?:is|it's|as|be|was|like|of)\s+(?:it\s+|this\s+|that\s+)?(?:an?|the)\s+/;
+/** The words the rules read as a causal mask (language/question.ts). */
+const CAUSAL_WORDS = /\bcausal(?:ly)?\b|\bmasked (?:multi-head )?self-attention\b|\bdecoder-only\b/;
+
 /**
- * Whether today's rules leave the idea unanswered: they found no intent, or
+ * Whether today's rules leave the idea unanswered: they found no intent, a
+ * family, task or causal-mask intent read from the idea's own words (or a
+ * family that is only the sentence's subject), or
  * a presence / op-count intent whose features all lie inside the idea's own
  * words without any one of them naming the whole phrase.
  */
@@ -83,7 +91,16 @@ function rulesMissIdea(question: string, parsed: ParsedQuestion, ideaText: strin
   const intent = parsed.intent;
   if (!intent) return true;
   // "does it use channel shuffle?" read as "is it a ShuffleNet?": the family was read from the idea's own words.
-  if (intent.type === 'family_is') return familyMention(canonicalPhrasing(ideaText)) === intent.family && familyMention(canonicalPhrasing(normalizeQuestion(rest))) === null;
+  if (intent.type === 'family_is') {
+    if (familyMention(canonicalPhrasing(ideaText)) === intent.family && familyMention(canonicalPhrasing(normalizeQuestion(rest))) === null) return true;
+    // "is RetinaNet anchor-free?", "does ResNeXt shuffle channels?": the family is the sentence's subject and the idea
+    // what is asked; "is it a ResNeXt with …" (the family after an article) asks for the family.
+    return !FAMILY_PREDICATE.test(normalizeQuestion(question));
+  }
+  // "does it have the auxiliary classifiers?" read as a task, "dilated causal convolutions?" as a causal mask: the task
+  // or the causal word lies inside the idea's own words, and the rest of the question names none.
+  if (intent.type === 'task_is') return statedTasks(normalizeQuestion(rest)).length === 0;
+  if (intent.type === 'causal') return !CAUSAL_WORDS.test(normalizeQuestion(rest));
   if (intent.type !== 'presence' && !(intent.type === 'count' && intent.what === 'op')) return false;
   const asIs = canonicalPhrasing(ideaText.replace(/\s+/g, ' ').trim());
   if (featurePhrases(asIs).some((p) => p.start === 0 && p.end >= asIs.length)) return false;

@@ -1,0 +1,63 @@
+/**
+ * The words people use for the finer tasks of `task.detail`
+ * (src/core/graph/task-detail.ts) that the coarse task keys of tasks.ts do
+ * not tell apart: pose / keypoint estimation is not box detection, instance
+ * masks are not semantic maps, super-resolution and denoising are not image
+ * synthesis, a point cloud is not an image. Written from how papers and
+ * model cards name these tasks. `taskDetailMention` finds the longest such
+ * phrase; `taskDetailLabel` is the detail's name in answers.
+ */
+
+/** task.detail id → the phrases that name it (lower case; hyphens and spaces interchangeable). */
+const TASK_DETAIL_PHRASES: Readonly<Record<string, readonly string[]>> = Object.assign(Object.create(null) as object, {
+  keypoints: ['keypoint detection', 'keypoint estimation', 'keypoint localization', 'keypoint localisation', 'pose estimation', 'human pose', 'body pose', 'landmark detection', 'facial landmarks', 'joint localization', 'keypoints'],
+  instance_segmentation: ['instance segmentation', 'instance masks', 'per-instance masks', 'mask per object'],
+  semantic_segmentation: ['semantic segmentation', 'scene parsing', 'per-pixel class map'],
+  super_resolution: ['super-resolution', 'super resolution', 'image upscaling', 'upscaling images', 'upscales images'],
+  image_restoration: ['image restoration', 'denoising', 'deblurring', 'image denoising', 'image enhancement'],
+  point_cloud_classification: ['point cloud classification', 'point-cloud classification', 'classifies point clouds', 'shape classification'],
+  point_cloud_segmentation: ['point cloud segmentation', 'point-cloud segmentation', 'part segmentation'],
+  audio_generation: ['audio generation', 'speech synthesis', 'waveform generation', 'audio synthesis', 'text-to-speech'],
+  regression: ['regression', 'regressor', 'predicts a continuous value'],
+});
+
+/** The detail's name in answers. */
+const LABELS: Readonly<Record<string, string>> = Object.assign(Object.create(null) as object, {
+  image_classification: 'image classification',
+  point_cloud_classification: 'point cloud classification',
+  object_detection: 'object detection',
+  keypoints: 'keypoint detection (pose estimation)',
+  instance_segmentation: 'instance segmentation',
+  semantic_segmentation: 'semantic segmentation',
+  point_cloud_segmentation: 'point cloud segmentation',
+  text_classification: 'text classification',
+  sequence_classification: 'sequence classification',
+  generation: 'generation',
+  reconstruction: 'reconstruction',
+  super_resolution: 'super-resolution',
+  image_restoration: 'image restoration',
+  language_modelling: 'language modeling',
+  seq2seq: 'sequence-to-sequence',
+  audio_generation: 'audio generation',
+  embedding: 'embedding',
+  regression: 'regression',
+});
+
+const BY_LENGTH = Object.entries(TASK_DETAIL_PHRASES)
+  .flatMap(([id, phrases]) => phrases.map((p) => ({ id, p, re: new RegExp(String.raw`(?<![a-z0-9])${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[\s-]+/g, String.raw`[\s-]*`)}(?:s|es)?(?![a-z0-9])`) })))
+  .sort((a, b) => b.p.length - a.p.length);
+
+/** The task detail the (lower-cased) text names by its longest phrase, or null. */
+export function taskDetailMention(text: string): { id: string; text: string } | null {
+  const t = text.toLowerCase();
+  for (const { id, re } of BY_LENGTH) {
+    const m = re.exec(t);
+    if (m) return { id, text: m[0] };
+  }
+  return null;
+}
+
+/** The detail's name in answers ("keypoint detection (pose estimation)"). */
+export function taskDetailLabel(id: string): string {
+  return LABELS[id] ?? id.replace(/_/g, ' ');
+}
