@@ -47,7 +47,11 @@ the models that have it first):
   kernels and stem   "7x7 depthwise convs", "grouped 3x3 convolutions", "4x4 stride-4 stem", "16x16 patches"
   structure          "shifted windows", "patch merging", "bidirectional GRU", "fused-MBConv"
   task and input     "for detection", "segmentation model", "text classifier", "language model"
-  family and size    "a RegNetY", "Swin", "the largest ConvNeXt", "smallest variant"
+  finer task         "pose estimation", "super-resolution", "denoiser", "autoencoder", "instance segmentation"
+  design ideas       "fire modules", "channel shuffle", "cardinality", "dense connectivity", "token-mixing MLPs",
+                     "ASPP", "U-Net skip concatenation", "class token", "found by NAS", "no channel shuffle"
+                     (83 ideas, the ids of \`archbert describe --facts --json\` "ideas"; ranked like a bare feature)
+  family and size    "a RegNetY", "Swin", "Xception-style", "YOLO", "the largest ConvNeXt", "smallest variant"
 Models meeting every constraint rank first; "why" says what the facts show.
 A directory gets DIR/.archbert-index.json (reused and updated on later runs).`,
   );
