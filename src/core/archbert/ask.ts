@@ -21,6 +21,8 @@ import { factAnswerStrings } from './ask/answer-strings.js';
 import { list } from './ask/answers/common.js';
 import { exactAnswer } from './ask/exact-answer.js';
 import { answerIdeaQuestion } from './ask/idea-answer.js';
+import { ideaLabel, ideaMention } from './language/idea-phrases.js';
+import { yesNo } from './ask/answers/common.js';
 import { answerKeyIdeaQuestion } from './ask/key-idea-answer.js';
 import { answerTaskDetailQuestion, refinedTaskAnswer } from './ask/task-detail-answer.js';
 import type { IdeaFinding } from '../graph/ideas/context.js';
@@ -110,10 +112,13 @@ export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, le
   // "What is it for?" on a pose or point-cloud network: the finer task, where the coarse one would misname it.
   const refined = intent.type === 'what' && intent.what === 'task' && taskDetail !== undefined ? refinedTaskAnswer(taskDetail, r.answer) : null;
   if (refined) Object.assign(r, refined);
+  // "It is a GAN generator that maps random noise to images": the task (or family) holds, but so must the idea named with it.
+  const missing = ideas && (intent.type === 'task_is' || intent.type === 'family_is') && r.value === true ? absentIdea(question, ideas) : null;
+  if (missing) Object.assign(r, { value: false, answer: `${yesNo(kind, false, `no ${missing} in the graph`)} (${r.answer.replace(/^(?:yes|true)\b:?\s*/i, '')})` });
   let answer = r.answer;
   if (understoodBy === 'learned') answer += ' (question understood from the learned model\'s answer)';
-  // Cross-check with the learned heads: facts win.
-  if (learned && !refined) {
+  // Cross-check with the learned heads: facts win (the head knows only the coarse task, so a finer value is not compared).
+  if (learned && refined?.value === undefined) {
     const factStrings = factAnswerStrings(s, intent);
     if (typeof r.value === 'boolean' && learned.statementProb !== null && (intent.type === 'presence' || kind === 'statement')) {
       // The reasoning head judged the text as a statement; for a question about absence, its truth is the negation.
@@ -146,6 +151,14 @@ function qualifiedFeature(question: string, intent: Intent, s: ArchSummary): str
     if (hasFeature(s, p.key)) return `${word} ${body.slice(p.start, p.end)}`;
   }
   return null;
+}
+
+/** The label of a design idea the question names, positively, that the graph does not have; null otherwise. */
+function absentIdea(question: string, ideas: Readonly<Record<string, IdeaFinding>>): string | null {
+  const lower = question.toLowerCase().replace(/[()[\]]/g, ' ').replace(/\s+/g, ' ');
+  const m = ideaMention(lower);
+  if (!m || Object.prototype.hasOwnProperty.call(ideas, m.id)) return null;
+  return /\b(not|no|never|without|doesn't|don't|isn't|aren't|lacks?|free of|none)\b/.test(lower.slice(0, m.start)) ? null : ideaLabel(m.id);
 }
 
 /** The answer to a question the facts do not decide: said so, confidence 0, the learned head's answer as the value when there is one. */

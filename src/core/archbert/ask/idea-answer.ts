@@ -36,7 +36,9 @@ const COUNT_ASKED = /\b(how many|number of|count of|count)\b/;
  * (the concatenations of dense connectivity, not dense blocks), so "how many"
  * is not answered from them.
  */
-const COUNTED = new Set(['fire_module', 'channel_shuffle', 'inception_branches', 'squeeze_excitation', 'inverted_residual', 'fused_mbconv', 'token_mixing_mlp', 'channel_mixing_mlp', 'convmixer_block', 'patch_merging', 'auxiliary_classifier', 'aspp', 'class_token']);
+const COUNTED = new Set(['fire_module', 'channel_shuffle', 'inception_branches', 'squeeze_excitation', 'inverted_residual', 'fused_mbconv', 'token_mixing_mlp', 'channel_mixing_mlp', 'convmixer_block', 'patch_merging', 'auxiliary_classifier', 'aspp', 'class_token',
+  // one per bottleneck block (its joining add), per heatmap channel of the keypoint head, per strided deconvolution
+  'bottleneck_residual', 'wide_blocks', 'keypoint_heatmap_head', 'transposed_conv_upsampling']);
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
 
 /**
@@ -44,7 +46,8 @@ const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4
  * over (no idea named, or the rules already answer it from a more specific fact).
  */
 export function answerIdeaQuestion(question: string, parsed: ParsedQuestion, ideas: Readonly<Record<string, IdeaFinding>>, og: OpGraph): IdeaAnswer | null {
-  const lower = question.toLowerCase();
+  // "the passthrough (reorg) layer": an aside in brackets reads as part of the phrase, as in normalizeQuestion
+  const lower = question.toLowerCase().replace(/[()[\]]/g, ' ').replace(/\s+/g, ' ');
   const mention = ideaMention(lower);
   if (!mention) return null;
   if (!rulesMissIdea(question, parsed, mention.text, lower.slice(0, mention.start) + ' ' + lower.slice(mention.end))) return null;
@@ -101,6 +104,8 @@ function rulesMissIdea(question: string, parsed: ParsedQuestion, ideaText: strin
   // or the causal word lies inside the idea's own words, and the rest of the question names none.
   if (intent.type === 'task_is') return statedTasks(normalizeQuestion(rest)).length === 0;
   if (intent.type === 'causal') return !CAUSAL_WORDS.test(normalizeQuestion(rest));
+  // "how many deconv layers …?" read as the number of weighted layers: the idea's words say which layers are counted.
+  if (intent.type === 'count' && intent.what === 'layers') return true;
   if (intent.type !== 'presence' && !(intent.type === 'count' && intent.what === 'op')) return false;
   const asIs = canonicalPhrasing(ideaText.replace(/\s+/g, ' ').trim());
   if (featurePhrases(asIs).some((p) => p.start === 0 && p.end >= asIs.length)) return false;

@@ -8,7 +8,10 @@
  * The question words are those people use for an architecture's
  * contribution ("key idea", "main innovation", "what is it known for",
  * "signature feature") or for its set of design choices ("design ideas",
- * "architectural tricks", "design patterns").
+ * "architectural tricks", "design patterns"). As with the family (whose
+ * typed value is the facts' family key), the typed value is the facts' idea
+ * id ("dense_connectivity", the key of facts.ideas and of `find`'s
+ * constraints); the sentence names the ideas in words (ideaLabel).
  */
 import type { OpGraph } from '../../graph/types.js';
 import type { IdeaFinding } from '../../graph/ideas/context.js';
@@ -61,7 +64,7 @@ export function answerKeyIdeaQuestion(question: string, ideas: Readonly<Record<s
   };
   if (many) {
     if (!ranked.length) return { kind: 'choice', answer: 'No named design idea was found in the graph', value: [], evidence: [] };
-    return { kind: 'choice', answer: `Design ideas, most characteristic first: ${list(ranked.map(said))}`, value: ranked.map(ideaLabel), evidence: evidenceOf(og, ranked.flatMap((id) => ideas[id]!.evidence.slice(0, 2))) };
+    return { kind: 'choice', answer: `Design ideas, most characteristic first: ${list(ranked.map(said))}`, value: ranked, evidence: evidenceOf(og, ranked.flatMap((id) => ideas[id]!.evidence.slice(0, 2))) };
   }
   if (!ranked.length) return { kind: 'value', answer: 'No named design idea was found in the graph', value: 'none', evidence: [] };
   const first = ranked[0]!;
@@ -69,7 +72,7 @@ export function answerKeyIdeaQuestion(question: string, ideas: Readonly<Record<s
   // A generic idea leads only when nothing else was found; the answer says it is not distinctive, unless the family is defined by it (ResNet's residual learning).
   const generic = isGenericIdea(first) && !familyDefiningIdeas(familyGuess).includes(first);
   const head = generic ? `No distinctive design idea was found; the most characteristic is ${said(first)}` : `${cap(said(first))}`;
-  return { kind: 'value', answer: `${head}${others.length ? `; also ${list(others.map(said))}` : ''}`, value: ideaLabel(first), evidence: evidenceOf(og, ideas[first]!.evidence) };
+  return { kind: 'value', answer: `${head}${others.length ? `; also ${list(others.map(said))}` : ''}`, value: first, evidence: evidenceOf(og, ideas[first]!.evidence) };
 }
 
 const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);

@@ -19,13 +19,18 @@ import { nodeRefs } from './evidence.js';
 const NEGATED = /\b(not|no|never|without|doesn't|don't|isn't|aren't)\b/;
 
 /**
- * Details whose coarse task answer misleads, so "what is it for?" names the
- * detail instead: a keypoint network's coarse task is "detection", a point
- * cloud classifier's "classification" reads as images, super-resolution's
- * "generation" as synthesis. The other details say what the coarse answer
- * already says (image classification, object detection …).
+ * Details the coarse task's words misname, so "what is it for?" takes the
+ * detail as its value: a pose network's heatmaps are not "object detection",
+ * a point cloud is not an image, an embedding or a regression is not a
+ * classification.
  */
-const REFINED = new Set(['keypoints', 'instance_segmentation', 'super_resolution', 'image_restoration', 'point_cloud_classification', 'point_cloud_segmentation', 'audio_generation', 'reconstruction', 'embedding', 'regression']);
+const MISNAMED = new Set(['keypoints', 'point_cloud_classification', 'point_cloud_segmentation', 'embedding', 'regression']);
+/**
+ * Details the coarse answer is right about but does not name (Mask R-CNN's
+ * instance masks are still object detection, super-resolution still
+ * generation): the sentence names them, the value stays the coarse task.
+ */
+const NAMED_IN_TEXT = new Set(['instance_segmentation', 'super_resolution', 'image_restoration', 'audio_generation', 'reconstruction']);
 
 /** A yes/no question or statement naming a finer task, answered from task.detail; null when it names none or the facts have no detail. */
 export function answerTaskDetailQuestion(question: string, parsed: ParsedQuestion, taskDetail: string | null, og: OpGraph): { kind: AskKind; answer: string; value: boolean; evidence: Exact['evidence'] } | null {
@@ -43,10 +48,17 @@ export function answerTaskDetailQuestion(question: string, parsed: ParsedQuestio
   return { kind: parsed.kind, answer: yesNo(parsed.kind, truth, `the graph's task is ${taskDetailLabel(taskDetail)}`), value: truth, evidence: nodeRefs(og, og.outputNodes.slice(0, 4)) };
 }
 
-/** "What is it for?" on a graph whose finer task the coarse answer would misname: the finer task, else null (the rules' answer stands). */
-export function refinedTaskAnswer(taskDetail: string | null, coarseAnswer: string): { answer: string; value: string } | null {
-  if (taskDetail === null || !REFINED.has(taskDetail)) return null;
+/**
+ * "What is it for?" with the finer task said: as the value where the coarse
+ * task's words misname it, in the sentence only where they are right but
+ * coarse; null when the rules' answer already says it (image
+ * classification, object detection, semantic segmentation …).
+ */
+export function refinedTaskAnswer(taskDetail: string | null, coarseAnswer: string): { answer: string; value?: string } | null {
+  if (taskDetail === null) return null;
   const label = taskDetailLabel(taskDetail);
+  if (NAMED_IN_TEXT.has(taskDetail)) return { answer: `${coarseAnswer} (finer task: ${label})` };
+  if (!MISNAMED.has(taskDetail)) return null;
   // The rules' sentence keeps what it says about the output, after the finer name.
   const note = /\((.*)\)\s*$/.exec(coarseAnswer)?.[1];
   return { answer: `${cap(label)}${note ? ` (${note})` : ''}`, value: label.replace(/\s*\(.*\)$/, '') };

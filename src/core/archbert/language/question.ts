@@ -252,6 +252,8 @@ export function parseQuestion(raw: string): ParsedQuestion {
     if (/\bwindows?\b/.test(body) && /size|big|large|tokens|how many/.test(body) && !/pool/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'window' } };
     if (/\bstem\b/.test(body)) return { kind: 'value', intent: { type: 'stem', part: /kernel|size|filter/.test(body) ? 'kernel' : /stride/.test(body) ? 'stride' : 'all' } };
     if (/\b(task|used for|designed for|good for|purpose|problem|meant (?:for|to)|supposed to|intended (?:for|to)|built for|does it do|is it for|solve|use case)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'task' } };
+    // "what's it for?", "what is srcnn for?", "what does this model do?": the whole model's purpose (not a part's role).
+    if (/^what(?:'s| is| are)\s+(?:\S+\s+){0,3}for$|^what does (?:it|this|that|the)(?:\s+\S+){0,2}\s+do$/.test(body) && !/\b(?:layers?|blocks?|kernels?|conv\w*|norm\w*|activations?|pool\w*|heads?|stem|branch\w*|modules?)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'task' } };
     if (/famil|which (architecture|model) is|what (architecture|model) is (this|it)|known architecture|based on/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'family' } };
     if (/\b(follows?|after|comes next)\b/.test(body) && /conv/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'after_conv' } };
     if (/\b(year|when)\b/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'year' } };

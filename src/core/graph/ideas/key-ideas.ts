@@ -71,6 +71,7 @@ const FAMILY_IDEAS: Readonly<Record<string, readonly string[]>> = Object.assign(
   vae: ['variational_latent', 'conv_encoder_decoder'],
   autoencoder: ['conv_encoder_decoder'],
   espcn: ['pixel_shuffle'],
+  srcnn: ['plain_conv_stack'],
   pointnet: ['shared_pointwise_mlp', 'symmetric_max_pool', 'transform_net'],
   wavenet: ['dilated_causal_conv', 'gated_activation', 'skip_connections_to_output'],
   tcn: ['dilated_causal_conv', 'weight_norm'],
