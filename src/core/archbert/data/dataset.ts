@@ -20,7 +20,7 @@ import { canonicalCaption, captions } from './describe-text.js';
 import { hashFiles, JsonlSink, writeDirAtomic, type DatasetFile } from './dataset-files.js';
 import { OP_VOCAB, binsFile, featurize, MAX_NODES, type Featurized } from '../model/featurize.js';
 import { MAX_CAPTION_TOKENS, MAX_TEXT_TOKENS } from '../model/limits.js';
-import { generateArchitecture } from './generate.js';
+import { generateArchitecture, generatedTask } from './generate.js';
 import { qaPairs } from './qa.js';
 import { queries } from './queries.js';
 import { readRealIndex } from './real-index.js';
@@ -234,7 +234,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       f = featurize(arch.graph, MAX_NODES);
     }
     const facts = deps.factsOf(arch.graph, { name: arch.name, input: arch.meta.input });
-    const task = arch.meta.modality === 'image' ? 'image classification' : arch.meta.task === 'generation' ? 'language modeling' : 'text classification';
+    const task = generatedTask(arch.meta);
     const summary = summarize(arch.graph, facts, {
       id: arch.id,
       name: arch.name,
@@ -348,7 +348,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     heldout_families: [...HELDOUT_FAMILIES],
     families,
     skipped_real: skipped,
-    coarsening_rule: 'plumbing → repeats → elementwise → window (src/core/archbert/featurize.ts, coarsen())',
+    coarsening_rule: 'plumbing → repeats → elementwise → window (src/core/archbert/model/featurize.ts, coarsen())',
   };
   files.push(['manifest.json', [JSON.stringify(manifest, null, 2) + '\n'], 1]);
   await writeDirAtomic(opts.out, files.map(([n, c]) => [n, c]));

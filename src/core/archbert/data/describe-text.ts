@@ -14,6 +14,7 @@ import type { Rng } from './rng.js';
 import { KIND_CANON, canon, formatCount } from '../language/vocabulary.js';
 import { table } from '../../graph/formats/table.js';
 import { STAGE_BLOCK_WORDS, article, blocksPresent, cap, familyName, kindWord, list, safeVariant, say, sizeWord, taskWord } from './phrasing.js';
+import { COUNTED_IDEAS, consistent, ideaWords, keyIdeas } from './idea-text.js';
 
 // ---------------------------------------------------------------------------
 // Sentence fragments. Each returns null when the facts give it nothing to say.
@@ -71,6 +72,29 @@ const opening: Fragment = (s, rng) => {
       `a generated ${side} transformer with ${g.cells} layers and width ${g.width} for ${task}.`,
       `${article(side)} transformer of ${g.cells} layers (hidden size ${g.width}) used for ${task}.`,
       `a ${g.cells}-layer ${side} transformer for ${task}.`,
+    ]);
+  }
+  if (g && g.style === 'mixer') {
+    return rng.pick([
+      `a generated mlp-mixer with ${g.cells} mixer layers and width ${g.width} for ${task}.`,
+      `an all-mlp ${kind} of ${g.cells} layers over image patches, for ${task}.`,
+      `${article(kind)} that alternates mlps across patches and across channels ${g.cells} times, for ${task}.`,
+    ]);
+  }
+  if (g && g.style === 'dense_prediction') {
+    const what = g.blockKind === 'unet' ? 'u-net-like encoder-decoder' : g.blockKind === 'deeplab' ? 'deeplab-like segmentation network' : 'super-resolution network';
+    return rng.pick([
+      `a generated ${what} for ${task}.`,
+      `${article(what)} whose output is an image-sized map, for ${task}.`,
+      `${article(kind)} for ${task}: ${article(what)}.`,
+    ]);
+  }
+  if (g && g.style === 'temporal_conv') {
+    const what = g.blockKind === 'wavenet' ? 'wavenet-like' : 'temporal convolutional';
+    return rng.pick([
+      `a generated ${what} network of ${g.cells} causal conv layers for ${task}.`,
+      `${article(what)} model over 1-d signals with ${g.cells} dilated layers, for ${task}.`,
+      `a ${g.cells}-layer ${what} network for ${task}.`,
     ]);
   }
   if (g && g.style === 'recurrent') {
@@ -265,7 +289,33 @@ const headSentence: Fragment = (s, rng) => {
   return rng.pick(opts);
 };
 
+/** The design ideas found in the graph (at most three), in the words of the idea catalogue; counts for counted ones. */
+const ideaSentence: Fragment = (s, rng) => {
+  const key = keyIdeas(s);
+  if (key.length === 0) return null;
+  const chosen = rng.sample(key, Math.min(3, key.length));
+  const words = chosen.flatMap((id) => {
+    const n = s.ideas?.[id];
+    const w = ideaWords(id, s, rng);
+    if (w === null) return [];
+    return [COUNTED_IDEAS.has(id) && n && n > 1 && rng.chance(0.5) ? `${n} ${w}` : w];
+  });
+  if (words.length === 0) return null;
+  const text =
+    words.length === 1
+      ? rng.pick([`its key idea is ${words[0]}.`, `it is built around ${words[0]}.`, `a notable design idea is ${words[0]}.`, `it relies on ${words[0]}.`])
+      : rng.pick([
+          `its key design ideas are ${list(words, rng)}.`,
+          `it is built around ${list(words, rng)}.`,
+          `design ideas: ${list(words, rng)}.`,
+          `notable ideas include ${list(words, rng)}.`,
+          `it combines ${list(words, rng)}.`,
+        ]);
+  return consistent(text, s) ? text : null;
+};
+
 const BODY: Fragment[] = [
+  ideaSentence,
   convSentence,
   normActSentence,
   afterConvSentence,
@@ -313,6 +363,11 @@ export function canonicalCaption(s: ArchSummary): string {
   if (s.pooling.length) parts.push(`pooling: ${s.pooling.map(canon).join(', ')}.`);
   const blocks = blocksPresent(s);
   parts.push(`blocks: ${blocks.length ? blocks.map(canon).join(', ') : 'none'}.`);
+  // Key design ideas in catalogue order, each by its first phrase the checkers read as true (ideaWords); none left: "none".
+  if (s.ideas) {
+    const ideas = keyIdeas(s).map((id) => ideaWords(id, s)).filter((w): w is string => w !== null);
+    parts.push(`ideas: ${ideas.length ? ideas.join(', ') : 'none'}.`);
+  }
   parts.push(`${s.weightedLayers} weighted layers, ${formatCount(s.params)} parameters.`);
   return parts.join(' ');
 }

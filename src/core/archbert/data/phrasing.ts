@@ -50,6 +50,8 @@ const TASK_WORDS: Record<string, string[]> = table({
   'audio generation': ['audio generation', 'generating audio waveforms'],
   'sequence classification': ['sequence classification', 'classifying sequences'],
   'point cloud classification': ['point cloud classification', 'classifying 3d point clouds'],
+  'image super-resolution': ['image super-resolution', 'super-resolution', 'upscaling images'],
+  'time series classification': ['time series classification', 'classifying time series', 'signal classification'],
 });
 
 export function taskWord(rng: Rng, task: string): string {
@@ -95,4 +97,7 @@ export const STAGE_BLOCK_WORDS: Record<string, string> = table<string>({
   convnext: 'large-kernel depthwise blocks',
   vgg: 'plain convolution layers',
   dense: 'densely connected layers',
+  fire: 'fire modules',
+  shuffle: 'shuffle units',
+  inception: 'inception modules',
 } satisfies Record<StageBlockKind, string>);

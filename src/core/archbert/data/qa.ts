@@ -8,6 +8,7 @@ import { BLOCK_KINDS, CONV_KINDS, POOLING, type ArchSummary } from '../facts/arc
 import { familyInfo } from '../facts/family-knowledge.js';
 import { COMMON_ACTS, COMMON_NORMS } from './alternatives.js';
 import { blockKey, say } from './phrasing.js';
+import { IDEA_QA_TEMPLATES } from './idea-qa.js';
 import type { Rng } from './rng.js';
 import { KIND_CANON, LIGHTWEIGHT_MAX, canon, layerBucket, paramRange } from '../language/vocabulary.js';
 
@@ -155,6 +156,14 @@ const QA_TEMPLATES: QA[] = [
     if (!g || g.task !== 'classification' || !g.numClasses) return null;
     return qa('classes', rng.pick(['how many classes does it predict?', 'how many output classes are there?']), [String(g.numClasses)]);
   },
+  // design ideas (idea-qa.ts): the key ideas, yes / no per idea, the count of a counted idea
+  ...IDEA_QA_TEMPLATES.map(
+    (t): QA =>
+      (s, rng) => {
+        const p = t(s, rng);
+        return p && qa(p.template, p.question, p.answers);
+      },
+  ),
 ];
 
 function largestKernel(ks: string[]): string {

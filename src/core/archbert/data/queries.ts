@@ -8,6 +8,7 @@ import type { ArchSummary } from '../facts/arch-summary.js';
 import type { Rng } from './rng.js';
 import { KIND_WORDS, formatCount, paramRange } from '../language/vocabulary.js';
 import { STAGE_BLOCK_WORDS, blocksPresent, familyName, kindWord, list, safeVariant, say, sizeWord, taskWord } from './phrasing.js';
+import { consistent, ideaPresent, ideaWords, keyIdeas } from './idea-text.js';
 
 /** A piece of a query and the condition it puts on an architecture. */
 export interface Phrase {
@@ -83,14 +84,28 @@ const qGen: QueryPart = (s, rng) => {
     return g.blockKind === 'windowed'
       ? { text: `hierarchical window-attention vision transformer`, fits: same(['style', 'blockKind']) }
       : { text: `${g.cells}-layer vision transformer`, fits: same(['style', 'cells']) };
+  if (g.style === 'mixer') return { text: `${g.cells}-layer mlp-mixer`, fits: same(['style', 'cells']) };
+  if (g.style === 'dense_prediction') return { text: g.blockKind === 'unet' ? 'u-net-like encoder-decoder' : g.blockKind === 'deeplab' ? 'deeplab-like segmenter' : 'super-resolution network', fits: same(['style', 'blockKind']) };
+  if (g.style === 'temporal_conv') return { text: `${g.cells}-layer ${g.blockKind === 'wavenet' ? 'wavenet-like' : 'temporal conv'} network`, fits: same(['style', 'cells', 'blockKind']) };
   if (g.style === 'transformer') return { text: `${g.cells}-layer ${g.blockKind} transformer`, fits: same(['style', 'cells', 'blockKind']) };
   return { text: `${g.cells}-layer ${g.blockKind}`, fits: same(['style', 'cells', 'blockKind']) };
+};
+
+/** A key design idea found in the graph ("with channel shuffle", "built from fire modules"): fits every graph that shows it. */
+const qIdea: QueryPart = (s, rng) => {
+  const key = keyIdeas(s);
+  if (!key.length) return null;
+  const id = rng.pick(key);
+  const w = ideaWords(id, s, rng);
+  if (w === null) return null;
+  const text = rng.pick([`with ${w}`, `using ${w}`, `built from ${w}`, `based on ${w}`]);
+  return consistent(text, s) ? { text, fits: (o) => ideaPresent(o, id) } : null;
 };
 
 /** One query and the test every architecture it describes passes (the source architecture always does). */
 export function queryPhrase(s: ArchSummary, rng: Rng): Phrase {
   const head = (s.family && rng.chance(0.6) ? qFamily(s, rng) : null) ?? (s.generated && rng.chance(0.4) ? qGen(s, rng) : null) ?? qKind(s, rng)!;
-  const mods = [qTask, qSize, qWith, qKernel, qDepth].map((f) => f(s, rng)).filter((x): x is Phrase => x !== null);
+  const mods = [qTask, qSize, qWith, qKernel, qDepth, qIdea].map((f) => f(s, rng)).filter((x): x is Phrase => x !== null);
   const chosen = rng.sample(mods, rng.int(1, Math.min(3, mods.length)));
   const lead = rng.chance(0.3) ? rng.pick(['a ', 'an architecture: ', 'find a ', 'show me a ', 'model: ']) : '';
   const parts = [head, ...chosen];

@@ -11,6 +11,7 @@ import { BLOCK_KINDS, CONV_KINDS, POOLING, RECURRENT, type ArchSummary, type Blo
 import { FAMILY_KNOWLEDGE, familyInfo } from '../facts/family-knowledge.js';
 import { COMMON_ACTS, COMMON_KERNELS, COMMON_NORMS, COMMON_TASKS } from './alternatives.js';
 import { article, blockKey, say, taskWord } from './phrasing.js';
+import { consistent, ideaWords, namedIdeas, plausibleAbsentIdeas, sayIdea } from './idea-text.js';
 import type { Rng } from './rng.js';
 import { KIND_CANON, KIND_WORDS, formatCount } from '../language/vocabulary.js';
 
@@ -24,7 +25,7 @@ export interface Statement {
 const BODY_ACTS = ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'log_softmax');
 
 /** Slots whose claim is "it has value X" (or, negated, "it has no X"). */
-type SetSlot = 'norm' | 'act' | 'pool' | 'conv' | 'rec' | 'kernel' | 'block';
+type SetSlot = 'norm' | 'act' | 'pool' | 'conv' | 'rec' | 'kernel' | 'block' | 'idea';
 type SetClaim = { slot: SetSlot; value: string; negated?: boolean };
 
 export type Claim =
@@ -35,8 +36,11 @@ export type Claim =
   | { slot: 'kind'; value: string }
   | { slot: 'layers'; value: number };
 
-/** Per set slot: the values the summary has, and the universe a wrong value is drawn from (alternatives.ts). */
-const SET_SLOTS: Record<SetSlot, { present: (s: ArchSummary) => string[]; universe: readonly string[] }> = {
+/**
+ * Per set slot: the values the summary has, and the universe a wrong value is drawn from (alternatives.ts;
+ * for design ideas, the named ideas of the summary's domains, so a wrong idea stays plausible).
+ */
+const SET_SLOTS: Record<SetSlot, { present: (s: ArchSummary) => string[]; universe: readonly string[] | ((s: ArchSummary) => readonly string[]) }> = {
   norm: { present: (s) => s.norms, universe: COMMON_NORMS },
   act: { present: (s) => s.activations, universe: COMMON_ACTS },
   pool: { present: (s) => s.pooling, universe: POOLING },
@@ -44,6 +48,12 @@ const SET_SLOTS: Record<SetSlot, { present: (s: ArchSummary) => string[]; univer
   rec: { present: (s) => s.recurrent, universe: RECURRENT },
   kernel: { present: (s) => s.kernelSizes, universe: COMMON_KERNELS },
   block: { present: (s) => BLOCK_KINDS.filter((b) => s.blocks[b] > 0), universe: BLOCK_KINDS },
+  idea: { present: namedIdeas, universe: plausibleAbsentIdeas },
+};
+
+const universeOf = (slot: SetSlot, s: ArchSummary): readonly string[] => {
+  const u = SET_SLOTS[slot].universe;
+  return typeof u === 'function' ? u(s) : u;
 };
 
 function isSetClaim(c: Claim): c is SetClaim {
@@ -71,7 +81,7 @@ export function claimHolds(s: ArchSummary, c: Claim): boolean {
   }
 }
 
-function realize(c: Claim, rng: Rng): string {
+function realize(c: Claim, rng: Rng, s: ArchSummary): string {
   switch (c.slot) {
     case 'norm':
     case 'act':
@@ -85,6 +95,11 @@ function realize(c: Claim, rng: Rng): string {
     }
     case 'kernel':
       return c.negated ? `has no ${c.value} convolutions` : rng.pick([`uses ${c.value} convolutions`, `has ${c.value} kernels`]);
+    case 'idea': {
+      // words the checkers read as true where the claim is true; any words where it is false
+      const w = ideaWords(c.value, s, rng) ?? sayIdea(rng, c.value);
+      return c.negated ? rng.pick([`does not use ${w}`, `has no ${w}`]) : rng.pick([`uses ${w}`, `is built with ${w}`, `has ${w}`, `relies on ${w}`]);
+    }
     case 'params':
       return rng.pick([`has about ${formatCount(c.value)} parameters`, `has roughly ${formatCount(c.value)} parameters`, `counts about ${formatCount(c.value)} parameters`]);
     case 'task':
@@ -100,14 +115,14 @@ function realize(c: Claim, rng: Rng): string {
   }
 }
 
-function statementText(claims: Claim[], rng: Rng): string {
+function statementText(claims: Claim[], rng: Rng, s: ArchSummary): string {
   const subject = rng.pick(['it', 'the network', 'this model', 'the architecture']);
-  const parts = claims.map((c) => realize(c, rng));
+  const parts = claims.map((c) => realize(c, rng, s));
   return `${subject} ${parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`}.`;
 }
 
-/** True claims the summary supports (the positive pool). */
-function trueClaims(s: ArchSummary): Claim[] {
+/** True claims the summary supports (the positive pool); rng draws the absent design ideas claimed absent. */
+function trueClaims(s: ArchSummary, rng: Rng): Claim[] {
   const c: Claim[] = [];
   for (const v of s.norms) c.push({ slot: 'norm', value: v });
   for (const v of s.activations) c.push({ slot: 'act', value: v });
@@ -124,6 +139,10 @@ function trueClaims(s: ArchSummary): Claim[] {
   // True statements of absence, for balance ("has no attention").
   for (const b of ['residual', 'attention'] as const) if (s.blocks[b] === 0) c.push({ slot: 'block', value: b, negated: true });
   if (s.norms.length === 0) c.push({ slot: 'norm', value: 'batch_norm', negated: true });
+  // Design ideas found in the graph, and one plausible idea it lacks ("has no channel shuffle").
+  for (const id of namedIdeas(s)) c.push({ slot: 'idea', value: id });
+  const absent = s.ideas ? plausibleAbsentIdeas(s) : [];
+  if (absent.length) c.push({ slot: 'idea', value: rng.pick(absent), negated: true });
   return c;
 }
 
@@ -137,7 +156,7 @@ function swap(s: ArchSummary, c: Claim, rng: Rng, avoid: readonly string[]): Cla
     const used = SET_SLOTS[c.slot].present(s);
     // "has no attention" → "has no batch norm" where batch norm IS used.
     if (c.negated) return used.length ? { slot: c.slot, value: rng.pick(used), negated: true } : null;
-    const v = alt(SET_SLOTS[c.slot].universe, used);
+    const v = alt(universeOf(c.slot, s), used);
     return v ? { slot: c.slot, value: v } : null;
   }
   switch (c.slot) {
@@ -188,13 +207,15 @@ export interface StatementOptions {
  */
 export function statements(s: ArchSummary, rng: Rng, count: number, opts: StatementOptions = {}): Statement[] {
   const avoid = opts.avoidFamilies ?? [];
-  const pool = trueClaims(s);
+  const pool = trueClaims(s, rng);
   const out: Statement[] = [];
   const seen = new Set<string>();
   for (let tries = 0; out.length < count && tries < count * 6; tries++) {
     const nClaims = rng.chance(0.35) ? 2 : 1;
     const claims = rng.sample(pool, nClaims);
     if (!claims.length) break;
+    // A claim of absence stands alone: a sentence with a negation is read whole as one ("has 3x3 kernels and has no X").
+    if (claims.length > 1 && claims.some((c) => isSetClaim(c) && c.negated)) claims.splice(1);
     const wantFalse = out.length % 2 === 1;
     let hard = false;
     let template = claims.map((c) => c.slot).join('+');
@@ -214,8 +235,11 @@ export function statements(s: ArchSummary, rng: Rng, count: number, opts: Statem
       }
     }
     const label = claims.every((c) => claimHolds(s, c)) ? 1 : 0;
-    const text = statementText(claims, rng);
+    const text = statementText(claims, rng, s);
     if (seen.has(text)) continue;
+    // An idea's words may hold a feature word the other facts deny ("has no skip connections to the output"
+    // beside residual connections): such a true statement would read as false, so it is not made.
+    if (label === 1 && claims.some((c) => c.slot === 'idea') && !consistent(text, s)) continue;
     seen.add(text);
     out.push({ text, label, hardNegative: hard && label === 0, template });
   }

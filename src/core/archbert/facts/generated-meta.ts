@@ -4,12 +4,12 @@
  * carries it, and the caption and QA grammars may say only what it records.
  * Defined here, below the generator, so that facts/ does not depend on data/.
  */
-export type GeneratorStyle = 'cell' | 'stage' | 'vit' | 'transformer' | 'recurrent';
+export type GeneratorStyle = 'cell' | 'stage' | 'vit' | 'transformer' | 'recurrent' | 'mixer' | 'dense_prediction' | 'temporal_conv';
 
 export interface GeneratedMeta {
   style: GeneratorStyle;
-  task: 'classification' | 'generation';
-  modality: 'image' | 'text';
+  task: 'classification' | 'generation' | 'segmentation' | 'super_resolution';
+  modality: 'image' | 'text' | 'signal';
   input: number[];
   numClasses: number;
   /** Cells / blocks stacked in the body (normal + reduction for cell networks). */

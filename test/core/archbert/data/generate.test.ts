@@ -38,10 +38,11 @@ describe('generateArchitecture', () => {
       if (a.meta.style === 'cell' || a.meta.style === 'stage') expect(a.meta.cells).toBeGreaterThanOrEqual(4);
       if (a.meta.style === 'cell' || a.meta.style === 'stage') expect(a.meta.cells).toBeLessThanOrEqual(18);
     }
-    expect([...styles].sort()).toEqual(['cell', 'recurrent', 'stage', 'transformer', 'vit']);
+    expect([...styles].sort()).toEqual(['cell', 'dense_prediction', 'mixer', 'recurrent', 'stage', 'temporal_conv', 'transformer', 'vit']);
   });
 
   it('each style can be asked for', () => {
-    for (const s of ['cell', 'stage', 'vit', 'transformer', 'recurrent'] as GeneratorStyle[]) expect(generateArchitecture(7, s).meta.style).toBe(s);
+    for (const s of ['cell', 'stage', 'vit', 'transformer', 'recurrent', 'mixer', 'dense_prediction', 'temporal_conv'] as GeneratorStyle[])
+      expect(generateArchitecture(7, s).meta.style).toBe(s);
   });
 });

@@ -5,14 +5,14 @@
  */
 import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
 import { summarize, type ArchSummary } from '../../../../src/core/archbert/facts/arch-summary.js';
-import { generateArchitecture } from '../../../../src/core/archbert/data/generate.js';
+import { generateArchitecture, generatedTask } from '../../../../src/core/archbert/data/generate.js';
 
 export function generatedSummary(seed: number): ArchSummary {
   const a = generateArchitecture(seed);
   const facts = graphDeps.factsOf(a.graph, { name: a.name, input: a.meta.input });
   return summarize(a.graph, facts, {
     id: a.id, name: a.name, source: 'generated', family: null, variant: null,
-    task: a.meta.modality === 'image' ? 'image classification' : 'text classification', generated: a.meta,
+    task: generatedTask(a.meta), generated: a.meta,
   });
 }
 

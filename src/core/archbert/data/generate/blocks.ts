@@ -71,9 +71,17 @@ export function selfAttention(b: GraphBuilder, x: number, rng: Rng): number {
 /**
  * Multi-head self-attention over a token sequence, in the op pattern PyTorch exports.
  * window: tokens attend only within windows of this many tokens (Swin-style), so the
- * score matrix is t × window instead of t × t; causal: an additive mask (causal or shifted windows).
+ * score matrix is t × window instead of t × t; causal: an additive mask (causal or shifted windows);
+ * relativeBias: a learned bias table added to the scores.
  */
-export function selfAttentionSeq(b: GraphBuilder, x: number, rng: Rng, causal = false, window?: number): number {
+export function selfAttentionSeq(
+  b: GraphBuilder,
+  x: number,
+  rng: Rng,
+  causal = false,
+  window?: number,
+  relativeBias?: { heads: number; side: number },
+): number {
   const { t, d } = b.seq(x);
   const span = window ? Math.min(t, window) : t;
   const fused = rng.chance(0.5);
@@ -92,7 +100,9 @@ export function selfAttentionSeq(b: GraphBuilder, x: number, rng: Rng, causal = 
   const kt = b.simple('transpose', k);
   const scores = b.matmul(q, kt, { kind: 'seq', t, d: span }, t * span * d);
   const scaled = b.simple(rng.chance(0.5) ? 'div' : 'mul', scores);
-  const masked = causal ? b.simple('add', scaled) : scaled;
+  // Swin's relative position bias: a learned table of (2w−1)² entries per head added to the scores.
+  const biased = relativeBias ? b.simple('add', scaled, undefined, { params: relativeBias.heads * (2 * relativeBias.side - 1) ** 2 }) : scaled;
+  const masked = causal ? b.simple('add', biased) : biased;
   const attn = b.act(masked, 'softmax');
   const ctx = b.matmul(attn, v, { kind: 'seq', t, d }, t * span * d);
   return b.linear(ctx, d);

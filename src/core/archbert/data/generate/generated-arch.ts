@@ -15,3 +15,17 @@ export interface GeneratedArch {
   graph: OpGraph;
   meta: GeneratedMeta;
 }
+
+/** The task a generated architecture is described with (the dataset's `task`), from its record. */
+export function generatedTask(meta: GeneratedMeta): string {
+  switch (meta.task) {
+    case 'segmentation':
+      return 'semantic segmentation';
+    case 'super_resolution':
+      return 'image super-resolution';
+    case 'generation':
+      return meta.modality === 'signal' ? 'audio generation' : 'language modeling';
+    case 'classification':
+      return meta.modality === 'image' ? 'image classification' : meta.modality === 'signal' ? 'time series classification' : 'text classification';
+  }
+}

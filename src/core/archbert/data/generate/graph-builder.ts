@@ -19,10 +19,18 @@ export class GraphBuilder {
   readonly shapes: Shape[] = [];
   readonly inputNodes: number[] = [];
 
+  /**
+   * '1d': image tensors are 1-D signals [C, L] (h = L, w = 1), exported as rank-3 [1, C, L] with kx1
+   * kernels, as a Conv1d network (TCN, WaveNet) is.
+   */
+  constructor(readonly layout: '2d' | '1d' = '2d') {}
+
   private push(category: string, inputs: number[], shape: Shape, fields: Partial<OpNode> = {}): number {
     const id = this.nodes.length;
     // A sequence of length 1 only arises after pooling / flattening: a plain [batch, features] vector.
-    const outShape = shape.kind === 'image' ? [1, shape.c, shape.h, shape.w] : shape.t === 1 ? [1, shape.d] : [1, shape.t, shape.d];
+    // fields.outShape: a tensor of another rank than the tracked shape (the 5-D and 6-D reshapes of channel shuffle, pixel shuffle, window partitions).
+    const image = (c: number, h: number, w: number) => (this.layout === '1d' ? [1, c, h] : [1, c, h, w]);
+    const outShape = fields.outShape ?? (shape.kind === 'image' ? image(shape.c, shape.h, shape.w) : shape.t === 1 ? [1, shape.d] : [1, shape.t, shape.d]);
     this.nodes.push({
       id: `${category}_${id}`,
       category,
@@ -69,7 +77,7 @@ export class GraphBuilder {
     x: number,
     out: number,
     k: number | [number, number],
-    opts: { stride?: number; dilation?: number; groups?: number; bias?: boolean; fromInput?: Shape } = {},
+    opts: { stride?: number; dilation?: number; groups?: number; bias?: boolean; fromInput?: Shape; valid?: boolean } = {},
   ): number {
     const s = opts.fromInput ?? this.shape(x);
     if (s.kind !== 'image') throw new Error('conv on a sequence');
@@ -77,20 +85,44 @@ export class GraphBuilder {
     const stride = opts.stride ?? 1;
     const dil = opts.dilation ?? 1;
     const groups = opts.groups ?? 1;
-    const h = Math.floor((s.h - 1) / stride) + 1;
-    const w = Math.floor((s.w - 1) / stride) + 1;
+    // 'same' padding, unless valid (no padding: a causal conv after its own left pad)
+    const lost = opts.valid ? [dil * (kh - 1), dil * (kw - 1)] : [0, 0];
+    const h = Math.floor((s.h - lost[0]! - 1) / stride) + 1;
+    const w = Math.floor((s.w - lost[1]! - 1) / stride) + 1;
     const perOut = (s.c / groups) * kh * kw;
     const category =
       groups > 1 && groups === s.c ? 'depthwise_conv' : groups > 1 ? 'grouped_conv' : dil > 1 ? 'dilated_conv' : 'conv';
     return this.push(category, opts.fromInput ? [] : [x], { kind: 'image', c: out, h, w }, {
       inChannels: s.c,
       kernel: [kh, kw],
-      stride: [stride, stride],
-      dilation: [dil, dil],
+      stride: this.layout === '1d' ? [stride, 1] : [stride, stride],
+      dilation: this.layout === '1d' ? [dil, 1] : [dil, dil],
       groups,
       params: out * perOut + (opts.bias ? out : 0),
       macs: out * h * w * perOut,
     });
+  }
+
+  /** A learned upsampling: a k×k transposed conv with stride s (s× the resolution). */
+  transposedConv(x: number, out: number, k: number, stride: number): number {
+    const s = this.img(x);
+    const h = s.h * stride;
+    const w = s.w * stride;
+    return this.push('transposed_conv', [x], { kind: 'image', c: out, h, w }, {
+      inChannels: s.c,
+      kernel: [k, k],
+      stride: [stride, stride],
+      dilation: [1, 1],
+      groups: 1,
+      params: s.c * out * k * k + out,
+      macs: s.c * s.h * s.w * out * k * k,
+    });
+  }
+
+  /** Interpolation (bilinear / nearest) to h×w: no weights. */
+  resize(x: number, h: number, w: number): number {
+    const s = this.img(x);
+    return this.push('resize', [x], { kind: 'image', c: s.c, h, w }, { inChannels: s.c });
   }
 
   norm(x: number, kind: string): number {

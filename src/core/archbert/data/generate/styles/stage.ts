@@ -1,17 +1,21 @@
 /**
  * Stage networks: a stem, then 2–5 stages of one block kind (ResNet basic or
  * bottleneck, ResNeXt, MobileNet/EfficientNet inverted residual, ConvNeXt,
- * VGG, DenseNet), each stage after the first halving the resolution and
+ * VGG, DenseNet, SqueezeNet fire modules, ShuffleNet units, Inception
+ * modules), each stage after the first halving the resolution and
  * doubling the width. One function per block kind, in STAGE_BLOCKS.
  */
 import type { Rng } from '../../rng.js';
 import { convUnit, fusedMBConv, invertedResidual, squeezeExcite, type ConvStyle } from '../blocks.js';
+import { fireModule } from '../fire-module.js';
+import { inceptionModule } from '../inception-module.js';
+import { shuffleV1Unit, shuffleV2Unit } from '../shuffle-unit.js';
 import type { GeneratedArch } from '../generated-arch.js';
 import { GraphBuilder } from '../graph-builder.js';
 import { finishConvClassifier, pickConvStyle, stem } from './conv-network.js';
 
 /** The block kinds a stage network is built from (recorded as GeneratedMeta.blockKind). */
-export const STAGE_BLOCK_KINDS = ['basic', 'bottleneck', 'inverted_residual', 'convnext', 'vgg', 'dense', 'resnext'] as const;
+export const STAGE_BLOCK_KINDS = ['basic', 'bottleneck', 'inverted_residual', 'convnext', 'vgg', 'dense', 'resnext', 'fire', 'shuffle', 'inception'] as const;
 export type StageBlockKind = (typeof STAGE_BLOCK_KINDS)[number];
 
 /** Where a block sits and what the network drew for all its blocks. */
@@ -33,6 +37,9 @@ interface StageBlockContext {
   fusedStages: number;
   /** DenseNet growth rate. */
   growth: number;
+  /** ShuffleNet: 0 for v2 units, else the groups of v1's grouped 1x1 convs; Inception: whether n×n convs are factorised. */
+  shuffleGroups: number;
+  factorised: boolean;
 }
 
 /** One block from x; returns the block's output node. */
@@ -111,7 +118,20 @@ const denseBlock: StageBlock = (x, { b, st, stride, growth }) => {
   return b.concat([x, y2]);
 };
 
+/** SqueezeNet: fire modules, a 3x3 max pool (not a strided conv) before each later stage. */
+const fireBlock: StageBlock = (x, { b, st, out, stride }) => fireModule(b, stride === 2 ? b.pool(x, 'max_pool', 3, 2) : x, out, st);
+
+/** ShuffleNet v1 (grouped 1x1 convs) or v2 (channel split) units, channel shuffle in each. */
+const shuffleBlock: StageBlock = (x, { b, st, out, stride, shuffleGroups }) =>
+  shuffleGroups ? shuffleV1Unit(b, x, out, stride, st, shuffleGroups) : shuffleV2Unit(b, x, out, stride, st);
+
+/** Inception modules; the first block of a later stage is a grid-reduction module. */
+const inceptionBlock: StageBlock = (x, { b, rng, st, out, stride, factorised }) => inceptionModule(b, x, out, stride, st, rng, factorised);
+
 const STAGE_BLOCKS: Record<StageBlockKind, StageBlock> = {
+  fire: fireBlock,
+  shuffle: shuffleBlock,
+  inception: inceptionBlock,
   basic: basicBlock,
   bottleneck: bottleneckBlock(false),
   resnext: bottleneckBlock(true),
@@ -143,6 +163,8 @@ export function stageNetwork(rng: Rng, seed: number): GeneratedArch {
   // Fused-MBConv (a full 3x3 expansion conv, no depthwise) in the early stages (EfficientNetV2).
   const fusedStages = blockKind === 'inverted_residual' && rng.chance(0.4) ? rng.int(1, Math.max(1, nStages - 1)) : 0;
   const growth = rng.pick([12, 16, 24, 32]);
+  const shuffleGroups = blockKind === 'shuffle' && rng.chance(0.4) ? rng.pick([2, 4, 8].filter((g) => width % g === 0)) : 0;
+  const factorised = blockKind === 'inception' && rng.chance(0.6);
   const { x: s0, kind: stemKind } = stem(b, rng, { kind: 'image', c: 3, h: res, w: res }, width, st, large);
   const block = STAGE_BLOCKS[blockKind];
   let x = s0;
@@ -151,7 +173,7 @@ export function stageNetwork(rng: Rng, seed: number): GeneratedArch {
     const out = stage === 0 ? c : Math.min(2048, c * 2);
     for (let i = 0; i < perStage[stage]!; i++) {
       const stride = i === 0 && stage > 0 ? 2 : 1;
-      x = block(x, { b, rng, st, out, stride, stage, index: i, blocksInStage: perStage[stage]!, useSE, fusedStages, growth });
+      x = block(x, { b, rng, st, out, stride, stage, index: i, blocksInStage: perStage[stage]!, useSE, fusedStages, growth, shuffleGroups, factorised });
     }
     c = out;
   }

@@ -20,6 +20,13 @@ export function transformerNetwork(rng: Rng, seed: number): GeneratedArch {
   const causal = rng.chance(0.35);
   const generative = causal && rng.chance(0.7);
   const ff = d * rng.pick([2, 4]);
+  // A gated feed-forward (GLU family: SwiGLU, GEGLU): one projection to 2·ff split in halves, one gating the other.
+  const gate = rng.chance(0.3) ? rng.pick(['silu', 'gelu', 'sigmoid']) : null;
+  const feedForward = (f0: number): number => {
+    if (!gate) return b.linear(b.act(b.linear(f0, ff), act), d);
+    const halves = b.simple('split', b.linear(f0, 2 * ff), { kind: 'seq', t, d: ff });
+    return b.linear(b.simple('mul', [halves, b.act(halves, gate)], { kind: 'seq', t, d: ff }), d);
+  };
   let x = b.markInput(b.embedding(vocab, d, t));
   const pos = b.embedding(t, d, t);
   x = b.elementwise('add', x, pos);
@@ -30,7 +37,7 @@ export function transformerNetwork(rng: Rng, seed: number): GeneratedArch {
     x = b.elementwise('add', x, attn);
     if (!preNorm) x = b.norm(x, norm);
     const f0 = preNorm ? b.norm(x, norm) : x;
-    const f = b.linear(b.act(b.linear(f0, ff), act), d);
+    const f = feedForward(f0);
     x = b.elementwise('add', x, f);
     if (!preNorm) x = b.norm(x, norm);
   }
@@ -61,7 +68,7 @@ export function transformerNetwork(rng: Rng, seed: number): GeneratedArch {
       reductionCells: 0,
       cellOps: [],
       blockKind: causal ? 'decoder' : 'encoder',
-      activation: act,
+      activation: gate ?? act,
       norm,
       width: d,
       head: headKind,

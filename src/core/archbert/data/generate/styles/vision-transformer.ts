@@ -1,7 +1,8 @@
 /**
  * Vision transformers: a patchify convolution, then either global attention over all
- * patches (ViT-like, optional class token) or a hierarchy of windowed-attention stages
- * joined by patch merging (Swin-like: shifted windows are a slice + concat "roll").
+ * patches (ViT-like, optional class token, learned position embedding) or a hierarchy of
+ * windowed-attention stages joined by patch merging (Swin-like: windows cut by a 6-D
+ * reshape, shifted windows a slice + concat "roll", relative position bias).
  */
 import type { Rng } from '../../rng.js';
 import { selfAttentionSeq } from '../blocks.js';
@@ -17,6 +18,8 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
   const act = rng.pick(['gelu', 'gelu', 'gelu', 'relu', 'silu']);
   const norm = rng.chance(0.9) ? 'layer_norm' : 'batch_norm';
   const mlpRatio = rng.pick([2, 3, 4]);
+  const heads = rng.pick([2, 3, 4]);
+  const relativeBias = hierarchical && rng.chance(0.6);
   const classes = res === 224 ? rng.pick([100, 1000]) : rng.pick([10, 100, 200]);
   const width = d;
   let grid = Math.floor(res / patch);
@@ -30,12 +33,28 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
     const { t } = b.seq(x);
     x = b.simple('add', x, b.shape(x), { params: t * d });
   }
-  const block = (x0: number, window?: number, shifted = false): number => {
+  /**
+   * One transformer block. With a window side w (Swin): the tokens are laid out as the [1, H, W, C] map,
+   * rolled by half a window on shifted blocks (two slices concatenated), cut into (H/w)·(W/w) windows of
+   * w² tokens (a 6-D reshape and a transpose), attended within each window (scores masked on shifted
+   * blocks, plus a relative position bias table of (2w−1)² entries per head when drawn), and put back.
+   */
+  const block = (x0: number, w?: number, shifted = false): number => {
     let y = b.norm(x0, norm);
-    if (shifted) y = b.simple('concat', [b.simple('slice', y), b.simple('slice', y)]);
-    if (window) y = b.simple('reshape', y);
-    let a = selfAttentionSeq(b, y, rng, shifted, window);
-    if (window) a = b.simple('reshape', a);
+    if (w) {
+      y = b.simple('reshape', y, undefined, { outShape: [1, grid, grid, d] });
+      if (shifted) {
+        // torch.roll by half a window: two slices of the map concatenated back to its own shape
+        const part = () => b.simple('slice', y, undefined, { outShape: [1, grid, grid, d] });
+        y = b.simple('concat', [part(), part()], undefined, { outShape: [1, grid, grid, d] });
+      }
+      y = b.simple('reshape', y, undefined, { outShape: [1, grid / w, w, grid / w, w, d] });
+      y = b.simple('transpose', y, undefined, { outShape: [1, grid / w, grid / w, w, w, d] });
+      y = b.simple('reshape', y, undefined, { outShape: [(grid / w) ** 2, w * w, d] });
+    }
+    let a = selfAttentionSeq(b, y, rng, shifted, w ? w * w : undefined, w && relativeBias ? { heads, side: w } : undefined);
+    if (w) a = b.simple('reshape', a, undefined, { outShape: [1, grid, grid, d] });
+    if (w) a = b.simple('reshape', a);
     const x1 = b.elementwise('add', x0, a);
     const m = b.linear(b.act(b.linear(b.norm(x1, norm), d * mlpRatio), act), d);
     return b.elementwise('add', x1, m);
@@ -44,7 +63,7 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
   let merges = 0;
   if (hierarchical) {
     const stages = rng.int(2, 4);
-    const window = rng.pick([4, 7, 8]) ** 2;
+    const side = rng.pick([4, 7, 8]);
     for (let st = 0; st < stages; st++) {
       if (st > 0 && grid >= 2) {
         // Patch merging: 2×2 neighbouring tokens concatenated (4d), normalised, projected to 2d.
@@ -57,8 +76,11 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
         merges++;
       }
       const depth = rng.pick([1, 2, 2, 3, 4]);
+      // Windows tile the map exactly; a map no larger than one window is attended whole (Swin's last stage).
+      // (and never w² = (H/w)²: a window partition must be told apart from a grid one).
+      const w = [side, 4].find((c) => grid > c && grid % c === 0 && grid / c !== c);
       for (let i = 0; i < depth; i++) {
-        x = block(x, window, i % 2 === 1);
+        x = block(x, w, w !== undefined && i % 2 === 1);
         layers++;
       }
     }
