@@ -7,6 +7,11 @@
  * score = Σ log p / len^alpha (GNMT-style, alpha = 1 → mean log-prob), so the
  * search does not favour short captions; len counts generated tokens
  * including [eos]. A hypothesis ends at [eos] or at maxLength ids (incl. [bos]).
+ *
+ * Both searches tell the step function where each prefix comes from (`parents`,
+ * see StepFn), so a decoder that keeps per-hypothesis state between calls (a
+ * key/value cache) can carry it over to the surviving hypotheses; the searches
+ * themselves hold no such state and stay pure.
  */
 
 export interface BeamOptions {
@@ -30,8 +35,15 @@ export interface BeamHypothesis {
   finished: boolean;
 }
 
-/** Logits of the next token for each prefix (rows in the same order); `rows` = which sequences they are (greedy). */
-export type StepFn = (prefixes: number[][], rows?: number[]) => Promise<Float32Array[]>;
+/**
+ * Logits of the next token for each prefix (rows in the same order).
+ * `rows`: which sequences they are (greedy over a batch; absent in beam search).
+ * `parents`: absent on a search's first call; afterwards parents[i] is the index,
+ * in the previous call's prefixes, of the prefix that prefixes[i] extends by
+ * exactly one token, so a stateful step keeps row parents[i]'s state for row i.
+ * Every prefix of one call has the same length. A stateless step ignores it.
+ */
+export type StepFn = (prefixes: number[][], rows?: number[], parents?: number[]) => Promise<Float32Array[]>;
 
 export const DEFAULT_BEAM_WIDTH = 4;
 
@@ -55,18 +67,22 @@ export async function beamSearch(step: StepFn, opts: BeamOptions): Promise<BeamH
   const alpha = opts.alpha ?? 1;
   const banned = new Set(opts.banned ?? []);
   banned.delete(opts.eos);
-  let live: Array<{ tokens: number[]; logProb: number }> = [{ tokens: [], logProb: 0 }];
+  // parent: the hypothesis' row in the previous step call (-1 before the first)
+  let live: Array<{ tokens: number[]; logProb: number; parent: number }> = [{ tokens: [], logProb: 0, parent: -1 }];
   const done: BeamHypothesis[] = [];
+  let first = true;
   while (live.length > 0) {
-    const logits = await step(live.map((h) => [opts.bos, ...h.tokens]));
-    const cands: Array<{ tokens: number[]; logProb: number; eos: boolean }> = [];
+    const prefixes = live.map((h) => [opts.bos, ...h.tokens]);
+    const logits = await (first ? step(prefixes) : step(prefixes, undefined, live.map((h) => h.parent)));
+    first = false;
+    const cands: Array<{ tokens: number[]; logProb: number; eos: boolean; parent: number }> = [];
     live.forEach((h, i) => {
       const lp = logSoftmax(logits[i]!, banned);
       // Only the top `width` continuations of each beam can survive the cut.
       const top = topK(lp, width);
       for (const t of top) {
         if (lp[t] === -Infinity) continue;
-        cands.push({ tokens: [...h.tokens, t], logProb: h.logProb + lp[t]!, eos: t === opts.eos });
+        cands.push({ tokens: [...h.tokens, t], logProb: h.logProb + lp[t]!, eos: t === opts.eos, parent: i });
       }
     });
     // Ties broken by token sequence so the search is deterministic.
@@ -80,7 +96,7 @@ export async function beamSearch(step: StepFn, opts: BeamOptions): Promise<BeamH
       } else if (c.tokens.length + 1 >= maxLength) {
         done.push({ tokens: c.tokens, logProb: c.logProb, score: normalised(c.logProb, c.tokens.length, alpha), finished: false });
       } else {
-        live.push({ tokens: c.tokens, logProb: c.logProb });
+        live.push({ tokens: c.tokens, logProb: c.logProb, parent: c.parent });
       }
     }
     // Stop once `width` hypotheses have finished and no live beam, were it to end now, would
@@ -121,9 +137,14 @@ export async function greedyDecode(step: StepFn, opts: { bos: number; eos: numbe
   const maxLength = opts.maxLength ?? 96;
   const seqs: number[][] = Array.from({ length: count }, () => []);
   const active = new Set(seqs.map((_, i) => i));
+  let previous: number[] | null = null;
   while (active.size > 0) {
     const ids = [...active];
-    const logits = await step(ids.map((i) => [opts.bos, ...seqs[i]!]), ids);
+    const prefixes = ids.map((i) => [opts.bos, ...seqs[i]!]);
+    // Each sequence continues itself: its parent is its row in the previous call.
+    const prevRow: Map<number, number> | null = previous ? new Map(previous.map((id, r) => [id, r])) : null;
+    const logits = await (prevRow ? step(prefixes, ids, ids.map((i) => prevRow.get(i)!)) : step(prefixes, ids));
+    previous = ids;
     ids.forEach((i, r) => {
       const l = logits[r]!;
       let best = 0;

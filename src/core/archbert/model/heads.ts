@@ -4,7 +4,9 @@
  * head (a logit per answer of answers.json), the reasoning head (the
  * probability that a statement is true of an architecture) and the caption
  * decoder (next-token logits for a batch of prefixes, given an architecture's
- * node states).
+ * node states). When the set has caption_decoder_cached, the caption step
+ * feeds only each hypothesis' new token and keeps the decoder's key/value cache
+ * (cachedCaptionStep); otherwise every step re-runs the whole prefix.
  *
  * This is the one place outside embedding (embed.ts) that builds ONNX Runtime
  * tensors, so `ask`, `describe` and `eval` run the heads the same way: a
@@ -93,14 +95,34 @@ export type NodeStates = Pick<ArchEncoding, 'nodeStates' | 'n' | 'hidden'>;
  * over one architecture) every prefix decodes archs[0].
  */
 export function captionStep(set: ModelSet, archs: readonly NodeStates[]): StepFn {
+  // `has` is absent on stand-in sets of the unit tests: they get the full-prefix step
+  if (set.has?.('caption_decoder_cached')) return cachedCaptionStep(set, archs);
+  return fullPrefixStep(set, archs);
+}
+
+/** Node states of the architectures padded to their largest node count, and the mask of the real nodes. */
+function paddedStates(archs: readonly NodeStates[]): { states: Float32Array; mask: Float32Array; N: number; H: number } {
   const N = Math.max(...archs.map((a) => a.n));
   const H = archs[0]!.hidden;
-  const allStates = new Float32Array(archs.length * N * H);
-  const allMask = new Float32Array(archs.length * N);
+  const states = new Float32Array(archs.length * N * H);
+  const mask = new Float32Array(archs.length * N);
   archs.forEach((a, r) => {
-    allStates.set(a.nodeStates, r * N * H);
-    allMask.fill(1, r * N, r * N + a.n);
+    states.set(a.nodeStates, r * N * H);
+    mask.fill(1, r * N, r * N + a.n);
   });
+  return { states, mask, N, H };
+}
+
+/** Splits [B, V] logits into one row per prefix. */
+function logitRows(out: Record<string, ort.Tensor>, B: number): Float32Array[] {
+  const logits = out.logits!.data as Float32Array;
+  const V = logits.length / B;
+  return Array.from({ length: B }, (_, i) => logits.subarray(i * V, (i + 1) * V));
+}
+
+/** caption_decoder: the whole prefix of every hypothesis at every step. */
+export function fullPrefixStep(set: ModelSet, archs: readonly NodeStates[]): StepFn {
+  const { states: allStates, mask: allMask, N, H } = paddedStates(archs);
   return async (prefixes, rows) => {
     const B = prefixes.length;
     const T = prefixes[0]!.length;
@@ -118,10 +140,64 @@ export function captionStep(set: ModelSet, archs: readonly NodeStates[]): StepFn
       node_states: new ort.Tensor('float32', states, [B, N, H]),
       node_mask: new ort.Tensor('float32', mask, [B, N]),
     });
-    const logits = out.logits!.data as Float32Array;
-    const V = logits.length / B;
-    return Array.from({ length: B }, (_, i) => logits.subarray(i * V, (i + 1) * V));
+    return logitRows(out, B);
   };
+}
+
+/**
+ * caption_decoder_cached (training/archbert/decoder_cache.py): each call feeds
+ * the tokens of the prefixes the cache does not hold yet (one per step after
+ * the first), the previous call's present_kv as past_kv and, as past_rows, the
+ * row each prefix continues (beam.ts `parents`), so the decoder itself gathers
+ * the survivors' caches. The architectures are fed once per call, not per
+ * hypothesis (arch_rows). One closure per search: it holds that search's cache.
+ */
+export function cachedCaptionStep(set: ModelSet, archs: readonly NodeStates[]): StepFn {
+  const { states, mask, N, H } = paddedStates(archs);
+  const nodeStates = new ort.Tensor('float32', states, [archs.length, N, H]);
+  const nodeMask = new ort.Tensor('float32', mask, [archs.length, N]);
+  let past: ort.Tensor | null = null;
+  return async (prefixes, rows, parents) => {
+    const B = prefixes.length;
+    const T = prefixes[0]!.length;
+    // A first call (or a caller that gives no parents) starts from an empty cache.
+    if (!parents) past = null;
+    const cached = past ? past.dims[4]! : 0;
+    if (past && T !== cached + 1) throw new Error(`cached caption step: prefixes of ${T} ids after a cache of ${cached}`);
+    const t = T - cached;
+    const ids = new BigInt64Array(B * t);
+    prefixes.forEach((p, i) => {
+      for (let j = 0; j < t; j++) ids[i * t + j] = BigInt(p[cached + j]!);
+    });
+    const pastRows = BigInt64Array.from(prefixes, (_, i) => BigInt(past && parents ? parents[i]! : 0));
+    const archRows = BigInt64Array.from(prefixes, (_, i) => BigInt(rows ? rows[i]! : 0));
+    const out = await set.run('caption_decoder_cached', {
+      input_ids: new ort.Tensor('int64', ids, [B, t]),
+      past_kv: past ?? (await emptyPast(set)),
+      past_rows: new ort.Tensor('int64', pastRows, [B]),
+      node_states: nodeStates,
+      node_mask: nodeMask,
+      arch_rows: new ort.Tensor('int64', archRows, [B]),
+    });
+    past = out.present_kv!;
+    return logitRows(out, B);
+  };
+}
+
+/**
+ * past_kv with no positions, [layers, 2, 1, heads, 0, head width]: the fixed
+ * axes are read from the model's own input description, so no manifest field
+ * can disagree with the file.
+ */
+async function emptyPast(set: ModelSet): Promise<ort.Tensor> {
+  const session = await set.session('caption_decoder_cached');
+  const meta = session.inputMetadata.find((m) => m.name === 'past_kv');
+  const shape = meta && meta.isTensor ? meta.shape : [];
+  const [layers, two, , heads, , width] = shape;
+  if (shape.length !== 6 || typeof layers !== 'number' || two !== 2 || typeof heads !== 'number' || typeof width !== 'number') {
+    throw new Error(`caption_decoder_cached.onnx: past_kv is not [layers, 2, batch, heads, past, width] (${JSON.stringify(shape)})`);
+  }
+  return new ort.Tensor('float32', new Float32Array(0), [layers, 2, 1, heads, 0, width]);
 }
 
 /** Token ids the decoder must never produce inside a caption ([eos] ends it; the rest are not words). */

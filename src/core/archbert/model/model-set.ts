@@ -12,6 +12,10 @@
  * (token ids would silently mean different words) is a clear error, never a
  * wrong answer. ops.json and bins.json must also equal what this build's
  * featurizer produces, or the architecture encoder would read other op ids.
+ *
+ * Optional model: caption_decoder_cached (the caption decoder stepping from a
+ * key/value cache, training/archbert/decoder_cache.py), used by heads.ts when
+ * the manifest lists it; sets exported before it existed load as before.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,7 +27,9 @@ import { OP_VOCAB, binsFile } from './featurize.js';
 import { Tokenizer, type VocabFile } from './tokenizer.js';
 
 export const MODEL_FILES = ['text_encoder', 'arch_encoder', 'reasoning_head', 'qa_head', 'caption_decoder'] as const;
-export type ModelName = (typeof MODEL_FILES)[number];
+/** Models a set may have; each is loaded (and verified) only when the manifest lists it. */
+export const OPTIONAL_MODEL_FILES = ['caption_decoder_cached'] as const;
+export type ModelName = (typeof MODEL_FILES)[number] | (typeof OPTIONAL_MODEL_FILES)[number];
 const DATA_FILES = ['vocab.json', 'answers.json', 'ops.json', 'bins.json'] as const;
 
 export interface ArchbertManifest {
@@ -138,6 +144,7 @@ export class ModelSet {
     };
     const bytes = new Map<ModelName, Uint8Array>();
     for (const m of MODEL_FILES) bytes.set(m, verified(`${m}.onnx`));
+    for (const m of OPTIONAL_MODEL_FILES) if (Object.hasOwn(manifest.files, `${m}.onnx`)) bytes.set(m, verified(`${m}.onnx`));
     const text: Record<string, string> = Object.create(null);
     for (const f of DATA_FILES) text[f] = verified(f).toString('utf8');
     const parse = <T>(f: string): T => {
@@ -167,10 +174,16 @@ export class ModelSet {
     return new ModelSet(dir, manifest, tokenizer, answers, bytes, opts);
   }
 
+  /** Whether the set has this model (the optional ones may be absent). */
+  has(name: ModelName): boolean {
+    return this.bytes.has(name);
+  }
+
   /** The session of one model, created on first use. */
   session(name: ModelName): Promise<ort.InferenceSession> {
     let s = this.sessions.get(name);
     if (!s) {
+      if (!this.bytes.has(name)) return Promise.reject(new InputError(join(this.dir, `${name}.onnx`), 'not part of this model set (its manifest does not list it)'));
       s = this.opener.open(this.bytes.get(name)!, join(this.dir, `${name}.onnx`)).then((o) => {
         this.messages.push(...o.messages);
         return o.session;
