@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -261,3 +262,38 @@ def hard_neighbours(graphs, n_ops, window=256, seed=0):
         sims = H[cand] @ H[i]
         nb.append(int(cand[int(np.argmax(sims))]))
     return nb
+
+
+def partner_group(g: Graph) -> str | None:
+    """The group whose members are hard negatives for g (--family-negatives): a
+    real architecture's family; a generated one's generator style, read from its
+    name (generate/styles/*.ts name graphs autonet_<style>_<seed>)."""
+    if g.source == "real":
+        return g.family or None
+    style = re.sub(r"_\d+$", "", g.name)
+    return style if style != g.name else None
+
+
+def family_groups(graphs) -> dict:
+    """group → indices of its graphs, for groups of at least two graphs."""
+    groups: dict[str, list[int]] = {}
+    for i, g in enumerate(graphs):
+        key = partner_group(g)
+        if key is not None:
+            groups.setdefault(key, []).append(i)
+    return {k: v for k, v in groups.items() if len(v) > 1}
+
+
+def family_partner(i, graphs, groups, exclude, rng: random.Random):
+    """A random other member of graph i's group, not in `exclude` (drawn anew
+    every epoch, so an anchor meets many siblings); None when there is none.
+    Tries a few draws before scanning, since groups of generated styles hold thousands."""
+    members = groups.get(partner_group(graphs[i]))
+    if not members:
+        return None
+    for _ in range(4):
+        j = rng.choice(members)
+        if j != i and j not in exclude:
+            return j
+    rest = [j for j in members if j != i and j not in exclude]
+    return rng.choice(rest) if rest else None

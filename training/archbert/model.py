@@ -45,6 +45,9 @@ class Config:
     max_text: int = 96
     max_nodes: int = 512
     dropout: float = 0.1
+    # issue 17: the [graph] node's final state joins the pooled architecture embedding
+    # ([mean ‖ max ‖ graph node] → linear). False keeps the bundled set's encoder exactly.
+    graph_readout: bool = False
 
     def to_dict(self):
         return asdict(self)
@@ -103,6 +106,18 @@ def masked_pool(states, mask):
     return torch.cat([mean, mx], -1)
 
 
+def last_valid_state(states, mask):
+    """The state of each graph's last valid node: [B, H]. The featurizer
+    (src/core/archbert/model/featurize.ts) appends the [graph] node last and
+    collation pads after it, so that node sits at index sum(mask) - 1. Selected
+    with a one-hot product rather than a gather, so the ONNX graph stays plain
+    ReduceSum/Equal/Mul (no GatherND); an all-padding row gives zeros."""
+    last = mask.sum(1).long() - 1                                            # [B]
+    pos = torch.arange(states.shape[1], device=states.device).unsqueeze(0)  # [1, N]
+    pick = (pos == last.unsqueeze(1)).to(states.dtype).unsqueeze(-1)         # [B, N, 1]
+    return (states * pick).sum(1)
+
+
 class TextEncoder(nn.Module):
     def __init__(self, cfg: Config):
         super().__init__()
@@ -137,7 +152,10 @@ class TextEncoder(nn.Module):
 
 class ArchEncoder(nn.Module):
     """op + 6 bin embeddings (+ node position) → relational GCN over both edge
-    directions with self-loops → transformer layers → mean/max pool → project."""
+    directions with self-loops → transformer layers → mean/max pool → project.
+    With cfg.graph_readout the [graph] node's state is a third pooled part: the
+    whole-graph sizes it carries reach the embedding directly instead of being
+    diluted in the mean over hundreds of nodes (or lost to the max)."""
 
     def __init__(self, cfg: Config):
         super().__init__()
@@ -155,7 +173,8 @@ class ArchEncoder(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.arch_layers))
         self.ln = nn.LayerNorm(H)
-        self.proj = nn.Linear(2 * H, cfg.embed)
+        self.graph_readout = bool(getattr(cfg, "graph_readout", False))
+        self.proj = nn.Linear((3 if self.graph_readout else 2) * H, cfg.embed)
         self.mam = nn.Linear(H, cfg.n_ops)  # Masked Architecture Modelling head (training only)
 
     def forward(self, ops, bins, adj, node_mask, edges=None):
@@ -199,7 +218,10 @@ class ArchEncoder(nn.Module):
         for blk in self.blocks:
             x = blk(x, bias)
         states = self.ln(x) * m
-        emb = l2norm(self.proj(masked_pool(states, node_mask)))
+        pooled = masked_pool(states, node_mask)
+        if self.graph_readout:
+            pooled = torch.cat([pooled, last_valid_state(states, node_mask)], -1)
+        emb = l2norm(self.proj(pooled))
         return emb, states
 
 

@@ -22,14 +22,19 @@ loss log) is written atomically every --ckpt-minutes and at each epoch end;
 rerunning the same command continues. --max-minutes stops cleanly (checkpoint
 saved, `finished: false` recorded) so export.py can still run; the learning
 rate follows a cosine over max(step progress, time progress), so a cut-short
-run still anneals.
+run still anneals. --chunk-minutes ends one call early (a window of a GPU
+lease) while the schedule keeps --max-minutes as the whole run's budget;
+--ckpt-split-mib writes the resumable checkpoint in parts of a bounded size.
+
+Issue 17 options, all off by default (the bundled set's recipe is unchanged):
+--graph-readout (model.py), --multi-positive (contrastive.py),
+--family-negatives (sampler.py), --bucket-bins (bucket_bins.py).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
-import os
 import random
 import sys
 import time
@@ -40,10 +45,16 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data import (caption_io, load_dataset, collate_graphs, dense_adj, edge_index, hard_neighbours, mask_ops,  # noqa: E402
-                  mask_tokens, pad_tokens)
+from bucket_bins import straddled_edges  # noqa: E402
+from data import (caption_io, load_dataset, collate_graphs, dense_adj, edge_index, mask_ops, mask_tokens,  # noqa: E402
+                  pad_tokens)
+from checkpoint_files import (checkpoint_exists, compact_optimizer_state, load_checkpoint,  # noqa: E402,F401
+                              restore_optimizer_state, save_atomic, save_checkpoint, save_slim, torch_load)
+from contrastive import multi_positive_infonce, positive_matrix  # noqa: E402
+from device_model import DeviceModel  # noqa: E402
 from evaluate import evaluate_split  # noqa: E402
 from model import ArchBert, Config, count_params  # noqa: E402
+from sampler import Sampler  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 LOSS_WEIGHTS = {"contrastive": 1.0, "mlm": 0.5, "mam": 0.5, "reasoning": 1.0, "qa": 1.0, "caption": 1.0}
@@ -80,128 +91,33 @@ def parse_args(argv=None):
                     help="with every checkpoint also write a weights-only copy, split into slim.pt.partN files of at "
                          "most --slim-part-mib (gpu/join_slim.py joins them into a last.pt export.py reads)")
     ap.add_argument("--slim-part-mib", type=float, default=14.0)
+    # issue 17 options; each off by default, so the bundled set's recipe runs exactly as before
+    ap.add_argument("--multi-positive", action="store_true",
+                    help="contrastive positives = every graph of the batch in the text's relevance list (contrastive.py)")
+    ap.add_argument("--family-negatives", action="store_true",
+                    help="batches of anchors, their mined neighbour and a same-family (real) / same-style (generated) "
+                         "graph: a third of --batch anchors instead of half")
+    ap.add_argument("--bucket-bins", action="store_true",
+                    help="require a dataset whose bins.json puts every size-bucket edge of the text between two bins "
+                         "(bucket_bins.py); refuses today's log-grid bins")
+    ap.add_argument("--chunk-minutes", type=float, default=0.0,
+                    help="stop this call (checkpoint saved) once this much wall-clock time has passed since it started, "
+                         "start-up included; rerun the same command to continue. --max-minutes stays the whole run's "
+                         "training budget, over which the learning rate anneals (0 = no chunking)")
+    ap.add_argument("--ckpt-split-mib", type=float, default=0.0,
+                    help="write the resumable checkpoint as last.pt.partN files of at most this size + last.json "
+                         "(0 = one last.pt)")
+    ap.add_argument("--opt-state-dtype", choices=("float32", "bfloat16"), default="float32",
+                    help="dtype the AdamW moments are saved in (bfloat16: a checkpoint about a third smaller; resuming "
+                         "is then not bit-identical)")
     for k, v in Config().to_dict().items():
         if k in ("vocab_size", "n_ops", "bin_sizes", "n_answers", "max_nodes", "max_text"):
             continue
-        ap.add_argument("--" + k.replace("_", "-"), type=type(v), default=v)
+        if isinstance(v, bool):
+            ap.add_argument("--" + k.replace("_", "-"), action="store_true", default=v)
+        else:
+            ap.add_argument("--" + k.replace("_", "-"), type=type(v), default=v)
     return ap.parse_args(argv)
-
-
-def save_atomic(obj, path: Path):
-    tmp = path.with_suffix(".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
-def torch_load(path, map_location=None):
-    """torch.load of our own checkpoints (plain Python objects besides tensors):
-    torch ≥ 2.6 defaults to weights_only=True, which refuses them; 1.13 has no such argument."""
-    try:
-        return torch.load(path, map_location=map_location, weights_only=False)
-    except TypeError:
-        return torch.load(path, map_location=map_location)
-
-
-def save_slim(obj, folder: Path, part_bytes: int):
-    """torch.save(obj) split into folder/slim.pt.part0, part1, … (each ≤ part_bytes,
-    so a size-capped file transfer takes them). All parts are written under
-    temporary names first, then renamed; parts left over from a bigger earlier
-    save are deleted; slim.json (written last) lists the parts with their
-    sha256, which gpu/join_slim.py checks (a save cut short between two
-    renames is detected, not silently joined)."""
-    import hashlib
-    import io
-    folder.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    torch.save(obj, buf)
-    data = buf.getvalue()
-    n = max(1, math.ceil(len(data) / part_bytes))
-    chunks = [data[i * part_bytes: (i + 1) * part_bytes] for i in range(n)]
-    for i, c in enumerate(chunks):
-        (folder / f".slim.pt.part{i}.tmp").write_bytes(c)
-    for i in range(n):
-        os.replace(folder / f".slim.pt.part{i}.tmp", folder / f"slim.pt.part{i}")
-    for f in folder.glob("slim.pt.part*"):
-        if f.name[len("slim.pt.part"):].isdigit() and int(f.name[len("slim.pt.part"):]) >= n:
-            f.unlink()
-    tmp = folder / ".slim.json.tmp"
-    tmp.write_text(json.dumps({"parts": [f"slim.pt.part{i}" for i in range(n)], "bytes": len(data),
-                               "sha256": [hashlib.sha256(c).hexdigest() for c in chunks],
-                               "step": obj.get("step"), "epoch": obj.get("epoch"),
-                               "finished": obj.get("finished")}) + "\n")
-    os.replace(tmp, folder / "slim.json")
-
-
-class _OnDevice:
-    """A module called with CPU tensors (as evaluate.py builds them): inputs are
-    moved to the device, outputs come back to the CPU."""
-
-    def __init__(self, module, device):
-        self.module, self.device = module, device
-
-    def _to(self, x, dev):
-        if torch.is_tensor(x):
-            return x.to(dev)
-        if isinstance(x, (tuple, list)):
-            return type(x)(self._to(v, dev) for v in x)
-        return x
-
-    def __call__(self, *a):
-        return self._to(self.module(*self._to(a, self.device)), "cpu")
-
-    def __getattr__(self, name):
-        return getattr(self.module, name)
-
-
-class DeviceModel:
-    """What evaluate_split needs of the model (cfg, eval(), the five parts) for
-    a model that lives on a non-CPU device."""
-
-    def __init__(self, model, device):
-        self.model, self.cfg = model, model.cfg
-        for name in ("text", "arch", "reasoning", "qa", "caption"):
-            setattr(self, name, _OnDevice(getattr(model, name), device))
-
-    def eval(self):
-        self.model.eval()
-        return self
-
-
-class Sampler:
-    """Epoch plan: anchors shuffled, grouped into size-sorted chunks (padding
-    efficiency), each anchor joined by its mined hard neighbour."""
-
-    def __init__(self, graphs, n_ops, batch, real_fraction, seed):
-        self.graphs = graphs
-        self.half = max(1, batch // 2)
-        self.nb = hard_neighbours(graphs, n_ops, seed=seed)
-        real = [i for i, g in enumerate(graphs) if g.source == "real"]
-        gen = len(graphs) - len(real)
-        self.real_factor = 1
-        if real and gen and real_fraction > 0:
-            self.real_factor = max(1, min(50, round(real_fraction * gen / ((1 - real_fraction) * len(real)))))
-        self.pool = list(range(len(graphs))) + real * (self.real_factor - 1)
-
-    def epoch(self, rng: random.Random):
-        pool = self.pool[:]
-        rng.shuffle(pool)
-        chunk = self.half * 50
-        batches = []
-        for c in range(0, len(pool), chunk):
-            part = sorted(pool[c: c + chunk], key=lambda i: self.graphs[i].n)
-            for b in range(0, len(part), self.half):
-                anchors = part[b: b + self.half]
-                seen, members = set(), []
-                for a in anchors + [self.nb[a] for a in anchors]:
-                    if a not in seen:
-                        seen.add(a)
-                        members.append(a)
-                batches.append(members)
-        rng.shuffle(batches)
-        return batches
-
-    def steps_per_epoch(self):
-        return math.ceil(len(self.pool) / self.half)
 
 
 def pick_texts(graphs, rng):
@@ -250,10 +166,13 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
     t_emb, t_states = model.text(t_ids, t_mask)
     scale = model.log_inv_temp.exp().clamp(max=100.0)
     logits = scale * t_emb @ a_emb.t()  # [text i, graph j]
-    same = torch.tensor([[j != i and chosen[i][0] in ds.text_sets[G[j].idx] for j in range(B)] for i in range(B)])
-    logits = logits.masked_fill(same.to(dev), -1e4)
-    target = torch.arange(B).to(dev)
-    losses["contrastive"] = 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
+    if getattr(args, "multi_positive", False):
+        losses["contrastive"] = multi_positive_infonce(logits, positive_matrix(G, chosen, ds.text_sets))
+    else:
+        same = torch.tensor([[j != i and chosen[i][0] in ds.text_sets[G[j].idx] for j in range(B)] for i in range(B)])
+        logits = logits.masked_fill(same.to(dev), -1e4)
+        target = torch.arange(B).to(dev)
+        losses["contrastive"] = 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
 
     # MLM on the same texts
     m_ids, m_labels = mask_tokens(t_ids_c, t_mask_c, cfg.vocab_size, trng)
@@ -319,6 +238,23 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
     return total, {k: float(v) for k, v in losses.items()}
 
 
+# options that change what a step computes: a resumed run must keep them (a checkpoint
+# written before they existed had them off)
+TRAINING_OPTIONS = ("multi_positive", "family_negatives", "bucket_bins")
+
+
+def option_mismatch(saved_args: dict, args) -> list:
+    """'--flag SAVED' for each training option the checkpoint was run with otherwise."""
+    return [f"--{k.replace('_', '-')} {saved_args.get(k, False)}" for k in TRAINING_OPTIONS
+            if saved_args.get(k, False) != getattr(args, k)]
+
+
+def same_cfg(saved: dict, cfg: Config) -> bool:
+    """A checkpoint's config equals this run's, fields added since it was written
+    taking their defaults (graph_readout off = the encoder it was trained with)."""
+    return Config(**saved).to_dict() == cfg.to_dict()
+
+
 def lr_factor(step, progress, warmup):
     w = min(1.0, (step + 1) / max(1, warmup))
     return w * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
@@ -337,25 +273,32 @@ def main(argv=None):
     sparse = args.graph_agg == "sparse" or (args.graph_agg == "auto" and dev.type == "cpu")
     ckpt_dir = Path(args.ckpt)
     ckpt_dir.mkdir(parents=True, exist_ok=True)
-    ckpt_path = ckpt_dir / "last.pt"
 
     t_load = time.time()
     ds = load_dataset(args.data, args.cache or None)
     train_graphs = ds.split("train")
     print(f"data: {len(ds.graphs)} graphs ({len(train_graphs)} train), vocab {ds.vocab_size}, "
           f"{ds.n_ops} ops, {len(ds.answers)} answers, loaded in {time.time() - t_load:.1f}s", flush=True)
+    if args.bucket_bins:
+        problems = straddled_edges(ds.bins_file)
+        if problems:
+            sys.exit("--bucket-bins: this dataset's bins.json puts size-bucket edges inside a bin (bucket_bins.py; "
+                     "rebuild it with bucket-aligned bins):\n  " + "\n  ".join(problems))
 
     cfg_kw = {k: getattr(args, k) for k in Config().to_dict() if hasattr(args, k)}
     cfg = Config(**{**cfg_kw, "vocab_size": ds.vocab_size, "n_ops": ds.n_ops, "bin_sizes": ds.bin_sizes,
                     "n_answers": len(ds.answers)})
 
     state = None
-    if ckpt_path.exists() and not args.fresh:
-        state = torch_load(ckpt_path, map_location="cpu")
-        if state["data_hash"] != ds.data_hash() or state["cfg"] != cfg.to_dict():
+    if checkpoint_exists(ckpt_dir) and not args.fresh:
+        state = load_checkpoint(ckpt_dir, map_location="cpu")
+        if state["data_hash"] != ds.data_hash() or not same_cfg(state["cfg"], cfg):
             print("checkpoint belongs to other data or hyper-parameters: starting fresh (use another --ckpt to keep it)",
                   file=sys.stderr)
             state = None
+        elif option_mismatch(state["args"], args):
+            sys.exit(f"{ckpt_dir}: checkpoint was trained with {', '.join(option_mismatch(state['args'], args))}; "
+                     "resume with the same options, or use another --ckpt")
         elif state["epoch"] >= args.epochs:
             print("checkpoint already finished: nothing to do (use --fresh to retrain)")
             return 0
@@ -365,14 +308,14 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     model = ArchBert(cfg).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    sampler = Sampler(train_graphs, ds.n_ops, args.batch, args.real_fraction, args.seed)
+    sampler = Sampler(train_graphs, ds.n_ops, args.batch, args.real_fraction, args.seed, args.family_negatives)
     total_steps = args.epochs * sampler.steps_per_epoch()
     epoch, step, elapsed, log = 0, 0, 0.0, []
     rng = random.Random(args.seed)
     trng = torch.Generator().manual_seed(args.seed)
     if state is not None:
         model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
+        opt.load_state_dict(restore_optimizer_state(state["opt"]))
         epoch, step, elapsed, log = state["epoch"], state["step"], state["elapsed"], state["log"]
         rng.setstate(state["rng"])
         trng.set_state(state["trng"])
@@ -382,7 +325,7 @@ def main(argv=None):
         print(f"resumed at epoch {epoch}, step {step}, {elapsed / 60:.1f} min trained", flush=True)
     elif args.init_from:
         init = torch_load(Path(args.init_from), map_location="cpu")
-        if init["data_hash"] != ds.data_hash() or init["cfg"] != cfg.to_dict():
+        if init["data_hash"] != ds.data_hash() or not same_cfg(init["cfg"], cfg):
             sys.exit(f"{args.init_from}: trained on other data or hyper-parameters than this run")
         model.load_state_dict(init["model"])
         print(f"initialised from {args.init_from} (step {init.get('step')}, {init.get('elapsed', 0) / 60:.1f} min trained)", flush=True)
@@ -390,26 +333,33 @@ def main(argv=None):
           f"(real ×{sampler.real_factor}), {total_steps} planned; device {dev}, "
           f"{'sparse' if sparse else 'dense'} aggregation", flush=True)
 
+    # the last checkpoint's write time, carried across calls (the chunk stop keeps twice that in hand)
+    save_seconds = [float((state or {}).get("save_seconds", 5.0))]
+
     def checkpoint(finished=False, plan=None, pos=0):
-        full = {"model": model.state_dict(), "opt": opt.state_dict(), "cfg": cfg.to_dict(), "args": vars(args),
+        t_save = time.time()
+        full = {"model": model.state_dict(), "opt": compact_optimizer_state(opt.state_dict(), args.opt_state_dtype),
+                "cfg": cfg.to_dict(), "args": vars(args),
                 "epoch": epoch, "step": step, "elapsed": elapsed, "log": log, "rng": rng.getstate(),
                 "trng": trng.get_state(), "torch_rng": torch.get_rng_state(), "finished": finished,
                 "data_hash": ds.data_hash(), "plan": plan, "plan_pos": pos,
-                "total_steps": total_steps, "threads": args.threads}
+                "total_steps": total_steps, "threads": args.threads, "save_seconds": save_seconds[0]}
         if dev.type != "cpu":
             full["device"] = str(dev)
             if dev.type == "cuda":
                 full["cuda_rng"] = torch.cuda.get_rng_state(dev)
-        save_atomic(full, ckpt_path)
+        save_checkpoint(full, ckpt_dir, int(args.ckpt_split_mib * 2 ** 20))
         if args.slim_dir:
             slim = {k: full[k] for k in ("cfg", "args", "epoch", "step", "elapsed", "log", "finished", "data_hash",
                                          "total_steps", "threads")}
             slim["model"] = {k: v.detach().cpu() for k, v in model.state_dict().items()}
             slim["device"] = str(dev)
             save_slim(slim, Path(args.slim_dir), int(args.slim_part_mib * 2 ** 20))
+        save_seconds[0] = time.time() - t_save
 
     budget = args.max_minutes * 60
-    stop = False
+    chunk_end = t_start + args.chunk_minutes * 60 if args.chunk_minutes > 0 else None
+    stop = chunk_stop = False
     first_step = True
     last_ckpt = time.time()
     while epoch < args.epochs and not stop:
@@ -448,13 +398,18 @@ def main(argv=None):
             if elapsed >= budget:
                 stop = True
                 break
+            if chunk_end is not None and time.time() + 2 * save_seconds[0] + 2 >= chunk_end:
+                stop = chunk_stop = True
+                break
             if time.time() - last_ckpt > args.ckpt_minutes * 60:
                 checkpoint(plan=plan, pos=pos)
                 last_ckpt = time.time()
         entry = {"epoch": epoch, "steps": pos, "complete": pos >= len(plan), "minutes": round(elapsed / 60, 2),
                  "epoch_seconds": round(time.time() - t_ep, 1),
                  "loss": {k: round(sums[k] / counts[k], 4) for k in sums}}
-        if args.val_graphs and ds.split("val"):
+        if chunk_stop and pos < len(plan):
+            entry["chunk_end"] = True  # the epoch goes on in the next call; its val check comes at its end
+        elif args.val_graphs and ds.split("val"):
             sub = ds.split("val")[: args.val_graphs]
             from types import SimpleNamespace
             vds = SimpleNamespace(split=lambda _n: sub, answers=ds.answers, vocab=ds.vocab)
@@ -471,8 +426,9 @@ def main(argv=None):
     finished = epoch >= args.epochs
     mid_epoch = not finished and pos < len(plan)
     checkpoint(finished=finished, plan=plan if mid_epoch else None, pos=pos if mid_epoch else 0)
-    print(f"{'finished' if finished else 'stopped at the time budget'}: {step} steps, {elapsed / 60:.1f} min",
-          flush=True)
+    why = "finished" if finished else "chunk done (rerun the same command to continue)" if chunk_stop and not (
+        elapsed >= budget) else "stopped at the time budget"
+    print(f"{why}: {step} steps, {elapsed / 60:.1f} min", flush=True)
     return 0
 
 

@@ -10,6 +10,7 @@ test_pipeline.py, a few seconds):
     backward with the model on torch's "meta" device, where meeting a CPU
     tensor raises (the sparse path, whose model.py code allocates on the CPU,
     does raise there: the check can fail);
+  * the same with the issue-17 options that touch a step (--graph-readout, --multi-positive);
   * --slim-dir parts (forced small here) are written, stale parts removed,
     joined by join_slim.py (a damaged part refused) into a last.pt that
     export.py exports and evaluates.
@@ -104,6 +105,18 @@ def main():
             out[sparse] = parts
         for k in out[True]:
             assert abs(out[True][k] - out[False][k]) < 1e-4, (k, out)
+        # the same with the issue-17 options that touch the step ([graph] readout, multi-positive loss)
+        test_pipeline.make_synthetic(tmp / "data17", next_set="aligned")
+        d17 = Dataset(tmp / "data17")
+        torch.manual_seed(0)
+        m17 = ArchBert(Config(hidden=32, embed=32, ff=64, heads=2, vocab_size=d17.vocab_size, n_ops=d17.n_ops,
+                              bin_sizes=d17.bin_sizes, n_answers=len(d17.answers), graph_readout=True)).eval()
+        opts = train.parse_args(["--multi-positive"])
+        out17 = {sparse: train.train_step(m17, d17, list(range(9)), d17.split("train"), random.Random(1),
+                                          torch.Generator().manual_seed(1), opts, torch.device("cpu"), sparse)[1]
+                 for sparse in (True, False)}
+        for k in out17[True]:
+            assert abs(out17[True][k] - out17[False][k]) < 1e-4, (k, out17)
         meta_step(full, sparse=False)
         try:
             meta_step(full, sparse=True)
