@@ -1,7 +1,8 @@
 /**
  * Facts → captions: full descriptions through a grammar with many paraphrases,
  * sentence orders and levels of detail, plus one canonical caption per graph.
- * Every fragment is made from the ArchSummary only, and is only produced when
+ * Every fragment is made from the ArchSummary only (design ideas: those the
+ * detectors found, ArchSummary.ideas, named as in idea-text.ts), and is only produced when
  * the facts support it; statements of absence are produced only in the fixed
  * forms "does not use X" / "without X" / "no X", which the tests' fact checker
  * understands. Search queries are made in queries.ts, with the same words
@@ -14,7 +15,7 @@ import type { Rng } from './rng.js';
 import { KIND_CANON, canon, formatCount } from '../language/vocabulary.js';
 import { table } from '../../graph/formats/table.js';
 import { STAGE_BLOCK_WORDS, article, blocksPresent, cap, familyName, kindWord, list, safeVariant, say, sizeWord, taskWord } from './phrasing.js';
-import { COUNTED_IDEAS, consistent, ideaWords, keyIdeas } from './idea-text.js';
+import { COUNTED_IDEAS, consistent, ideaPresent, ideaWords, isPluralNoun, keyIdeas } from './idea-text.js';
 
 // ---------------------------------------------------------------------------
 // Sentence fragments. Each returns null when the facts give it nothing to say.
@@ -54,9 +55,11 @@ const opening: Fragment = (s, rng) => {
   }
   if (g && g.style === 'vit') {
     if (g.blockKind === 'windowed') {
+      // "shifted" only where the detectors found shifted windows (a stage of one block has none)
+      const windows = ideaPresent(s, 'shifted_windows') ? 'shifted-window' : 'windowed-attention';
       return rng.pick([
         `a generated hierarchical vision transformer with ${g.cells} windowed-attention blocks in ${g.reductionCells + 1} stages for ${task}.`,
-        `a shifted-window ${kind} for ${task}: ${g.cells} blocks of local window attention with ${g.reductionCells} patch-merging steps.`,
+        `a ${windows} ${kind} for ${task}: ${g.cells} blocks of local window attention with ${g.reductionCells} patch-merging steps.`,
         `a hierarchical ${kind} (${g.reductionCells + 1} stages, ${g.cells} blocks, local window attention) used for ${task}.`,
       ]);
     }
@@ -298,7 +301,7 @@ const ideaSentence: Fragment = (s, rng) => {
     const n = s.ideas?.[id];
     const w = ideaWords(id, s, rng);
     if (w === null) return [];
-    return [COUNTED_IDEAS.has(id) && n && n > 1 && rng.chance(0.5) ? `${n} ${w}` : w];
+    return [COUNTED_IDEAS.has(id) && n && n > 1 && isPluralNoun(w) && rng.chance(0.5) ? `${n} ${w}` : w];
   });
   if (words.length === 0) return null;
   const text =

@@ -8,7 +8,7 @@
  * `ask` answers with, so they enter answers.json like every other answer.
  */
 import type { ArchSummary } from '../facts/arch-summary.js';
-import { COUNTED_IDEAS, ideaAnswer, ideaCount, ideaPresent, keyIdeas, namedIdeas, plausibleAbsentIdeas, sayIdea } from './idea-text.js';
+import { COUNTED_IDEAS, ideaAnswer, ideaCount, ideaPresent, isPluralNoun, keyIdeas, namedIdeas, plausibleAbsentIdeas, sayIdea } from './idea-text.js';
 import type { Rng } from './rng.js';
 
 /** The shape of qa.ts's pairs (repeated here so the two files do not import each other). */
@@ -61,7 +61,9 @@ export const IDEA_QA_TEMPLATES: Template[] = [
     const pool = counted.length && (!absent.length || rng.chance(0.8)) ? counted : absent;
     if (!pool.length) return null;
     const id = rng.pick(pool);
-    const w = sayIdea(rng, id);
+    // "how many" needs a countable plural: other words fall back to the label's plural
+    const said = sayIdea(rng, id);
+    const w = isPluralNoun(said) ? said : sayIdea(rng, id, { label: true });
     return {
       template: 'idea_count',
       question: rng.pick([`how many ${w} does it have?`, `how many ${w} are there?`, `what is the number of ${w}?`]),

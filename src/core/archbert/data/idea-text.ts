@@ -113,7 +113,12 @@ export function plausibleAbsentIdeas(s: ArchSummary): string[] {
 }
 
 /** Nouns named in the plural when a network has several ("fire modules", "dilated causal convolutions"). */
-const COUNT_NOUN = /(module|block|unit|convolution|conv|connection|layer|window|gate|heatmap|classifier|head|mlp|transform)$/;
+const COUNT_NOUN = /(module|block|unit|convolution|conv|connection|layer|window|gate|heatmap|classifier|head|mlp|transform|bottleneck)$/;
+
+/** Whether words name countable things in the plural (so "8 fire modules" reads right, "7 squeeze-and-excitation" would not). */
+export function isPluralNoun(words: string): boolean {
+  return /s$/.test(words) && !/(ss|us)$/.test(words);
+}
 
 /** The phrase in the plural when it names a countable thing. */
 function plural(phrase: string): string {

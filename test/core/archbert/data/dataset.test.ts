@@ -111,6 +111,23 @@ describe('dataset build (real fixtures + generated)', () => {
     expect(st.some((s) => s.label === 1) && st.some((s) => s.hard_negative)).toBe(true);
   });
 
+  it('names the design ideas found in the graphs: canonical captions list them, key-idea answers are idea labels in answers.json', () => {
+    const out = join(work, 'out');
+    const canonical = readJsonl(join(out, 'texts.jsonl')).filter((t) => t.canonical);
+    expect(canonical.every((t) => / ideas: [^.]+\./.test(t.text))).toBe(true);
+    const densenet = canonical.find((t) => t.graph_id === 'real:densenet121');
+    expect(densenet.text).toMatch(/ideas: [^.]*dense connectivity/);
+    const qa = readJsonl(join(out, 'qa.jsonl'));
+    const key = qa.filter((q) => q.template === 'key_idea');
+    expect(key.length).toBeGreaterThan(0);
+    const answers = JSON.parse(readFileSync(join(out, 'answers.json'), 'utf8')).answers as string[];
+    const labels = key.filter((q) => q.split === 'train').flatMap((q) => q.answers).filter((a: string) => a !== 'none');
+    expect(labels.length).toBeGreaterThan(0);
+    for (const a of labels) expect(answers).toContain(a);
+    // absent ideas are asked about too, and answered no
+    expect(qa.filter((q) => q.template === 'has_idea').some((q) => q.answers[0] === 'no')).toBe(true);
+  });
+
   it('evaluation-split queries list every graph of their split they describe, their own graph included', () => {
     const graphs = readJsonl(join(work, 'out', 'graphs.jsonl'));
     const splitOf = new Map(graphs.map((g) => [g.id, g.split]));

@@ -5,10 +5,10 @@
  */
 import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
 import { summarize, type ArchSummary } from '../../../../src/core/archbert/facts/arch-summary.js';
-import { generateArchitecture, generatedTask } from '../../../../src/core/archbert/data/generate.js';
+import { generateArchitecture, generatedTask, type GeneratorStyle } from '../../../../src/core/archbert/data/generate.js';
 
-export function generatedSummary(seed: number): ArchSummary {
-  const a = generateArchitecture(seed);
+export function generatedSummary(seed: number, style?: GeneratorStyle): ArchSummary {
+  const a = generateArchitecture(seed, style);
   const facts = graphDeps.factsOf(a.graph, { name: a.name, input: a.meta.input });
   return summarize(a.graph, facts, {
     id: a.id, name: a.name, source: 'generated', family: null, variant: null,
