@@ -8,7 +8,7 @@
  * `ask` answers with, so they enter answers.json like every other answer.
  */
 import type { ArchSummary } from '../facts/arch-summary.js';
-import { COUNTED_IDEAS, ideaAnswer, ideaCount, ideaPresent, isPluralNoun, keyIdeas, namedIdeas, plausibleAbsentIdeas, sayIdea } from './idea-text.js';
+import { COUNTED_IDEAS, ideaAnswer, ideaCount, ideaPresent, ideaWords, isPluralNoun, keyIdeas, namedIdeas, plausibleAbsentIdeas, sayIdea } from './idea-text.js';
 import type { Rng } from './rng.js';
 
 /** The shape of qa.ts's pairs (repeated here so the two files do not import each other). */
@@ -46,7 +46,9 @@ export const IDEA_QA_TEMPLATES: Template[] = [
     const pool = present.length && (!absent.length || rng.chance(0.5)) ? present : absent;
     if (!pool.length) return null;
     const id = rng.pick(pool);
-    const w = sayIdea(rng, id);
+    // words the checkers read with the same answer ("dilated convolutions" asked of depthwise dilated convs would be read as yes)
+    const w = ideaWords(id, s, rng);
+    if (w === null) return null;
     return {
       template: 'has_idea',
       question: rng.pick([`does it use ${w}?`, `does it have ${w}?`, `does the network contain ${w}?`, `is it built with ${w}?`]),

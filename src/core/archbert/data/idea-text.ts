@@ -113,7 +113,7 @@ export function plausibleAbsentIdeas(s: ArchSummary): string[] {
 }
 
 /** Nouns named in the plural when a network has several ("fire modules", "dilated causal convolutions"). */
-const COUNT_NOUN = /(module|block|unit|convolution|conv|connection|layer|window|gate|heatmap|classifier|head|mlp|transform|bottleneck)$/;
+const COUNT_NOUN = /(module|block|unit|convolution|conv|connection|layer|window|gate|heatmap|classifier|head|mlp|transform|bottleneck|shuffle)$/;
 
 /** Whether words name countable things in the plural (so "8 fire modules" reads right, "7 squeeze-and-excitation" would not). */
 export function isPluralNoun(words: string): boolean {

@@ -123,6 +123,9 @@ describe('captions, queries, QA and statements name the ideas found', () => {
           expect(m, q.question).not.toBeNull();
           if (q.template === 'has_idea') {
             expect(q.answers).toEqual([ideaPresent(s, m.id) ? 'yes' : 'no']);
+            // the words asked about read the same way to the checkers (no "dilated convolutions?" → no beside depthwise dilated convs)
+            const words = q.question.replace(/^(does it use|does it have|does the network contain|is it built with) /, '').replace(/\?$/, '');
+            expect(consistent(`it ${q.answers[0] === 'yes' ? 'uses' : 'does not use'} ${words}.`, s), q.question).toBe(true);
             seen[q.answers[0] === 'yes' ? 'yes' : 'no']++;
           } else {
             expect(q.answers).toEqual([String(ideaPresent(s, m.id) ? s.ideas![m.id] : 0)]);
