@@ -40,7 +40,7 @@ export const IDEA_PHRASES: Readonly<Record<string, readonly string[]>> = Object.
   fused_mbconv: ['fused-mbconv', 'fused mbconv', 'fused inverted residual'],
   extreme_inception_flow: ['extreme inception', 'entry, middle and exit flow', 'entry flow', 'middle flow', 'exit flow'],
   pixel_shuffle: ['pixel shuffle', 'sub-pixel convolution', 'depth to space', 'depth-to-space', 'efficient sub-pixel'],
-  transposed_conv_upsampling: ['transposed convolution upsampling', 'deconvolution', 'deconvolutional layer', 'fractionally strided convolution', 'learned upsampling', 'up-convolution', 'upconvolution'],
+  transposed_conv_upsampling: ['transposed convolution upsampling', 'deconvolution', 'deconvolutional layer', 'deconv layer', 'deconv', 'fractionally strided convolution', 'learned upsampling', 'up-convolution', 'upconvolution'],
   resize_upsampling: ['bilinear upsampling', 'nearest-neighbour upsampling', 'nearest neighbor upsampling', 'interpolation upsampling', 'resize upsampling'],
   cross_attention: ['cross-attention', 'encoder-decoder attention', 'cross attention layer'],
   layer_scale: ['layer scale', 'layerscale', 'per-channel residual scaling'],
