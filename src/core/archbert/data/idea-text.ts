@@ -7,6 +7,7 @@
  * absent ideas are plausible to ask about or to claim falsely. Used by the
  * captions, queries, QA pairs and statements.
  */
+import { isGenericIdea, keyIdeas as rankIdeas } from '../../graph/ideas/key-ideas.js';
 import { IDEA_IDS } from '../../graph/ideas/registry.js';
 import type { ArchSummary } from '../facts/arch-summary.js';
 import { contradictions } from '../facts/fact-check.js';
@@ -21,11 +22,12 @@ import type { Rng } from './rng.js';
 export const NAMED_IDEAS: readonly string[] = IDEA_IDS.filter((id) => Object.hasOwn(IDEA_PHRASES, id));
 
 /**
- * Named ideas that describe what nearly every network of its kind has (an input
- * embedding, a pooled or 1x1 head, a strided stem): true, but not what a
- * network is known by, so never its "key idea".
+ * Never a key idea in the training text: the mlpconv detector also fires on
+ * fire modules and searched cells of generated graphs, which the text would
+ * then call "network in network". (What nearly every network of its kind has
+ * is left out by key-ideas.ts' generic tier, as ask and describe do.)
  */
-const BACKGROUND = new Set(['token_embedding', 'global_average_pooling_head', 'fully_convolutional_head', 'large_kernel_stem', 'mlpconv']);
+const NOT_KEY_IN_TEXT = new Set(['mlpconv']);
 
 /**
  * Ideas whose count is a number of instances of the thing their words name (8
@@ -83,9 +85,14 @@ export function namedIdeas(s: ArchSummary): string[] {
   return NAMED_IDEAS.filter((id) => has(s, id));
 }
 
-/** The ideas the network is known by: named, found, and not background. */
+/**
+ * The ideas the network is known by, most characteristic first, ranked as ask's
+ * "what is its key idea?" and describe's summary rank them (graph/ideas/key-ideas.ts):
+ * named, found, not generic.
+ */
 export function keyIdeas(s: ArchSummary): string[] {
-  return namedIdeas(s).filter((id) => !BACKGROUND.has(id));
+  const named = new Set(namedIdeas(s));
+  return rankIdeas(s.ideas ?? {}, s.family).filter((id) => named.has(id) && !isGenericIdea(id) && !NOT_KEY_IN_TEXT.has(id));
 }
 
 /** Whether the graph shows the idea (the truth of every idea claim). */

@@ -79,7 +79,7 @@ export interface ArchSummary {
   structure?: StructureFacts;
   /**
    * The named design ideas present (graph/ideas/registry.ts): id → instances
-   * (null when the detector does not count them). Read by find and ask only.
+   * (null when the detector does not count them). Read by find, ask and the dataset text.
    * Optional: index files written before it existed lack it.
    */
   ideas?: Record<string, number | null>;

@@ -3,7 +3,7 @@
  *
  *   "the one with fire modules", "uses channel shuffle"   → idea wanted present
  *   "no channel shuffle", "shuffle-free", "rather than SE"  → idea wanted absent
- *   "a pose estimation net", "super-resolution model"       → finer task (graph/task-detail.ts)
+ *   "a pose estimation net", "super-resolution model"       → finer task (task-details.ts)
  *
  * They are wishes, not hard constraints: find ranks the models that show
  * them above those that do not (feature agreement), so a detector that misses
@@ -20,6 +20,7 @@
 import { featurePhrases } from './feature-phrases.js';
 import { ideaMentions, type IdeaMention } from './idea-phrases.js';
 import { expandQuery } from './query-text.js';
+import { taskDetailMentions } from './task-details.js';
 
 export interface IdeaWish {
   id: string;
@@ -43,23 +44,6 @@ export interface QueryIdeas {
   spans: Array<{ start: number; end: number }>;
 }
 
-/**
- * Finer tasks by the words people use for them. Only details the coarse task
- * words (tasks.ts) do not already say; "embedding" is left out because it
- * also names a layer ("token embedding").
- */
-const DETAIL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  [/\b(key[- ]?points?|pose estimat\w*|human pose|body pose|pose net\w*|landmark detect\w*|facial landmarks?|joint heat ?maps?)\b/, 'keypoints'],
-  [/\bsuper[- ]?resolution\b|\bup-?scal(e|es|ing|er)\b|\bsingle[- ]image sr\b/, 'super_resolution'],
-  [/\bdenois(e|es|ing|er)\b|\bdeblur\w*|\b(image )?restoration\b|\bartifact removal\b/, 'image_restoration'],
-  [/\binstance segmentation\b|\bmask per (object|instance|box)\b|\bper-instance masks?\b/, 'instance_segmentation'],
-  [/\bsemantic segmentation\b|\bscene parsing\b|\bper-pixel class\w*/, 'semantic_segmentation'],
-  [/\bautoencod\w*|\breconstruct(s|ion|ing)?\b/, 'reconstruction'],
-  [/\b(gan|gans|image generator|generates? images?|image synthesis|synthesi[sz]es? images?)\b/, 'generation'],
-  [/\b(vocoder|text-to-speech|waveform generation|audio generation|speech synthesis)\b/, 'audio_generation'],
-  [/\bregress(ion|or|ors|es)\b/, 'regression'],
-];
-
 /** Cue words before an idea: the last one in its clause decides whether it is wanted. */
 const CUE = /(without|with no|w\/o|not using|not use|doesn't use|does not use|don't use|doesn't have|does not have|lacking|lacks|free of|excluding|avoiding|avoids|instead of|rather than|no|not|never|with|w\/|using|uses|use|has|having|have|built from|built on|built with|based on|containing|contains|featuring|that)$/;
 const NEGATIVE_CUE = /^(without|with no|w\/o|not|doesn't|does not|don't|lacking|lacks|free of|excluding|avoid|instead of|rather than|no|never)/;
@@ -82,11 +66,7 @@ export function queryIdeas(query: string): QueryIdeas {
   const inside = (f: { start: number; end: number }) => mentions.some((m) => !whole(m) && f.start >= m.start && f.end <= m.end);
   const outside = new Set(features.filter((f) => !inside(f)).map((f) => f.key));
   const shadowed = new Set(features.filter((f) => inside(f) && !outside.has(f.key)).map((f) => f.key));
-  const details: DetailWish[] = [];
-  for (const [re, detail] of DETAIL_PATTERNS) {
-    const m = re.exec(q);
-    if (m && !details.some((d) => d.detail === detail)) details.push({ detail, text: m[0] });
-  }
+  const details: DetailWish[] = taskDetailMentions(q).map((d) => ({ detail: d.id, text: d.text }));
   const spans = mentions.filter((m) => !whole(m)).map(({ start, end }) => ({ start, end }));
   return { ideas: dedupe(ideas), details, shadowed, spans };
 }

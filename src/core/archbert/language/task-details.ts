@@ -5,7 +5,8 @@
  * masks are not semantic maps, super-resolution and denoising are not image
  * synthesis, a point cloud is not an image. Written from how papers and
  * model cards name these tasks. `taskDetailMention` finds the longest such
- * phrase; `taskDetailLabel` is the detail's name in answers.
+ * phrase (ask), `taskDetailMentions` every one (find); `taskDetailLabel` is
+ * the detail's name in answers.
  */
 
 /** task.detail id → the phrases that name it (lower case; hyphens and spaces interchangeable). */
@@ -13,8 +14,11 @@ const TASK_DETAIL_PHRASES: Readonly<Record<string, readonly string[]>> = Object.
   keypoints: ['keypoint detection', 'keypoint estimation', 'keypoint localization', 'keypoint localisation', 'pose estimation', 'human pose', 'body pose', 'landmark detection', 'facial landmarks', 'joint localization', 'keypoints'],
   instance_segmentation: ['instance segmentation', 'instance masks', 'per-instance masks', 'mask per object'],
   semantic_segmentation: ['semantic segmentation', 'scene parsing', 'per-pixel class map'],
-  super_resolution: ['super-resolution', 'super resolution', 'image upscaling', 'upscaling images', 'upscales images'],
-  image_restoration: ['image restoration', 'denoising', 'deblurring', 'image denoising', 'image enhancement'],
+  super_resolution: ['super-resolution', 'super resolution', 'image upscaling', 'upscaling images', 'upscales images', 'upscaler', 'single-image sr'],
+  image_restoration: ['image restoration', 'denoising', 'deblurring', 'image denoising', 'image enhancement', 'denoiser', 'deblurrer'],
+  // An autoencoder is trained to give back its input; a GAN generator makes new images from noise.
+  reconstruction: ['autoencoder', 'auto-encoder', 'reconstruction', 'reconstructs its input'],
+  generation: ['gan generator', 'gan', 'image generator', 'image synthesis', 'generates images', 'synthesizes images', 'synthesises images'],
   point_cloud_classification: ['point cloud classification', 'point-cloud classification', 'classifies point clouds', 'shape classification'],
   point_cloud_segmentation: ['point cloud segmentation', 'point-cloud segmentation', 'part segmentation'],
   audio_generation: ['audio generation', 'speech synthesis', 'waveform generation', 'audio synthesis', 'text-to-speech'],
@@ -55,6 +59,21 @@ export function taskDetailMention(text: string): { id: string; text: string } | 
     if (m) return { id, text: m[0] };
   }
   return null;
+}
+
+/** Every finer task a text names, in text order, longer phrases first where two overlap. */
+export function taskDetailMentions(text: string): Array<{ id: string; text: string; start: number; end: number }> {
+  const t = text.toLowerCase();
+  const found: Array<{ id: string; text: string; start: number; end: number }> = [];
+  for (const { id, re } of BY_LENGTH) {
+    const m = re.exec(t);
+    if (!m) continue;
+    const start = m.index;
+    const end = start + m[0].length;
+    if (found.some((f) => f.id === id || (start < f.end && f.start < end))) continue;
+    found.push({ id, text: m[0], start, end });
+  }
+  return found.sort((a, b) => a.start - b.start);
 }
 
 /** The detail's name in answers ("keypoint detection (pose estimation)"). */

@@ -123,7 +123,7 @@ export function familyDefiningIdeas(family: string | null | undefined): readonly
  * Every present idea is returned; callers that want only the key ones take
  * those that are not generic, or the first.
  */
-export function keyIdeas(ideas: Readonly<Record<string, IdeaFinding>>, familyGuess?: string | null): string[] {
+export function keyIdeas(ideas: Readonly<Record<string, IdeaFinding | number | null>>, familyGuess?: string | null): string[] {
   const present = Object.keys(ideas);
   const defining = familyDefiningIdeas(familyGuess).filter((id) => present.includes(id));
   const tier = (id: string) => (DISTINCTIVE.has(id) ? 0 : GENERIC.has(id) ? 2 : 1);
