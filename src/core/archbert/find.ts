@@ -18,7 +18,7 @@ import { BLOCK_KINDS } from './facts/arch-summary.js';
 import { InputError } from '../errors.js';
 import { formatCount } from './language/vocabulary.js';
 import { parseConstraints, type Constraint } from './language/constraints.js';
-import { satisfies } from './language/constraint-check.js';
+import { satisfies, spatialDims } from './language/constraint-check.js';
 import { expandQuery, normalizeQueryText } from './language/query-text.js';
 import { kindMentions, sizePreference } from './language/preferences.js';
 import { quantityOf } from './language/quantity.js';
@@ -55,6 +55,10 @@ function describeConstraint(s: ArchSummary, c: Constraint): string {
       return ok ? `structure matches ${c.family}` : `structure is ${s.familyKey ?? 'no known family'}, not ${c.family}`;
     case 'modality':
       return `${s.modality} input${ok ? '' : ` (not ${c.modality})`}`;
+    case 'input_size': {
+      const dims = spatialDims(s.input);
+      return `${dims ? `${dims[0]}x${dims[1]}` : 'unknown'} input ${ok ? 'meets' : 'misses'} "${c.text}"`;
+    }
     case 'quantity': {
       const x = quantityOf(s, c.what);
       const name = { depth: 'graph depth', layers: 'weighted layers', macs: 'MACs', flops: 'FLOPs' }[c.what] ?? featureLabel(c.what);

@@ -7,7 +7,7 @@ import { repoRoot } from '../../helpers/cli.js';
 
 const kinds = (q: string) =>
   parseConstraints(q).map((c) =>
-    'key' in c ? `${c.kind}:${c.key}` : 'keys' in c ? `${c.kind}:${c.keys.join('|')}` : c.kind === 'task' ? `task:${c.task}` : c.kind === 'modality' ? `modality:${c.modality}` : c.kind === 'family' ? `family:${c.family}` : `${c.kind}:${c.value}`,
+    'key' in c ? `${c.kind}:${c.key}` : 'keys' in c ? `${c.kind}:${c.keys.join('|')}` : c.kind === 'task' ? `task:${c.task}` : c.kind === 'modality' ? `modality:${c.modality}` : c.kind === 'family' ? `family:${c.family}` : c.kind === 'input_size' ? `input:${c.height}x${c.width}` : `${c.kind}:${c.value}`,
   );
 
 // What the query says is parsed in language/constraints.ts (test/core/archbert/language/constraints.test.ts); here, how find uses it.
@@ -31,6 +31,15 @@ describe('constraints against real facts', () => {
     const [ln] = parseConstraints('with layer norm');
     expect(satisfies(convnext.summary, ln!)).toBe(true);
     expect(satisfies(mobilenet.summary, ln!)).toBe(false);
+  });
+
+  it('checks the input resolution against the input shape', () => {
+    // torchvision's ConvNeXt-T and ViT-B/16 fixtures are exported at 224x224 (fixtures/models/reference.json).
+    const [at224] = parseConstraints('at 224x224 input');
+    const [at299] = parseConstraints('at 299x299 input');
+    expect(satisfies(vit.summary, at224!)).toBe(true);
+    expect(satisfies(convnext.summary, at224!)).toBe(true);
+    expect(satisfies(vit.summary, at299!)).toBe(false);
   });
 
   it('constraint-satisfying models rank first whatever their learned score', () => {

@@ -31,10 +31,24 @@ export function satisfies(s: ArchSummary, c: Constraint): boolean {
     case 'modality':
       // An audio model's input is a 1-D signal to the graph rules.
       return s.modality === c.modality || (c.modality === 'signal' && s.modality === 'audio');
+    case 'input_size': {
+      // [batch, channels, H, W] or [batch, H, W, channels]: the two spatial dims; an unknown (dynamic) size does not exclude.
+      const dims = spatialDims(s.input);
+      return dims === null || (dims[0] === c.height && dims[1] === c.width);
+    }
     case 'quantity':
       // A count the facts cannot give (a presence-only feature) does not exclude the entry.
       return quantityHolds(s, c) ?? true;
   }
+}
+
+/** The input's spatial size when known: [H, W] of a 4-D image input (channels first or last); null otherwise. */
+export function spatialDims(input: ArchSummary['input']): [number, number] | null {
+  if (!input || input.length !== 4) return null;
+  const [, a, b, c] = input;
+  if (typeof a === 'number' && a <= 4 && typeof b === 'number' && typeof c === 'number') return [b, c];
+  if (typeof c === 'number' && c <= 4 && typeof a === 'number' && typeof b === 'number') return [a, b];
+  return null;
 }
 
 /** Whether an architecture's task matches a task key (the facts' task guess, in the dataset's wording). */

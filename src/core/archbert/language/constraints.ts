@@ -8,6 +8,7 @@
  *   "image classifier", "for sentences"                     → input modality
  *   "a ConvNeXt", "resnet under 5M parameters"              → family
  *   "fewer than 20 SE blocks", "under 1G MACs"              → quantity (quantity.ts)
+ *   "at 224x224 input", "299x299 images"                    → input resolution
  *
  * Plain data out; constraint-check.ts says whether a graph meets them. The
  * phrases that name a feature live in feature-phrases.ts, the unit words in
@@ -31,6 +32,8 @@ export type Constraint =
   | { kind: 'task'; task: TaskKey; text: string }
   | { kind: 'family'; family: string; text: string }
   | { kind: 'modality'; modality: Modality; text: string }
+  /** "at 224x224 input", "takes 299x299 images": the input's spatial size (height × width). */
+  | { kind: 'input_size'; height: number; width: number; text: string }
   /** "fewer than 20 SE blocks", "depth above 200", "under 1G MACs" (quantity.ts). */
   | QuantityConstraint;
 
@@ -169,6 +172,9 @@ export function parseConstraints(query: string): Constraint[] {
       out.push({ kind: 'lacks', key: `kernel:any:${m[1]}x${m[2]}`, text: m[0] });
     }
   }
+  // Input resolution: "at 224x224 input", "224 x 224 images", "input size 299x299" (never "16x16 patches" or "7x7 kernels").
+  const size = /\b(\d{2,4})\s*[x×]\s*(\d{2,4})\s*(?:px\s*|pixels?\s*)?(?:inputs?|images?|resolution|photos?|pictures?)\b|\b(?:input|resolution|input size|input resolution|image size)\s*(?:of\s*)?(\d{2,4})\s*[x×]\s*(\d{2,4})\b/.exec(q);
+  if (size) out.push({ kind: 'input_size', height: Number(size[1] ?? size[3]), width: Number(size[2] ?? size[4]), text: size[0] });
   // Task: "for detection", "segmentation network", "an object detector".
   for (const [re, task] of TASK_PATTERNS) {
     const m = re.exec(q);

@@ -27,7 +27,7 @@ import { repoRoot } from '../../../helpers/cli.js';
 
 const kinds = (q: string) =>
   parseConstraints(q).map((c) =>
-    'key' in c ? `${c.kind}:${c.key}` : 'keys' in c ? `${c.kind}:${c.keys.join('|')}` : c.kind === 'task' ? `task:${c.task}` : c.kind === 'modality' ? `modality:${c.modality}` : c.kind === 'family' ? `family:${c.family}` : `${c.kind}:${c.value}`,
+    'key' in c ? `${c.kind}:${c.key}` : 'keys' in c ? `${c.kind}:${c.keys.join('|')}` : c.kind === 'task' ? `task:${c.task}` : c.kind === 'modality' ? `modality:${c.modality}` : c.kind === 'family' ? `family:${c.family}` : c.kind === 'input_size' ? `input:${c.height}x${c.width}` : `${c.kind}:${c.value}`,
   );
 
 /** A token model: embedding (vocab 100, dim 16) → one GRU/LSTM (hidden 8, 1 or 2 directions) → per-token vocabulary scores or one 4-class vector. */

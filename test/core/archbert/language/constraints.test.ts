@@ -5,7 +5,7 @@ import { familyMention } from '../../../../src/core/archbert/language/families.j
 
 const kinds = (q: string) =>
   parseConstraints(q).map((c) =>
-    'key' in c ? `${c.kind}:${c.key}` : 'keys' in c ? `${c.kind}:${c.keys.join('|')}` : c.kind === 'task' ? `task:${c.task}` : c.kind === 'modality' ? `modality:${c.modality}` : c.kind === 'family' ? `family:${c.family}` : `${c.kind}:${c.value}`,
+    'key' in c ? `${c.kind}:${c.key}` : 'keys' in c ? `${c.kind}:${c.keys.join('|')}` : c.kind === 'task' ? `task:${c.task}` : c.kind === 'modality' ? `modality:${c.modality}` : c.kind === 'family' ? `family:${c.family}` : c.kind === 'input_size' ? `input:${c.height}x${c.width}` : `${c.kind}:${c.value}`,
   );
 
 describe('query constraints', () => {
@@ -66,5 +66,14 @@ describe('family words', () => {
     expect([familyMention('a mixer model'), familyMention('a densely connected CNN'), familyMention('grouped convs and channel shuffle')]).toEqual(['mlpmixer', 'densenet', 'shufflenetv2']);
     const like = (k: string) => ({ familyKey: k }) as Parameters<typeof familyAgrees>[0];
     expect([familyAgrees(like('bertlike'), 'bert'), familyAgrees(like('gptlike'), 'gpt'), familyAgrees(like('gptlike'), 'bert')]).toEqual([true, true, false]);
+  });
+});
+
+describe('input resolution', () => {
+  it('reads a stated input size, never a kernel or patch size', () => {
+    expect(kinds('GELU image model at 224x224 input')).toContain('input:224x224');
+    expect(kinds('a classifier for 299 x 299 images')).toContain('input:299x299');
+    expect(kinds('input resolution 384x384, no attention')).toContain('input:384x384');
+    expect(kinds('16x16 patches and 7x7 kernels').filter((k) => k.startsWith('input:'))).toEqual([]);
   });
 });
