@@ -81,6 +81,19 @@ describe('ask about design ideas', () => {
     expect(ask('vit', 'does it use patch embedding?')).toMatchObject({ value: true });
     expect(ask('resnet50', 'does it use patch embedding?')).toMatchObject({ value: false });
   });
+  it('counts an idea named right after the count words, whatever noun follows (not "operations" as MACs)', () => {
+    // ShuffleNet V2 1.0x: a channel shuffle in every unit, 4 + 8 + 4 = 16.
+    expect(ask('shufflenet', 'how many channel shuffle operations are there?')).toMatchObject({ kind: 'value', value: 16 });
+    expect(ask('squeezenet', 'number of fire modules?')).toMatchObject({ value: 8 });
+    // not an idea the detector counts per instance: left to the rules
+    expect(ask('resnet50', 'how many operations are there?')).toEqual(askWithoutIdeas('resnet50', 'how many operations are there?'));
+  });
+  it('repairs typos in idea words and chat shorthand', () => {
+    expect(ask('shufflenet', 'channel shufle?')).toMatchObject({ value: true });
+    expect(ask('resnet50', 'channel shufle?')).toMatchObject({ value: false });
+    expect(ask('resnet50', 'fam?')).toMatchObject({ value: 'resnet' });
+    expect(ask('resnet50', 'wat task?')).toMatchObject({ kind: 'value' });
+  });
   it('cardinality and ASPP', () => {
     expect(ask('resnext', 'does it use cardinality?')).toMatchObject({ value: true });
     expect(ask('resnet50', 'does it use cardinality?')).toMatchObject({ value: false });

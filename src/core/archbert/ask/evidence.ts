@@ -108,6 +108,13 @@ export function structuralEvidence(og: OpGraph, s: ArchSummary, key: string): { 
     const rule = size === 'large' ? `; large = a side ≥ ${LARGE_KERNEL} after the stem, ≥ ${LARGE_STEM_KERNEL} for the stem` : '';
     return { nodes, count: nodes.length, detail: nodes.length ? `${nodes.length} ${what} op(s) in the graph` : `no ${what} in the graph${sizes.length ? ` (kernel sizes there: ${[...new Set(sizes)].join(', ')}${rule})` : ''}` };
   }
+  // Dilated (atrous) convolutions of any kind: a depthwise or grouped conv with dilation > 1 is categorised by its grouping.
+  if (key === 'dilated_conv') {
+    const nodes = convIdx.filter((i) => (og.nodes[i]!.dilation ?? []).some((d) => d > 1));
+    const kinds = [...new Set(nodes.map((i) => og.nodes[i]!.category))].map((c) => c.replace(/_/g, ' '));
+    const detail = nodes.length ? `${nodes.length} conv op(s) with dilation > 1 in the graph${kinds.some((k) => k !== 'dilated conv') ? ` (${kinds.join(', ')})` : ''}` : 'no dilated conv in the graph';
+    return { nodes, count: nodes.length, detail };
+  }
   if (key.startsWith('count:')) {
     const [, what] = key.split(':') as [string, string];
     const n = layerCount(s, what);

@@ -50,7 +50,10 @@ export function answerIdeaQuestion(question: string, parsed: ParsedQuestion, ide
   const lower = question.toLowerCase().replace(/[()[\]]/g, ' ').replace(/\s+/g, ' ');
   const mention = ideaMention(lower);
   if (!mention) return null;
-  if (!rulesMissIdea(question, parsed, mention.text, lower.slice(0, mention.start) + ' ' + lower.slice(mention.end))) return null;
+  // "how many channel shuffle operations?": a count of an idea the detector counts, named right after the count words, is
+  // the idea's count whatever the rules read in the rest ("operations" as MACs).
+  const countsIdea = COUNTED.has(mention.id) && /\b(how many|number of)\s+(?:the\s+)?$/.test(lower.slice(0, mention.start));
+  if (!countsIdea && !rulesMissIdea(question, parsed, mention.text, lower.slice(0, mention.start) + ' ' + lower.slice(mention.end))) return null;
   const finding = Object.prototype.hasOwnProperty.call(ideas, mention.id) ? ideas[mention.id]! : null;
   const label = ideaLabel(mention.id);
   const evidence = finding ? evidenceOf(og, finding.evidence) : [];

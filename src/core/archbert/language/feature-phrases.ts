@@ -65,6 +65,9 @@ export function hasFeature(s: ArchSummary, key: string): boolean {
       return s.recurrent.length > 0 && st !== undefined && st.bidirectional === 0;
     case 'pooling':
       return s.pooling.length > 0;
+    case 'dilated_conv':
+      // A dilated depthwise or grouped conv (MobileNetV3's last stage under LR-ASPP) is categorised by its grouping; it is dilated all the same.
+      return n('dilated_conv') || (st ? Object.keys(st.kernelsByKind).length > 0 && s.dilations.length > 0 : false);
     case 'gated_recurrent':
       return n('lstm') || n('gru');
     case 'fused_mbconv':

@@ -71,7 +71,11 @@ export function normalizeQuestion(q: string): string {
     .trim()
     // "# params", "num of GRU layers", "no. of heads": the count is asked.
     .replace(/^#\s*/, 'number of ')
-    .replace(/\b(?:num|nr|no)\. of\b|\b(?:num|nr) of\b/g, 'number of');
+    .replace(/\b(?:num|nr|no)\. of\b|\b(?:num|nr) of\b/g, 'number of')
+    // Chat shorthand: "wat task?", "wht family", "fam?" (the family), "arch" (architecture).
+    .replace(/\b(?:wat|wht|wut)\b/g, 'what')
+    .replace(/\bfam\b/g, 'family')
+    .replace(/\barch\b(?= family|\?|$)/g, 'architecture');
 }
 
 /**

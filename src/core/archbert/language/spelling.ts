@@ -14,6 +14,10 @@ const DOMAIN_WORDS = [
   'bottleneck', 'bottlenecks', 'inverted', 'layers', 'blocks', 'batchnorm', 'layernorm', 'windowed', 'shifted',
   'merging', 'hierarchical', 'multiply', 'accumulates', 'language', 'encoder', 'decoder', 'vocabulary',
   'connections', 'shortcut', 'shortcuts', 'architecture', 'lightweight', 'convnet', 'network', 'networks',
+  // the words of the design ideas (idea-phrases.ts) people misspell
+  'shuffle', 'shuffling', 'channel', 'channels', 'cardinality', 'atrous', 'pyramid', 'factorised', 'factorized', 'asymmetric',
+  'concatenation', 'upsampling', 'deconvolution', 'transposed', 'keypoint', 'keypoints', 'heatmap', 'heatmaps', 'anchor',
+  'anchors', 'positional', 'position', 'mixing', 'module', 'modules', 'dense', 'densely', 'connectivity', 'pixel', 'causal',
 ];
 import { table } from '../../graph/formats/table.js';
 /** Words left as they are although they lie near a domain word (family names, opposites: "convnext" is not "convnet"). */
