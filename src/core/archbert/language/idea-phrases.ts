@@ -89,9 +89,19 @@ export const IDEA_PHRASES: Readonly<Record<string, readonly string[]>> = Object.
 });
 
 /** Longer phrases first, so "atrous spatial pyramid pooling" wins over "aspp" parts and "fused mbconv" over "mbconv". */
-const BY_LENGTH: ReadonlyArray<{ id: string; phrase: string; re: RegExp }> = Object.entries(IDEA_PHRASES)
-  .flatMap(([id, phrases]) => phrases.map((phrase) => ({ id, phrase, re: phraseRegex(phrase) })))
+const BY_LENGTH: ReadonlyArray<{ id: string; phrase: string; re: RegExp; cue: string }> = Object.entries(IDEA_PHRASES)
+  .flatMap(([id, phrases]) => phrases.map((phrase) => ({ id, phrase, re: phraseRegex(phrase), cue: cueOf(phrase) })))
   .sort((a, b) => b.phrase.length - a.phrase.length);
+
+/**
+ * A piece of text every match of the phrase contains (the start of its longest
+ * word, which plurals, hyphens and "conv" for "convolution" keep), so that the
+ * few hundred phrase patterns run only on texts that could match them.
+ */
+function cueOf(phrase: string): string {
+  const longest = phrase.split(/[^a-z0-9]+/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return longest.slice(0, 4);
+}
 
 /** Spaces and hyphens interchangeable, "/" with or without spaces, "conv(s)" for "convolution(s)", plurals. */
 function phraseRegex(phrase: string): RegExp {
@@ -117,7 +127,8 @@ const canonical = (text: string): string => text.toLowerCase().replace(/[‘’]
 /** The longest idea phrase in a (lower-cased) text, or null. */
 export function ideaMention(text: string): IdeaMention | null {
   const t = canonical(text);
-  for (const { id, re } of BY_LENGTH) {
+  for (const { id, re, cue } of BY_LENGTH) {
+    if (!t.includes(cue)) continue;
     const m = re.exec(t);
     if (m) return { id, text: m[0], start: m.index, end: m.index + m[0].length };
   }
@@ -132,7 +143,8 @@ export function ideaMention(text: string): IdeaMention | null {
 export function ideaMentions(text: string): IdeaMention[] {
   const t = canonical(text);
   const found: IdeaMention[] = [];
-  for (const { id, re } of BY_LENGTH) {
+  for (const { id, re, cue } of BY_LENGTH) {
+    if (!t.includes(cue)) continue;
     const all = new RegExp(re.source, 'g');
     for (const m of t.matchAll(all)) {
       const start = m.index!;

@@ -49,7 +49,20 @@ const QUESTION_WORDS = ['which', 'what', 'how', 'does', 'many', 'list'];
 /** Question words with a letter dropped, which edit distance alone cannot tell from other short words. */
 const DROPPED_LETTER: Record<string, string> = table({ wich: 'which', whch: 'which', whic: 'which', wht: 'what', hw: 'how', mny: 'many', dos: 'does' });
 
+/** Words already repaired (or left): the same words come back in every question, caption and beam hypothesis. */
+const REPAIRED = new Map<string, string>();
+const MAX_REMEMBERED = 10_000;
+
 export function correctWord(w: string): string {
+  const known = REPAIRED.get(w);
+  if (known !== undefined) return known;
+  const out = repairWord(w);
+  if (REPAIRED.size >= MAX_REMEMBERED) REPAIRED.clear();
+  REPAIRED.set(w, out);
+  return out;
+}
+
+function repairWord(w: string): string {
   const dropped = DROPPED_LETTER[w];
   if (dropped) return dropped;
   if (w.length >= 3 && w.length < 6 && !QUESTION_WORDS.includes(w)) {
