@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { graphDeps } from '../src/commands/archbert/dataset.js';
 import { summarize } from '../src/core/archbert/facts/arch-summary.js';
+import { hasCausalAttention } from '../src/core/archbert/facts/generated-meta.js';
 import { buildDataset } from '../src/core/archbert/data/dataset.js';
 import { captions } from '../src/core/archbert/data/describe-text.js';
 import { queries } from '../src/core/archbert/data/queries.js';
@@ -34,7 +35,7 @@ const time = <X>(k: string, f: () => X): X => {
 const M = 1000;
 for (let i = 0; i < M; i++) {
   const a = time('generate', () => generateArchitecture(i));
-  const facts = time('facts', () => graphDeps.factsOf(a.graph, { name: a.name, input: a.meta.input }));
+  const facts = time('facts', () => graphDeps.factsOf(a.graph, { name: a.name, input: a.meta.input, causalMask: hasCausalAttention(a.meta) }));
   time('featurize', () => featurize(a.graph));
   time('texts', () => {
     const s = summarize(a.graph, facts, { id: a.id, name: a.name, source: 'generated', family: null, variant: null, task: 'image classification', generated: a.meta });

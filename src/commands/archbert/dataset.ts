@@ -36,6 +36,7 @@ export const graphDeps: DatasetDeps = {
       inputs: [{ name: 'input', shape: meta.input, dtype: meta.input.length === 2 ? 'int64' : 'float32' }],
       outputs: [{ name: 'output', shape: out?.outShape ?? null, dtype: 'float32' }],
       name: meta.name,
+      causalMask: meta.causalMask,
     });
     return { file: meta.name, ...facts };
   },

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { ArchFacts, OpGraph } from '../../graph/types.js';
 import { summarize, type ArchSummary } from '../facts/arch-summary.js';
+import { hasCausalAttention } from '../facts/generated-meta.js';
 import { canonicalCaption, captions } from './describe-text.js';
 import { hashFiles, JsonlSink, writeDirAtomic, type DatasetFile } from './dataset-files.js';
 import { OP_VOCAB, binsFile, featurize, MAX_NODES, type Featurized } from '../model/featurize.js';
@@ -39,7 +40,8 @@ export interface DatasetDeps {
   /** Load and analyze one real model file. */
   analyzeFile(path: string): Promise<AnalyzedGraph>;
   /** Facts of a generated OpGraph (the same analysis as for real graphs). */
-  factsOf(og: OpGraph, info: { name: string; input: number[] }): ArchFacts;
+  /** `causalMask`: a generated graph has no source to read a mask from, so the generator's record says whether its attention is causal. */
+  factsOf(og: OpGraph, info: { name: string; input: number[]; causalMask: boolean }): ArchFacts;
 }
 
 export interface TextCounts {
@@ -233,7 +235,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       arch = generateArchitecture(graphSeed);
       f = featurize(arch.graph, MAX_NODES);
     }
-    const facts = deps.factsOf(arch.graph, { name: arch.name, input: arch.meta.input });
+    const facts = deps.factsOf(arch.graph, { name: arch.name, input: arch.meta.input, causalMask: hasCausalAttention(arch.meta) });
     const task = generatedTask(arch.meta);
     const summary = summarize(arch.graph, facts, {
       id: arch.id,

@@ -23,3 +23,8 @@ export interface GeneratedMeta {
   width: number;
   head: string;
 }
+
+/** Whether the generator built causal (masked) self-attention: its record is what a generated graph has in place of a mask to read. */
+export function hasCausalAttention(meta: Pick<GeneratedMeta, 'style' | 'blockKind'>): boolean {
+  return meta.style === 'transformer' && meta.blockKind === 'decoder';
+}

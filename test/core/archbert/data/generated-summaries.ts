@@ -5,11 +5,12 @@
  */
 import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
 import { summarize, type ArchSummary } from '../../../../src/core/archbert/facts/arch-summary.js';
+import { hasCausalAttention } from '../../../../src/core/archbert/facts/generated-meta.js';
 import { generateArchitecture, generatedTask, type GeneratorStyle } from '../../../../src/core/archbert/data/generate.js';
 
 export function generatedSummary(seed: number, style?: GeneratorStyle): ArchSummary {
   const a = generateArchitecture(seed, style);
-  const facts = graphDeps.factsOf(a.graph, { name: a.name, input: a.meta.input });
+  const facts = graphDeps.factsOf(a.graph, { name: a.name, input: a.meta.input, causalMask: hasCausalAttention(a.meta) });
   return summarize(a.graph, facts, {
     id: a.id, name: a.name, source: 'generated', family: null, variant: null,
     task: generatedTask(a.meta), generated: a.meta,

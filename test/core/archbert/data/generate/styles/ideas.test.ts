@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { graphDeps } from '../../../../../../src/commands/archbert/dataset.js';
 import { generateArchitecture, type GeneratorStyle } from '../../../../../../src/core/archbert/data/generate.js';
+import { hasCausalAttention } from '../../../../../../src/core/archbert/facts/generated-meta.js';
 
 const STYLES: GeneratorStyle[] = ['cell', 'stage', 'vit', 'mixer', 'transformer', 'recurrent', 'dense_prediction', 'temporal_conv'];
 const PER_STYLE = 90;
@@ -17,7 +18,7 @@ for (const style of STYLES) {
   for (let i = 0; i < PER_STYLE; i++) {
     const seed = i * 31 + 7;
     const a = generateArchitecture(seed, style);
-    const ideas: Set<string> & { seed?: number } = new Set(Object.keys(graphDeps.factsOf(a.graph, { name: a.name, input: a.meta.input }).ideas));
+    const ideas: Set<string> & { seed?: number } = new Set(Object.keys(graphDeps.factsOf(a.graph, { name: a.name, input: a.meta.input, causalMask: hasCausalAttention(a.meta) }).ideas));
     ideas.seed = seed;
     const kind = ['stage', 'vit', 'dense_prediction', 'temporal_conv', 'transformer'].includes(style) ? `${style}/${a.meta.blockKind}` : style;
     byKind.set(kind, [...(byKind.get(kind) ?? []), ideas]);
@@ -40,6 +41,8 @@ const ALWAYS: Array<[kind: string, ideas: string[]]> = [
   ['temporal_conv/wavenet', ['dilated_causal_conv', 'gated_activation']],
   ['temporal_conv/tcn', ['dilated_causal_conv']],
   ['temporal_conv/gated_tcn', ['dilated_causal_conv', 'gated_linear_unit']],
+  // the generator's record says the attention is masked (hasCausalAttention), as a mask read from a source graph would
+  ['transformer/decoder', ['causal_mask']],
 ];
 
 /** Ideas a style draws as an option: some graphs of the kind show them. */
@@ -70,6 +73,7 @@ const ONLY_IN: Array<[idea: string, where: RegExp]> = [
   ['gated_activation', /^temporal_conv\/wavenet$/],
   ['gated_linear_unit', /^(transformer\/|temporal_conv\/gated_tcn$)/],
   ['class_token', /^vit\/global$/],
+  ['causal_mask', /^transformer\/decoder$/],
   // the detector also reads ConvNeXt's channels-last MLP (transpose → linear → act → linear → transpose) as token mixing
   ['token_mixing_mlp', /^(mixer|stage\/convnext)$/],
 ];
