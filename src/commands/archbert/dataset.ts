@@ -1,5 +1,5 @@
 /**
- * `archbert dataset build --real DIR --generated N --seed S --out DIR [--json]`
+ * `archbert dataset build --real DIR --generated N --seed S --bins log|bucket --out DIR [--json]`
  *
  * Builds the ArchBERT training data (docs/archbert-dataset.md) from the
  * exported real models and N generated architectures.
@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { buildDataset, type DatasetDeps } from '../../core/archbert/data/dataset.js';
+import { BIN_LAYOUT_NAMES, binLayoutNamed } from '../../core/archbert/model/bin-layout.js';
 import { InputError } from '../../core/errors.js';
 import { analyzeGraph } from '../../core/graph/analyze.js';
 import { factsFromOpGraph } from '../../core/graph/facts.js';
@@ -16,6 +17,7 @@ interface BuildOpts {
   real?: string;
   generated: string;
   seed: string;
+  bins: string;
   out: string;
   json?: boolean;
 }
@@ -71,6 +73,7 @@ export function register(program: Command): void {
     .option('--real <dir>', 'directory with index.json and the exported .onnx files (omit for generated graphs only)')
     .option('--generated <n>', `number of generated AutoNet-style architectures (at most ${MAX_GENERATED})`, '20000')
     .option('--seed <s>', 'seed for generation, texts and splits (same seed + inputs → identical files)', '0')
+    .option('--bins <layout>', `[graph]-node size bins: ${BIN_LAYOUT_NAMES.join(' or ')} (log: the bundled set's log grids; bucket: edges on the text's size buckets)`, 'log')
     .requiredOption('--out <dir>', 'output directory (replaced atomically when the build completes)');
   withJson(build);
   build.addHelpText(
@@ -91,6 +94,8 @@ Real models that fail to load are skipped with a warning and listed in the manif
     action(async (opts: BuildOpts) => {
       const generated = parseIntOption('--generated', opts.generated, 0, MAX_GENERATED);
       const seed = parseIntOption('--seed', opts.seed, 0);
+      const bins = binLayoutNamed(opts.bins);
+      if (!bins) throw new InputError(null, `--bins must be ${BIN_LAYOUT_NAMES.join(' or ')}, got '${opts.bins}'`);
       const started = Date.now();
       const tty = interactive() && !opts.json;
       let lastStage = '';
@@ -99,6 +104,7 @@ Real models that fail to load are skipped with a warning and listed in the manif
           realDir: opts.real ?? null,
           generated,
           seed,
+          bins,
           out: opts.out,
           commit: gitCommit(),
           onProgress: (stage, done, total) => {
@@ -122,7 +128,7 @@ Real models that fail to load are skipped with a warning and listed in the manif
       print(`splits: train ${m.graphs.train}, val ${m.graphs.val}, test ${m.graphs.test}, heldout ${m.graphs.heldout}`);
       const total = (r: Record<string, number>) => r.train! + r.val! + r.test! + r.heldout!;
       print(`texts ${total(m.texts)}, qa ${total(m.qa)}, statements ${total(m.statements)} (${m.statements.hard_negative} hard negatives)`);
-      print(`vocabulary ${m.vocab_size} tokens, ${m.answers} answers; data hash ${m.data_hash.slice(0, 16)}`);
+      print(`vocabulary ${m.vocab_size} tokens, ${m.answers} answers, ${m.bins} size bins; data hash ${m.data_hash.slice(0, 16)}`);
       if (m.skipped_real.length) print(`skipped ${m.skipped_real.length} real model(s): see manifest.json`);
     }),
   );

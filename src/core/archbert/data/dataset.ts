@@ -19,7 +19,8 @@ import { summarize, type ArchSummary } from '../facts/arch-summary.js';
 import { hasCausalAttention } from '../facts/generated-meta.js';
 import { canonicalCaption, captions } from './describe-text.js';
 import { hashFiles, JsonlSink, writeDirAtomic, type DatasetFile } from './dataset-files.js';
-import { OP_VOCAB, binsFile, featurize, MAX_NODES, type Featurized } from '../model/featurize.js';
+import { LOG_LAYOUT, binsFile, type BinLayout } from '../model/bin-layout.js';
+import { OP_VOCAB, featurize, MAX_NODES, type Featurized } from '../model/featurize.js';
 import { MAX_CAPTION_TOKENS, MAX_TEXT_TOKENS } from '../model/limits.js';
 import { generateArchitecture, generatedTask } from './generate.js';
 import { qaPairs } from './qa.js';
@@ -58,6 +59,8 @@ export interface BuildOptions {
   seed: number;
   out: string;
   commit?: string | null;
+  /** Bin layout of the [graph] node's sizes (bin-layout.ts); default: the bundled set's "log". */
+  bins?: BinLayout;
   /** Texts per graph (real graphs are few and get more). */
   perGenerated?: TextCounts;
   perReal?: TextCounts;
@@ -93,6 +96,8 @@ export interface DatasetManifest {
   families: Record<string, Record<Split, number>>;
   skipped_real: Array<{ file: string; reason: string }>;
   coarsening_rule: string;
+  /** The bin layout bins.json and graphs.jsonl use ("log" or "bucket"). */
+  bins: BinLayout['name'];
 }
 
 const DEFAULT_GENERATED: TextCounts = { captions: 2, queries: 2, qa: 6, statements: 6 };
@@ -132,6 +137,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
   const perGen = opts.perGenerated ?? DEFAULT_GENERATED;
   const perReal = opts.perReal ?? DEFAULT_REAL;
   const progress = opts.onProgress ?? (() => {});
+  const binLayout = opts.bins ?? LOG_LAYOUT;
 
   const graphsOut = new JsonlSink();
   const texts: PendingText[] = [];
@@ -219,7 +225,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       const fam = families[e.family] ?? zeroSplits();
       fam[split]++;
       families[e.family] = fam;
-      addGraph(summary, featurize(analyzed.opGraph, MAX_NODES), split, perReal);
+      addGraph(summary, featurize(analyzed.opGraph, MAX_NODES, binLayout), split, perReal);
     }
   }
 
@@ -228,12 +234,12 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     if (i % 500 === 0) progress('generated', i, opts.generated);
     let graphSeed = hash32(`${opts.seed}:generated:${i}`);
     let arch = generateArchitecture(graphSeed);
-    let f = featurize(arch.graph, MAX_NODES);
+    let f = featurize(arch.graph, MAX_NODES, binLayout);
     for (let attempt = 1; structures.has(structureKey(f)) && attempt <= 20; attempt++) {
       redrawn++;
       graphSeed = hash32(`${opts.seed}:generated:${i}:${attempt}`);
       arch = generateArchitecture(graphSeed);
-      f = featurize(arch.graph, MAX_NODES);
+      f = featurize(arch.graph, MAX_NODES, binLayout);
     }
     const facts = deps.factsOf(arch.graph, { name: arch.name, input: arch.meta.input, causalMask: hasCausalAttention(arch.meta) });
     const task = generatedTask(arch.meta);
@@ -323,7 +329,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
   const files: DatasetFile[] = [
     ['vocab.json', [JSON.stringify(tokenizer.toJSON()) + '\n'], 1],
     ['ops.json', [JSON.stringify({ ops: OP_VOCAB, pad: 0, mask: 1 }) + '\n'], 1],
-    ['bins.json', [JSON.stringify(binsFile()) + '\n'], 1],
+    ['bins.json', [JSON.stringify(binsFile(binLayout)) + '\n'], 1],
     ['answers.json', [JSON.stringify({ answers }) + '\n'], 1],
     ['graphs.jsonl', graphsOut.parts(), graphsOut.lines],
     ['texts.jsonl', textsOut.parts(), textsOut.lines],
@@ -351,6 +357,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     families,
     skipped_real: skipped,
     coarsening_rule: 'plumbing → repeats → elementwise → window (src/core/archbert/model/featurize.ts, coarsen())',
+    bins: binLayout.name,
   };
   files.push(['manifest.json', [JSON.stringify(manifest, null, 2) + '\n'], 1]);
   await writeDirAtomic(opts.out, files.map(([n, c]) => [n, c]));

@@ -3,12 +3,13 @@
  * as the trainer's collate functions feed PyTorch (training/archbert/data.py):
  * token ids from the shared tokenizer (with [cls]/[sep], MAX_TEXT_TOKENS ids
  * at most for queries, questions and statements), graphs from the shared
- * featurizer as a dense batch (ops, bins, adj[from][to] = 1, node_mask).
+ * featurizer as a dense batch (ops, bins, adj[from][to] = 1, node_mask), binned
+ * with the set's own bin layout (its bins.json).
  * With heads.ts, the only code that builds ONNX Runtime tensors.
  */
 import * as ort from 'onnxruntime-node';
 import type { OpGraph } from '../../graph/types.js';
-import { BIN_COLUMNS, featurize, type Featurized } from './featurize.js';
+import { BIN_COLUMNS, MAX_NODES, featurize, type Featurized } from './featurize.js';
 import { MAX_TEXT_TOKENS } from './limits.js';
 import type { ModelSet } from './model-set.js';
 
@@ -97,9 +98,9 @@ export async function encodeFeaturized(set: ModelSet, graphs: Array<Pick<Featuri
   }));
 }
 
-/** Featurizes (coarsening above 512 nodes, as the dataset did) and encodes one analysed graph. */
+/** Featurizes (coarsening above 512 nodes, and binning with the set's layout, as its dataset did) and encodes one analysed graph. */
 export async function encodeArchitecture(set: ModelSet, og: OpGraph): Promise<ArchEncoding & { featurized: Featurized }> {
-  const featurized = featurize(og);
+  const featurized = featurize(og, MAX_NODES, set.binLayout);
   const [enc] = await encodeFeaturized(set, [featurized]);
   return { ...enc!, featurized };
 }

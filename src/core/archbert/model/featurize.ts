@@ -19,8 +19,10 @@
  *
  * One extra "[graph]" node, last, with no edges, carries three whole-graph
  * sizes in bin columns 7–9 (0 on every other node; its own six node columns
- * are 0): log10(1 + parameters), log2(1 + weighted layers), log2(1 + nodes
- * before coarsening). Why: the encoder would otherwise have to add up per-node
+ * are 0): parameters, weighted layers and nodes before coarsening, binned by
+ * the bin layout (bin-layout.ts: "log", the default, bins log10(1 + params),
+ * log2(1 + layers), log2(1 + nodes); "bucket" bins params and layers on edges
+ * aligned with the text's size buckets). Why: the encoder would otherwise have to add up per-node
  * bins to know a size, and coarsening drops repeated blocks, so "how many
  * parameters / layers" was unanswerable from the nodes alone for big graphs.
  * The transformer layers let every node attend to it.
@@ -29,6 +31,10 @@ import { OP_CATEGORIES, ACTIVATIONS, NORMS } from '../../graph/categories.js';
 import type { OpGraph, OpNode } from '../../graph/types.js';
 import { WEIGHTED as WEIGHTED_CATEGORIES } from '../facts/arch-summary.js';
 import { topoOrder } from './topo-order.js';
+import { BIN_FEATURES, BIN_VALUES, LOG_LAYOUT, binIndex, graphFeatureBin, type BinLayout } from './bin-layout.js';
+
+// The bin tables and bins.json live in bin-layout.ts; re-exported for the callers that import them from here.
+export { BIN_FEATURES, BIN_VALUES, LOG_LAYOUT, BUCKET_LAYOUT, binIndex, binsFile, type BinLayout } from './bin-layout.js';
 
 export const MAX_NODES = 512;
 export const OP_PAD = 0;
@@ -39,72 +45,10 @@ const OP_ID = new Map(OP_VOCAB.map((c, i) => [c, i]));
 const OTHER_ID = OP_ID.get('other')!;
 const GRAPH_OP = OP_ID.get(GRAPH_OP_NAME)!;
 
-function channelValues(): number[] {
-  const v = [1, 3, 10];
-  for (let c = 8; c <= 56; c += 8) v.push(c);
-  for (let c = 64; c <= 4080; c += 16) v.push(c);
-  for (let c = 4096; c <= 8192; c += 32) v.push(c);
-  return v.sort((a, b) => a - b);
-}
-
-/** a, a+step, …, b (rounded to 2 decimals so the JSON stays exact). */
-function grid(a: number, b: number, step: number): number[] {
-  const v: number[] = [];
-  for (let i = 0; a + i * step <= b + 1e-9; i++) v.push(Math.round((a + i * step) * 100) / 100);
-  return v;
-}
-
-export const BIN_VALUES = {
-  channels: channelValues(),
-  spatial: [1, 3, 5, 7, 9, 11, 14, 16],
-  stride: [1, 2, 3, 4, 8, 16, 32],
-  dilation: [1, 2, 3, 4, 6, 8, 12, 16, 24],
-  /** log10(1 + parameters), 10 steps a decade from 10 to 10^10. */
-  log10Params: grid(1, 10, 0.1),
-  /** log2(1 + count), 4 steps an octave from 1 to 2^15. */
-  log2Count: grid(1, 15, 0.25),
-} as const;
-
-/** The six features, in column order, with the bin table each uses. */
-export const BIN_FEATURES = [
-  ['out_channels', 'channels'],
-  ['in_channels', 'channels'],
-  ['kernel_h', 'spatial'],
-  ['kernel_w', 'spatial'],
-  ['stride', 'stride'],
-  ['dilation', 'dilation'],
-  ['graph_log10_params', 'log10Params'],
-  ['graph_log2_weighted_layers', 'log2Count'],
-  ['graph_log2_nodes', 'log2Count'],
-] as const;
-
 /** Columns per node in `bins` (the arch encoder's input is [B, N, BIN_COLUMNS]). */
 export const BIN_COLUMNS = BIN_FEATURES.length;
 const NODE_COLUMNS = 6;
 const WEIGHTED_SET = new Set<string>(WEIGHTED_CATEGORIES);
-
-/** The contents of bins.json: bin values per feature; bin index = position + 1. */
-export function binsFile(): { features: Array<{ name: string; values: number[] }>; unknown: 0 } {
-  return {
-    features: BIN_FEATURES.map(([name, table]) => ({ name, values: [...BIN_VALUES[table]] })),
-    unknown: 0,
-  };
-}
-
-/** Index (1-based) of the nearest bin value; 0 for null / non-positive / non-finite. */
-export function binIndex(values: readonly number[], x: number | null | undefined): number {
-  if (x === null || x === undefined || !Number.isFinite(x) || x <= 0) return 0;
-  let lo = 0;
-  let hi = values.length - 1;
-  if (x <= values[0]!) return 1;
-  if (x >= values[hi]!) return hi + 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid]! <= x) lo = mid;
-    else hi = mid;
-  }
-  return x - values[lo]! <= values[hi]! - x ? lo + 1 : hi + 1;
-}
 
 export function opId(category: string): number {
   return OP_ID.get(category) ?? OTHER_ID;
@@ -125,8 +69,11 @@ export function nodeBins(n: OpNode): number[] {
   ];
 }
 
-/** The bins of the "[graph]" node: whole-graph sizes of the graph as given (before coarsening). */
-export function graphBins(g: OpGraph): number[] {
+/**
+ * The bins of the "[graph]" node: whole-graph sizes of the graph as given (before coarsening),
+ * binned by the layout's last three features (parameters, weighted layers, nodes).
+ */
+export function graphBins(g: OpGraph, layout: BinLayout = LOG_LAYOUT): number[] {
   let params = 0;
   let weighted = 0;
   for (const n of g.nodes) {
@@ -135,9 +82,9 @@ export function graphBins(g: OpGraph): number[] {
   }
   return [
     ...new Array<number>(NODE_COLUMNS).fill(0),
-    binIndex(BIN_VALUES.log10Params, Math.log10(1 + params)),
-    binIndex(BIN_VALUES.log2Count, Math.log2(1 + weighted)),
-    binIndex(BIN_VALUES.log2Count, Math.log2(1 + g.nodes.length)),
+    graphFeatureBin(layout.features[NODE_COLUMNS]!, params),
+    graphFeatureBin(layout.features[NODE_COLUMNS + 1]!, weighted),
+    graphFeatureBin(layout.features[NODE_COLUMNS + 2]!, g.nodes.length),
   ];
 }
 
@@ -162,8 +109,11 @@ interface WorkNode {
   alive: boolean;
 }
 
-/** Featurizes an OpGraph, coarsening it when it has more than maxNodes nodes. */
-export function featurize(g: OpGraph, maxNodes = MAX_NODES): Featurized {
+/**
+ * Featurizes an OpGraph, coarsening it when it has more than maxNodes nodes. The layout must be
+ * the one of the model set (or dataset) the features are for; the default is the bundled set's.
+ */
+export function featurize(g: OpGraph, maxNodes = MAX_NODES, layout: BinLayout = LOG_LAYOUT): Featurized {
   const n0 = g.nodes.length;
   const order = topoOrder(n0, g.edges);
   const pos = new Array<number>(n0);
@@ -187,7 +137,7 @@ export function featurize(g: OpGraph, maxNodes = MAX_NODES): Featurized {
   const stages = n0 > limit ? coarsen(work, limit) : [];
   const f = compact(work, n0, stages);
   f.ops.push(GRAPH_OP);
-  f.bins.push(graphBins(g));
+  f.bins.push(graphBins(g, layout));
   f.n++;
   return f;
 }

@@ -10,8 +10,10 @@
  * (written by training/archbert/export.py). Every model and vocabulary file is
  * hashed and compared, so a vocabulary from one run with encoders from another
  * (token ids would silently mean different words) is a clear error, never a
- * wrong answer. ops.json and bins.json must also equal what this build's
- * featurizer produces, or the architecture encoder would read other op ids.
+ * wrong answer. ops.json must also equal what this build's featurizer
+ * produces, or the architecture encoder would read other op ids, and bins.json
+ * must be exactly one of the featurizer's bin layouts (bin-layout.ts: "log",
+ * the bundled set's, or "bucket"); the set then featurizes with that layout.
  *
  * Optional model: caption_decoder_cached (the caption decoder stepping from a
  * key/value cache, training/archbert/decoder_cache.py), used by heads.ts when
@@ -23,7 +25,8 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../../errors.js';
 import { SessionOpener, type Device } from '../../runtime/session.js';
-import { OP_VOCAB, binsFile } from './featurize.js';
+import { binLayoutOfFile, type BinLayout } from './bin-layout.js';
+import { OP_VOCAB } from './featurize.js';
 import { Tokenizer, type VocabFile } from './tokenizer.js';
 
 export const MODEL_FILES = ['text_encoder', 'arch_encoder', 'reasoning_head', 'qa_head', 'caption_decoder'] as const;
@@ -93,18 +96,29 @@ export class ModelSet {
   readonly version: string;
   readonly tokenizer: Tokenizer;
   readonly answers: string[];
+  /** The bin layout of the set's bins.json: graphs for its encoder are featurized with it. */
+  readonly binLayout: BinLayout;
   /** Messages for the user (e.g. CUDA fallback), collected as sessions open. */
   readonly messages: string[] = [];
   private readonly bytes = new Map<ModelName, Uint8Array>();
   private readonly sessions = new Map<ModelName, Promise<ort.InferenceSession>>();
   private readonly opener: SessionOpener;
 
-  private constructor(dir: string, manifest: ArchbertManifest, tokenizer: Tokenizer, answers: string[], bytes: Map<ModelName, Uint8Array>, opts: ModelSetOptions) {
+  private constructor(
+    dir: string,
+    manifest: ArchbertManifest,
+    tokenizer: Tokenizer,
+    answers: string[],
+    binLayout: BinLayout,
+    bytes: Map<ModelName, Uint8Array>,
+    opts: ModelSetOptions,
+  ) {
     this.dir = dir;
     this.manifest = manifest;
     this.version = modelVersion(manifest);
     this.tokenizer = tokenizer;
     this.answers = answers;
+    this.binLayout = binLayout;
     this.bytes = bytes;
     this.opener = new SessionOpener({ device: opts.device ?? 'cpu', intraOpThreads: opts.threads ?? 1 });
   }
@@ -167,11 +181,11 @@ export class ModelSet {
     if (JSON.stringify(ops) !== JSON.stringify(OP_VOCAB)) {
       throw new InputError(join(dir, 'ops.json'), 'op vocabulary differs from this build\'s featurizer (the models were trained on another op list); re-train or use a matching build');
     }
-    const bins = parse<ReturnType<typeof binsFile>>('bins.json');
-    if (JSON.stringify(bins) !== JSON.stringify(binsFile())) {
+    const binLayout = binLayoutOfFile(parse<unknown>('bins.json'));
+    if (!binLayout) {
       throw new InputError(join(dir, 'bins.json'), 'shape bins differ from this build\'s featurizer; re-train or use a matching build');
     }
-    return new ModelSet(dir, manifest, tokenizer, answers, bytes, opts);
+    return new ModelSet(dir, manifest, tokenizer, answers, binLayout, bytes, opts);
   }
 
   /** Whether the set has this model (the optional ones may be absent). */

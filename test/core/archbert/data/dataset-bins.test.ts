@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
+import { buildDataset, type BuildResult } from '../../../../src/core/archbert/data/dataset.js';
+import { BUCKET_LAYOUT, binLayoutOfFile, binsFile } from '../../../../src/core/archbert/model/bin-layout.js';
+import { runCli } from '../../../helpers/cli.js';
+
+const readJsonl = (p: string) =>
+  readFileSync(p, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+
+let work: string;
+let log: BuildResult;
+let bucket: BuildResult;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'archbert-ds-bins-'));
+  log = await buildDataset({ realDir: null, generated: 12, seed: 5, out: join(work, 'log') }, graphDeps);
+  bucket = await buildDataset({ realDir: null, generated: 12, seed: 5, out: join(work, 'bucket'), bins: BUCKET_LAYOUT }, graphDeps);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('dataset build bin layout', () => {
+  it('defaults to the log layout: bins.json as today, recorded in the manifest', () => {
+    expect(readFileSync(join(work, 'log', 'bins.json'), 'utf8')).toBe(JSON.stringify(binsFile()) + '\n');
+    expect(log.manifest.bins).toBe('log');
+  });
+
+  it('--bins bucket writes its bins.json and bins every [graph] node with it', () => {
+    const text = readFileSync(join(work, 'bucket', 'bins.json'), 'utf8');
+    expect(binLayoutOfFile(JSON.parse(text))).toBe(BUCKET_LAYOUT);
+    expect(bucket.manifest.bins).toBe('bucket');
+    expect(JSON.parse(readFileSync(join(work, 'bucket', 'manifest.json'), 'utf8')).bins).toBe('bucket');
+    const logGraphs = readJsonl(join(work, 'log', 'graphs.jsonl'));
+    const bucketGraphs = readJsonl(join(work, 'bucket', 'graphs.jsonl'));
+    expect(bucketGraphs.map((g) => g.id)).toEqual(logGraphs.map((g) => g.id));
+    let differs = 0;
+    bucketGraphs.forEach((g, i) => {
+      const last = g.bins[g.n - 1] as number[];
+      expect(last[6]).toBeLessThanOrEqual(BUCKET_LAYOUT.features[6]!.values.length);
+      expect(last[7]).toBeLessThanOrEqual(BUCKET_LAYOUT.features[7]!.values.length);
+      expect(g.bins.slice(0, -1)).toEqual(logGraphs[i].bins.slice(0, -1));
+      if (JSON.stringify(last) !== JSON.stringify(logGraphs[i].bins[g.n - 1])) differs++;
+    });
+    expect(differs).toBeGreaterThan(0);
+  });
+
+  it('the CLI refuses an unknown layout as bad usage (exit 2, one line)', () => {
+    const r = runCli('archbert', ['dataset', 'build', '--generated', '1', '--bins', 'linear', '--out', join(work, 'cli')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--bins must be log or bucket, got 'linear'/);
+  });
+});

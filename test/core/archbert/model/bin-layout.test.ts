@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  BUCKET_LAYOUT,
+  LOG_LAYOUT,
+  binLayoutNamed,
+  binLayoutOfFile,
+  binsFile,
+  bucketLayerEdges,
+  bucketParamEdges,
+  graphFeatureBin,
+  intervalBinIndex,
+  type BinLayout,
+} from '../../../../src/core/archbert/model/bin-layout.js';
+import { featurize, graphBins } from '../../../../src/core/archbert/model/featurize.js';
+import { LAYER_BUCKETS, LIGHTWEIGHT_MAX, PARAM_RANGES } from '../../../../src/core/archbert/language/vocabulary.js';
+import { generateArchitecture } from '../../../../src/core/archbert/data/generate.js';
+import type { OpGraph, OpNode } from '../../../../src/core/graph/types.js';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function node(category: string, extra: Partial<OpNode> = {}): OpNode {
+  return {
+    id: category, category, outChannels: null, inChannels: null, kernel: null, stride: null, dilation: null, groups: null,
+    params: 0, buffers: 0, macs: 0, outShape: null, sources: [], ...extra,
+  };
+}
+
+/** A graph with `params` parameters (on its first conv) and `layers` weighted layers. */
+function sized(params: number, layers: number): OpGraph {
+  const nodes = Array.from({ length: Math.max(1, layers) }, (_, i) => node(layers > 0 ? 'conv' : 'relu', { params: i === 0 ? params : 0 }));
+  return { nodes, edges: [], inputNodes: [0], outputNodes: [nodes.length - 1] };
+}
+
+const paramBin = (layout: BinLayout, params: number) => graphBins(sized(params, 1), layout)[6]!;
+const layerBin = (layout: BinLayout, layers: number) => graphBins(sized(0, layers), layout)[7]!;
+
+/** Every count where the text's size words change: both sides of it must get different bins. */
+const PARAM_TEXT_EDGES = [...new Set([...PARAM_RANGES.flatMap((r) => [r.lo, r.hi]), LIGHTWEIGHT_MAX].filter((e) => e > 0 && Number.isFinite(e)))];
+const LAYER_TEXT_EDGES = [...new Set(LAYER_BUCKETS.flatMap((b) => [b.lo, b.hi]).filter((e) => e > 0 && Number.isFinite(e)))];
+
+describe('log layout (the bundled set)', () => {
+  it('writes exactly the bins.json the bundled set was trained with (hash taken before the layouts existed)', () => {
+    expect(sha256(JSON.stringify(binsFile()))).toBe('9af9f87e02cf01cad761fcd0a0517c90bdc4f20ce983685066869bc760b6f740');
+    expect(JSON.stringify(binsFile(LOG_LAYOUT))).toBe(JSON.stringify(binsFile()));
+  });
+
+  it('puts some text bucket edges inside one bin (why the bucket layout exists)', () => {
+    expect(layerBin(LOG_LAYOUT, 20)).toBe(layerBin(LOG_LAYOUT, 21));
+    expect(paramBin(LOG_LAYOUT, 99_999)).toBe(paramBin(LOG_LAYOUT, 100_000));
+    expect(paramBin(LOG_LAYOUT, 4_900_000)).toBe(paramBin(LOG_LAYOUT, 5_100_000));
+  });
+});
+
+describe('interval binning', () => {
+  it('counts the edges ≤ x; 0 below the first edge or unknown', () => {
+    const edges = [1, 5, 10];
+    expect(intervalBinIndex(edges, 0)).toBe(0);
+    expect(intervalBinIndex(edges, 0.5)).toBe(0);
+    expect(intervalBinIndex(edges, 1)).toBe(1);
+    expect(intervalBinIndex(edges, 4.99)).toBe(1);
+    expect(intervalBinIndex(edges, 5)).toBe(2);
+    expect(intervalBinIndex(edges, 10)).toBe(3);
+    expect(intervalBinIndex(edges, 1e12)).toBe(3);
+    expect(intervalBinIndex(edges, null)).toBe(0);
+    expect(intervalBinIndex(edges, Number.NaN)).toBe(0);
+  });
+
+  it('a nearest-value graph feature reads log counts, an interval one raw counts', () => {
+    expect(graphFeatureBin({ name: 'graph_log2_nodes', values: [1, 2, 3] }, 3)).toBe(2); // log2(4) = 2
+    expect(graphFeatureBin({ name: 'graph_nodes', values: [1, 2, 3], binning: 'interval' }, 3)).toBe(3);
+  });
+});
+
+describe('bucket layout', () => {
+  it('bins hand-computed sizes: both sides of a bucket edge differ', () => {
+    // layer edges are 1…24 one by one: 20 layers → 20 edges ≤ 20, 21 → 21
+    expect(layerBin(BUCKET_LAYOUT, 20)).toBe(20);
+    expect(layerBin(BUCKET_LAYOUT, 21)).toBe(21);
+    // 50 → 1…24, 27, 32, 38, 45 = 28 edges; 51 is an edge itself
+    expect(layerBin(BUCKET_LAYOUT, 50)).toBe(28);
+    expect(layerBin(BUCKET_LAYOUT, 51)).toBe(29);
+    // params: edge 1, then 10^(k/10) for k = 10…49 lie below 100,000 → 41; 100,000 (k = 50) is the 42nd
+    expect(paramBin(BUCKET_LAYOUT, 99_999)).toBe(41);
+    expect(paramBin(BUCKET_LAYOUT, 100_000)).toBe(42);
+    // 4.9m: 1 and k = 10…66 (10^6.6 = 3.98m) → 58; 5.1m adds 5m (it replaced 10^6.7 = 5.01m) → 59
+    expect(paramBin(BUCKET_LAYOUT, 4_900_000)).toBe(58);
+    expect(paramBin(BUCKET_LAYOUT, 5_100_000)).toBe(59);
+    // no parameters and no weighted layers stay the unknown bin, as in the log layout
+    expect(graphBins(sized(0, 0), BUCKET_LAYOUT).slice(6)).toEqual([0, 0, 1]);
+  });
+
+  it('has every size-bucket edge of the text (vocabulary.ts) as a bin edge', () => {
+    const [params, layers] = [BUCKET_LAYOUT.features[6]!, BUCKET_LAYOUT.features[7]!];
+    expect(PARAM_TEXT_EDGES.sort((a, b) => a - b)).toEqual([1e5, 1e6, 5e6, 25e6, 1e8]);
+    for (const e of PARAM_TEXT_EDGES) {
+      expect(params.values, `param edge ${e}`).toContain(e);
+      expect(paramBin(BUCKET_LAYOUT, e - 1), `params ${e - 1} vs ${e}`).not.toBe(paramBin(BUCKET_LAYOUT, e));
+    }
+    expect(LAYER_TEXT_EDGES.length).toBeGreaterThanOrEqual(7);
+    for (const e of LAYER_TEXT_EDGES) {
+      expect(layers.values, `layer edge ${e}`).toContain(e);
+      expect(layerBin(BUCKET_LAYOUT, e - 1), `layers ${e - 1} vs ${e}`).not.toBe(layerBin(BUCKET_LAYOUT, e));
+    }
+  });
+
+  it('replicates bucket_bins.py: its edge lists (hashes of its JSON), decades as edges, no sliver bins', () => {
+    const params = bucketParamEdges();
+    const layers = bucketLayerEdges();
+    // sha256 of json.dumps(proposed_*_edges(), separators=(',', ':')) from training/archbert/bucket_bins.py
+    expect(sha256(JSON.stringify(layers))).toBe('9e374b3bd0ddb66a50512c67f21e7c8bbd2100d1f8666ef03e708163b2139cb7');
+    expect(sha256(JSON.stringify(params))).toBe('8694841cce54a98efe077ca2ad99e6f452cc9509c908106a01f363d3b9e80f1c');
+    expect([params.length, layers.length]).toEqual([92, 66]);
+    for (const e of [1e5, 1e6, 1e8, 1e10]) expect(params).toContain(e);
+    expect(layers.slice(0, 24)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(layers[layers.length - 1]).toBe(2 ** 15);
+    // beyond the exact counts (layers 1…24, params 1 and 10) no bin is narrower than a ratio of 1.1
+    const minRatio = (v: number[]) => Math.min(...v.slice(1).map((x, i) => x / v[i]!));
+    expect(minRatio(layers.slice(23))).toBeGreaterThanOrEqual(1.1);
+    expect(minRatio(params.slice(1))).toBeGreaterThanOrEqual(1.1);
+  });
+
+  it('changes only the [graph] node params and layer columns; the node columns and node count stay', () => {
+    const g = generateArchitecture(7).graph;
+    const log = featurize(g);
+    const bucket = featurize(g, undefined, BUCKET_LAYOUT);
+    expect(bucket.ops).toEqual(log.ops);
+    expect(bucket.edges).toEqual(log.edges);
+    expect(bucket.bins.slice(0, -1)).toEqual(log.bins.slice(0, -1));
+    const [lastLog, lastBucket] = [log.bins[log.n - 1]!, bucket.bins[bucket.n - 1]!];
+    expect(lastBucket.slice(0, 6)).toEqual(lastLog.slice(0, 6));
+    expect(lastBucket[8]).toBe(lastLog[8]);
+    expect(lastBucket[6]).toBeGreaterThan(0);
+    expect(lastBucket[7]).toBeGreaterThan(0);
+  });
+
+  it('writes the interval form to bins.json with the names bucket_bins.py checks', () => {
+    const file = binsFile(BUCKET_LAYOUT);
+    expect(file.features.map((f) => f.name).slice(6)).toEqual(['graph_params', 'graph_weighted_layers', 'graph_log2_nodes']);
+    expect(file.features.map((f) => f.binning ?? null).slice(6)).toEqual(['interval', 'interval', null]);
+    expect(file.features.slice(0, 6)).toEqual(binsFile().features.slice(0, 6));
+    expect(Object.hasOwn(file.features[8]!, 'binning')).toBe(false);
+  });
+});
+
+describe('layout lookup', () => {
+  it('recognises exactly the two layouts, by name and by bins.json content', () => {
+    expect(binLayoutNamed('log')).toBe(LOG_LAYOUT);
+    expect(binLayoutNamed('bucket')).toBe(BUCKET_LAYOUT);
+    expect(binLayoutNamed('linear')).toBeUndefined();
+    expect(binLayoutNamed('toString')).toBeUndefined();
+    expect(binLayoutOfFile(JSON.parse(JSON.stringify(binsFile())))).toBe(LOG_LAYOUT);
+    expect(binLayoutOfFile(JSON.parse(JSON.stringify(binsFile(BUCKET_LAYOUT))))).toBe(BUCKET_LAYOUT);
+  });
+
+  it('refuses anything else: a changed edge, a dropped "binning", another shape', () => {
+    const edited = binsFile(BUCKET_LAYOUT);
+    edited.features[7]!.values[30] += 1;
+    expect(binLayoutOfFile(edited)).toBeUndefined();
+    const noBinning = binsFile(BUCKET_LAYOUT);
+    delete noBinning.features[6]!.binning;
+    expect(binLayoutOfFile(noBinning)).toBeUndefined();
+    expect(binLayoutOfFile({ features: [] })).toBeUndefined();
+    expect(binLayoutOfFile(null)).toBeUndefined();
+  });
+});
