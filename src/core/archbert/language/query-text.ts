@@ -6,6 +6,9 @@
  */
 import { correctSpelling } from './spelling.js';
 
+/** "the first conv", "initial convolution layer", "first layer": the stem, as the stem rules name it. */
+export const FIRST_LAYER = /\b(?:first|initial|very first) (?:conv(?:olution)?s?|convolutional layers?|conv layers?|layer)\b/g;
+
 /** Lower case, single spaces, and "BiLSTM"/"biGRU" spelled out ("bidirectional lstm"), so the feature forms see one word per feature. */
 export function expandQuery(query: string): string {
   return correctSpelling(query.toLowerCase())
@@ -13,6 +16,7 @@ export function expandQuery(query: string): string {
     .replace(/[()[\]]/g, ' ')
     .replace(/\s+/g, ' ')
     .replace(/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2')
+    .replace(FIRST_LAYER, 'stem')
     // For retrieval an inverted bottleneck is any block that expands in the middle (MBConv or ConvNeXt's); `ask` keeps the block rule's meaning.
     .replace(/\binverted[- ]bottlenecks?(?: blocks?| layers?)?\b/g, 'inverted-bottleneck blocks');
 }

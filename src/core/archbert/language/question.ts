@@ -14,6 +14,7 @@ import type { TaskKey } from './tasks.js';
 import { featurePhrases } from './feature-phrases.js';
 import { parseQuantities, parseStatedCounts, type QuantityConstraint } from './quantity.js';
 import { correctWord } from './spelling.js';
+import { FIRST_LAYER } from './query-text.js';
 import { KIND_CANON } from './vocabulary.js';
 
 export type AskKind = 'yes_no' | 'choice' | 'value' | 'statement';
@@ -163,6 +164,7 @@ const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> 
  * block-noun rules see them.
  */
 const PHRASING_ALIASES: Array<[RegExp, string]> = [
+  [FIRST_LAYER, 'stem'],
   [/\bdw\b/g, 'depthwise'],
   [/\b(?:mhsa|mha|msa|w-msa|sw-msa)\b/g, 'self-attention'],
   [/\bmulti-?head(?:ed)? (?:self-)?attention\b/g, 'self-attention'],
@@ -230,6 +232,8 @@ export function parseQuestion(raw: string): ParsedQuestion {
     // "MACs for one forward pass at …": the topic named first is what is asked, whatever follows.
     if (/^(?:total )?(?:macs|flops|gflops|gmacs|multiply-accumulates)\b/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/^(?:layers|layer count)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
+    // "how big is the stem kernel?", "kernel size of the stem?" ("the first conv" reads as the stem): the stem, not a count of convs.
+    if (/\bstem\b/.test(body) && /\b(?:kernel|filter|stride|size|big|large)\b/.test(body) && !/how many|number of/.test(body)) return { kind: 'value', intent: { type: 'stem', part: /stride/.test(body) ? 'stride' : 'kernel' } };
     if (/how many|how much|number of|count of|^count\b|\b(?:count|number|total)$|how big|how large|how deep|what size|size of/.test(body)) {
       if (/vocab/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'vocab' } };
       if (/\b(classes|categories|labels|output classes|outputs)\b/.test(body)) return { kind: 'value', intent: { type: 'size_of', what: 'classes' } };
