@@ -47,7 +47,7 @@ export type Intent =
   | { type: 'which_of'; options: string[]; negated: boolean }
   /** `trainable`: parameters without buffers and exporter-made constants. */
   | { type: 'count'; what: 'params' | 'layers' | 'depth' | 'macs' | 'op' | 'transformer_layers'; key?: string; trainable?: boolean }
-  | { type: 'what'; what: 'task' | 'family' | 'kind' | 'after_conv' | 'modality' | 'largest_kernel' | 'year' | 'input' | 'output' | 'role' }
+  | { type: 'what'; what: 'task' | 'family' | 'kind' | 'after_conv' | 'modality' | 'largest_kernel' | 'year' | 'input' | 'output' | 'role' | 'output_activation' }
   /** A causal (decoder) attention mask. */
   | { type: 'causal' };
 
@@ -232,6 +232,8 @@ export function parseQuestion(raw: string): ParsedQuestion {
     // "MACs for one forward pass at …": the topic named first is what is asked, whatever follows.
     if (/^(?:total )?(?:macs|flops|gflops|gmacs|multiply-accumulates)\b/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'macs' } };
     if (/^(?:layers|layer count)$/.test(bare)) return { kind: 'value', intent: { type: 'count', what: 'layers' } };
+    // "what activation is on the output?", "final activation?", "output nonlinearity": the activation the outputs come out of.
+    if (/\b(?:activation|non-?linearity|squashing function)s?\b/.test(body) && /\b(?:on|at|of|for|before) (?:the |its )?(?:output|final layer|last layer|logits)|\b(?:output|final|last) (?:activation|non-?linearity|layer'?s? activation)/.test(body)) return { kind: 'value', intent: { type: 'what', what: 'output_activation' } };
     // "how big is the stem kernel?", "kernel size of the stem?" ("the first conv" reads as the stem): the stem, not a count of convs.
     if (/\bstem\b/.test(body) && /\b(?:kernel|filter|stride|size|big|large)\b/.test(body) && !/how many|number of/.test(body)) return { kind: 'value', intent: { type: 'stem', part: /stride/.test(body) ? 'stride' : 'kernel' } };
     if (/how many|how much|number of|count of|^count\b|\b(?:count|number|total)$|how big|how large|how deep|what size|size of/.test(body)) {

@@ -9,7 +9,32 @@ import type { AskKind } from '../../language/question.js';
 import { familyInfo } from '../../facts/family-knowledge.js';
 import { KIND_CANON, canon } from '../../language/vocabulary.js';
 import { evidenceFor, nodeRefs } from '../evidence.js';
-import { area, cap, outputKind, specificTask, type Exact, type IntentOf } from './common.js';
+import { ACTIVATIONS } from '../../../graph/categories.js';
+import { area, cap, list, outputKind, specificTask, type Exact, type IntentOf } from './common.js';
+
+/** Ops that only move or reshape data: walked through from an output back to the op that computed it. */
+const DATA_MOVES = new Set(['reshape', 'transpose', 'flatten', 'dropout', 'identity', 'squeeze', 'unsqueeze', 'slice', 'concat', 'split', 'gather', 'pad', 'cast']);
+const ACTIVATION_SET = new Set<string>([...ACTIVATIONS, 'softmax', 'log_softmax']);
+
+/** The activation nodes the outputs come out of (through reshapes and the like), one per output at most. */
+function outputActivation(og: OpGraph): number[] {
+  const preds: number[][] = og.nodes.map(() => []);
+  for (const [a, b] of og.edges) preds[b]!.push(a);
+  const found = new Set<number>();
+  for (const out of og.outputNodes) {
+    let i: number | undefined = out;
+    for (let steps = 0; i !== undefined && steps < 8; steps++) {
+      const c = og.nodes[i]!.category;
+      if (ACTIVATION_SET.has(c)) {
+        found.add(i);
+        break;
+      }
+      if (!DATA_MOVES.has(c)) break;
+      i = preds[i]![0];
+    }
+  }
+  return [...found];
+}
 
 /** One property of the whole network, as a value and a sentence. */
 export function answerWhat(intent: IntentOf<'what'>, kind: AskKind, s: ArchSummary, og: OpGraph): Exact {
@@ -51,6 +76,12 @@ export function answerWhat(intent: IntentOf<'what'>, kind: AskKind, s: ArchSumma
       const shape = outs[0]?.outShape ? outs[0].outShape.map((d) => (typeof d === 'number' ? String(d) : '?')).join('x') : 'unknown';
       const kindNote = outputKind(og, s);
       return { answer: `Output shape ${shape}${kindNote ? `: ${kindNote}` : ''}`, value: shape, evidence: nodeRefs(og, og.outputNodes.slice(0, 4)) };
+    }
+    case 'output_activation': {
+      const found = outputActivation(og);
+      return found.length
+        ? { answer: `${cap(list(found.map((i) => canon(og.nodes[i]!.category))))} on the output`, value: canon(og.nodes[found[0]!]!.category), evidence: nodeRefs(og, found) }
+        : { answer: 'None: the outputs come straight from a linear or convolution layer (raw scores)', value: 'none', evidence: nodeRefs(og, og.outputNodes.slice(0, 4)) };
     }
     case 'input': {
       const shape = s.input ? s.input.map((d) => (d === null ? '?' : String(d))).join('x') : 'unknown';
