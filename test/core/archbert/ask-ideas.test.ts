@@ -93,6 +93,7 @@ describe('ask about design ideas', () => {
     expect(ask('resnet50', 'channel shufle?')).toMatchObject({ value: false });
     expect(ask('resnet50', 'fam?')).toMatchObject({ value: 'resnet' });
     expect(ask('resnet50', 'wat task?')).toMatchObject({ kind: 'value' });
+    expect(ask('resnet50', 'whats this model for')).toMatchObject({ kind: 'value', value: 'image classification' });
   });
   it('cardinality and ASPP', () => {
     expect(ask('resnext', 'does it use cardinality?')).toMatchObject({ value: true });

@@ -64,7 +64,7 @@ export const IDEA_PHRASES: Readonly<Record<string, readonly string[]>> = Object.
   latent_to_image_generator: ['latent to image generator', 'generator from a latent vector', 'noise to image'],
   variational_latent: ['variational latent', 'reparameterization trick', 'reparameterisation trick', 'mean and log-variance', 'variational bottleneck'],
   conv_encoder_decoder: ['convolutional encoder-decoder', 'conv encoder-decoder', 'convolutional autoencoder'],
-  symmetric_max_pool: ['symmetric max pooling over points', 'symmetric function', 'symmetric max pooling', 'symmetric max pool', 'max pooling over points', 'order-invariant pooling'],
+  symmetric_max_pool: ['symmetric max pooling over points', 'max pooling over the points', 'max pool over the points', 'max pool over points', 'max over all points', 'symmetric function', 'symmetric max pooling', 'symmetric max pool', 'max pooling over points', 'order-invariant pooling'],
   shared_pointwise_mlp: ['shared point-wise mlp', 'shared pointwise mlp', 'shared mlp over points', 'per-point mlp', 'mlp applied to each point', 'mlp applied to every point', 'same mlp on every point', 'shared mlp'],
   transform_net: ['transform net', 't-net', 'tnet', 'input transform', 'feature transform', 'spatial transformer'],
   passthrough_reorg: ['passthrough layer', 'reorg layer', 'space to depth', 'space-to-depth'],

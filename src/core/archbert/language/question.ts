@@ -75,6 +75,7 @@ export function normalizeQuestion(q: string): string {
     .replace(/\b(?:num|nr|no)\. of\b|\b(?:num|nr) of\b/g, 'number of')
     // Chat shorthand: "wat task?", "wht family", "fam?" (the family), "arch" (architecture).
     .replace(/\b(?:wat|wht|wut)\b/g, 'what')
+    .replace(/\bwhats\b/g, "what's")
     .replace(/\bfam\b/g, 'family')
     .replace(/\barch\b(?= family|\?|$)/g, 'architecture');
 }
