@@ -1,4 +1,5 @@
 /** Small file-system helpers shared by the loaders. */
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 
@@ -54,10 +55,32 @@ export async function checkInputFile(path: string, maxBytes = MAX_INPUT_BYTES): 
   } catch (err) {
     throw new InputError(path, describeFsError(err));
   }
+  return checkStats(path, st, maxBytes);
+}
+
+/** What checkInputFile checks, on the stats of the path. */
+function checkStats(path: string, st: Stats, maxBytes: number): number {
   if (st.isDirectory()) throw new InputError(path, 'is a directory, expected a file');
   if (!st.isFile()) throw new InputError(path, 'is not a regular file (a FIFO, socket or device cannot be read as input)');
   if (st.size > maxBytes) throw new InputError(path, `is ${st.size} bytes, more than the ${maxBytes} this input may have`);
   return st.size;
+}
+
+/**
+ * readInputFile for loaders that run synchronously (the model set, read once at
+ * start-up): the same checks before the read, so a FIFO in a model directory
+ * is refused instead of blocking forever.
+ */
+export function readInputFileSync(path: string, maxBytes = MAX_INPUT_BYTES): Buffer {
+  try {
+    checkStats(path, statSync(path), maxBytes);
+    const buf = readFileSync(path);
+    if (buf.length > maxBytes) throw new InputError(path, `is ${buf.length} bytes, more than the ${maxBytes} this input may have`);
+    return buf;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(path, describeFsError(err));
+  }
 }
 
 /**

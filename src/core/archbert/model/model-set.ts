@@ -20,10 +20,11 @@
  * the manifest lists it; sets exported before it existed load as before.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../../errors.js';
+import { MAX_JSON_INPUT_BYTES, readInputFileSync } from '../../io/files.js';
 import { SessionOpener, type Device } from '../../runtime/session.js';
 import { binLayoutOfFile, type BinLayout } from './bin-layout.js';
 import { OP_VOCAB } from './featurize.js';
@@ -56,12 +57,9 @@ export function sha256Hex(data: Uint8Array | string): string {
 }
 
 function readJson<T>(file: string): T {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(file, 'cannot read file');
-  }
+  if (!existsSync(file)) throw new InputError(file, 'cannot read file');
+  // A FIFO, a device or an oversized file is refused with its own reason, before any read.
+  const text = readInputFileSync(file, MAX_JSON_INPUT_BYTES).toString('utf8');
   try {
     return JSON.parse(text) as T;
   } catch (err) {
@@ -141,12 +139,8 @@ export class ModelSet {
       const path = join(dir, name);
       const entry = manifest.files[name];
       if (!entry?.sha256) throw new InputError(manifestPath, `manifest lists no sha256 for ${name}`);
-      let buf: Buffer;
-      try {
-        buf = readFileSync(path);
-      } catch {
-        throw new InputError(path, 'missing from the model set');
-      }
+      if (!existsSync(path)) throw new InputError(path, 'missing from the model set');
+      const buf = readInputFileSync(path);
       const got = sha256Hex(buf);
       if (got !== entry.sha256) {
         throw new InputError(

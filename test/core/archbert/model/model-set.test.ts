@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,19 @@ describe('model set loading', () => {
     makeSet(dir2);
     writeFileSync(join(dir2, 'qa_head.onnx'), 'retrained');
     expect(() => ModelSet.load({ dir: dir2 })).toThrow(/qa_head\.onnx: does not belong to this model set/);
+  });
+
+  it.skipIf(process.platform === 'win32')('a FIFO in place of a file of the set is refused before any read, never waited on', () => {
+    const dir = mkdtempSync(join(tmp, 'fifo-'));
+    makeSet(dir);
+    rmSync(join(dir, 'arch_encoder.onnx'));
+    execFileSync('mkfifo', [join(dir, 'arch_encoder.onnx')]);
+    expect(() => ModelSet.load({ dir })).toThrow(/arch_encoder\.onnx: is not a regular file/);
+    const dir2 = mkdtempSync(join(tmp, 'fifo-manifest-'));
+    makeSet(dir2);
+    rmSync(join(dir2, 'manifest.json'));
+    execFileSync('mkfifo', [join(dir2, 'manifest.json')]);
+    expect(() => ModelSet.load({ dir: dir2 })).toThrow(/manifest\.json: is not a regular file/);
   });
 
   it('missing set or file, or an op list from another featurizer, are clear errors', () => {
