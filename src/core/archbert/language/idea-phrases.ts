@@ -8,6 +8,7 @@
  * the feature vocabulary need to be here, but listing those too is harmless:
  * ask keeps the feature vocabulary's answer when it names the whole phrase.
  */
+import { allMentions, compilePhrases, longestMention, type PhraseMention } from './phrase-table.js';
 
 /** Idea id → the phrases that name it (singular; plurals, hyphens/spaces and "conv" for "convolution" are matched too). */
 export const IDEA_PHRASES: Readonly<Record<string, readonly string[]>> = Object.assign(Object.create(null) as object, {
@@ -88,51 +89,14 @@ export const IDEA_PHRASES: Readonly<Record<string, readonly string[]>> = Object.
   pooler_cls: ['pooler', 'cls pooler', 'pooled cls output'],
 });
 
-/** Longer phrases first, so "atrous spatial pyramid pooling" wins over "aspp" parts and "fused mbconv" over "mbconv". */
-const BY_LENGTH: ReadonlyArray<{ id: string; phrase: string; re: RegExp; cue: string }> = Object.entries(IDEA_PHRASES)
-  .flatMap(([id, phrases]) => phrases.map((phrase) => ({ id, phrase, re: phraseRegex(phrase), cue: cueOf(phrase) })))
-  .sort((a, b) => b.phrase.length - a.phrase.length);
+/** Compiled once; longer phrases first, so "atrous spatial pyramid pooling" wins over "aspp" parts and "fused mbconv" over "mbconv". */
+const TABLE = compilePhrases(IDEA_PHRASES);
 
-/**
- * A piece of text every match of the phrase contains (the start of its longest
- * word, which plurals, hyphens and "conv" for "convolution" keep), so that the
- * few hundred phrase patterns run only on texts that could match them.
- */
-function cueOf(phrase: string): string {
-  const longest = phrase.split(/[^a-z0-9]+/).reduce((a, b) => (b.length > a.length ? b : a), '');
-  return longest.slice(0, 4);
-}
+export type IdeaMention = PhraseMention;
 
-/** Spaces and hyphens interchangeable, "/" with or without spaces, "conv(s)" for "convolution(s)", plurals. */
-function phraseRegex(phrase: string): RegExp {
-  const body = phrase
-    .split(/([\s-]+|\/)/)
-    .filter((p) => p !== '')
-    .map((p) => (/^[\s-]+$/.test(p) ? String.raw`[\s-]*` : p === '/' ? String.raw`\s*/\s*` : p === 'convolution' ? 'conv(?:olution)?' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(String.raw`(?<![a-z0-9])${body}(?:s|es)?(?![a-z0-9])`);
-}
-
-export interface IdeaMention {
-  id: string;
-  /** the words as written in the text */
-  text: string;
-  start: number;
-  end: number;
-}
-
-/** Lower case, straight quotes, "x" for "×": one character for one character, so positions stay those of the text. */
-const canonical = (text: string): string => text.toLowerCase().replace(/[‘’]/g, "'").replace(/×/g, 'x');
-
-/** The longest idea phrase in a (lower-cased) text, or null. */
+/** The longest idea phrase in a text, or null. */
 export function ideaMention(text: string): IdeaMention | null {
-  const t = canonical(text);
-  for (const { id, re, cue } of BY_LENGTH) {
-    if (!t.includes(cue)) continue;
-    const m = re.exec(t);
-    if (m) return { id, text: m[0], start: m.index, end: m.index + m[0].length };
-  }
-  return null;
+  return longestMention(TABLE, text);
 }
 
 /**
@@ -141,19 +105,7 @@ export function ideaMention(text: string): IdeaMention | null {
  * so one stretch of words names one idea.
  */
 export function ideaMentions(text: string): IdeaMention[] {
-  const t = canonical(text);
-  const found: IdeaMention[] = [];
-  for (const { id, re, cue } of BY_LENGTH) {
-    if (!t.includes(cue)) continue;
-    const all = new RegExp(re.source, 'g');
-    for (const m of t.matchAll(all)) {
-      const start = m.index!;
-      const end = start + m[0].length;
-      if (found.some((f) => start < f.end && f.start < end)) continue;
-      found.push({ id, text: m[0], start, end });
-    }
-  }
-  return found.sort((a, b) => a.start - b.start);
+  return allMentions(TABLE, text);
 }
 
 /** The idea's name in answers (its first phrase). */

@@ -8,6 +8,7 @@
  * phrase (ask), `taskDetailMentions` every one (find); `taskDetailLabel` is
  * the detail's name in answers.
  */
+import { allMentions, compilePhrases, longestMention, type PhraseMention } from './phrase-table.js';
 
 /** task.detail id → the phrases that name it (lower case; hyphens and spaces interchangeable). */
 const TASK_DETAIL_PHRASES: Readonly<Record<string, readonly string[]>> = Object.assign(Object.create(null) as object, {
@@ -47,33 +48,18 @@ const LABELS: Readonly<Record<string, string>> = Object.assign(Object.create(nul
   regression: 'regression',
 });
 
-const BY_LENGTH = Object.entries(TASK_DETAIL_PHRASES)
-  .flatMap(([id, phrases]) => phrases.map((p) => ({ id, p, re: new RegExp(String.raw`(?<![a-z0-9])${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[\s-]+/g, String.raw`[\s-]*`)}(?:s|es)?(?![a-z0-9])`) })))
-  .sort((a, b) => b.p.length - a.p.length);
+const TABLE = compilePhrases(TASK_DETAIL_PHRASES);
 
-/** The task detail the (lower-cased) text names by its longest phrase, or null. */
+/** The task detail the text names by its longest phrase, or null. */
 export function taskDetailMention(text: string): { id: string; text: string } | null {
-  const t = text.toLowerCase();
-  for (const { id, re } of BY_LENGTH) {
-    const m = re.exec(t);
-    if (m) return { id, text: m[0] };
-  }
-  return null;
+  const m = longestMention(TABLE, text);
+  return m && { id: m.id, text: m.text };
 }
 
-/** Every finer task a text names, in text order, longer phrases first where two overlap. */
-export function taskDetailMentions(text: string): Array<{ id: string; text: string; start: number; end: number }> {
-  const t = text.toLowerCase();
-  const found: Array<{ id: string; text: string; start: number; end: number }> = [];
-  for (const { id, re } of BY_LENGTH) {
-    const m = re.exec(t);
-    if (!m) continue;
-    const start = m.index;
-    const end = start + m[0].length;
-    if (found.some((f) => f.id === id || (start < f.end && f.start < end))) continue;
-    found.push({ id, text: m[0], start, end });
-  }
-  return found.sort((a, b) => a.start - b.start);
+/** Every finer task a text names, once each, in text order, longer phrases first where two overlap. */
+export function taskDetailMentions(text: string): PhraseMention[] {
+  const seen = new Set<string>();
+  return allMentions(TABLE, text).filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
 }
 
 /** The detail's name in answers ("keypoint detection (pose estimation)"). */

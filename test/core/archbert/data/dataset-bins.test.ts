@@ -2,16 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJsonl } from '../../../helpers/jsonl.js';
 import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
 import { buildDataset, type BuildResult } from '../../../../src/core/archbert/data/dataset.js';
 import { BUCKET_LAYOUT, binLayoutOfFile, binsFile } from '../../../../src/core/archbert/model/bin-layout.js';
 import { runCli } from '../../../helpers/cli.js';
 
-const readJsonl = (p: string) =>
-  readFileSync(p, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
 
 let work: string;
 let log: BuildResult;

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJsonl } from '../../../helpers/jsonl.js';
 import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
 import { buildDataset, type BuildResult } from '../../../../src/core/archbert/data/dataset.js';
 import { Tokenizer, normalizeText, preTokenize } from '../../../../src/core/archbert/model/tokenizer.js';
@@ -17,11 +18,6 @@ const REAL = [
   { file: 'densenet121.onnx', name: 'densenet121', family: 'DenseNet', variant: '121', task: 'image classification' },
 ];
 
-const readJsonl = (p: string) =>
-  readFileSync(p, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
 
 let work: string;
 let realDir: string;
