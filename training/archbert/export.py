@@ -151,6 +151,14 @@ def training_summary(state, depth=0):
             out["steps_total"] = out["steps"] + out["initialised_from"].get("steps_total", out["initialised_from"]["steps"])
         else:
             out["initialised_from"] = {"checkpoint": src, "note": "checkpoint not found at export time"}
+    init_source = state.get("init_source")
+    if init_source and not src:
+        # continued from a shipped set (train.py --init-from-set): its history, as its manifest had it
+        before = init_source["training"]
+        out["initialised_from"] = {"model_set": init_source["model_set"], "data_hash": init_source["data_hash"],
+                                   "carried_over": init_source["report"], **before}
+        out["minutes_total"] = round(out["minutes"] + before.get("minutes_total", before.get("minutes", 0)), 2)
+        out["steps_total"] = out["steps"] + before.get("steps_total", before.get("steps", 0))
     return out
 
 

@@ -80,6 +80,10 @@ def parse_args(argv=None):
     ap.add_argument("--init-from", default=None,
                     help="start from the weights of this checkpoint (same hyper-parameters and data), with a new "
                          "optimizer and learning-rate schedule: continued training, e.g. on CPU after a GPU run")
+    ap.add_argument("--init-from-set", default=None,
+                    help="start from a shipped model set (e.g. models/archbert) on a rebuilt dataset: the weights are "
+                         "rebuilt from its ONNX files (weights_from_onnx.py) and carried over by token and answer "
+                         "string (warm_start.py); new optimizer and schedule")
     ap.add_argument("--device", default="cpu", help="cpu | cuda | cuda:N (batches are built on the CPU, with the "
                     "CPU random generators, then moved; the CPU path is unchanged)")
     ap.add_argument("--graph-agg", choices=("auto", "sparse", "dense"), default="auto",
@@ -260,6 +264,24 @@ def lr_factor(step, progress, warmup):
     return w * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
+def init_from_set(model, set_dir: Path, ds) -> dict:
+    """Load a shipped set's weights into `model` (built for `ds`), carried over by meaning (warm_start.py)."""
+    from warm_start import carry_over, read_list
+    from weights_from_onnx import rebuild, verify
+    src_cfg, src_state, manifest, _missing = rebuild(set_dir)
+    verify(src_cfg, src_state, set_dir)
+    for f in ("ops.json", "bins.json"):
+        if json.loads((set_dir / f).read_text()) != json.loads((Path(ds.root) / f).read_text()):
+            sys.exit(f"{set_dir / f}: differs from the dataset's; the architecture encoder cannot carry over")
+    state, report = carry_over(src_state, src_cfg.to_dict(), model.state_dict(), model.cfg.to_dict(),
+                               read_list(set_dir / "vocab.json", "tokens"), ds.vocab["tokens"],
+                               read_list(set_dir / "answers.json", "answers"), ds.answers)
+    model.load_state_dict(state)
+    # kept in every checkpoint: the manifest's training history continues the shipped set's
+    return {"model_set": str(set_dir), "data_hash": manifest["data"]["hash"], "report": report,
+            "training": manifest.get("training", {})}
+
+
 def main(argv=None):
     args = parse_args(argv)
     t_start = time.time()
@@ -311,12 +333,14 @@ def main(argv=None):
     sampler = Sampler(train_graphs, ds.n_ops, args.batch, args.real_fraction, args.seed, args.family_negatives)
     total_steps = args.epochs * sampler.steps_per_epoch()
     epoch, step, elapsed, log = 0, 0, 0.0, []
+    init_source = None
     rng = random.Random(args.seed)
     trng = torch.Generator().manual_seed(args.seed)
     if state is not None:
         model.load_state_dict(state["model"])
         opt.load_state_dict(restore_optimizer_state(state["opt"]))
         epoch, step, elapsed, log = state["epoch"], state["step"], state["elapsed"], state["log"]
+        init_source = state.get("init_source")
         rng.setstate(state["rng"])
         trng.set_state(state["trng"])
         torch.set_rng_state(state["torch_rng"])
@@ -329,6 +353,9 @@ def main(argv=None):
             sys.exit(f"{args.init_from}: trained on other data or hyper-parameters than this run")
         model.load_state_dict(init["model"])
         print(f"initialised from {args.init_from} (step {init.get('step')}, {init.get('elapsed', 0) / 60:.1f} min trained)", flush=True)
+    elif args.init_from_set:
+        init_source = init_from_set(model, Path(args.init_from_set), ds)
+        print(f"initialised from the model set {args.init_from_set}: {json.dumps(init_source['report'])}", flush=True)
     print(f"model: {count_params(model):,} exported parameters; {sampler.steps_per_epoch()} steps/epoch "
           f"(real ×{sampler.real_factor}), {total_steps} planned; device {dev}, "
           f"{'sparse' if sparse else 'dense'} aggregation", flush=True)
@@ -343,7 +370,8 @@ def main(argv=None):
                 "epoch": epoch, "step": step, "elapsed": elapsed, "log": log, "rng": rng.getstate(),
                 "trng": trng.get_state(), "torch_rng": torch.get_rng_state(), "finished": finished,
                 "data_hash": ds.data_hash(), "plan": plan, "plan_pos": pos,
-                "total_steps": total_steps, "threads": args.threads, "save_seconds": save_seconds[0]}
+                "total_steps": total_steps, "threads": args.threads, "save_seconds": save_seconds[0],
+                "init_source": init_source}
         if dev.type != "cpu":
             full["device"] = str(dev)
             if dev.type == "cuda":
@@ -351,7 +379,7 @@ def main(argv=None):
         save_checkpoint(full, ckpt_dir, int(args.ckpt_split_mib * 2 ** 20))
         if args.slim_dir:
             slim = {k: full[k] for k in ("cfg", "args", "epoch", "step", "elapsed", "log", "finished", "data_hash",
-                                         "total_steps", "threads")}
+                                         "total_steps", "threads", "init_source")}
             slim["model"] = {k: v.detach().cpu() for k, v in model.state_dict().items()}
             slim["device"] = str(dev)
             save_slim(slim, Path(args.slim_dir), int(args.slim_part_mib * 2 ** 20))
