@@ -160,6 +160,43 @@ describe.skipIf(!haveModels)(`with the trained set (${haveModels ? modelDir : 'S
   );
 
   it.skipIf(!existsSync(join(packed, 'manifest.json')))(
+    'archbert eval --other-dataset re-tokenizes the texts with the set\'s vocabulary; refused without the flag or with other features',
+    () => {
+      // The held-out split under another data hash with every stored token id replaced by [unk]: only
+      // re-tokenizing the row texts can reproduce the manifest figures.
+      const sub = join(tmp, 'eval-other');
+      mkdirSync(sub, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(packed, 'manifest.json'), 'utf8'));
+      writeFileSync(join(sub, 'manifest.json'), JSON.stringify({ ...manifest, data_hash: 'f'.repeat(64) }));
+      for (const f of ['ops.json', 'bins.json']) copyFileSync(join(packed, f), join(sub, f));
+      for (const f of ['graphs', 'texts', 'qa', 'statements']) {
+        const rows = gunzipSync(readFileSync(join(packed, `${f}.jsonl.gz`))).toString('utf8').split('\n')
+          .filter((l) => l.trim() && JSON.parse(l).split === 'heldout')
+          .map((l) => JSON.parse(l))
+          .map((row) => (Array.isArray(row.tokens) ? { ...row, tokens: row.tokens.map(() => 1) } : row));
+        writeFileSync(join(sub, `${f}.jsonl`), rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+      }
+      const refused = runCli('archbert', ['eval', '--json', '--no-captions', '--data', sub, '--splits', 'heldout'], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/not the one the models were trained on.*--other-dataset/);
+      const r = runCli('archbert', ['eval', '--json', '--no-captions', '--data', sub, '--splits', 'heldout', '--other-dataset'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(Object.keys(out)).toEqual(['heldout']);
+      expectManifestFigures(out.heldout, manifestMetrics().heldout, 'heldout');
+      writeFileSync(join(sub, 'ops.json'), JSON.stringify({ ops: ['Conv'] }));
+      const features = runCli('archbert', ['eval', '--json', '--no-captions', '--data', sub, '--other-dataset'], { env });
+      expect(features.code).toBe(2);
+      expect(features.stderr).toMatch(/ops\.json.*differs from the model set's ops\.json/);
+      for (const bad of ['dev', 'test,test', ',']) {
+        const u = runCli('archbert', ['eval', '--data', sub, '--splits', bad], { env });
+        expect(u.code, bad).toBe(2);
+        expect(u.stderr, bad).toMatch(/--splits/);
+      }
+    },
+  );
+
+  it.skipIf(!existsSync(join(packed, 'manifest.json')))(
     'in-process eval: held-out split in full matches the manifest; a fixed subset of the test split is consistent with it',
     async () => {
       const { loadModelSet } = await import('../../src/core/archbert/model/model-set.js');

@@ -62,8 +62,18 @@ async function* lines(path: string): AsyncGenerator<string> {
   for await (const line of rl) if (line.trim()) yield line;
 }
 
-/** Reads the graphs of the given splits and their texts, QA and statements. */
-export async function readSplits(dataDir: string, splits: string[]): Promise<Map<string, EvalGraph[]>> {
+/**
+ * Reads the graphs of the given splits and their texts, QA and statements.
+ * `encode`: token ids from each row's text instead of its stored `tokens` (a
+ * dataset written for another vocabulary, read by a model set's tokenizer).
+ */
+export async function readSplits(dataDir: string, splits: string[], encode?: (text: string) => number[]): Promise<Map<string, EvalGraph[]>> {
+  const ids = (row: { tokens: number[]; text?: string; question?: string }): number[] => {
+    const text = row.text ?? row.question;
+    if (!encode) return row.tokens;
+    if (typeof text !== 'string') throw new InputError(dataDir, 'a row has no text to re-tokenize (dataset written before texts were kept?)');
+    return encode(text);
+  };
   const want = new Set(splits);
   const bySplit = new Map<string, EvalGraph[]>(splits.map((s) => [s, []]));
   const byId = new Map<string, EvalGraph>();
@@ -81,18 +91,18 @@ export async function readSplits(dataDir: string, splits: string[]): Promise<Map
     const t = JSON.parse(line);
     const g = byId.get(t.graph_id);
     if (!g) continue;
-    if (t.kind === 'caption') g.captions.push(t.tokens.slice(0, MAX_CAPTION_TOKENS));
-    else g.queries.push({ text: t.text, tokens: t.tokens.slice(0, MAX_TEXT_TOKENS), ...(Array.isArray(t.relevant) ? { relevant: t.relevant } : {}) });
+    if (t.kind === 'caption') g.captions.push(ids(t).slice(0, MAX_CAPTION_TOKENS));
+    else g.queries.push({ text: t.text, tokens: ids(t).slice(0, MAX_TEXT_TOKENS), ...(Array.isArray(t.relevant) ? { relevant: t.relevant } : {}) });
   }
   for await (const line of lines(join(dataDir, 'qa.jsonl'))) {
     if (!want.has(splitOf(line) ?? '')) continue;
     const q = JSON.parse(line);
-    byId.get(q.graph_id)?.qa.push({ tokens: q.tokens.slice(0, MAX_TEXT_TOKENS), answers: q.answers, family: Boolean(q.family_question) });
+    byId.get(q.graph_id)?.qa.push({ tokens: ids(q).slice(0, MAX_TEXT_TOKENS), answers: q.answers, family: Boolean(q.family_question) });
   }
   for await (const line of lines(join(dataDir, 'statements.jsonl'))) {
     if (!want.has(splitOf(line) ?? '')) continue;
     const s = JSON.parse(line);
-    byId.get(s.graph_id)?.statements.push({ tokens: s.tokens.slice(0, MAX_TEXT_TOKENS), label: s.label });
+    byId.get(s.graph_id)?.statements.push({ tokens: ids(s).slice(0, MAX_TEXT_TOKENS), label: s.label });
   }
   return bySplit;
 }
@@ -314,33 +324,69 @@ export async function evaluateSplit(
   };
 }
 
+/** The splits `archbert eval` can measure; heldout and test unless asked otherwise. */
+export const EVAL_SPLITS = ['heldout', 'test', 'val', 'train'] as const;
+export type EvalSplit = (typeof EVAL_SPLITS)[number];
+
 export interface EvalReport {
-  heldout: SplitMetrics | null;
-  test: SplitMetrics | null;
+  /** Metrics per measured split (null: the split has no graphs). */
+  splits: Partial<Record<EvalSplit, SplitMetrics | null>>;
   counts: Record<string, EvalCounts>;
   /** Figures export.py recorded in manifest.json, for comparison. */
   manifest: Record<string, unknown> | null;
+  /** True when the dataset is not the one the models were trained on (texts re-tokenized). */
+  otherDataset: boolean;
 }
 
-export async function evaluate(set: ModelSet, dataDir: string, opts: { captionLimit?: number | null; captions?: boolean } = {}): Promise<EvalReport> {
+export interface EvaluateOptions {
+  captionLimit?: number | null;
+  captions?: boolean;
+  splits?: readonly EvalSplit[];
+  /**
+   * Accept a dataset the models were not trained on (to compare two model sets on one
+   * split): every text is re-tokenized with the set's vocabulary and answers are matched by
+   * string. Its graph features must be written in the set's layout (same ops.json and bins.json).
+   */
+  otherDataset?: boolean;
+}
+
+/** The parsed JSON of a file, or null when it is absent. */
+function jsonOrNull(path: string): unknown {
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+}
+
+export async function evaluate(set: ModelSet, dataDir: string, opts: EvaluateOptions = {}): Promise<EvalReport> {
   const manifestPath = join(dataDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new InputError(manifestPath, 'missing: not an archbert dataset directory (build it with `npm run dataset:archbert`)');
   const dm = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
   const dataHash = (['dataHash', 'data_hash', 'hash', 'sha256'].map((k) => dm[k]).find((v) => typeof v === 'string') as string | undefined) ?? null;
   const modelHash = (set.manifest.data?.hash as string | undefined) ?? null;
-  if (dataHash && modelHash && dataHash !== modelHash) {
-    throw new InputError(dataDir, `dataset ${dataHash.slice(0, 12)}… is not the one the models were trained on (${modelHash.slice(0, 12)}…): its splits and answer list differ; pass --data with that dataset`);
+  const other = Boolean(dataHash && modelHash && dataHash !== modelHash);
+  if (other && !opts.otherDataset) {
+    throw new InputError(dataDir, `dataset ${dataHash!.slice(0, 12)}… is not the one the models were trained on (${modelHash!.slice(0, 12)}…): its splits and answer list differ; pass --data with that dataset (or --other-dataset to compare sets on it)`);
+  }
+  if (other) {
+    // the graphs are read as stored: their op and bin ids must mean what the set's encoder learned
+    for (const f of ['ops.json', 'bins.json']) {
+      if (JSON.stringify(jsonOrNull(join(dataDir, f))) !== JSON.stringify(jsonOrNull(join(set.dir, f)))) {
+        throw new InputError(join(dataDir, f), `differs from the model set's ${f}: its graphs are featurized for another encoder`);
+      }
+    }
   }
   const captionLimit = opts.captionLimit !== undefined ? opts.captionLimit : ((set.manifest.caption_limit as number | null | undefined) ?? 500);
-  const splits = await readSplits(dataDir, ['heldout', 'test']);
+  const wanted = opts.splits ?? ['heldout', 'test'];
+  const encode = other ? (text: string) => set.tokenizer.encode(text).ids : undefined;
+  const bySplit = await readSplits(dataDir, [...wanted], encode);
   const counts: Record<string, EvalCounts> = Object.create(null);
-  const out: Record<'heldout' | 'test', SplitMetrics | null> = { heldout: null, test: null };
-  for (const [split, fam] of [['heldout', false], ['test', true]] as const) {
-    const graphs = splits.get(split)!;
+  const splits: EvalReport['splits'] = Object.create(null);
+  for (const split of wanted) {
+    const graphs = bySplit.get(split)!;
+    splits[split] = null;
     if (!graphs.length) continue;
-    const r = await evaluateSplit(set, graphs, { includeFamily: fam, captionLimit, captions: opts.captions });
-    out[split] = r.metrics;
+    // family questions are left out on heldout only: a held-out family's name cannot be a trained answer
+    const r = await evaluateSplit(set, graphs, { includeFamily: split !== 'heldout', captionLimit, captions: opts.captions });
+    splits[split] = r.metrics;
     counts[split] = r.counts;
   }
-  return { ...out, counts, manifest: (set.manifest.metrics as Record<string, unknown>) ?? null };
+  return { splits, counts, manifest: (set.manifest.metrics as Record<string, unknown>) ?? null, otherDataset: other };
 }
