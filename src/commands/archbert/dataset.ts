@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { buildDataset, type DatasetDeps } from '../../core/archbert/data/dataset.js';
+import { SPLITS, type Split } from '../../core/archbert/data/splits.js';
 import { BIN_LAYOUT_NAMES, binLayoutNamed } from '../../core/archbert/model/bin-layout.js';
 import { InputError } from '../../core/errors.js';
 import { analyzeGraph } from '../../core/graph/analyze.js';
@@ -18,6 +19,7 @@ interface BuildOpts {
   generated: string;
   seed: string;
   bins: string;
+  split?: string;
   out: string;
   json?: boolean;
 }
@@ -73,6 +75,7 @@ export function register(program: Command): void {
     .option('--real <dir>', 'directory with index.json and the exported .onnx files (omit for generated graphs only)')
     .option('--generated <n>', `number of generated AutoNet-style architectures (at most ${MAX_GENERATED})`, '20000')
     .option('--seed <s>', 'seed for generation, texts and splits (same seed + inputs → identical files)', '0')
+    .option('--split <name>', `put every graph in this split (${SPLITS.join(', ')}) instead of the held-out families and the 80/10/10 hash: an evaluation-only dataset, e.g. training/archbert/heldout2.py`)
     .option('--bins <layout>', `[graph]-node size bins: ${BIN_LAYOUT_NAMES.join(' or ')} (log: the bundled set's log grids; bucket: edges on the text's size buckets)`, 'log')
     .requiredOption('--out <dir>', 'output directory (replaced atomically when the build completes)');
   withJson(build);
@@ -96,6 +99,9 @@ Real models that fail to load are skipped with a warning and listed in the manif
       const seed = parseIntOption('--seed', opts.seed, 0);
       const bins = binLayoutNamed(opts.bins);
       if (!bins) throw new InputError(null, `--bins must be ${BIN_LAYOUT_NAMES.join(' or ')}, got '${opts.bins}'`);
+      if (opts.split !== undefined && !(SPLITS as readonly string[]).includes(opts.split)) {
+        throw new InputError(null, `--split must be one of ${SPLITS.join(', ')}, got '${opts.split}'`);
+      }
       const started = Date.now();
       const tty = interactive() && !opts.json;
       let lastStage = '';
@@ -105,6 +111,7 @@ Real models that fail to load are skipped with a warning and listed in the manif
           generated,
           seed,
           bins,
+          ...(opts.split !== undefined ? { split: opts.split as Split } : {}),
           out: opts.out,
           commit: gitCommit(),
           onProgress: (stage, done, total) => {

@@ -7,7 +7,8 @@
 import { familyKey } from '../facts/arch-summary.js';
 import { hash32 } from './rng.js';
 
-export type Split = 'train' | 'val' | 'test' | 'heldout';
+export const SPLITS = ['train', 'val', 'test', 'heldout'] as const;
+export type Split = (typeof SPLITS)[number];
 
 /** Families whose every member goes to "heldout" (family keys, see familyKey()). */
 export const HELDOUT_FAMILIES = ['convnext', 'regnet', 'swin', 'efficientnetv2', 'gru'] as const;
