@@ -398,7 +398,65 @@ def main():
         print("metrics on synthetic data:", json.dumps(man["metrics"]["test"], default=str)[:400])
         check_next_set_units()
         check_next_set_training(Path(tmp))
+        check_warm_start(Path(tmp), d, ck, out)
     print("test_pipeline: OK")
+
+
+def check_warm_start(tmp: Path, d: Path, ck: Path, out: Path):
+    """weights_from_onnx.py gives back the trained weights from an exported set exactly;
+    warm_start.carry_over moves rows by token / answer string, leaves new rows fresh, and
+    adding the [graph] readout does not change the embedding; train.py --init-from-set runs
+    and the manifest's history continues the set's."""
+    import export
+    import train
+    from model import ArchBert, Config
+    from warm_start import carry_over
+    from weights_from_onnx import rebuild, verify
+    trained = torch.load(ck / "last.pt")["model"]
+    cfg, state, _m, missing = rebuild(out)
+    verify(cfg, state, out)
+    for k, v in state.items():
+        if k not in missing:
+            assert torch.equal(v, trained[k]), f"{k} differs after the rebuild from ONNX"
+    assert set(missing) == {"arch.mam.weight", "arch.mam.bias", "log_inv_temp", "text.mlm_bias",
+                            "text.mlm_dense.weight", "text.mlm_dense.bias", "text.mlm_ln.weight", "text.mlm_ln.bias"}
+
+    # carry-over onto a reordered, extended vocabulary and answer list, with the readout added
+    old_tok = [f"t{i}" for i in range(cfg.vocab_size)]
+    new_tok = old_tok[:7] + ["new_a"] + old_tok[7:][::-1] + ["new_b"]
+    old_ans = [f"a{i}" for i in range(cfg.n_answers)]
+    new_ans = ["fresh"] + old_ans[::-1]
+    dst_cfg = Config(**{**cfg.to_dict(), "vocab_size": len(new_tok), "n_answers": len(new_ans), "graph_readout": True})
+    torch.manual_seed(5)
+    fresh = ArchBert(dst_cfg).state_dict()
+    carried, report = carry_over(state, cfg.to_dict(), fresh, dst_cfg.to_dict(), old_tok, new_tok, old_ans, new_ans)
+    assert report["tokens_new"] == 2 and report["answers_new"] == 1 and report["readout_added"]
+    for key in ("text.tok.weight", "caption.tok.weight", "caption.out.weight", "caption.out.bias"):
+        for j, t in enumerate(new_tok):
+            want = fresh[key][j] if t.startswith("new") else state[key][old_tok.index(t)]
+            assert torch.equal(carried[key][j], want), f"{key} row of {t}"
+    assert torch.equal(carried["qa.net.3.weight"][1:], state["qa.net.3.weight"].flip(0))
+    assert abs(float(carried["qa.net.3.bias"][0]) + math.log(len(new_ans))) < 1e-6, "a new answer starts at the prior"
+    src_model, dst_model = ArchBert(cfg).eval(), ArchBert(dst_cfg).eval()
+    src_model.load_state_dict(state)
+    dst_model.load_state_dict(carried)
+    ds = __import__("data").load_dataset(d, None)
+    ops, bins, adj, mask = __import__("data").collate_graphs(ds.graphs[:3])
+    with torch.no_grad():
+        diff = (src_model.arch(ops, bins, adj, mask)[0] - dst_model.arch(ops, bins, adj, mask)[0]).abs().max()
+    assert diff < 1e-6, f"the zero-initialised readout changed the embedding by {diff}"
+
+    # continued training from the exported set, on the same data
+    ck2 = tmp / "ckpt-warm"
+    train.main(["--data", str(d), "--ckpt", str(ck2), "--epochs", "1", "--batch", "8", "--hidden", "32", "--embed",
+                "32", "--ff", "64", "--heads", "2", "--val-graphs", "0", "--warmup", "2", "--graph-readout",
+                "--attn-dropout", "0", "--init-from-set", str(out)])
+    st = torch.load(ck2 / "last.pt")
+    assert st["init_source"]["report"]["tokens_new"] == 0 and st["init_source"]["report"]["readout_added"]
+    summary = export.training_summary(st)
+    assert summary["initialised_from"]["model_set"] == str(out)
+    assert summary["steps_total"] == st["step"] + json.loads((out / "manifest.json").read_text())["training"]["steps"]
+    print(f"warm start: rebuilt weights equal the trained ones; readout added with embedding change {float(diff):.1e}")
 
 
 def check_decoder_cache():
