@@ -124,3 +124,26 @@ describe('a set without the cached decoder', () => {
     expect(captionStep(plain, [arch])).toBeTypeOf('function');
   });
 });
+
+// The bundled set, when it ships the cached step (export.py or add_cached_decoder.py): describe's
+// widened beam on a held-out family decodes what the full-prefix decoder decodes.
+const BUNDLED = join(repoRoot, 'models', 'archbert');
+const bundledManifest = (() => {
+  try {
+    return JSON.parse(readFileSync(join(BUNDLED, 'manifest.json'), 'utf8')) as { files?: Record<string, unknown> };
+  } catch {
+    return null;
+  }
+})();
+describe.skipIf(!bundledManifest?.files?.['caption_decoder_cached.onnx'])('the bundled set\'s cached decoder', () => {
+  it('beam widths 4 and 8 on ConvNeXt-T: the same hypotheses and scores as the full-prefix decoder', async () => {
+    const bundled = ModelSet.load({ dir: BUNDLED });
+    const arch = await encodeArchitecture(bundled, (await analyzeModelFile(join(repoRoot, 'fixtures', 'models', 'convnext_tiny.onnx'))).opGraph);
+    for (const width of [4, 8]) {
+      const opts = { width, maxLength: MAX_CAPTION_TOKENS, bos: SPECIAL.bos, eos: SPECIAL.eos, banned: BANNED };
+      const full = await beamSearch(fullPrefixStep(bundled, [arch]), opts);
+      expect(full.length).toBeGreaterThan(0);
+      expectSameHypotheses(await beamSearch(cachedCaptionStep(bundled, [arch]), opts), full);
+    }
+  }, 120_000);
+});
