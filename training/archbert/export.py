@@ -162,6 +162,14 @@ def training_summary(state, depth=0):
     return out
 
 
+def model_title(state) -> str:
+    if state.get("init_source"):
+        return f"ArchBERT, continued from the model set {state['init_source']['model_set']} (train.py --init-from-set)"
+    if state["args"].get("init_from"):
+        return "ArchBERT, continued from a checkpoint (train.py --init-from)"
+    return "ArchBERT (CPU rebuild), trained from scratch"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(REPO / "training/out/archbert-data"))
@@ -269,12 +277,12 @@ def main(argv=None):
 
     files = {}
     for f in sorted(out.iterdir()):
-        if f.name == "manifest.json" or f.suffix == ".tmp":
+        if f.name == "manifest.json" or f.suffix == ".tmp" or not f.is_file():  # eval/: the packed splits
             continue
         files[f.name] = {"bytes": f.stat().st_size, "sha256": sha256(f)}
     parts = model.parts()
     manifest = {
-        "model": "ArchBERT (CPU rebuild), trained from scratch",
+        "model": model_title(state),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": git_commit(),
         "data": {"hash": ds.data_hash(), "dir": os.path.relpath(args.data, REPO), "manifest": ds.manifest,
