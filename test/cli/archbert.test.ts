@@ -3,6 +3,7 @@
  * Those that run the trained models skip (with the reason in the test name)
  * when no set is installed at models/archbert/ (or $ARCHBERT_MODELS).
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,6 +185,18 @@ describe.skipIf(!haveModels)(`with the trained set (${haveModels ? modelDir : 'S
       const out = JSON.parse(r.stdout);
       expect(Object.keys(out)).toEqual(['heldout']);
       expectManifestFigures(out.heldout, manifestMetrics().heldout, 'heldout');
+      writeFileSync(join(sub, 'bins.json'), '{"half-written');
+      const broken = runCli('archbert', ['eval', '--json', '--no-captions', '--data', sub, '--other-dataset'], { env });
+      expect(broken.code).toBe(2);
+      expect(broken.stderr.trim().split('\n')).toHaveLength(1);
+      expect(broken.stderr).toMatch(/bins\.json.*not valid JSON/);
+      rmSync(join(sub, 'bins.json'));
+      execFileSync('mkfifo', [join(sub, 'bins.json')]);
+      const fifo = runCli('archbert', ['eval', '--json', '--no-captions', '--data', sub, '--other-dataset'], { env });
+      expect(fifo.code).toBe(2);
+      expect(fifo.stderr).toMatch(/bins\.json.*not a regular file/);
+      rmSync(join(sub, 'bins.json'));
+      copyFileSync(join(packed, 'bins.json'), join(sub, 'bins.json'));
       writeFileSync(join(sub, 'ops.json'), JSON.stringify({ ops: ['Conv'] }));
       const features = runCli('archbert', ['eval', '--json', '--no-captions', '--data', sub, '--other-dataset'], { env });
       expect(features.code).toBe(2);

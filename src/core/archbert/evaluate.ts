@@ -10,6 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
+import { readInputFileSync } from '../io/files.js';
 import { dot, embedTokenIds, encodeFeaturized, type ArchEncoding } from './model/embed.js';
 import { captionGreedy, pickAnswers, qaLogits, reasoningProbs } from './model/heads.js';
 import { MAX_CAPTION_TOKENS, MAX_TEXT_TOKENS } from './model/limits.js';
@@ -350,9 +351,15 @@ export interface EvaluateOptions {
   otherDataset?: boolean;
 }
 
-/** The parsed JSON of a file, or null when it is absent. */
+/** The parsed JSON of a file, or null when it is absent (through the shared input check: a FIFO is refused, not waited on). */
 function jsonOrNull(path: string): unknown {
-  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+  if (!existsSync(path)) return null;
+  const text = readInputFileSync(path).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(path, `not valid JSON: ${(err as Error).message}`);
+  }
 }
 
 export async function evaluate(set: ModelSet, dataDir: string, opts: EvaluateOptions = {}): Promise<EvalReport> {
