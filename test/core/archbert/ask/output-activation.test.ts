@@ -6,13 +6,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { answerQuestion } from '../../../../src/core/archbert/ask.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../../../src/core/archbert/facts/model-file.js';
+import { askFromFacts } from '../../../helpers/ask.js';
 import { repoRoot } from '../../../helpers/cli.js';
 
 let dcgan: AnalyzedModel;
 let resnet: AnalyzedModel;
-const ask = (m: AnalyzedModel, q: string) => answerQuestion(q, m.summary, m.opGraph, null, m.facts.ideas, m.facts.task.detail);
+const ask = askFromFacts;
 beforeAll(async () => {
   dcgan = await analyzeModelFile(join(repoRoot, 'fixtures/reference/dcgan_generator.onnx'));
   resnet = await analyzeModelFile(join(repoRoot, 'fixtures/models/resnet50.onnx'));
