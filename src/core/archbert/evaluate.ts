@@ -5,7 +5,7 @@
  * figures export.py records in manifest.json (up to float32 differences
  * between runtimes, which can flip a near-tie).
  */
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -365,8 +365,9 @@ function jsonOrNull(path: string): unknown {
 export async function evaluate(set: ModelSet, dataDir: string, opts: EvaluateOptions = {}): Promise<EvalReport> {
   const manifestPath = join(dataDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new InputError(manifestPath, 'missing: not an archbert dataset directory (build it with `npm run dataset:archbert`)');
-  const dm = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-  const dataHash = (['dataHash', 'data_hash', 'hash', 'sha256'].map((k) => dm[k]).find((v) => typeof v === 'string') as string | undefined) ?? null;
+  const dm = jsonOrNull(manifestPath);
+  if (typeof dm !== 'object' || dm === null || Array.isArray(dm)) throw new InputError(manifestPath, 'is not a JSON object: not an archbert dataset manifest');
+  const dataHash = (['dataHash', 'data_hash', 'hash', 'sha256'].map((k) => (dm as Record<string, unknown>)[k]).find((v) => typeof v === 'string') as string | undefined) ?? null;
   const modelHash = (set.manifest.data?.hash as string | undefined) ?? null;
   const other = Boolean(dataHash && modelHash && dataHash !== modelHash);
   if (other && !opts.otherDataset) {
