@@ -91,6 +91,65 @@ const qGen: QueryPart = (s, rng) => {
   return { text: `${g.cells}-layer ${g.blockKind}`, fits: same(['style', 'cells', 'blockKind']) };
 };
 
+/**
+ * Round bounds people search by ("under 10m parameters", "more than 50 layers",
+ * "between 5m and 20m params"). A bound is drawn only with a margin (the
+ * graph at least 10 % inside it), so a graph on the edge never defines one.
+ */
+const PARAM_STEPS = [1e5, 2e5, 5e5, 1e6, 2e6, 3e6, 5e6, 1e7, 2e7, 3e7, 5e7, 1e8, 2e8, 3e8, 5e8, 1e9, 2e9];
+const LAYER_STEPS = [5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200, 300];
+const sayMillions = (n: number, rng: Rng) => (n >= 1e6 && rng.chance(0.3) ? `${formatCount(n).replace(/m$/, '')} million` : formatCount(n));
+const qSizeBound: QueryPart = (s, rng) => {
+  const above = PARAM_STEPS.filter((v) => v >= s.params * 1.1).slice(0, 2);
+  const below = PARAM_STEPS.filter((v) => v <= s.params / 1.1).slice(-2);
+  const noun = () => rng.pick(['parameters', 'params']);
+  const forms: Array<() => Phrase | null> = [
+    () => {
+      if (!above.length) return null;
+      const hi = rng.pick(above);
+      return { text: `${rng.pick(['under', 'below', 'fewer than', 'less than', 'at most'])} ${sayMillions(hi, rng)} ${noun()}`, fits: (o) => o.params < hi };
+    },
+    () => {
+      if (!below.length) return null;
+      const lo = rng.pick(below);
+      return { text: `${rng.pick(['over', 'above', 'more than', 'at least'])} ${sayMillions(lo, rng)} ${noun()}`, fits: (o) => o.params > lo };
+    },
+    () => {
+      if (!above.length || !below.length) return null;
+      const lo = rng.pick(below);
+      const hi = rng.pick(above);
+      return { text: `between ${formatCount(lo)} and ${formatCount(hi)} ${noun()}`, fits: (o) => o.params > lo && o.params < hi };
+    },
+  ];
+  return rng.pick(forms)();
+};
+const qDepthBound: QueryPart = (s, rng) => {
+  if (!s.weightedLayers) return null;
+  const n = s.weightedLayers;
+  const noun = rng.pick(['layers', 'weighted layers']);
+  if (rng.chance(0.5)) {
+    const hi = LAYER_STEPS.find((v) => v >= n * 1.1);
+    return hi === undefined ? null : { text: `${rng.pick(['fewer than', 'under', 'less than'])} ${hi} ${noun}`, fits: (o) => o.weightedLayers > 0 && o.weightedLayers < hi };
+  }
+  const lo = [...LAYER_STEPS].reverse().find((v) => v <= n / 1.1);
+  return lo === undefined ? null : { text: `${rng.pick(['more than', 'over', 'at least'])} ${lo} ${noun}`, fits: (o) => o.weightedLayers > lo };
+};
+
+/** Features people exclude in a search ("without batch norm", "no attention"): one the graph does not have. */
+const ABSENT_CANDIDATES = [
+  'batch_norm', 'layer_norm', 'group_norm', 'gelu', 'silu', 'hard_swish', 'max_pool', 'avg_pool',
+  'depthwise_conv', 'grouped_conv', 'dilated_conv', 'transposed_conv', 'lstm', 'gru',
+  'residual', 'depthwise_separable', 'squeeze_excitation', 'attention_block', 'inverted_residual', 'feature_pyramid',
+];
+const qWithout: QueryPart = (s, rng) => {
+  const absent = ABSENT_CANDIDATES.filter((k) => !present(s, k));
+  if (!absent.length) return null;
+  const k = rng.pick(absent);
+  const w = say(rng, k).replace(/^(an?|the) /, '');
+  // Said last, after a comma or "but": a negation reads (and is checked) up to the end of its clause.
+  return { text: `${rng.pick([', without', ', with no', ', no', 'but no', 'but without'])} ${w}`, fits: (o) => !present(o, k) };
+};
+
 /** A key design idea found in the graph ("with channel shuffle", "built from fire modules"): fits every graph that shows it. */
 const qIdea: QueryPart = (s, rng) => {
   const key = keyIdeas(s);
@@ -105,11 +164,15 @@ const qIdea: QueryPart = (s, rng) => {
 /** One query and the test every architecture it describes passes (the source architecture always does). */
 export function queryPhrase(s: ArchSummary, rng: Rng): Phrase {
   const head = (s.family && rng.chance(0.6) ? qFamily(s, rng) : null) ?? (s.generated && rng.chance(0.4) ? qGen(s, rng) : null) ?? qKind(s, rng)!;
-  const mods = [qTask, qSize, qWith, qKernel, qDepth, qIdea].map((f) => f(s, rng)).filter((x): x is Phrase => x !== null);
-  const chosen = rng.sample(mods, rng.int(1, Math.min(3, mods.length)));
+  // One size part at most (an exact count and a bound together read oddly); negations and bounds as often as the rest.
+  const size = rng.chance(0.5) ? qSize : qSizeBound;
+  const depth = rng.chance(0.5) ? qDepth : qDepthBound;
+  const without = qWithout(s, rng);
+  const mods = [qTask, size, qWith, qKernel, depth, qIdea].map((f) => f(s, rng)).concat(without).filter((x): x is Phrase => x !== null);
+  const chosen = rng.sample(mods, rng.int(1, Math.min(3, mods.length))).sort((a, b) => Number(a === without) - Number(b === without));
   const lead = rng.chance(0.3) ? rng.pick(['a ', 'an architecture: ', 'find a ', 'show me a ', 'model: ']) : '';
   const parts = [head, ...chosen];
-  return { text: `${lead}${parts.map((p) => p.text).join(' ')}`.replace(/\s+/g, ' ').trim(), fits: (o) => parts.every((p) => p.fits(o)) };
+  return { text: `${lead}${parts.map((p) => p.text).join(' ')}`.replace(/\s+/g, ' ').replace(/ ,/g, ',').trim(), fits: (o) => parts.every((p) => p.fits(o)) };
 }
 
 export function query(s: ArchSummary, rng: Rng): string {
