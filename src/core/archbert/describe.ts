@@ -6,7 +6,8 @@
  * shared with the dataset tests), parameter and weighted-layer counts
  * ("25.6m parameters"), the family named ("a u-net model", against the
  * structural family guess) and the task ("for dense per-pixel
- * classification", against the task the outputs show). A sentence with a
+ * classification", against the task the outputs show) and the design ideas
+ * named (against the idea detectors' findings). A sentence with a
  * contradicted claim is removed from the summary and listed in `flags` with
  * what the facts say, so the printed summary is never wrong about what is in
  * the graph; the exact facts follow it anyway. Of the beam's hypotheses, the
@@ -27,6 +28,7 @@ import { familyAgrees, taskMatches } from './language/constraint-check.js';
 import { UNITS, unitScale } from './language/units.js';
 import { featurePhrases, hasFeature } from './language/feature-phrases.js';
 import { ideaLabel } from './language/idea-phrases.js';
+import { queryIdeas } from './language/query-ideas.js';
 import type { IdeaFinding } from '../graph/ideas/context.js';
 import { keyIdeas } from '../graph/ideas/key-ideas.js';
 
@@ -141,7 +143,7 @@ export function checkClaims(text: string, s: ArchSummary): CheckedSummary {
       seen.add(c.phrase);
       bad.push({ sentence: original, claim: c.phrase, facts, action: 'removed' });
     }
-    for (const c of familyAndTaskContradictions(sentence, s)) {
+    for (const c of [...familyAndTaskContradictions(sentence, s), ...ideaContradictions(sentence, s)]) {
       if (seen.has(c.claim)) continue;
       seen.add(c.claim);
       bad.push({ sentence: original, claim: c.claim, facts: c.facts, action: 'removed' });
@@ -178,6 +180,24 @@ function familyAndTaskContradictions(sentence: string, s: ArchSummary): Array<{ 
   // One task named and contradicted; a sentence naming several ("a backbone for detection and segmentation") states a purpose.
   const tasks = statedTasks(lower);
   if (tasks.length === 1 && !taskMatches(s, tasks[0]!.task)) out.push({ claim: tasks[0]!.text, facts: `the task the outputs show is ${s.task}` });
+  return out;
+}
+
+/**
+ * A design idea the sentence names ("ideas: dense blocks, layer scale") that
+ * the idea detectors do not find in the graph (or one it says is absent that
+ * they do find). Ideas the feature vocabulary names whole ("depthwise
+ * separable convolutions") are left to the feature check, as in find
+ * (queryIdeas). A summary from an index without ideas is not checked here.
+ */
+function ideaContradictions(sentence: string, s: ArchSummary): Array<{ claim: string; facts: string }> {
+  const found = s.ideas;
+  if (!found) return [];
+  const out: Array<{ claim: string; facts: string }> = [];
+  for (const w of queryIdeas(sentence).ideas) {
+    const has = Object.hasOwn(found, w.id);
+    if (w.present !== has) out.push({ claim: w.text, facts: has ? `the graph shows ${ideaLabel(w.id)}` : `the idea detectors do not find ${ideaLabel(w.id)} in the graph` });
+  }
   return out;
 }
 

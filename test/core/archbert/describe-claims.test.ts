@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bestChecked, checkClaims } from '../../../src/core/archbert/describe.js';
 import { analyzeModelFile, type AnalyzedModel } from '../../../src/core/archbert/facts/model-file.js';
+import { ideaLabel } from '../../../src/core/archbert/language/idea-phrases.js';
 import { repoRoot } from '../../helpers/cli.js';
 
 describe('claim checking of a generated description', () => {
@@ -27,6 +28,17 @@ describe('claim checking of a generated description', () => {
     expect(r.flags.map((f) => f.claim).sort()).toEqual(['dense per-pixel classification', 'vit'].sort());
     // A bracketed model name is not a family claim ("mobilenet" inside it is not checked as one); not being this file's name, it is cut.
     expect(checkClaims('this is a ssd model (ssd_mobilenet_v3) for detection.', resnet.summary).flags.map((f) => f.claim)).toEqual(['(ssd_mobilenet_v3)', 'detection']);
+  });
+
+  it('a design idea the detectors do not find removes the sentence; one said absent that they find too', async () => {
+    const convnext = (await analyzeModelFile(`${repoRoot}/fixtures/models/convnext_tiny.onnx`)).summary;
+    expect(Object.hasOwn(convnext.ideas!, 'layer_scale')).toBe(true);
+    const r = checkClaims('ideas: dense blocks, fire modules. it has no fire modules. it uses layer scale. it is built without layer scale.', convnext);
+    expect(r.summary).toBe('it has no fire modules. it uses layer scale.');
+    expect(r.flags.map((f) => f.claim)).toEqual(['dense blocks', 'fire modules', 'layer scale']);
+    expect(r.flags[0]!.facts).toBe(`the idea detectors do not find ${ideaLabel('dense_connectivity')} in the graph`);
+    // A summary without ideas (an index written before they were recorded) is not checked for them.
+    expect(checkClaims('ideas: dense blocks.', { ...convnext, ideas: undefined }).flags).toEqual([]);
   });
 
   it('parameter counts in every unit of the one unit table (mil, bn, g, millions read since issue 14) are checked', () => {
