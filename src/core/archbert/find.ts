@@ -19,7 +19,7 @@ import { InputError } from '../errors.js';
 import { formatCount } from './language/vocabulary.js';
 import { parseConstraints, type Constraint } from './language/constraints.js';
 import { satisfies, spatialDims } from './language/constraint-check.js';
-import { expandQuery, normalizeQueryText } from './language/query-text.js';
+import { encoderQueryText, expandQuery } from './language/query-text.js';
 import { kindMentions, sizePreference } from './language/preferences.js';
 import { quantityOf } from './language/quantity.js';
 import { featureLabel, featurePhrases, hasFeature } from './language/feature-phrases.js';
@@ -207,7 +207,7 @@ export interface SearchOptions {
 export async function search(set: ModelSet, index: PreparedIndex, query: string, opts: SearchOptions = {}): Promise<FindResult[]> {
   const q = query.trim();
   if (!q) throw new InputError(null, 'empty query: say what you are looking for, e.g. "a small image classifier without attention"');
-  const [qe] = await embedTexts(set, [normalizeQueryText(q)]);
+  const [qe] = await embedTexts(set, [encoderQueryText(q)]);
   // An embedding of another length would score NaN (printed as null): never silently.
   const odd = index.entries.find((e) => e.embedding.length !== qe!.length);
   if (odd) throw new InputError(null, `index entry ${odd.file} has a ${odd.embedding.length}-value embedding but the model gives ${qe!.length}; rebuild the index with \`archbert index DIR\``);

@@ -1,13 +1,11 @@
 /**
  * The query text as the rules and the text encoder read it: `expandQuery`
  * (lower case, spelling repaired, brackets and BiLSTM-style words opened up)
- * for the phrase and constraint parsers, `normalizeQueryText` (British
- * spellings to the training text's) for the encoder.
+ * for the phrase and constraint parsers, `encoderQueryText` (abbreviations
+ * and British spellings in the training text's words) for the encoder.
  */
+import { FIRST_LAYER, canonicalPhrasing } from './phrasing-aliases.js';
 import { correctSpelling } from './spelling.js';
-
-/** "the first conv", "initial convolution layer", "first layer": the stem, as the stem rules name it. */
-export const FIRST_LAYER = /\b(?:first|initial|very first) (?:conv(?:olution)?s?|convolutional layers?|conv layers?|layer)\b/g;
 
 /** Lower case, single spaces, and "BiLSTM"/"biGRU" spelled out ("bidirectional lstm"), so the feature forms see one word per feature. */
 export function expandQuery(query: string): string {
@@ -28,4 +26,13 @@ export function normalizeQueryText(q: string): string {
     .replace(/\b(optimi|recogni|summari)s(e|ed|es|ing|ation)\b/gi, '$1z$2')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/**
+ * The query as the text encoder reads it: lower case, typos repaired, and
+ * everyday abbreviations ("dw convs", "LN", "w/o") in the words the training
+ * text uses (phrasing-aliases.ts), since the encoder has never seen them.
+ */
+export function encoderQueryText(q: string): string {
+  return normalizeQueryText(canonicalPhrasing(correctSpelling(q.toLowerCase())));
 }

@@ -14,7 +14,8 @@ import type { TaskKey } from './tasks.js';
 import { featurePhrases } from './feature-phrases.js';
 import { parseQuantities, parseStatedCounts, type QuantityConstraint } from './quantity.js';
 import { correctWord } from './spelling.js';
-import { FIRST_LAYER } from './query-text.js';
+import { canonicalPhrasing } from './phrasing-aliases.js';
+export { canonicalPhrasing };
 import { KIND_CANON } from './vocabulary.js';
 
 export type AskKind = 'yes_no' | 'choice' | 'value' | 'statement';
@@ -156,48 +157,6 @@ const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> 
   [/convolution (types|kinds)|kinds? of convolution|types? of convolution|conv types/, 'conv_kinds'],
   [/recurren|rnn cell|cells/, 'recurrent'],
 ];
-
-/**
- * Everyday abbreviations, spellings and block nouns rewritten to the surface
- * forms the feature vocabulary knows, so that "dw convs", "FC layers",
- * "squeeze-excitation modules" or "residual units" name the same feature as
- * the dataset's wording. Order matters: abbreviations expand before the
- * block-noun rules see them.
- */
-const PHRASING_ALIASES: Array<[RegExp, string]> = [
-  [FIRST_LAYER, 'stem'],
-  [/\bdw\b/g, 'depthwise'],
-  [/\b(?:mhsa|mha|msa|w-msa|sw-msa)\b/g, 'self-attention'],
-  [/\bmulti-?head(?:ed)? (?:self-)?attention\b/g, 'self-attention'],
-  [/\bconcatenat(?:e|es|ed|ing)\b/g, 'concatenation'],
-  // "is it residual?": the adjective alone names the skip connections.
-  [/(?<!inverted )\bresidual\b(?![- ](?:connections?|blocks?|units?|modules?|layers?|links?|paths?|learning|adds?|additions?|bottlenecks?|branch(?:es)?|stages?))/g, 'residual connections'],
-  [/\bbi-?(lstm|gru|rnn)(s?)\b/g, 'bidirectional $1$2'],
-  [/\bdepth-wise\b/g, 'depthwise'],
-  [/\bdepthwise[- ]separable\b/g, 'depthwise separable'],
-  [/\bconvs\b/g, 'convolutions'],
-  [/\bconv\b/g, 'convolution'],
-  [/\bseparable convolution\b(?!s)/g, 'separable convolutions'],
-  [/\bfc\b/g, 'fully connected'],
-  [/\bfully-connected\b/g, 'fully connected'],
-  [/\b(fully connected|linear|dense) layer\b(?!s)/g, '$1 layers'],
-  [/\bln\b/g, 'layer norm'],
-  [/\bsqueeze[- ](?:and[- ])?excit(?:ation|e)\b/g, 'squeeze-and-excitation'],
-  [/\bse\b(?= (?:blocks?|modules?|units?|layers?|attention)\b)/g, 'squeeze-and-excitation'],
-  // "<block> module/unit/layer/block(s)" names the block type whatever the noun.
-  [/\b(inverted )?residual (?:modules?|blocks?|units?|layers?)\b/g, '$1residual blocks'],
-  [/\bsqueeze-and-excitation (?:modules?|blocks?|units?|layers?)\b/g, 'squeeze-and-excitation blocks'],
-  [/\bmbconv (?:modules?|blocks?|units?|layers?)\b/g, 'mbconv blocks'],
-  [/\battention (?:modules?|blocks?|units?|layers?)\b/g, 'attention blocks'],
-  [/\bdepthwise separable (?:modules?|blocks?|units?|layers?|convolutions?)\b/g, 'depthwise separable convolutions'],
-  [/\bfeature pyramid (?:modules?|blocks?|units?|layers?|networks?)\b/g, 'feature pyramid'],
-];
-
-export function canonicalPhrasing(text: string): string {
-  let t = text;
-  for (const [re, to] of PHRASING_ALIASES) t = t.replace(re, to);
-  return t;
-}
 
 /** "X instead of Y", "X rather than Y", "X and not Y", "X, not Y": uses X and does not use Y. */
 const CONTRAST = /\b(?:instead of|rather than|as opposed to|in place of|and not|but not)\b|,\s*not\b/;
