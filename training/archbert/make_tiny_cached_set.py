@@ -3,7 +3,8 @@
 (fixtures/archbert-tiny-cached/): test_pipeline.py's synthetic dataset, made
 loadable by the CLI's ModelSet (which insists on this build's op list and
 shape bins), trained for a few seconds and exported by export.py with the
-cached caption decoder. The weights mean nothing; the set exists so that
+cached caption decoder pair (caption_cross_kv +
+caption_decoder_step). The weights mean nothing; the set exists so that
 tests can compare the decoder with and without its cache without Python.
 
     /usr/bin/python3 training/archbert/make_tiny_cached_set.py [--out fixtures/archbert-tiny-cached]
@@ -27,7 +28,7 @@ from test_pipeline import make_synthetic  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 # what the test needs: the verified set, without parity.json (its 4 encoders are checked on the bundled set)
 KEEP = ("text_encoder.onnx", "arch_encoder.onnx", "reasoning_head.onnx", "qa_head.onnx", "caption_decoder.onnx",
-        "caption_decoder_cached.onnx", "vocab.json", "answers.json", "ops.json", "bins.json")
+        "caption_cross_kv.onnx", "caption_decoder_step.onnx", "vocab.json", "answers.json", "ops.json", "bins.json")
 
 
 def cli_compatible(data: Path, shipped: Path) -> None:

@@ -4,7 +4,9 @@ contract's format (generated here into a temporary directory, never shipped):
 train a few steps, resume, export, and check the metric functions against
 hand-computed cases.
 
-    /usr/bin/python3 training/archbert/test_pipeline.py
+    /usr/bin/python3 training/archbert/test_pipeline.py [--decoder-cache]
+
+--decoder-cache runs only the check of the cached caption decoder (seconds).
 """
 from __future__ import annotations
 
@@ -460,13 +462,15 @@ def check_warm_start(tmp: Path, d: Path, ck: Path, out: Path):
 
 
 def check_decoder_cache():
-    """caption_decoder_cached (decoder_cache.py) computes what the full-prefix decoder computes:
-    max |logits| difference over a 20-step greedy decode ≤ 1e-5, with padded node masks and one
-    or two decoder layers; a wrongly reordered cache is caught; the ONNX export is valid."""
+    """caption_cross_kv + caption_decoder_step (decoder_cache.py) compute what the full-prefix
+    decoder computes: max |logits| difference ≤ 1e-5 at every step of a 20-step greedy decode and
+    of a decode whose hypotheses are reordered, duplicated and dropped as a beam does, with padded
+    node masks and one or two decoder layers; a wrongly reordered cache and cross K/V given to the
+    wrong architectures are caught; both ONNX exports are valid and have the expected inputs."""
     import onnx
 
-    from decoder_cache import CachedCaptionDecoder, empty_past, greedy_parity
-    from export import SIGNATURES, export_onnx
+    from decoder_cache import CROSS_KV, STEP, CaptionDecoderStep, CrossKV, beam_parity, empty_past, greedy_parity
+    from export import SIGNATURES, export_cached_pair
     from model import ArchBert, Config
     torch.manual_seed(3)
     for layers in (1, 2):
@@ -477,27 +481,33 @@ def check_decoder_cache():
         states, mask = torch.randn(3, 9, 32), torch.ones(3, 9)
         mask[1, 6:] = 0
         mask[2, 2:] = 0
-        diff = greedy_parity(dec, states, mask, bos=5, steps=20)
-        assert diff <= 1e-5, f"cached decoder differs from the full decoder by {diff} ({layers} layer(s))"
-        # a cache given to the wrong hypotheses is visible in the logits (the comparison can fail)
-        cached = CachedCaptionDecoder(dec).eval()
+        greedy = greedy_parity(dec, states, mask, bos=5, steps=20)
+        beam = beam_parity(dec, states, mask, bos=5, steps=20)
+        assert greedy <= 1e-5 and beam <= 1e-5, f"cached step differs from the full decoder: greedy {greedy}, beam {beam} ({layers} layer(s))"
+        # a cache or cross K/V given to the wrong hypotheses is visible in the logits (the comparison can fail)
+        step = CaptionDecoderStep(dec).eval()
         with torch.no_grad():
+            cross = CrossKV(dec).eval()(states)
+            assert list(cross.shape) == [layers, 2, 3, 2, 9, 16]
             rows = torch.arange(3)
             ids = torch.tensor([[5, 9], [8, 9], [11, 9]])
-            _, past = cached(ids[:, :1], empty_past(dec), torch.zeros(3, dtype=torch.long), states, mask, rows)
-            right, _ = cached(ids[:, 1:], past, rows, states, mask, rows)
-            wrong, _ = cached(ids[:, 1:], past, rows.flip(0), states, mask, rows)
-            assert (right - dec(ids, states, mask)).abs().max() <= 1e-5 and (wrong - right).abs().max() > 1e-3
+            _, past = step(ids[:, :1], empty_past(dec), torch.zeros(3, dtype=torch.long), cross, mask, rows)
+            right, _ = step(ids[:, 1:], past, rows, cross, mask, rows)
+            wrong, _ = step(ids[:, 1:], past, rows.flip(0), cross, mask, rows)
+            other, _ = step(ids[:, 1:], past, rows, cross.flip(2), mask, rows)
+            assert (right - dec(ids, states, mask)).abs().max() <= 1e-5
+            assert (wrong - right).abs().max() > 1e-3 and (other - right).abs().max() > 1e-3
     with tempfile.TemporaryDirectory() as tmp:
-        attn = dec.blocks[0].attn
-        export_onnx(CachedCaptionDecoder(dec).eval(), "caption_decoder_cached",
-                    (torch.tensor([[7, 8], [9, 10]]), torch.randn(layers, 2, 1, attn.h, 3, attn.d),
-                     torch.tensor([0, 0]), states, mask, torch.tensor([2, 0])), Path(tmp))
-        m = onnx.load(str(Path(tmp) / "caption_decoder_cached.onnx"))
-        assert [i.name for i in m.graph.input] == SIGNATURES["caption_decoder_cached"][0]
-    print(f"decoder cache: max |full - cached| over 20 greedy steps {diff:.2e}")
+        export_cached_pair(dec, states, mask, Path(tmp))
+        for name in (CROSS_KV, STEP):
+            m = onnx.load(str(Path(tmp) / f"{name}.onnx"))
+            assert [i.name for i in m.graph.input] == SIGNATURES[name][0], name
+            assert [o.name for o in m.graph.output] == SIGNATURES[name][1], name
+    print(f"decoder cache: max |full - cached| over 20 steps: greedy {greedy:.2e}, beam-reordered {beam:.2e}")
 
 
 if __name__ == "__main__":
-    main()
+    # --decoder-cache: only the cached decoder check (seconds, no training)
+    if sys.argv[1:] != ["--decoder-cache"]:
+        main()
     check_decoder_cache()

@@ -5,8 +5,8 @@
 
 Why: the training checkpoint behind `models/archbert` is not kept (only the
 exported ONNX files are), but two things need the weights in PyTorch: a
-re-export (e.g. adding `caption_decoder_cached.onnx` to a set exported before
-it existed) and continued training from the shipped set (`train.py
+re-export (e.g. adding `caption_cross_kv.onnx` + `caption_decoder_step.onnx`
+to a set exported before they existed) and continued training from the shipped set (`train.py
 --init-from-set`).
 
 How: the shipped manifest gives the config; a fresh `ArchBert(cfg)` is exported
@@ -37,7 +37,6 @@ import torch
 from onnx import numpy_helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from decoder_cache import CachedCaptionDecoder  # noqa: E402
 from export import TextExport, export_onnx  # noqa: E402
 from model import ArchBert, Config  # noqa: E402
 
