@@ -4,9 +4,11 @@
  * head (a logit per answer of answers.json), the reasoning head (the
  * probability that a statement is true of an architecture) and the caption
  * decoder (next-token logits for a batch of prefixes, given an architecture's
- * node states). When the set has caption_decoder_cached, the caption step
- * feeds only each hypothesis' new token and keeps the decoder's key/value cache
- * (cachedCaptionStep); otherwise every step re-runs the whole prefix.
+ * node states). When the set has the cached pair (caption_cross_kv +
+ * caption_decoder_step), a search computes the cross-attention keys/values of
+ * its architectures once, and each step feeds only each hypothesis' new token
+ * and keeps the decoder's key/value cache (cachedCaptionStep); otherwise every
+ * step re-runs the whole prefix.
  *
  * This is the one place outside embedding (embed.ts) that builds ONNX Runtime
  * tensors, so `ask`, `describe` and `eval` run the heads the same way: a
@@ -95,8 +97,9 @@ export type NodeStates = Pick<ArchEncoding, 'nodeStates' | 'n' | 'hidden'>;
  * over one architecture) every prefix decodes archs[0].
  */
 export function captionStep(set: ModelSet, archs: readonly NodeStates[]): StepFn {
-  // `has` is absent on stand-in sets of the unit tests: they get the full-prefix step
-  if (set.has?.('caption_decoder_cached')) return cachedCaptionStep(set, archs);
+  // `has` is absent on stand-in sets of the unit tests: they get the full-prefix step. A set
+  // with only the first version's caption_decoder_cached.onnx also does (same captions, slower).
+  if (set.has?.('caption_cross_kv') && set.has('caption_decoder_step')) return cachedCaptionStep(set, archs);
   return fullPrefixStep(set, archs);
 }
 
@@ -145,19 +148,30 @@ export function fullPrefixStep(set: ModelSet, archs: readonly NodeStates[]): Ste
 }
 
 /**
- * caption_decoder_cached (training/archbert/decoder_cache.py): each call feeds
- * the tokens of the prefixes the cache does not hold yet (one per step after
- * the first), the previous call's present_kv as past_kv and, as past_rows, the
- * row each prefix continues (beam.ts `parents`), so the decoder itself gathers
- * the survivors' caches. The architectures are fed once per call, not per
- * hypothesis (arch_rows). One closure per search: it holds that search's cache.
+ * The cached pair (training/archbert/decoder_cache.py): on a search's first
+ * call, caption_cross_kv turns the architectures' node states into every
+ * decoder layer's cross-attention keys/values, once (they do not depend on the
+ * prefix; recomputing them was most of a step for graphs of ~500 nodes). Each
+ * call of caption_decoder_step then feeds the tokens of the prefixes the cache
+ * does not hold yet (one per step after the first), the previous call's
+ * present_kv as past_kv and, as past_rows, the row each prefix continues
+ * (beam.ts `parents`), so the decoder itself gathers the survivors' caches.
+ * The architectures are fed once per call, not per hypothesis (arch_rows). One
+ * closure per search: it holds that search's cross keys/values and cache.
  */
 export function cachedCaptionStep(set: ModelSet, archs: readonly NodeStates[]): StepFn {
   const { states, mask, N, H } = paddedStates(archs);
-  const nodeStates = new ort.Tensor('float32', states, [archs.length, N, H]);
   const nodeMask = new ort.Tensor('float32', mask, [archs.length, N]);
+  let cross: Promise<{ crossKv: ort.Tensor; empty: ort.Tensor }> | null = null;
   let past: ort.Tensor | null = null;
   return async (prefixes, rows, parents) => {
+    cross ??= (async () => {
+      const empty = await emptyPast(set);
+      await expectSignature(set, 'caption_cross_kv', ['node_states'], ['cross_kv']);
+      const out = await set.run('caption_cross_kv', { node_states: new ort.Tensor('float32', states, [archs.length, N, H]) });
+      return { crossKv: out.cross_kv!, empty };
+    })();
+    const { crossKv, empty } = await cross;
     const B = prefixes.length;
     const T = prefixes[0]!.length;
     // A first call (or a caller that gives no parents) starts from an empty cache.
@@ -171,11 +185,11 @@ export function cachedCaptionStep(set: ModelSet, archs: readonly NodeStates[]): 
     });
     const pastRows = BigInt64Array.from(prefixes, (_, i) => BigInt(past && parents ? parents[i]! : 0));
     const archRows = BigInt64Array.from(prefixes, (_, i) => BigInt(rows ? rows[i]! : 0));
-    const out = await set.run('caption_decoder_cached', {
+    const out = await set.run('caption_decoder_step', {
       input_ids: new ort.Tensor('int64', ids, [B, t]),
-      past_kv: past ?? (await emptyPast(set)),
+      past_kv: past ?? empty,
       past_rows: new ort.Tensor('int64', pastRows, [B]),
-      node_states: nodeStates,
+      cross_kv: crossKv,
       node_mask: nodeMask,
       arch_rows: new ort.Tensor('int64', archRows, [B]),
     });
@@ -184,18 +198,28 @@ export function cachedCaptionStep(set: ModelSet, archs: readonly NodeStates[]): 
   };
 }
 
+/** A one-line error unless the model has exactly these inputs and outputs (a file from another export). */
+async function expectSignature(set: ModelSet, name: 'caption_cross_kv' | 'caption_decoder_step', inputs: readonly string[], outputs: readonly string[]): Promise<void> {
+  const s = await set.session(name);
+  const got = `(${s.inputNames.join(', ')}) -> (${s.outputNames.join(', ')})`;
+  if (got !== `(${inputs.join(', ')}) -> (${outputs.join(', ')})`) {
+    throw new Error(`${name}.onnx: expected inputs (${inputs.join(', ')}) and outputs (${outputs.join(', ')}), the file has ${got}`);
+  }
+}
+
 /**
  * past_kv with no positions, [layers, 2, 1, heads, 0, head width]: the fixed
- * axes are read from the model's own input description, so no manifest field
- * can disagree with the file.
+ * axes are read from the step model's own input description, so no manifest
+ * field can disagree with the file.
  */
 async function emptyPast(set: ModelSet): Promise<ort.Tensor> {
-  const session = await set.session('caption_decoder_cached');
+  await expectSignature(set, 'caption_decoder_step', ['input_ids', 'past_kv', 'past_rows', 'cross_kv', 'node_mask', 'arch_rows'], ['logits', 'present_kv']);
+  const session = await set.session('caption_decoder_step');
   const meta = session.inputMetadata.find((m) => m.name === 'past_kv');
   const shape = meta && meta.isTensor ? meta.shape : [];
   const [layers, two, , heads, , width] = shape;
   if (shape.length !== 6 || typeof layers !== 'number' || two !== 2 || typeof heads !== 'number' || typeof width !== 'number') {
-    throw new Error(`caption_decoder_cached.onnx: past_kv is not [layers, 2, batch, heads, past, width] (${JSON.stringify(shape)})`);
+    throw new Error(`caption_decoder_step.onnx: past_kv is not [layers, 2, batch, heads, past, width] (${JSON.stringify(shape)})`);
   }
   return new ort.Tensor('float32', new Float32Array(0), [layers, 2, 1, heads, 0, width]);
 }

@@ -15,9 +15,13 @@
  * must be exactly one of the featurizer's bin layouts (bin-layout.ts: "log",
  * the bundled set's, or "bucket"); the set then featurizes with that layout.
  *
- * Optional model: caption_decoder_cached (the caption decoder stepping from a
- * key/value cache, training/archbert/decoder_cache.py), used by heads.ts when
- * the manifest lists it; sets exported before it existed load as before.
+ * Optional models: caption_cross_kv + caption_decoder_step (the caption
+ * decoder's cross-attention keys/values once per search, then steps from a
+ * key/value cache: training/archbert/decoder_cache.py), used by heads.ts when
+ * the manifest lists both; sets exported before them load as before. The
+ * first version's caption_decoder_cached.onnx is no longer read (nor
+ * verified): a set that has only it decodes through caption_decoder, as
+ * accurately; add_cached_decoder.py replaces it with the pair.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -32,7 +36,7 @@ import { Tokenizer, type VocabFile } from './tokenizer.js';
 
 export const MODEL_FILES = ['text_encoder', 'arch_encoder', 'reasoning_head', 'qa_head', 'caption_decoder'] as const;
 /** Models a set may have; each is loaded (and verified) only when the manifest lists it. */
-export const OPTIONAL_MODEL_FILES = ['caption_decoder_cached'] as const;
+export const OPTIONAL_MODEL_FILES = ['caption_cross_kv', 'caption_decoder_step'] as const;
 export type ModelName = (typeof MODEL_FILES)[number] | (typeof OPTIONAL_MODEL_FILES)[number];
 const DATA_FILES = ['vocab.json', 'answers.json', 'ops.json', 'bins.json'] as const;
 

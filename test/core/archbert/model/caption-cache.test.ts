@@ -1,8 +1,9 @@
 /**
- * The cached caption decoder (caption_decoder_cached.onnx, training/archbert/
- * decoder_cache.py) must decode exactly what the full-prefix decoder decodes:
- * same beam hypotheses and scores, same greedy captions, same logits step by
- * step while the beam reorders the cache. Run on the tiny set in
+ * The cached caption decoder (caption_cross_kv.onnx once per search, then
+ * caption_decoder_step.onnx per step: training/archbert/decoder_cache.py) must
+ * decode exactly what the full-prefix decoder decodes: same beam hypotheses
+ * and scores, same greedy captions, same logits step by step while the beam
+ * reorders the cache. Run on the tiny set in
  * fixtures/archbert-tiny-cached/ (its README says how it was made), with real
  * architectures from fixtures/models encoded by that set's encoder; no Python.
  */
@@ -50,8 +51,8 @@ function expectSameHypotheses(cached: BeamHypothesis[], full: BeamHypothesis[]):
 }
 
 describe('cached caption decoder', () => {
-  it('is used when the manifest lists it', () => {
-    expect(set.has('caption_decoder_cached')).toBe(true);
+  it('is used when the manifest lists the pair', () => {
+    expect(set.has('caption_cross_kv') && set.has('caption_decoder_step')).toBe(true);
   });
 
   for (const width of [4, 8, 16]) {
@@ -103,30 +104,61 @@ describe('cached caption decoder', () => {
   });
 });
 
-describe('a set without the cached decoder', () => {
-  let dir: string;
-  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+/** A copy of the tiny set whose manifest (and folder) is changed by `edit`. */
+function editedCopy(edit: (dir: string, files: Record<string, { bytes: number; sha256: string }>) => void): ModelSet {
+  const dir = mkdtempSync(join(tmpdir(), 'archbert-cache-'));
+  copies.push(dir);
+  cpSync(TINY, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  edit(dir, manifest.files);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return ModelSet.load({ dir });
+}
+const copies: string[] = [];
+afterAll(() => copies.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+function dropPair(dir: string, files: Record<string, unknown>): void {
+  for (const f of ['caption_cross_kv.onnx', 'caption_decoder_step.onnx']) {
+    rmSync(join(dir, f));
+    delete files[f];
+  }
+}
+
+describe('a set without the cached pair', () => {
   it('keeps the full-prefix step and decodes the same', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'archbert-nocache-'));
-    cpSync(TINY, dir, { recursive: true });
-    rmSync(join(dir, 'caption_decoder_cached.onnx'));
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    delete manifest.files['caption_decoder_cached.onnx'];
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-    const plain = ModelSet.load({ dir });
-    expect(plain.has('caption_decoder_cached')).toBe(false);
-    // the step it builds never asks for the cached model (which would reject: not in the set)
+    const plain = editedCopy(dropPair);
+    expect(plain.has('caption_cross_kv') || plain.has('caption_decoder_step')).toBe(false);
+    // the step it builds never asks for the cached models (which would reject: not in the set)
     const arch = encoded[1]!;
     const viaPlain = await captionBeam(plain, arch, 4);
     expectSameHypotheses(await captionBeam(set, arch, 4), viaPlain);
-    await expect(plain.run('caption_decoder_cached', {})).rejects.toThrow(/not part of this model set/);
+    await expect(plain.run('caption_decoder_step', {})).rejects.toThrow(/not part of this model set/);
     expect(captionStep(plain, [arch])).toBeTypeOf('function');
+  });
+
+  it('with only the first version\'s caption_decoder_cached.onnx: loads, and decodes through the full decoder', async () => {
+    const old = editedCopy((dir, files) => {
+      dropPair(dir, files);
+      // any bytes: the file is no longer read, so a stale or foreign one cannot break describe
+      writeFileSync(join(dir, 'caption_decoder_cached.onnx'), 'not a model');
+      files['caption_decoder_cached.onnx'] = { bytes: 11, sha256: '0'.repeat(64) };
+    });
+    const arch = encoded[0]!;
+    expectSameHypotheses(await captionBeam(old, arch, 4), await beamSearch(fullPrefixStep(set, [arch]), { width: 4, maxLength: MAX_CAPTION_TOKENS, bos: SPECIAL.bos, eos: SPECIAL.eos, banned: BANNED }));
+  });
+
+  it('a pair file with another signature is a one-line error naming it', async () => {
+    const wrong = editedCopy((dir, files) => {
+      cpSync(join(dir, 'qa_head.onnx'), join(dir, 'caption_cross_kv.onnx'));
+      files['caption_cross_kv.onnx'] = { ...files['qa_head.onnx']! };
+    });
+    const err = await captionBeam(wrong, encoded[0]!, 4).then(() => null, (e: Error) => e);
+    expect(err?.message).toMatch(/^caption_cross_kv\.onnx: expected inputs \(node_states\) and outputs \(cross_kv\), the file has \(question_embedding, arch_embedding\) -> \(logits\)$/);
   });
 });
 
-// The bundled set, when it ships the cached step (export.py or add_cached_decoder.py): describe's
-// widened beam on a held-out family decodes what the full-prefix decoder decodes.
+// The bundled set, when it ships the cached pair (export.py or add_cached_decoder.py): describe's
+// widened beam on a held-out family, and a greedy decode, give what the full-prefix decoder gives.
 const BUNDLED = join(repoRoot, 'models', 'archbert');
 const bundledManifest = (() => {
   try {
@@ -135,8 +167,9 @@ const bundledManifest = (() => {
     return null;
   }
 })();
-describe.skipIf(!bundledManifest?.files?.['caption_decoder_cached.onnx'])('the bundled set\'s cached decoder', () => {
-  it('beam widths 4 and 8 on ConvNeXt-T: the same hypotheses and scores as the full-prefix decoder', async () => {
+const bundledHasPair = !!bundledManifest?.files?.['caption_cross_kv.onnx'] && !!bundledManifest?.files?.['caption_decoder_step.onnx'];
+describe.skipIf(!bundledHasPair)('the bundled set\'s cached pair', () => {
+  it('beam widths 4 and 8 on ConvNeXt-T: the same hypotheses and scores as the full-prefix decoder; greedy the same', async () => {
     const bundled = ModelSet.load({ dir: BUNDLED });
     const arch = await encodeArchitecture(bundled, (await analyzeModelFile(join(repoRoot, 'fixtures', 'models', 'convnext_tiny.onnx'))).opGraph);
     for (const width of [4, 8]) {
@@ -144,6 +177,13 @@ describe.skipIf(!bundledManifest?.files?.['caption_decoder_cached.onnx'])('the b
       const full = await beamSearch(fullPrefixStep(bundled, [arch]), opts);
       expect(full.length).toBeGreaterThan(0);
       expectSameHypotheses(await beamSearch(cachedCaptionStep(bundled, [arch]), opts), full);
+      expectSameHypotheses(await captionBeam(bundled, arch, width), full);
     }
+    // greedy over two architectures of different sizes (the smaller one's node padding masked)
+    const archs = [arch, await encodeArchitecture(bundled, (await analyzeModelFile(join(repoRoot, 'fixtures', 'models', 'resnet18.onnx'))).opGraph)];
+    const opts = { bos: SPECIAL.bos, eos: SPECIAL.eos, maxLength: MAX_CAPTION_TOKENS };
+    const full = await greedyDecode(fullPrefixStep(bundled, archs), opts, archs.length);
+    expect(await greedyDecode(cachedCaptionStep(bundled, archs), opts, archs.length)).toEqual(full);
+    expect(full.every((c) => c.length > 0)).toBe(true);
   }, 120_000);
 });
