@@ -118,8 +118,12 @@ class CaptionDecoderStep(nn.Module):
             v = torch.cat([past[1], _heads(blk.attn.v(h), blk.attn)], 2)
             presents.append(torch.stack([k, v]))
             x = x + _attend(blk.attn, _heads(blk.attn.q(h), blk.attn), k, v, self_bias)
-            cross = cross_kv[i].index_select(1, arch_rows)  # [2, B, h, N, d]
-            x = x + _attend(blk.cross, _heads(blk.cross.q(blk.ln_c(x)), blk.cross), cross[0], cross[1], mem_bias)
+            # keys and values are split while they are per architecture and only then gathered to
+            # the hypotheses: splitting the gathered [2, B, h, N, d] copied B times more (in ONNX a
+            # slice is a copy), which at N = 512 cost as much as the projections it saves
+            ck = cross_kv[i, 0].index_select(0, arch_rows)  # [B, h, N, d]
+            cv = cross_kv[i, 1].index_select(0, arch_rows)
+            x = x + _attend(blk.cross, _heads(blk.cross.q(blk.ln_c(x)), blk.cross), ck, cv, mem_bias)
             x = x + blk.ff(blk.ln2(x))
         logits = dec.out(dec.ln(x[:, -1]))
         return logits, torch.stack(presents)
