@@ -47,15 +47,33 @@ export type StepFn = (prefixes: number[][], rows?: number[], parents?: number[])
 
 export const DEFAULT_BEAM_WIDTH = 4;
 
-function logSoftmax(logits: Float32Array, banned: ReadonlySet<number>): Float64Array {
+/**
+ * The `k` likeliest next tokens of one row with their log-probabilities
+ * (log-softmax over the allowed ids), best first, ties to the lower id.
+ * Two passes over the vocabulary (max and top-k together, then the sum of
+ * exponentials) instead of a whole log-softmax row per hypothesis: the search
+ * only ever reads the top k, and at a vocabulary of ~4,000 the full rows and
+ * a Set lookup per entry were most of a wide beam's time outside the model.
+ */
+function topLogProbs(logits: Float32Array, k: number, banned: Uint8Array): Array<{ id: number; lp: number }> {
   let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (!banned.has(i) && logits[i]! > max) max = logits[i]!;
+  const idx: number[] = [];
+  for (let i = 0; i < logits.length; i++) {
+    if (banned[i]) continue;
+    const v = logits[i]!;
+    if (v > max) max = v;
+    if (idx.length < k) {
+      idx.push(i);
+      idx.sort((a, b) => logits[b]! - logits[a]! || a - b);
+    } else if (v > logits[idx[k - 1]!]!) {
+      idx[k - 1] = i;
+      idx.sort((a, b) => logits[b]! - logits[a]! || a - b);
+    }
+  }
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) if (!banned.has(i)) sum += Math.exp(logits[i]! - max);
+  for (let i = 0; i < logits.length; i++) if (!banned[i]) sum += Math.exp(logits[i]! - max);
   const lse = max + Math.log(sum);
-  const out = new Float64Array(logits.length);
-  for (let i = 0; i < logits.length; i++) out[i] = banned.has(i) ? -Infinity : logits[i]! - lse;
-  return out;
+  return idx.map((id) => ({ id, lp: logits[id]! - lse }));
 }
 
 const normalised = (logProb: number, len: number, alpha: number) => logProb / Math.pow(Math.max(1, len), alpha);
@@ -65,8 +83,7 @@ export async function beamSearch(step: StepFn, opts: BeamOptions): Promise<BeamH
   const width = Math.max(1, opts.width ?? DEFAULT_BEAM_WIDTH);
   const maxLength = opts.maxLength ?? 96;
   const alpha = opts.alpha ?? 1;
-  const banned = new Set(opts.banned ?? []);
-  banned.delete(opts.eos);
+  const banned = bannedMask(opts.banned ?? [], opts.eos);
   // parent: the hypothesis' row in the previous step call (-1 before the first)
   let live: Array<{ tokens: number[]; logProb: number; parent: number }> = [{ tokens: [], logProb: 0, parent: -1 }];
   const done: BeamHypothesis[] = [];
@@ -77,12 +94,10 @@ export async function beamSearch(step: StepFn, opts: BeamOptions): Promise<BeamH
     first = false;
     const cands: Array<{ tokens: number[]; logProb: number; eos: boolean; parent: number }> = [];
     live.forEach((h, i) => {
-      const lp = logSoftmax(logits[i]!, banned);
       // Only the top `width` continuations of each beam can survive the cut.
-      const top = topK(lp, width);
-      for (const t of top) {
-        if (lp[t] === -Infinity) continue;
-        cands.push({ tokens: [...h.tokens, t], logProb: h.logProb + lp[t]!, eos: t === opts.eos, parent: i });
+      for (const { id, lp } of topLogProbs(logits[i]!, width, banned)) {
+        if (lp === -Infinity) continue;
+        cands.push({ tokens: [...h.tokens, id], logProb: h.logProb + lp, eos: id === opts.eos, parent: i });
       }
     });
     // Ties broken by token sequence so the search is deterministic.
@@ -113,18 +128,11 @@ export async function beamSearch(step: StepFn, opts: BeamOptions): Promise<BeamH
   return done.sort((a, b) => b.score - a.score || cmpSeq(a.tokens, b.tokens)).slice(0, width);
 }
 
-function topK(values: Float64Array, k: number): number[] {
-  const idx: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    if (idx.length < k) {
-      idx.push(i);
-      idx.sort((a, b) => values[b]! - values[a]! || a - b);
-    } else if (values[i]! > values[idx[k - 1]!]!) {
-      idx[k - 1] = i;
-      idx.sort((a, b) => values[b]! - values[a]! || a - b);
-    }
-  }
-  return idx;
+/** One flag per id the search never produces ([eos] always allowed); ids beyond the mask are allowed. */
+function bannedMask(ids: readonly number[], eos: number): Uint8Array {
+  const mask = new Uint8Array(Math.max(0, ...ids) + 1);
+  for (const id of ids) if (id >= 0 && id !== eos) mask[id] = 1;
+  return mask;
 }
 
 function cmpSeq(a: number[], b: number[]): number {

@@ -91,3 +91,72 @@ describe('describe with the bundled set: widening', () => {
     }
   });
 });
+
+describe('beam search against a reference that takes the whole log-softmax row', () => {
+  /** The search as first written: a full log-softmax row per hypothesis, banned ids at -Infinity, top-k of that row. */
+  async function referenceBeam(step: StepFn, width: number, maxLength: number, banned: number[]) {
+    const ban = new Set(banned.filter((b) => b !== EOS));
+    let live = [{ tokens: [] as number[], logProb: 0, parent: -1 }];
+    const done: Array<{ tokens: number[]; logProb: number; score: number; finished: boolean }> = [];
+    let first = true;
+    while (live.length) {
+      const logits = await (first ? step(live.map((h) => [BOS, ...h.tokens])) : step(live.map((h) => [BOS, ...h.tokens]), undefined, live.map((h) => h.parent)));
+      first = false;
+      const cands: Array<{ tokens: number[]; logProb: number; eos: boolean; parent: number }> = [];
+      live.forEach((h, i) => {
+        const row = logits[i]!;
+        let max = -Infinity;
+        row.forEach((v, j) => { if (!ban.has(j) && v > max) max = v; });
+        let sum = 0;
+        row.forEach((v, j) => { if (!ban.has(j)) sum += Math.exp(v - max); });
+        const lse = max + Math.log(sum);
+        const lp = Array.from(row, (v, j) => (ban.has(j) ? -Infinity : v - lse));
+        const order = lp.map((_, j) => j).sort((a, b) => lp[b]! - lp[a]! || a - b).slice(0, width);
+        for (const t of order) if (lp[t] !== -Infinity) cands.push({ tokens: [...h.tokens, t], logProb: h.logProb + lp[t]!, eos: t === EOS, parent: i });
+      });
+      const cmp = (a: number[], b: number[]) => { for (let k = 0; k < Math.min(a.length, b.length); k++) if (a[k] !== b[k]) return a[k]! - b[k]!; return a.length - b.length; };
+      cands.sort((a, b) => b.logProb - a.logProb || cmp(a.tokens, b.tokens));
+      live = [];
+      for (const c of cands) {
+        if (live.length >= width) break;
+        if (c.eos) done.push({ tokens: c.tokens.slice(0, -1), logProb: c.logProb, score: c.logProb / c.tokens.length, finished: true });
+        else if (c.tokens.length + 1 >= maxLength) done.push({ tokens: c.tokens, logProb: c.logProb, score: c.logProb / c.tokens.length, finished: false });
+        else live.push({ tokens: c.tokens, logProb: c.logProb, parent: c.parent });
+      }
+      if (done.length >= width && live.length > 0) {
+        const worstKept = [...done].sort((a, b) => b.score - a.score)[width - 1]!.score;
+        if (Math.max(...live.map((h) => h.logProb / (h.tokens.length + 1))) < worstKept) break;
+      }
+    }
+    const cmp = (a: number[], b: number[]) => { for (let k = 0; k < Math.min(a.length, b.length); k++) if (a[k] !== b[k]) return a[k]! - b[k]!; return a.length - b.length; };
+    return done.sort((a, b) => b.score - a.score || cmp(a.tokens, b.tokens)).slice(0, width);
+  }
+
+  /** Seeded pseudo-random logits per prefix (the same prefix always gets the same row), with ties and -Infinity entries. */
+  function randomStep(seed: number, vocab: number): StepFn {
+    const rowFor = (p: number[]) => {
+      let h = seed;
+      for (const t of p) h = Math.imul(h ^ (t + 0x9e3779b9), 0x85ebca6b) >>> 0;
+      const row = new Float32Array(vocab);
+      for (let j = 0; j < vocab; j++) {
+        h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+        const u = h / 2 ** 32;
+        // Coarse values so ties occur; a few impossible tokens.
+        row[j] = u < 0.03 ? -Infinity : Math.round(u * 12) / 2;
+      }
+      row[EOS] = p.length > 3 ? 5 : -2;
+      return row;
+    };
+    return async (prefixes) => prefixes.map(rowFor);
+  }
+
+  it('gives the same hypotheses and scores on random logits with ties, banned ids and impossible tokens', async () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const width = 1 + (seed % 6);
+      const banned = [0, 1, 2, seed % 30, EOS];
+      const step = randomStep(seed, 30);
+      const got = await beamSearch(step, { width, maxLength: 9, bos: BOS, eos: EOS, banned });
+      expect(got).toEqual(await referenceBeam(step, width, 9, banned));
+    }
+  });
+});
