@@ -94,7 +94,7 @@ await timeIt('describe, ConvNeXt-T analysed (beam 4, widened as needed)', async 
 
 const dist = join(root, 'dist/cli/archbert.js');
 const launchers: Array<[string, string[]]> = [['tsx, from source', ['--import', 'tsx', join(root, 'src/cli/archbert.ts')]]];
-if (existsSync(dist) && existsSync(join(root, 'dist/commands/ask.js'))) launchers.unshift(['dist/, as installed', [dist]]);
+if (existsSync(dist) && existsSync(join(root, 'dist/commands/archbert/ask.js'))) launchers.unshift(['dist/, as installed', [dist]]);
 for (const [label, argv] of launchers) {
   const starts: number[] = [];
   for (let i = 0; i < Math.min(RUNS, 7); i++) {
