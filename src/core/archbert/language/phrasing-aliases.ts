@@ -19,7 +19,7 @@ export const PHRASING_ALIASES: Array<[RegExp, string]> = [
   [FIRST_LAYER, 'stem'],
   // Chat shorthand: "w/ GELU", "w/o attention".
   [/\bw\/o\b/g, 'without'],
-  [/\bw\/(?=\s|[a-z0-9])/g, 'with '],
+  [/\bw\/\s*/g, 'with '],
   [/\bdw\b/g, 'depthwise'],
   [/\bbn\b/g, 'batch norm'],
   [/\bgn\b/g, 'group norm'],

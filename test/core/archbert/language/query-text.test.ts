@@ -17,6 +17,7 @@ describe('the query as the text encoder reads it', () => {
   it('shares its table with the question parser: "bn" and "w/o" read the same there', () => {
     expect(canonicalPhrasing('does it use bn w/o dropout')).toBe('does it use batch norm without dropout');
     expect(canonicalPhrasing('net w/gelu')).toBe('net with gelu');
+    expect(canonicalPhrasing('net w/ gelu')).toBe('net with gelu');
     // "bn" inside a word is left alone.
     expect(canonicalPhrasing('bnorm')).toBe('bnorm');
   });
