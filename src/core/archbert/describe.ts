@@ -27,8 +27,8 @@ import { statedTasks } from './language/tasks.js';
 import { familyAgrees, taskMatches } from './language/constraint-check.js';
 import { UNITS, unitScale } from './language/units.js';
 import { featurePhrases, hasFeature } from './language/feature-phrases.js';
-import { ideaLabel } from './language/idea-phrases.js';
-import { queryIdeas } from './language/query-ideas.js';
+import { ideaLabel, ideaMentions } from './language/idea-phrases.js';
+import { blankSpans, queryIdeas } from './language/query-ideas.js';
 import type { IdeaFinding } from '../graph/ideas/context.js';
 import { keyIdeas } from '../graph/ideas/key-ideas.js';
 
@@ -170,7 +170,8 @@ function familyAndTaskContradictions(sentence: string, s: ArchSummary): Array<{ 
   // A bracketed model name ("ssdlite model (ssdlite320_mobilenet_v3_large)") echoes the file, not a family claim.
   const lower = sentence.toLowerCase().replace(/\([^)]*\)/g, ' ');
   const out: Array<{ claim: string; facts: string }> = [];
-  for (const fam of familyMentions(lower, { specificOnly: true })) {
+  // An idea's words name no family of their own ("no channel shuffle" is not a ShuffleNet claim): the idea check reads them.
+  for (const fam of familyMentions(blankSpans(lower, ideaMentions(lower)), { specificOnly: true })) {
     // Detection / segmentation families are heads on a backbone the structural guess names instead
     // ("an ssdlite model" on a MobileNetV3): their claim is checked through the task.
     const purpose = familyInfo(fam)?.purpose ?? '';

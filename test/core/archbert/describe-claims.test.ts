@@ -37,6 +37,10 @@ describe('claim checking of a generated description', () => {
     expect(r.summary).toBe('it has no fire modules. it uses layer scale.');
     expect(r.flags.map((f) => f.claim)).toEqual(['dense blocks', 'fire modules', 'layer scale']);
     expect(r.flags[0]!.facts).toBe(`the idea detectors do not find ${ideaLabel('dense_connectivity')} in the graph`);
+    // An idea's words make no family claim: "no channel shuffle" of a ResNet stands, "a shufflenet" does not.
+    const r2 = checkClaims('it has no channel shuffle. this is a shufflenet.', resnet.summary);
+    expect(r2.summary).toBe('it has no channel shuffle.');
+    expect(r2.flags.map((f) => f.claim)).toEqual(['shufflenetv2']);
     // A summary without ideas (an index written before they were recorded) is not checked for them.
     expect(checkClaims('ideas: dense blocks.', { ...convnext, ideas: undefined }).flags).toEqual([]);
   });
