@@ -14,7 +14,8 @@
  */
 import type { OpGraph } from '../graph/types.js';
 import type { ArchSummary } from './facts/arch-summary.js';
-import { canonicalPhrasing, intentFromAnswer, parseQuestion, statementForm, normalizeQuestion, type AskKind, type Intent } from './language/question.js';
+import { canonicalPhrasing } from './language/phrasing-aliases.js';
+import { intentFromAnswer, parseQuestion, statementForm, normalizeQuestion, type AskKind, type Intent } from './language/question.js';
 import { featurePhrases, hasFeature } from './language/feature-phrases.js';
 import { unknownQualifier } from './language/qualifiers.js';
 import { factAnswerStrings } from './ask/answer-strings.js';

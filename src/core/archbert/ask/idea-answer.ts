@@ -17,7 +17,8 @@ import { familyMention } from '../language/families.js';
 import { featurePhrases } from '../language/feature-phrases.js';
 import { statedTasks } from '../language/tasks.js';
 import { ideaLabel, ideaMention } from '../language/idea-phrases.js';
-import { canonicalPhrasing, normalizeQuestion, type AskKind, type ParsedQuestion } from '../language/question.js';
+import { canonicalPhrasing } from '../language/phrasing-aliases.js';
+import { normalizeQuestion, type AskKind, type ParsedQuestion } from '../language/question.js';
 import { yesNo } from './answers/common.js';
 import { MAX_EVIDENCE } from './evidence.js';
 

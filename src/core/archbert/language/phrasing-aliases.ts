@@ -9,13 +9,11 @@
 export const FIRST_LAYER = /\b(?:first|initial|very first) (?:conv(?:olution)?s?|convolutional layers?|conv layers?|layer)\b/g;
 
 /**
- * Everyday abbreviations, spellings and block nouns rewritten to the surface
- * forms the feature vocabulary knows, so that "dw convs", "FC layers",
- * "squeeze-excitation modules" or "residual units" name the same feature as
- * the dataset's wording. Order matters: abbreviations expand before the
- * block-noun rules see them.
+ * "dw convs", "FC layers", "squeeze-excitation modules" or "residual units"
+ * name the same feature as the dataset's wording. Order matters: abbreviations
+ * expand before the block-noun rules see them.
  */
-export const PHRASING_ALIASES: Array<[RegExp, string]> = [
+const PHRASING_ALIASES: Array<[RegExp, string]> = [
   [FIRST_LAYER, 'stem'],
   // Chat shorthand: "w/ GELU", "w/o attention".
   [/\bw\/o\b/g, 'without'],
@@ -49,6 +47,7 @@ export const PHRASING_ALIASES: Array<[RegExp, string]> = [
   [/\bfeature pyramid (?:modules?|blocks?|units?|layers?|networks?)\b/g, 'feature pyramid'],
 ];
 
+/** The text with every alias of PHRASING_ALIASES applied, in order. */
 export function canonicalPhrasing(text: string): string {
   let t = text;
   for (const [re, to] of PHRASING_ALIASES) t = t.replace(re, to);

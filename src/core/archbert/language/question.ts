@@ -15,7 +15,6 @@ import { featurePhrases } from './feature-phrases.js';
 import { parseQuantities, parseStatedCounts, type QuantityConstraint } from './quantity.js';
 import { correctWord } from './spelling.js';
 import { canonicalPhrasing } from './phrasing-aliases.js';
-export { canonicalPhrasing };
 import { KIND_CANON } from './vocabulary.js';
 
 export type AskKind = 'yes_no' | 'choice' | 'value' | 'statement';
