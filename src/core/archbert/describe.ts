@@ -17,6 +17,7 @@
 import type { ArchSummary } from './facts/arch-summary.js';
 import { DEFAULT_BEAM_WIDTH } from './model/beam.js';
 import { contradictions } from './facts/fact-check.js';
+import { negatedAt } from './language/negation-scope.js';
 import { captionBeam } from './model/heads.js';
 import type { ModelSet } from './model/model-set.js';
 import type { ArchEncoding } from './model/embed.js';
@@ -76,13 +77,14 @@ function countAgrees(stated: number, actual: number): boolean {
  * Layer types and blocks a sentence names, checked with the search vocabulary
  * (canonical answer names such as "squeeze-and-excitation" or "depthwise
  * separable convolution" as well as the paraphrases fact-check.ts knows).
- * "none", "no", "without" … make the sentence a claim of absence.
+ * A phrase in the scope of "no", "without", "is not used" … is a claim of
+ * absence (language/negation-scope.ts).
  */
 function featureContradictions(sentence: string, s: ArchSummary): Array<{ claim: string; facts: string }> {
   const lower = sentence.toLowerCase();
-  const negated = /\b(none|no|not|without|never)\b/.test(lower);
   const out: Array<{ claim: string; facts: string }> = [];
   for (const p of featurePhrases(lower)) {
+    const negated = negatedAt(lower, p.start, p.end);
     const has = hasFeature(s, p.key);
     if (negated ? has : !has) out.push({ claim: p.phrase, facts: negated ? `the graph has ${p.key.replace(/_/g, ' ')}` : `the graph has no ${p.key.replace(/_/g, ' ')}` });
   }

@@ -22,6 +22,16 @@ describe('claim checking of a generated description', () => {
     expect(r.flags.find((f) => f.claim === 'self-attention')!.facts).toBe('the graph has no attention block');
   });
 
+  it('a negation covers its own clause: a mixed sentence is checked word by word', () => {
+    // ResNet-18 has batch norm and no LSTM, no layer norm.
+    const r = checkClaims('it has batch normalization but no lstm. it has layer normalization but no batch normalization. it uses relu and no layer normalization. layer normalization is not used.', resnet.summary);
+    expect(r.summary).toBe('it has batch normalization but no lstm. it uses relu and no layer normalization. layer normalization is not used.');
+    expect(r.flags.map((f) => [f.claim, f.facts]).sort()).toEqual([
+      ['batch normalization', 'the graph has batch norm'],
+      ['layer normalization', 'the graph has no layer norm'],
+    ]);
+  });
+
   it('a family or task the facts contradict removes the sentence; purposes naming several tasks are left alone', () => {
     const r = checkClaims('this is a u-net model for dense per-pixel classification. this is a vit model for classifying images. the resnet family is designed for image classification and a backbone for detection and segmentation. a resnet for image classification.', resnet.summary);
     expect(r.summary).toBe('the resnet family is designed for image classification and a backbone for detection and segmentation. a resnet for image classification.');

@@ -11,6 +11,7 @@ import { isGenericIdea, keyIdeas as rankIdeas } from '../../graph/ideas/key-idea
 import { IDEA_IDS } from '../../graph/ideas/registry.js';
 import type { ArchSummary } from '../facts/arch-summary.js';
 import { contradictions } from '../facts/fact-check.js';
+import { negatedAt } from '../language/negation-scope.js';
 import { familyAgrees, taskMatches } from '../language/constraint-check.js';
 import { familyMentions } from '../language/families.js';
 import { featurePhrases, hasFeature } from '../language/feature-phrases.js';
@@ -170,8 +171,7 @@ export function sayIdea(rng: Rng, id: string, opts: { label?: boolean } = {}): s
 export function consistent(text: string, s: ArchSummary): boolean {
   if (contradictions(text, s).length) return false;
   for (const sentence of text.toLowerCase().split(/(?<=[.!?;])\s+/)) {
-    const negated = /\b(none|no|not|without|never)\b/.test(sentence);
-    if (featurePhrases(sentence).some((p) => hasFeature(s, p.key) === negated)) return false;
+    if (featurePhrases(sentence).some((p) => hasFeature(s, p.key) === negatedAt(sentence, p.start, p.end))) return false;
     if (familyMentions(sentence, { specificOnly: true }).some((f) => !familyAgrees(s, f))) return false;
     const tasks = statedTasks(sentence);
     if (tasks.length === 1 && !taskMatches(s, tasks[0]!.task)) return false;

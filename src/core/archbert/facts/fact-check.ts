@@ -5,14 +5,16 @@
  * facts) and available to `describe` / `ask` to flag a generated claim.
  *
  * Mentions are found by longest-match over every paraphrase in
- * language/vocabulary.ts ("leaky relu" is not also a "relu"). A sentence with a
- * negation ("does not use", "there is no", "without", "no …", "has no") is
- * read as a claim of absence: its mentions must be ABSENT from the facts.
+ * language/vocabulary.ts ("leaky relu" is not also a "relu"). A mention in the
+ * scope of a negation ("does not use", "there is no", "without", "no …", "has
+ * no", "… is not used"; language/negation-scope.ts) is a claim of absence: it
+ * must be ABSENT from the facts.
  */
 import { BLOCK_KINDS, CONV_KINDS, POOLING, RECURRENT, type ArchSummary } from './arch-summary.js';
 import { ACTIVATIONS, NORMS } from '../../graph/categories.js';
 import { NAMES } from '../language/vocabulary.js';
 import { table } from '../../graph/formats/table.js';
+import { negatedAt } from '../language/negation-scope.js';
 
 /** Keys whose presence the facts decide, and how. */
 const CHECKED: Record<string, (s: ArchSummary) => boolean> = table({});
@@ -54,8 +56,6 @@ const FORMS: Array<[string, string]> = (() => {
   return forms.sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
 })();
 
-const NEGATION = /\b(does not use|do not use|there is no|there are no|without|has no|have no|no|not|none)\b/;
-
 export interface Mention {
   key: string;
   phrase: string;
@@ -75,14 +75,14 @@ function sentences(text: string): string[] {
 const isWordChar = (c: string | undefined) => c !== undefined && /[a-z0-9]/.test(c);
 
 /** Leftmost-longest phrase matches at word starts ("leaky relu activations" → leaky relu, not relu). */
-function findPhrases(sentence: string): Array<[string, string]> {
-  const found: Array<[string, string]> = [];
+function findPhrases(sentence: string): Array<{ key: string; phrase: string; start: number }> {
+  const found: Array<{ key: string; phrase: string; start: number }> = [];
   let i = 0;
   while (i < sentence.length) {
     if (isWordChar(sentence[i]) && !isWordChar(sentence[i - 1]) && sentence[i - 1] !== '-') {
       const hit = FORMS.find(([f]) => sentence.startsWith(f, i) && !isWordChar(sentence[i + f.length]));
       if (hit) {
-        found.push([hit[1], hit[0]]);
+        found.push({ key: hit[1], phrase: hit[0], start: i });
         i += hit[0].length;
         continue;
       }
@@ -95,18 +95,18 @@ function findPhrases(sentence: string): Array<[string, string]> {
 export function mentions(text: string, s: ArchSummary): Mention[] {
   const out: Mention[] = [];
   for (const sentence of sentences(text)) {
-    const negated = NEGATION.test(sentence);
-    for (const [key, phrase] of findPhrases(sentence)) {
+    for (const { key, phrase, start } of findPhrases(sentence)) {
+      const negated = negatedAt(sentence, start, start + phrase.length);
       const present = CHECKED[key]!(s);
       out.push({ key, phrase, negated, consistent: negated ? !present : present });
     }
-    // Kernel sizes of convolutions ("3x3 convolutions", "kernels are 1x1 and 3x3"), not of pooling windows.
-    if (!negated) {
-      for (const m of sentence.matchAll(/\b(\d+)x(\d+)\b(?!\s*(max|average|avg) pooling)/g)) {
-        if (!/kernel|conv|filter/.test(sentence)) continue;
-        const k = `${m[1]}x${m[2]}`;
-        out.push({ key: `kernel:${k}`, phrase: k, negated: false, consistent: s.kernelSizes.includes(k) });
-      }
+    // Kernel sizes of convolutions ("3x3 convolutions", "kernels are 1x1 and 3x3"), not of pooling windows;
+    // a negated size ("no 7x7 convolutions") is not checked.
+    if (!/kernel|conv|filter/.test(sentence)) continue;
+    for (const m of sentence.matchAll(/\b(\d+)x(\d+)\b(?!\s*(max|average|avg) pooling)/g)) {
+      if (negatedAt(sentence, m.index!, m.index! + m[0].length)) continue;
+      const k = `${m[1]}x${m[2]}`;
+      out.push({ key: `kernel:${k}`, phrase: k, negated: false, consistent: s.kernelSizes.includes(k) });
     }
   }
   return out;
