@@ -24,6 +24,7 @@ const NEGATIVE_CUES = [
   'does not use', 'do not use', "doesn't use", "don't use", 'does not have', "doesn't have", 'not using',
   'there is no', 'there are no', 'with no', 'has no', 'have no', 'instead of', 'rather than', 'free of',
   'without', 'w/o', 'lacking', 'lacks', 'lack', 'excluding', 'neither', 'nor', 'never', 'none', 'not', 'no',
+  "doesn't", "don't", "isn't", "aren't",
 ];
 const POSITIVE_CUES = [
   'built from', 'built on', 'built with', 'based on', 'relies on', 'using', 'uses', 'use', 'has', 'have',
@@ -37,7 +38,7 @@ const CUE = new RegExp(
 const NEGATIVE = new Set(NEGATIVE_CUES);
 
 /** Words right after a mention that deny it ("is not used", "are absent", "-free", ": none"). */
-const DENIED_AFTER = /^(?:(?:\s+[a-z-]+){0,2}?\s+(?:is|are|was|were)\s+(?:not|never|absent)\b|-(?:free|less)\b|\s*:\s*none\b)/;
+const DENIED_AFTER = /^(?:(?:\s+[a-z-]+){0,2}?\s+(?:(?:is|are|was|were)\s+(?:not|never|absent)\b|(?:isn't|aren't|wasn't|weren't)(?![a-z]))|-(?:free|less)\b|\s*:\s*none\b)/;
 
 /** Where the clause holding position `at` starts. */
 function clauseStart(text: string, at: number): number {
@@ -52,7 +53,14 @@ function clauseStart(text: string, at: number): number {
 /** Whether the phrase at [start, end) of a lower-case statement is said to be absent. */
 export function negatedAt(text: string, start: number, end: number): boolean {
   if (DENIED_AFTER.test(text.slice(end))) return true;
-  let last: string | undefined;
-  for (const m of text.slice(clauseStart(text, start), start).matchAll(CUE)) last = m[1];
-  return last !== undefined && NEGATIVE.has(last);
+  const clause = text.slice(clauseStart(text, start), start);
+  let negative = false;
+  let prevEnd = 0;
+  for (const m of clause.matchAll(CUE)) {
+    // A positive verb right after a negative one keeps the negation ("isn't using", "never has").
+    const joined = negative && /^\s*$/.test(clause.slice(prevEnd, m.index!));
+    negative = NEGATIVE.has(m[1]!) || joined;
+    prevEnd = m.index! + m[0].length;
+  }
+  return negative;
 }

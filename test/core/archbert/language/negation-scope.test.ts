@@ -36,6 +36,10 @@ describe('negation scope', () => {
 
   it('words right after a phrase can deny it', () => {
     expect(negated('attention blocks are not used.', 'attention')).toBe(true);
+    expect(negated("dropout isn't used.", 'dropout')).toBe(true);
+    expect(negated("it isn't using dropout.", 'dropout')).toBe(true);
+    // ... but a positive verb later in the clause, not right after the negation, ends it.
+    expect(negated("it isn't small and uses dropout.", 'dropout')).toBe(false);
     expect(negated('normalization: none.', 'normalization')).toBe(true);
     expect(negated('a batchnorm-free network with relu.', 'batchnorm')).toBe(true);
     expect(negated('a batchnorm-free network with relu.', 'relu')).toBe(false);
