@@ -58,7 +58,7 @@ export function negatedAt(text: string, start: number, end: number): boolean {
   let prevEnd = 0;
   for (const m of clause.matchAll(CUE)) {
     // A positive verb right after a negative one keeps the negation ("isn't using", "never has").
-    const joined = negative && /^\s*$/.test(clause.slice(prevEnd, m.index!));
+    const joined: boolean = negative && /^\s*$/.test(clause.slice(prevEnd, m.index!));
     negative = NEGATIVE.has(m[1]!) || joined;
     prevEnd = m.index! + m[0].length;
   }
