@@ -32,13 +32,18 @@ describe('"X instead of Y" means uses X and does not use Y', () => {
     expect(parseQuestion('does it use GELU rather than ReLU?').intent).toMatchObject({ keys: ['gelu'], absent: ['relu'] });
     expect(parseQuestion('it has layer normalisation and not batchnorm').intent).toMatchObject({ keys: ['layer_norm'], absent: ['batch_norm'] });
     expect(parseQuestion('does it use relu6, not relu?').intent).toMatchObject({ keys: ['relu6'], absent: ['relu'] });
+    expect(parseQuestion('does it have gelu and no batch norm?').intent).toMatchObject({ keys: ['gelu'], absent: ['batch_norm'], negated: false });
+    expect(parseQuestion('is there no batch norm and no lstm?').intent).toMatchObject({ keys: ['batch_norm'], absent: ['lstm'], negated: true });
     expect(statementForm('is it using layer norm instead of batch norm?', parseQuestion('is it using layer norm instead of batch norm?').intent)).toBe('it uses layer norm and does not use batch norm.');
   });
 
   it('answers from both halves of the contrast', () => {
     for (const q of ['is it using layer norm instead of batch norm?', 'does it use layer norm rather than batch norm', 'does it rely on gelu as opposed to relu?', 'it uses GELU but not ReLU', 'layer norm in place of batch norm?'])
       expect(ask('convnext_tiny', q).value, q).toBe(true);
-    for (const q of ['is it using batch norm instead of layer norm?', 'does it use relu rather than gelu?', 'it uses layer norm and not gelu'])
+    // "and no", "but no", "with no", ", without": the same contrast (before, "gelu and no batch norm?" asked whether both were absent).
+    for (const q of ['does it have gelu and no batch norm?', 'it uses layer norm but no batch norm', 'gelu with no relu?', 'does it use layer norm, without batch norm?', 'is there no batch norm and no lstm?'])
+      expect(ask('convnext_tiny', q).value, q).toBe(true);
+    for (const q of ['is it using batch norm instead of layer norm?', 'does it use relu rather than gelu?', 'it uses layer norm and not gelu', 'does it have gelu and no layer norm?', 'is there no batch norm and no layer norm?'])
       expect(ask('convnext_tiny', q).value, q).toBe(false);
     // Both present: "instead of" fails on the excluded half.
     expect(ask('regnet_y_400mf', 'does it use relu instead of sigmoid?').value).toBe(false);

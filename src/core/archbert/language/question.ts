@@ -157,8 +157,12 @@ const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> 
   [/recurren|rnn cell|cells/, 'recurrent'],
 ];
 
-/** "X instead of Y", "X rather than Y", "X and not Y", "X, not Y": uses X and does not use Y. */
-const CONTRAST = /\b(?:instead of|rather than|as opposed to|in place of|and not|but not)\b|,\s*not\b/;
+/**
+ * "X instead of Y", "X rather than Y", "X and not Y", "X, not Y", "X and no Y", "X but no Y", "X with no Y",
+ * "X, without Y": uses X and does not use Y. (Read as one negated sentence, "relu and no layer norm?" asked
+ * whether both were absent.)
+ */
+const CONTRAST = /\b(?:instead of|rather than|as opposed to|in place of|(?:and|but) (?:not|no|without)|with no)\b|,\s*(?:not|no|without)\b/;
 const NEGATION = /\b(not|no|never|without|doesn't|don't|isn't|aren't|lacks?|free of|none)\b/;
 
 /** Parses a question or statement into its kind and intent (null = not understood by the rules). */
