@@ -34,6 +34,8 @@ describe('"X instead of Y" means uses X and does not use Y', () => {
     expect(parseQuestion('does it use relu6, not relu?').intent).toMatchObject({ keys: ['relu6'], absent: ['relu'] });
     expect(parseQuestion('does it have gelu and no batch norm?').intent).toMatchObject({ keys: ['gelu'], absent: ['batch_norm'], negated: false });
     expect(parseQuestion('is there no batch norm and no lstm?').intent).toMatchObject({ keys: ['batch_norm'], absent: ['lstm'], negated: true });
+    // A bound after "and no" is not a contrast.
+    expect(parseQuestion('does it use gelu and no more than 30 layer norms?').intent).not.toMatchObject({ type: 'presence', absent: ['layer_norm'] });
     expect(statementForm('is it using layer norm instead of batch norm?', parseQuestion('is it using layer norm instead of batch norm?').intent)).toBe('it uses layer norm and does not use batch norm.');
   });
 

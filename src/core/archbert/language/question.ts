@@ -160,9 +160,10 @@ const WHICH_TOPICS: Array<[RegExp, Extract<Intent, { type: 'which' }>['what']]> 
 /**
  * "X instead of Y", "X rather than Y", "X and not Y", "X, not Y", "X and no Y", "X but no Y", "X with no Y",
  * "X, without Y": uses X and does not use Y. (Read as one negated sentence, "relu and no layer norm?" asked
- * whether both were absent.)
+ * whether both were absent.) "and no more than 20 …" is a bound, not a contrast.
  */
-const CONTRAST = /\b(?:instead of|rather than|as opposed to|in place of|(?:and|but) (?:not|no|without)|with no)\b|,\s*(?:not|no|without)\b/;
+const CONTRAST =
+  /(?:\b(?:instead of|rather than|as opposed to|in place of|(?:and|but) (?:not|no|without)|with no)\b|,\s*(?:not|no|without)\b)(?!\s+(?:more|fewer|less|bigger|larger|greater|smaller|higher|lower|over|under|above|below|only)\b)/;
 const NEGATION = /\b(not|no|never|without|doesn't|don't|isn't|aren't|lacks?|free of|none)\b/;
 
 /** Parses a question or statement into its kind and intent (null = not understood by the rules). */
