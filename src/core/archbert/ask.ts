@@ -22,6 +22,7 @@ import { factAnswerStrings } from './ask/answer-strings.js';
 import { list } from './ask/answers/common.js';
 import { exactAnswer } from './ask/exact-answer.js';
 import { answerIdeaQuestion } from './ask/idea-answer.js';
+import { answerIdeaContrast } from './ask/contrast-answer.js';
 import { ideaLabel, ideaMention } from './language/idea-phrases.js';
 import { yesNo } from './ask/answers/common.js';
 import { answerKeyIdeaQuestion } from './ask/key-idea-answer.js';
@@ -63,6 +64,8 @@ export function answerQuestion(question: string, s: ArchSummary, og: OpGraph, le
   const parsed = parseQuestion(question);
   const byKeyIdea = ideas ? answerKeyIdeaQuestion(question, ideas, s.family, og) : null;
   if (byKeyIdea) return { question, kind: byKeyIdea.kind, answer: byKeyIdea.answer, value: byKeyIdea.value, confidence: 1, evidence: byKeyIdea.evidence };
+  const byContrast = ideas ? answerIdeaContrast(question, (q) => answerQuestion(q, s, og, null, ideas, taskDetail)) : null;
+  if (byContrast) return { question, ...byContrast, confidence: 1 };
   const byIdea = ideas ? answerIdeaQuestion(question, parsed, ideas, og) : null;
   if (byIdea) return { question, kind: byIdea.kind, answer: byIdea.answer, value: byIdea.value, confidence: 1, evidence: byIdea.evidence };
   const byTask = taskDetail !== undefined ? answerTaskDetailQuestion(question, parsed, taskDetail, og) : null;

@@ -115,3 +115,29 @@ describe('ask about design ideas', () => {
     }
   });
 });
+
+describe('a contrast naming a design idea asks each half', () => {
+  // ShuffleNetV2 has channel shuffle and no SE; ResNet-50 has neither; SqueezeNet has fire modules.
+  it('holds when the first half holds and the second does not', () => {
+    expect(ask('shufflenet', 'does it use channel shuffle but no squeeze-and-excitation?')).toMatchObject({ kind: 'yes_no', value: true, confidence: 1 });
+    expect(ask('shufflenet', 'it has channel shuffle instead of squeeze-and-excitation')).toMatchObject({ kind: 'statement', value: true });
+    expect(ask('squeezenet', 'fire modules and no channel shuffle?')).toMatchObject({ value: true });
+    // Before, the idea half was dropped: the first read "Yes: no squeeze excitation", the second "Yes" of a ResNet.
+    expect(ask('shufflenet', 'does it use squeeze-and-excitation and no channel shuffle?').value).toBe(false);
+    expect(ask('resnet50', 'does it use channel shuffle but no squeeze-and-excitation?').value).toBe(false);
+    expect(ask('squeezenet', 'does it use fire modules, without relu?').value).toBe(false);
+  });
+
+  it('excludes every item of a list after the cue, keeping the "and" inside a name', () => {
+    expect(ask('shufflenet', 'does it use channel shuffle but no layer norm or attention?').value).toBe(true);
+    expect(ask('shufflenet', 'does it use channel shuffle, without layer norm, attention or squeeze-and-excitation?').value).toBe(true);
+    // Each excluded item is asked on its own: batch norm being there makes it false, whatever relu does.
+    expect(ask('shufflenet', 'does it use channel shuffle but no relu and no batch norm?').value).toBe(false);
+    expect(ask('shufflenet', 'does it use channel shuffle but no layer norm and no batch norm?').value).toBe(false);
+  });
+
+  it('says both halves in the answer, and leaves feature-only contrasts to the rules', () => {
+    expect(ask('shufflenet', 'does it use squeeze-and-excitation and no channel shuffle?').answer).toMatch(/^No: no squeeze excitation in the graph; 16 channel shuffle/);
+    expect(ask('resnet50', 'does it have relu and no layer norm?')).toMatchObject({ value: true, answer: expect.stringMatching(/^Yes: \d+ relu op\(s\) in the graph; no layer norm in the graph/) });
+  });
+});

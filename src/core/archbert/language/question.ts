@@ -166,6 +166,23 @@ const CONTRAST =
   /(?:\b(?:instead of|rather than|as opposed to|in place of|(?:and|but) (?:not|no|without)|with no)\b|,\s*(?:not|no|without)\b)(?!\s+(?:more|fewer|less|bigger|larger|greater|smaller|higher|lower|over|under|above|below|only)\b)/;
 const NEGATION = /\b(not|no|never|without|doesn't|don't|isn't|aren't|lacks?|free of|none)\b/;
 
+/**
+ * The two halves of a contrast in a yes/no question or statement ("does it use X but no Y?" →
+ * "does it use X", "Y"), in the normalised text; null without one. ask/contrast-answer.ts asks
+ * each half on its own when a design idea is named, since CONTRAST's presence intent reads only features.
+ */
+export function contrastHalves(raw: string): { used: string; excluded: string; kind: 'yes_no' | 'statement' } | null {
+  const q = dropRhetoricalNegation(normalizeQuestion(raw));
+  const kind = sentenceKind(q);
+  if (kind === 'wh') return null;
+  const body = canonicalPhrasing(q.replace(/[?.!]+$/, ''));
+  const m = CONTRAST.exec(body);
+  if (!m) return null;
+  const used = body.slice(0, m.index).replace(/[\s,]+$/, '');
+  const excluded = body.slice(m.index + m[0].length).trim();
+  return used && excluded ? { used, excluded, kind } : null;
+}
+
 /** Parses a question or statement into its kind and intent (null = not understood by the rules). */
 export function parseQuestion(raw: string): ParsedQuestion {
   const q = dropRhetoricalNegation(normalizeQuestion(raw));
