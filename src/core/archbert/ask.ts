@@ -19,12 +19,11 @@ import { intentFromAnswer, parseQuestion, statementForm, normalizeQuestion, type
 import { featurePhrases, hasFeature } from './language/feature-phrases.js';
 import { unknownQualifier } from './language/qualifiers.js';
 import { factAnswerStrings } from './ask/answer-strings.js';
-import { list } from './ask/answers/common.js';
+import { list, yesNo } from './ask/answers/common.js';
 import { exactAnswer } from './ask/exact-answer.js';
 import { answerIdeaQuestion } from './ask/idea-answer.js';
 import { answerIdeaContrast } from './ask/contrast-answer.js';
 import { ideaLabel, ideaMention } from './language/idea-phrases.js';
-import { yesNo } from './ask/answers/common.js';
 import { answerKeyIdeaQuestion } from './ask/key-idea-answer.js';
 import { answerTaskDetailQuestion, refinedTaskAnswer } from './ask/task-detail-answer.js';
 import type { IdeaFinding } from '../graph/ideas/context.js';

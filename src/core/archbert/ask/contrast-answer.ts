@@ -46,13 +46,14 @@ function excludedItems(text: string): string[] | null {
   const inside = (at: number) => named.some((m) => at > m.start && at < m.end);
   const items: string[] = [];
   let from = 0;
-  for (const m of text.matchAll(/\s*(?:,\s*(?:and|or|nor)?|\s(?:and|or|nor))\s+(?:(?:no|not|without|any)\s+)?/g)) {
+  for (const m of text.matchAll(/\s*(?:,\s*(?:and|or|nor)?|\s(?:and|or|nor))\s+/g)) {
     if (inside(m.index!)) continue;
     items.push(text.slice(from, m.index));
     from = m.index! + m[0].length;
   }
   items.push(text.slice(from));
-  const cleaned = items.map((t) => t.trim().replace(/^(?:no|not|without|any|a|an)\s+/, '')).filter(Boolean);
+  // Each item's own cue and article go ("no batch norm", "without any attention" → the name).
+  const cleaned = items.map((t) => t.trim().replace(/^(?:(?:no|not|without|any|a|an)\s+)+/, '')).filter(Boolean);
   const names = (t: string) => ideaMentions(t).length > 0 || featurePhrases(t).length > 0;
   return cleaned.length && cleaned.every(names) ? cleaned : null;
 }

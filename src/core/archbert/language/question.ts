@@ -172,10 +172,8 @@ const NEGATION = /\b(not|no|never|without|doesn't|don't|isn't|aren't|lacks?|free
  * each half on its own when a design idea is named, since CONTRAST's presence intent reads only features.
  */
 export function contrastHalves(raw: string): { used: string; excluded: string; kind: 'yes_no' | 'statement' } | null {
-  const q = dropRhetoricalNegation(normalizeQuestion(raw));
-  const kind = sentenceKind(q);
+  const { kind, body } = readQuestion(raw);
   if (kind === 'wh') return null;
-  const body = canonicalPhrasing(q.replace(/[?.!]+$/, ''));
   const m = CONTRAST.exec(body);
   if (!m) return null;
   const used = body.slice(0, m.index).replace(/[\s,]+$/, '');
@@ -183,11 +181,15 @@ export function contrastHalves(raw: string): { used: string; excluded: string; k
   return used && excluded ? { used, excluded, kind } : null;
 }
 
+/** The sentence kind and the normalised body (closing punctuation dropped, aliases applied) that the rules read. */
+function readQuestion(raw: string): { kind: 'yes_no' | 'wh' | 'statement'; body: string } {
+  const q = dropRhetoricalNegation(normalizeQuestion(raw));
+  return { kind: sentenceKind(q), body: canonicalPhrasing(q.replace(/[?.!]+$/, '')) };
+}
+
 /** Parses a question or statement into its kind and intent (null = not understood by the rules). */
 export function parseQuestion(raw: string): ParsedQuestion {
-  const q = dropRhetoricalNegation(normalizeQuestion(raw));
-  const sk = sentenceKind(q);
-  const body = canonicalPhrasing(q.replace(/[?.!]+$/, ''));
+  const { kind: sk, body } = readQuestion(raw);
   if (sk === 'wh') {
     // "which of these does it (not) use: a, b, c?" / "which of batch norm, layer norm or group norm is used?"
     const of = /which (?:one )?of (?:these|the following|them)?\s*(.*)$/.exec(body);
