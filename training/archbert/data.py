@@ -17,6 +17,7 @@ PAD, UNK, CLS, SEP, MASK, BOS, EOS = 0, 1, 2, 3, 4, 5, 6
 SPECIAL_IDS = {PAD, UNK, CLS, SEP, MASK, BOS, EOS}
 OP_PAD, OP_MASK = 0, 1
 MAX_QUERY, MAX_CAPTION = 64, 96
+NO_NUMBER = -1.0  # number channel of a token that states no quantity (model/number-channel.ts NO_NUMBER)
 
 
 def open_rows(path: Path):
@@ -101,6 +102,9 @@ class Dataset:
         self.bin_sizes = [len(f["values"]) + 1 for f in self.bins_file["features"]]
         self.graphs: list[Graph] = []
         self.by_id: dict[str, Graph] = {}
+        # the number channel of each token sequence that states a quantity (model/number-channel.ts
+        # writes it beside the ids); keyed by the (cut) ids, which determine it
+        self.numbers: dict[tuple, list] = {}
         for g in read_jsonl(r / "graphs.jsonl"):
             G = Graph(len(self.graphs), g["id"], g.get("name", g["id"]), g.get("family"), g.get("source", ""),
                       g["split"], g["ops"], g["bins"], [tuple(e) for e in g["edges"]], g["n"])
@@ -111,17 +115,25 @@ class Dataset:
             g = self.by_id[t["graph_id"]]
             limit = MAX_CAPTION if t["kind"] == "caption" else MAX_QUERY
             item = (t["text"], t["tokens"][:limit])
+            self._keep_numbers(item[1], t)
             (g.captions if t["kind"] == "caption" else g.queries).append(item)
             if t["kind"] == "query" and "relevant" in t:
                 g.query_relevant[t["text"]] = t["relevant"]
         for q in read_jsonl(r / "qa.jsonl"):
             q["tokens"] = q["tokens"][:MAX_QUERY]
+            self._keep_numbers(q["tokens"], q)
             self.by_id[q["graph_id"]].qa.append(q)
         for s in read_jsonl(r / "statements.jsonl"):
             s["tokens"] = s["tokens"][:MAX_QUERY]
+            self._keep_numbers(s["tokens"], s)
             self.by_id[s["graph_id"]].statements.append(s)
         # every text of a graph (captions + queries), for false-negative masking
         self.text_sets = [set(t for t, _ in g.captions) | set(t for t, _ in g.queries) for g in self.graphs]
+
+    def _keep_numbers(self, tokens, row):
+        numbers = [(int(i), float(x)) for i, x in row.pop("numbers", []) if i < len(tokens)]
+        if numbers:
+            self.numbers[tuple(tokens)] = numbers
 
     def split(self, name: str) -> list[Graph]:
         return [g for g in self.graphs if g.split == name]
@@ -146,6 +158,20 @@ def pad_tokens(seqs, max_len=None):
         ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
         mask[i, : len(s)] = 1
     return ids, mask
+
+
+def pad_numbers(seqs, table, max_len=None):
+    """The number channel of padded token sequences (as pad_tokens pads them): [B, L] float,
+    NO_NUMBER where a token states no quantity. `table` is Dataset.numbers."""
+    L = max(len(s) for s in seqs)
+    if max_len:
+        L = min(L, max_len)
+    out = torch.full((len(seqs), L), NO_NUMBER)
+    for i, s in enumerate(seqs):
+        for pos, x in table.get(tuple(s), ()):
+            if pos < L:
+                out[i, pos] = x
+    return out
 
 
 def collate_graphs(graphs, with_adj=True):

@@ -9,7 +9,7 @@ from collections import Counter
 
 import torch
 
-from data import BOS, EOS, SPECIAL_IDS, MAX_CAPTION, collate_graphs, pad_tokens
+from data import BOS, EOS, SPECIAL_IDS, MAX_CAPTION, collate_graphs, pad_numbers, pad_tokens
 
 GRAPH_BATCH_NODES = 8192  # nodes per arch-encoder batch (padded B*N)
 
@@ -37,14 +37,15 @@ def embed_graphs(model, graphs):
 
 
 @torch.no_grad()
-def embed_texts(model, token_lists, batch=256):
+def embed_texts(model, token_lists, numbers=None, batch=256):
+    """numbers: the dataset's number channel table (Dataset.numbers); None = no quantities."""
     out = []
     order = sorted(range(len(token_lists)), key=lambda i: len(token_lists[i]))
     res = [None] * len(token_lists)
     for b in range(0, len(order), batch):
         idx = order[b: b + batch]
         ids, mask = pad_tokens([token_lists[k] for k in idx])
-        e, _ = model.text(ids, mask)
+        e, _ = model.text(ids, mask, pad_numbers([token_lists[k] for k in idx], numbers or {}))
         for r, k in enumerate(idx):
             res[k] = e[r]
     out = torch.stack(res) if res else torch.zeros(0, model.cfg.embed)
@@ -52,7 +53,7 @@ def embed_texts(model, token_lists, batch=256):
 
 
 # ------------------------------------------------------------------ retrieval
-def retrieval(model, graphs, g_emb, source_only=False):
+def retrieval(model, graphs, g_emb, source_only=False, numbers=None):
     """Each distinct query text (kind "query") of the split against the whole
     gallery of the split's graphs. Relevant = every graph of the split the
     query describes (the dataset's `relevant` list: all stated properties
@@ -73,7 +74,7 @@ def retrieval(model, graphs, g_emb, source_only=False):
     texts = list(q_rel)
     if not texts:
         return {"r1": None, "r5": None, "mrr": None, "queries": 0, "gallery": len(graphs)}
-    t_emb = embed_texts(model, [q_tok[t] for t in texts])
+    t_emb = embed_texts(model, [q_tok[t] for t in texts], numbers)
     sims = t_emb @ g_emb.t()  # [Q,G]
     r1 = r5 = mrr = 0.0
     n_rel = 0
@@ -96,7 +97,7 @@ def retrieval(model, graphs, g_emb, source_only=False):
 
 # ------------------------------------------------------------------ reasoning
 @torch.no_grad()
-def reasoning(model, graphs, g_emb):
+def reasoning(model, graphs, g_emb, numbers=None):
     toks, labels, gidx, tmpl = [], [], [], []
     for gi, g in enumerate(graphs):
         for s in g.statements:
@@ -106,7 +107,7 @@ def reasoning(model, graphs, g_emb):
             tmpl.append(s.get("template", "?"))
     if not toks:
         return {"accuracy": None, "f1": None, "statements": 0}
-    t = embed_texts(model, toks)
+    t = embed_texts(model, toks, numbers)
     p = model.reasoning(t, g_emb[torch.tensor(gidx)])
     pred = (p >= 0.5).long().tolist()
     tp = sum(1 for a, b in zip(pred, labels) if a == 1 and b == 1)
@@ -131,7 +132,7 @@ def by_template(templates, correct):
 
 # ------------------------------------------------------------------ QA
 @torch.no_grad()
-def qa(model, graphs, g_emb, answers, include_family: bool):
+def qa(model, graphs, g_emb, answers, include_family: bool, numbers=None):
     toks, gold, gidx, tmpl = [], [], [], []
     for gi, g in enumerate(graphs):
         for q in g.qa:
@@ -143,7 +144,7 @@ def qa(model, graphs, g_emb, answers, include_family: bool):
             gidx.append(gi)
     if not toks:
         return {"exact_match": None, "f1": None, "questions": 0}
-    t = embed_texts(model, toks)
+    t = embed_texts(model, toks, numbers)
     logits = model.qa(t, g_emb[torch.tensor(gidx)])
     em = f1 = 0.0
     hits = []
@@ -287,10 +288,10 @@ def evaluate_split(model, ds, split, include_family, caption_limit=None, with_ca
     model.eval()
     g_emb, g_states = embed_graphs(model, graphs)
     out = {"graphs": len(graphs),
-           "retrieval": retrieval(model, graphs, g_emb),
-           "retrieval_source_only": retrieval(model, graphs, g_emb, source_only=True),
-           "reasoning": reasoning(model, graphs, g_emb),
-           "qa": qa(model, graphs, g_emb, ds.answers, include_family)}
+           "retrieval": retrieval(model, graphs, g_emb, numbers=ds.numbers),
+           "retrieval_source_only": retrieval(model, graphs, g_emb, source_only=True, numbers=ds.numbers),
+           "reasoning": reasoning(model, graphs, g_emb, ds.numbers),
+           "qa": qa(model, graphs, g_emb, ds.answers, include_family, ds.numbers)}
     if with_caption:
         out["caption"] = caption(model, graphs, g_states, ds.vocab["tokens"], caption_limit)
     return out

@@ -31,7 +31,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data import BOS, collate_graphs, load_dataset, pad_tokens  # noqa: E402
+from data import BOS, collate_graphs, load_dataset, pad_numbers, pad_tokens  # noqa: E402
 from decoder_cache import (CROSS_KV, CROSS_KV_AXES, CROSS_KV_INPUTS, CROSS_KV_OUTPUTS, STEP, STEP_AXES,  # noqa: E402
                            STEP_INPUTS, STEP_OUTPUTS, CaptionDecoderStep, CrossKV)
 from evaluate import evaluate_split  # noqa: E402
@@ -51,6 +51,13 @@ class TextExport(nn.Module):
         return self.m(input_ids, attention_mask)
 
 
+class NumberTextExport(TextExport):
+    """The text encoder of a set with the number channel (Config.number_channel): a third input."""
+
+    def forward(self, input_ids, attention_mask, numbers):
+        return self.m(input_ids, attention_mask, numbers)
+
+
 SIGNATURES = {
     "text_encoder": (["input_ids", "attention_mask"], ["embedding", "token_states"],
                      {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"},
@@ -66,6 +73,10 @@ SIGNATURES = {
     "caption_decoder": (["input_ids", "node_states", "node_mask"], ["logits"],
                         {"input_ids": {0: "batch", 1: "prefix"}, "node_states": {0: "batch", 1: "nodes"},
                          "node_mask": {0: "batch", 1: "nodes"}, "logits": {0: "batch"}}),
+    "text_encoder_numbers": (["input_ids", "attention_mask", "numbers"], ["embedding", "token_states"],
+                             {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"},
+                              "numbers": {0: "batch", 1: "length"},
+                              "embedding": {0: "batch"}, "token_states": {0: "batch", 1: "length"}}),
     CROSS_KV: (CROSS_KV_INPUTS, CROSS_KV_OUTPUTS, CROSS_KV_AXES),
     STEP: (STEP_INPUTS, STEP_OUTPUTS, STEP_AXES),
 }
@@ -95,8 +106,8 @@ def git_commit() -> str | None:
         return None
 
 
-def export_onnx(module, name, example, out: Path):
-    inputs, outputs, axes = SIGNATURES[name]
+def export_onnx(module, name, example, out: Path, signature=None):
+    inputs, outputs, axes = SIGNATURES[signature or name]
     tmp = out / f"{name}.onnx.tmp"
     with torch.no_grad():
         torch.onnx.export(module, example, str(tmp), input_names=inputs, output_names=outputs, dynamic_axes=axes,
@@ -225,7 +236,12 @@ def main(argv=None):
     am[1, 8:] = 0
     # .eval() on the wrapper too: torch.onnx.export restores the wrapper's mode
     # afterwards, recursively, which would put the text encoder back in training mode
-    export_onnx(TextExport(model.text).eval(), "text_encoder", (ids, am), out)
+    if cfg.number_channel:
+        nums = torch.full((3, 11), -1.0)
+        nums[0, 2], nums[2, 4:6] = 1.38, 7.6
+        export_onnx(NumberTextExport(model.text).eval(), "text_encoder", (ids, am, nums), out, "text_encoder_numbers")
+    else:
+        export_onnx(TextExport(model.text).eval(), "text_encoder", (ids, am), out)
     some = sorted(ds.graphs, key=lambda g: g.n)[:3]
     ops, bins, adj, mask = collate_graphs(some)
     export_onnx(model.arch, "arch_encoder", (ops, bins, adj, mask), out)
@@ -248,9 +264,13 @@ def main(argv=None):
     test = ds.split("test") or ds.graphs
     pg = [g for g in sorted(test, key=lambda g: g.n) if g.n >= 4][:2] or test[:2]
     texts = [t for g in pg for t in (g.queries[:1] + g.captions[:1])][:3]
+    if cfg.number_channel:  # the parity texts must exercise the channel: one that states a quantity first
+        stated = next(((t, tok) for g in test for t, tok in g.queries + g.captions if tuple(tok) in ds.numbers), None)
+        texts = ([stated] if stated else []) + texts[:2]
     with torch.no_grad():
         t_ids, t_mask = pad_tokens([tok for _, tok in texts])
-        t_emb, t_states = model.text(t_ids, t_mask)
+        t_num = pad_numbers([tok for _, tok in texts], ds.numbers)
+        t_emb, t_states = model.text(t_ids, t_mask, t_num)
         g_ops, g_bins, g_adj, g_mask = collate_graphs(pg)
         g_emb, g_states = model.arch(g_ops, g_bins, g_adj, g_mask)
         te, ge = t_emb[: len(pg)], g_emb
@@ -264,7 +284,8 @@ def main(argv=None):
     parity = {
         "note": "inputs and PyTorch outputs written by training/archbert/export.py; "
                 "test/core/archbert/model/parity.test.ts runs the ONNX files on them with onnxruntime-node",
-        "text_encoder": {"inputs": {"input_ids": tolist(t_ids), "attention_mask": tolist(t_mask)},
+        "text_encoder": {"inputs": {"input_ids": tolist(t_ids), "attention_mask": tolist(t_mask),
+                                    **({"numbers": tolist(t_num)} if cfg.number_channel else {})},
                          "outputs": {"embedding": tolist(t_emb), "token_states": tolist(t_states)}},
         "arch_encoder": {"inputs": {"ops": tolist(g_ops), "bins": tolist(g_bins), "adj": tolist(g_adj),
                                     "node_mask": tolist(g_mask)},

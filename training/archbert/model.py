@@ -3,7 +3,8 @@
 Modules and the ONNX signatures they are exported with (see
 docs/archbert-dataset.md / the data contract):
 
-  TextEncoder    input_ids [B,L] int64, attention_mask [B,L] int64
+  TextEncoder    input_ids [B,L] int64, attention_mask [B,L] int64 (+ numbers [B,L] f32 with
+                 Config.number_channel: log10(1 + value) per token, -1 = none)
                  -> embedding [B,E] (L2-normalised), token_states [B,L,H]
   ArchEncoder    ops [B,N] int64, bins [B,N,9] int64 (6 node columns + 3 whole-graph sizes on the last, "[graph]" node), adj [B,N,N] f32 (1 = edge from→to),
                  node_mask [B,N] f32 -> embedding [B,E] (L2-normalised), node_states [B,N,H]
@@ -51,6 +52,10 @@ class Config:
     # dropout on the attention probabilities; -1 = `dropout` (the bundled recipe). Training only:
     # 0 skips a Bernoulli draw over [batch, heads, nodes, nodes], about a quarter of a CPU step
     attn_dropout: float = -1.0
+    # issue 17: the text encoder reads each token's number channel (log10(1 + value) of the
+    # quantity it spells, -1 for none; src/core/archbert/model/number-channel.ts) through
+    # number_features → linear, added to the token embedding. False keeps the earlier encoder.
+    number_channel: bool = False
 
     def to_dict(self):
         return asdict(self)
@@ -124,11 +129,28 @@ def last_valid_state(states, mask):
     return (states * pick).sum(1)
 
 
+# periods, in decades, of the sinusoids that encode a number's log-magnitude: the shortest tells
+# 40m from 50m (0.1 decade apart), the longest orders the whole range monotonically
+NUMBER_PERIODS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+NUMBER_FEATURES = 2 + 2 * len(NUMBER_PERIODS)
+
+
+def number_features(numbers):
+    """[B,L] number channel → [B,L,NUMBER_FEATURES]: a presence flag, the scaled magnitude and
+    its sinusoids, all zero on tokens without a number (channel < 0)."""
+    flag = (numbers >= 0).to(torch.float32).unsqueeze(-1)
+    x = numbers.clamp(min=0.0).unsqueeze(-1)
+    w = torch.tensor([2 * math.pi / p for p in NUMBER_PERIODS], dtype=torch.float32, device=numbers.device)
+    parts = [flag, x / 4.0, torch.sin(x * w), torch.cos(x * w)]
+    return torch.cat(parts, -1) * flag
+
+
 class TextEncoder(nn.Module):
     def __init__(self, cfg: Config):
         super().__init__()
         H = cfg.hidden
         self.tok = nn.Embedding(cfg.vocab_size, H)
+        self.num = nn.Linear(NUMBER_FEATURES, H) if getattr(cfg, "number_channel", False) else None
         self.pos = nn.Embedding(cfg.max_text, H)
         self.drop = nn.Dropout(cfg.dropout)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.text_layers))
@@ -139,10 +161,13 @@ class TextEncoder(nn.Module):
         self.mlm_ln = nn.LayerNorm(H)
         self.mlm_bias = nn.Parameter(torch.zeros(cfg.vocab_size))
 
-    def forward(self, input_ids, attention_mask):
+    def forward(self, input_ids, attention_mask, numbers=None):
         L = input_ids.shape[1]
         pos = torch.arange(L, device=input_ids.device).unsqueeze(0)
-        x = self.drop(self.tok(input_ids) + self.pos(pos))
+        x = self.tok(input_ids) + self.pos(pos)
+        if self.num is not None and numbers is not None:
+            x = x + self.num(number_features(numbers))
+        x = self.drop(x)
         m = attention_mask.to(x.dtype)
         bias = ((1.0 - m) * NEG).unsqueeze(1)  # [B,1,L]
         for blk in self.blocks:
@@ -313,6 +338,10 @@ class ArchBert(nn.Module):
         # QA answers are rare positives among hundreds: start at the prior
         # (sigmoid ≈ 1/A) instead of 0.5, so the summed BCE starts near log A
         nn.init.constant_(self.qa.net[-1].bias, -math.log(max(2, cfg.n_answers)))
+        # the number channel starts silent: a set continued with it begins as the set it came from
+        if self.text.num is not None:
+            nn.init.zeros_(self.text.num.weight)
+            nn.init.zeros_(self.text.num.bias)
 
     def parts(self):
         return {"text_encoder": self.text, "arch_encoder": self.arch, "reasoning_head": self.reasoning,

@@ -370,6 +370,45 @@ def run_onnx_arch_encoder(out: Path):
     return diff
 
 
+def check_number_channel(tmp: Path, d: Path):
+    """--number-channel trains on rows that carry the channel, and exports it as a third
+    text_encoder input whose parity inputs state a quantity."""
+    import shutil
+    import export
+    import train
+    from model import ArchBert, Config, number_features
+    # the channel's features: zero off numbers, distinct for 40m and 50m
+    f = number_features(torch.tensor([[-1.0, 7.6021, 7.699]]))
+    assert f[0, 0].abs().sum() == 0 and f[0, 1, 0] == 1 and (f[0, 1] - f[0, 2]).abs().max() > 0.1
+    # it starts silent: a fresh channel changes no embedding
+    m = ArchBert(Config(hidden=16, embed=8, ff=32, heads=2, vocab_size=50, number_channel=True)).eval()
+    ids, am = torch.randint(7, 50, (2, 6)), torch.ones(2, 6, dtype=torch.long)
+    with torch.no_grad():
+        assert torch.equal(m.text(ids, am)[0], m.text(ids, am, torch.full((2, 6), 7.6))[0])
+    d2 = tmp / "data-numbers"
+    shutil.copytree(d, d2)
+    for name in ("texts.jsonl", "qa.jsonl"):
+        rows = [json.loads(x) for x in (d2 / name).read_text().splitlines()]
+        for i, r in enumerate(rows):
+            if i % 3 == 0:
+                r["numbers"] = [[1, 1.38], [2, 7.6]]
+        (d2 / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    ck2 = tmp / "ckpt-numbers"
+    train.main(["--data", str(d2), "--ckpt", str(ck2), "--epochs", "1", "--batch", "8", "--hidden", "32", "--embed",
+                "32", "--ff", "64", "--heads", "2", "--val-graphs", "5", "--warmup", "2", "--cache", "",
+                "--number-channel"])
+    st = torch.load(ck2 / "last.pt")
+    assert st["cfg"]["number_channel"] and st["model"]["text.num.weight"].abs().sum() > 0, "the channel learned"
+    out = tmp / "models-numbers"
+    export.main(["--data", str(d2), "--ckpt", str(ck2), "--out", str(out), "--skip-eval"])
+    import onnx
+    g = onnx.load(str(out / "text_encoder.onnx")).graph
+    assert [i.name for i in g.input] == ["input_ids", "attention_mask", "numbers"]
+    par = json.loads((out / "parity.json").read_text())["text_encoder"]["inputs"]
+    assert any(x >= 0 for row in par["numbers"] for x in row), "parity inputs state a quantity"
+    print("number channel: trained and exported with a numbers input")
+
+
 def main():
     torch.set_num_threads(1)
     check_metrics()
@@ -401,6 +440,7 @@ def main():
         check_next_set_units()
         check_next_set_training(Path(tmp))
         check_warm_start(Path(tmp), d, ck, out)
+        check_number_channel(Path(tmp), d)
     print("test_pipeline: OK")
 
 

@@ -47,7 +47,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bucket_bins import straddled_edges  # noqa: E402
 from data import (caption_io, load_dataset, collate_graphs, dense_adj, edge_index, mask_ops, mask_tokens,  # noqa: E402
-                  pad_tokens)
+                  pad_numbers, pad_tokens)
 from checkpoint_files import (checkpoint_exists, compact_optimizer_state, load_checkpoint,  # noqa: E402,F401
                               restore_optimizer_state, save_atomic, save_checkpoint, save_slim, torch_load)
 from contrastive import multi_positive_infonce, positive_matrix  # noqa: E402
@@ -167,7 +167,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
     chosen = pick_texts(G, rng)
     t_ids_c, t_mask_c = pad_tokens([tok for _, tok in chosen])
     t_ids, t_mask = t_ids_c.to(dev), t_mask_c.to(dev)
-    t_emb, t_states = model.text(t_ids, t_mask)
+    t_num = pad_numbers([tok for _, tok in chosen], ds.numbers).to(dev)
+    t_emb, t_states = model.text(t_ids, t_mask, t_num)
     scale = model.log_inv_temp.exp().clamp(max=100.0)
     logits = scale * t_emb @ a_emb.t()  # [text i, graph j]
     if getattr(args, "multi_positive", False):
@@ -182,7 +183,7 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
     m_ids, m_labels = mask_tokens(t_ids_c, t_mask_c, cfg.vocab_size, trng)
     if (m_labels != -100).any():
         m_ids, m_labels = m_ids.to(dev), m_labels.to(dev)
-        _, m_states = model.text(m_ids, t_mask)
+        _, m_states = model.text(m_ids, t_mask, t_num)
         sel = m_labels != -100
         losses["mlm"] = F.cross_entropy(model.text.mlm_logits(m_states[sel]), m_labels[sel])
 
@@ -204,7 +205,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
     st = [(i, s) for i, s in st if s is not None]
     if st:
         s_ids, s_mask = pad_tokens([s["tokens"] for _, s in st])
-        s_emb, _ = model.text(s_ids.to(dev), s_mask.to(dev))
+        s_num = pad_numbers([s["tokens"] for _, s in st], ds.numbers)
+        s_emb, _ = model.text(s_ids.to(dev), s_mask.to(dev), s_num.to(dev))
         lab = torch.tensor([float(s["label"]) for _, s in st]).to(dev)
         lg = model.reasoning.logits(s_emb, a_emb[torch.tensor([i for i, _ in st]).to(dev)])
         losses["reasoning"] = F.binary_cross_entropy_with_logits(lg, lab)
@@ -217,7 +219,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
             qs.append((i, rng.choice(cand)))
     if qs:
         q_ids, q_mask = pad_tokens([x["tokens"] for _, x in qs])
-        q_emb, _ = model.text(q_ids.to(dev), q_mask.to(dev))
+        q_num = pad_numbers([x["tokens"] for _, x in qs], ds.numbers)
+        q_emb, _ = model.text(q_ids.to(dev), q_mask.to(dev), q_num.to(dev))
         tgt = torch.zeros(len(qs), cfg.n_answers)
         for r, (_, x) in enumerate(qs):
             tgt[r, x["answer_ids"]] = 1.0
@@ -440,7 +443,7 @@ def main(argv=None):
         elif args.val_graphs and ds.split("val"):
             sub = ds.split("val")[: args.val_graphs]
             from types import SimpleNamespace
-            vds = SimpleNamespace(split=lambda _n: sub, answers=ds.answers, vocab=ds.vocab)
+            vds = SimpleNamespace(split=lambda _n: sub, answers=ds.answers, vocab=ds.vocab, numbers=ds.numbers)
             v = evaluate_split(model if dev.type == "cpu" else DeviceModel(model, dev), vds, "val",
                                include_family=True, with_caption=False)
             entry["val"] = {"r1": v["retrieval"]["r1"], "r5": v["retrieval"]["r5"],

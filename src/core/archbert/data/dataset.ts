@@ -22,6 +22,7 @@ import { hashFiles, JsonlSink, writeDirAtomic, type DatasetFile } from './datase
 import { LOG_LAYOUT, binsFile, type BinLayout } from '../model/bin-layout.js';
 import { OP_VOCAB, featurize, MAX_NODES, type Featurized } from '../model/featurize.js';
 import { MAX_CAPTION_TOKENS, MAX_TEXT_TOKENS } from '../model/limits.js';
+import { sparseNumberChannel } from '../model/number-channel.js';
 import { generateArchitecture, generatedTask } from './generate.js';
 import { qaPairs } from './qa.js';
 import { queries } from './queries.js';
@@ -281,6 +282,11 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     if (r.truncated) truncated[key]++;
     return r.ids;
   };
+  // the number channel beside the ids, only on rows that state a quantity (model/number-channel.ts)
+  const withNumbers = (ids: number[]) => {
+    const numbers = sparseNumberChannel(ids.map((i) => tokenizer.tokens[i]!));
+    return numbers.length > 0 ? { tokens: ids, numbers } : { tokens: ids };
+  };
   const textsOut = new JsonlSink();
   const textCounts = zeroSplits();
   for (const t of texts) {
@@ -290,7 +296,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       split: t.split,
       kind: t.kind,
       text: t.text,
-      tokens: enc(tokenizer, t.text, max, t.kind === 'caption' ? 'captions' : 'queries'),
+      ...withNumbers(enc(tokenizer, t.text, max, t.kind === 'caption' ? 'captions' : 'queries')),
       canonical: t.canonical,
       ...(t.fits && t.split !== 'train' ? { relevant: evalSummaries[t.split].filter((o) => t.fits!(o)).map((o) => o.id) } : {}),
     });
@@ -303,7 +309,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       graph_id: q.graphId,
       split: q.split,
       question: q.question,
-      tokens: enc(tokenizer, q.question, MAX_TEXT_TOKENS, 'qa'),
+      ...withNumbers(enc(tokenizer, q.question, MAX_TEXT_TOKENS, 'qa')),
       answers: q.answers,
       answer_ids: q.answers.map((a) => answerId.get(a)).filter((x): x is number => x !== undefined),
       family_question: q.familyQuestion,
@@ -318,7 +324,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       graph_id: s.graphId,
       split: s.split,
       text: s.text,
-      tokens: enc(tokenizer, s.text, MAX_TEXT_TOKENS, 'statements'),
+      ...withNumbers(enc(tokenizer, s.text, MAX_TEXT_TOKENS, 'statements')),
       label: s.label,
       hard_negative: s.hardNegative,
       template: s.template,

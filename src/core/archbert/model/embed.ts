@@ -4,13 +4,16 @@
  * token ids from the shared tokenizer (with [cls]/[sep], MAX_TEXT_TOKENS ids
  * at most for queries, questions and statements), graphs from the shared
  * featurizer as a dense batch (ops, bins, adj[from][to] = 1, node_mask), binned
- * with the set's own bin layout (its bins.json).
+ * with the set's own bin layout (its bins.json). A set whose text_encoder
+ * takes a `numbers` input is given each token's number channel
+ * (number-channel.ts), as the dataset stored it for the trainer.
  * With heads.ts, the only code that builds ONNX Runtime tensors.
  */
 import * as ort from 'onnxruntime-node';
 import type { OpGraph } from '../../graph/types.js';
 import { BIN_COLUMNS, MAX_NODES, featurize, type Featurized } from './featurize.js';
 import { MAX_TEXT_TOKENS } from './limits.js';
+import { NO_NUMBER, numberChannel } from './number-channel.js';
 import type { ModelSet } from './model-set.js';
 
 export interface ArchEncoding {
@@ -49,10 +52,20 @@ export async function embedTexts(set: ModelSet, texts: string[], maxLength = MAX
   return embedTokenIds(set, texts.map((t) => set.tokenizer.encode(t, { maxLength }).ids));
 }
 
-/** Embeddings of already tokenized texts (one text_encoder call). */
+/** The number channel of token id sequences, padded as padIds pads them (NO_NUMBER on padding). */
+export function padNumbers(tokens: readonly string[], seqs: number[][]): ort.Tensor {
+  const L = Math.max(1, ...seqs.map((s) => s.length));
+  const out = new Float32Array(seqs.length * L).fill(NO_NUMBER);
+  seqs.forEach((s, i) => out.set(numberChannel(s.map((id) => tokens[id] ?? '[unk]')), i * L));
+  return new ort.Tensor('float32', out, [seqs.length, L]);
+}
+
+/** Embeddings of already tokenized texts (one text_encoder call); a set whose encoder reads the number channel gets it too. */
 export async function embedTokenIds(set: ModelSet, seqs: number[][]): Promise<Float32Array[]> {
   const { ids, mask } = padIds(seqs);
-  const out = await set.run('text_encoder', { input_ids: ids, attention_mask: mask });
+  const feeds: Record<string, ort.Tensor> = { input_ids: ids, attention_mask: mask };
+  if ((await set.session('text_encoder')).inputNames.includes('numbers')) feeds.numbers = padNumbers(set.tokenizer.tokens, seqs);
+  const out = await set.run('text_encoder', feeds);
   return rows(out.embedding!);
 }
 
