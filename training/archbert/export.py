@@ -58,6 +58,13 @@ class NumberTextExport(TextExport):
         return self.m(input_ids, attention_mask, numbers)
 
 
+def text_export(text_encoder, cfg):
+    """The text encoder's export wrapper and signature name (a third input with the number channel)."""
+    if cfg.number_channel:
+        return NumberTextExport(text_encoder).eval(), "text_encoder_numbers"
+    return TextExport(text_encoder).eval(), "text_encoder"
+
+
 SIGNATURES = {
     "text_encoder": (["input_ids", "attention_mask"], ["embedding", "token_states"],
                      {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"},
@@ -236,12 +243,10 @@ def main(argv=None):
     am[1, 8:] = 0
     # .eval() on the wrapper too: torch.onnx.export restores the wrapper's mode
     # afterwards, recursively, which would put the text encoder back in training mode
-    if cfg.number_channel:
-        nums = torch.full((3, 11), -1.0)
-        nums[0, 2], nums[2, 4:6] = 1.38, 7.6
-        export_onnx(NumberTextExport(model.text).eval(), "text_encoder", (ids, am, nums), out, "text_encoder_numbers")
-    else:
-        export_onnx(TextExport(model.text).eval(), "text_encoder", (ids, am), out)
+    nums = torch.full((3, 11), -1.0)
+    nums[0, 2], nums[2, 4:6] = 1.38, 7.6
+    text_module, text_signature = text_export(model.text, cfg)
+    export_onnx(text_module, "text_encoder", (ids, am, nums)[:len(SIGNATURES[text_signature][0])], out, text_signature)
     some = sorted(ds.graphs, key=lambda g: g.n)[:3]
     ops, bins, adj, mask = collate_graphs(some)
     export_onnx(model.arch, "arch_encoder", (ops, bins, adj, mask), out)

@@ -406,7 +406,12 @@ def check_number_channel(tmp: Path, d: Path):
     assert [i.name for i in g.input] == ["input_ids", "attention_mask", "numbers"]
     par = json.loads((out / "parity.json").read_text())["text_encoder"]["inputs"]
     assert any(x >= 0 for row in par["numbers"] for x in row), "parity inputs state a quantity"
-    print("number channel: trained and exported with a numbers input")
+    # the set's weights rebuild from its ONNX files, channel included (--init-from-set continues it)
+    from weights_from_onnx import rebuild, verify
+    cfg, state, _, _ = rebuild(out)
+    verify(cfg, state, out)
+    assert cfg.number_channel and torch.equal(state["text.num.weight"], st["model"]["text.num.weight"])
+    print("number channel: trained, exported with a numbers input, rebuilt from the ONNX files")
 
 
 def main():

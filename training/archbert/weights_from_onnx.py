@@ -37,7 +37,7 @@ import torch
 from onnx import numpy_helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export import TextExport, export_onnx  # noqa: E402
+from export import export_onnx, text_export  # noqa: E402
 from model import ArchBert, Config  # noqa: E402
 
 # the exported modules (export.py names) and their prefix in ArchBert's state dict
@@ -49,7 +49,8 @@ def example_inputs(cfg: Config, name: str):
     """Small inputs of the right types; the exported graph does not depend on them (dynamic axes)."""
     g = torch.Generator().manual_seed(0)
     if name == "text_encoder":
-        return (torch.randint(7, cfg.vocab_size, (2, 5), generator=g), torch.ones(2, 5, dtype=torch.long))
+        ids, am = torch.randint(7, cfg.vocab_size, (2, 5), generator=g), torch.ones(2, 5, dtype=torch.long)
+        return (ids, am, torch.full((2, 5), 1.5)) if cfg.number_channel else (ids, am)
     n = 4
     ops = torch.randint(0, cfg.n_ops, (2, n), generator=g)
     bins = torch.zeros(2, n, len(cfg.bin_sizes), dtype=torch.long)
@@ -65,13 +66,17 @@ def example_inputs(cfg: Config, name: str):
 
 
 def module_of(model: ArchBert, name: str):
-    return {"text_encoder": TextExport(model.text).eval(), "arch_encoder": model.arch,
-            "reasoning_head": model.reasoning, "qa_head": model.qa, "caption_decoder": model.caption}[name]
+    """The module export.py exports as `name`, and the signature it uses."""
+    if name == "text_encoder":
+        return text_export(model.text, model.cfg)
+    return {"arch_encoder": model.arch, "reasoning_head": model.reasoning, "qa_head": model.qa,
+            "caption_decoder": model.caption}[name], name
 
 
 def export_part(model: ArchBert, name: str, tmp: Path) -> onnx.ModelProto:
     model.eval()
-    export_onnx(module_of(model, name), name, example_inputs(model.cfg, name), tmp)
+    module, signature = module_of(model, name)
+    export_onnx(module, name, example_inputs(model.cfg, name), tmp, signature)
     return onnx.load(str(tmp / f"{name}.onnx"))
 
 
