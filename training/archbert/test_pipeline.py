@@ -396,9 +396,11 @@ def check_number_channel(tmp: Path, d: Path):
     ck2 = tmp / "ckpt-numbers"
     train.main(["--data", str(d2), "--ckpt", str(ck2), "--epochs", "1", "--batch", "8", "--hidden", "32", "--embed",
                 "32", "--ff", "64", "--heads", "2", "--val-graphs", "5", "--warmup", "2", "--cache", "",
-                "--number-channel"])
+                "--number-channel", "--number-lr-factor", "10"])
     st = torch.load(ck2 / "last.pt")
     assert st["cfg"]["number_channel"] and st["model"]["text.num.weight"].abs().sum() > 0, "the channel learned"
+    groups = st["opt"]["param_groups"]
+    assert [g.get("lr_mult", 1.0) for g in groups] == [1.0, 10.0] and len(groups[1]["params"]) == 2, groups
     out = tmp / "models-numbers"
     export.main(["--data", str(d2), "--ckpt", str(ck2), "--out", str(out), "--skip-eval"])
     import onnx

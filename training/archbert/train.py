@@ -104,6 +104,8 @@ def parse_args(argv=None):
     ap.add_argument("--bucket-bins", action="store_true",
                     help="require a dataset whose bins.json puts every size-bucket edge of the text between two bins "
                          "(bucket_bins.py); refuses today's log-grid bins")
+    ap.add_argument("--number-lr-factor", type=float, default=1.0,
+                    help="with --number-channel: the channel's learning rate is this times --lr (param_groups)")
     ap.add_argument("--chunk-minutes", type=float, default=0.0,
                     help="stop this call (checkpoint saved) once this much wall-clock time has passed since it started, "
                          "start-up included; rerun the same command to continue. --max-minutes stays the whole run's "
@@ -247,19 +249,30 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 
 # options that change what a step computes: a resumed run must keep them (a checkpoint
 # written before they existed had them off)
-TRAINING_OPTIONS = ("multi_positive", "family_negatives", "bucket_bins")
+TRAINING_OPTIONS = {"multi_positive": False, "family_negatives": False, "bucket_bins": False, "number_lr_factor": 1.0}
 
 
 def option_mismatch(saved_args: dict, args) -> list:
     """'--flag SAVED' for each training option the checkpoint was run with otherwise."""
-    return [f"--{k.replace('_', '-')} {saved_args.get(k, False)}" for k in TRAINING_OPTIONS
-            if saved_args.get(k, False) != getattr(args, k)]
+    return [f"--{k.replace('_', '-')} {saved_args.get(k, default)}" for k, default in TRAINING_OPTIONS.items()
+            if saved_args.get(k, default) != getattr(args, k)]
 
 
 def same_cfg(saved: dict, cfg: Config) -> bool:
     """A checkpoint's config equals this run's, fields added since it was written
     taking their defaults (graph_readout off = the encoder it was trained with)."""
     return Config(**saved).to_dict() == cfg.to_dict()
+
+
+def param_groups(model, args) -> list:
+    """One AdamW group, or two with --number-lr-factor: the number channel, zero-initialised inside a
+    trained encoder when a set is continued, moves at most about lr per step under Adam, so at the
+    continued run's small lr it would stay nearly silent; its group's lr is the factor times the rest's."""
+    num = [p for n, p in model.named_parameters() if n.startswith("text.num.")]
+    if not num or args.number_lr_factor == 1.0:
+        return [{"params": list(model.parameters())}]
+    rest = [p for n, p in model.named_parameters() if not n.startswith("text.num.")]
+    return [{"params": rest}, {"params": num, "lr_mult": args.number_lr_factor}]
 
 
 def lr_factor(step, progress, warmup):
@@ -332,7 +345,7 @@ def main(argv=None):
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     model = ArchBert(cfg).to(dev)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    opt = torch.optim.AdamW(param_groups(model, args), lr=args.lr, weight_decay=args.weight_decay)
     sampler = Sampler(train_graphs, ds.n_ops, args.batch, args.real_fraction, args.seed, args.family_negatives)
     total_steps = args.epochs * sampler.steps_per_epoch()
     epoch, step, elapsed, log = 0, 0, 0.0, []
@@ -407,7 +420,7 @@ def main(argv=None):
             t0 = time.time()
             progress = max(step / max(1, total_steps), elapsed / budget)
             for gparam in opt.param_groups:
-                gparam["lr"] = args.lr * lr_factor(step, progress, args.warmup)
+                gparam["lr"] = args.lr * gparam.get("lr_mult", 1.0) * lr_factor(step, progress, args.warmup)
             loss, parts = train_step(model, ds, plan[pos], train_graphs, rng, trng, args, dev, sparse)
             opt.zero_grad()
             loss.backward()
