@@ -246,7 +246,7 @@ def main(argv=None):
     nums = torch.full((3, 11), -1.0)
     nums[0, 2], nums[2, 4:6] = 1.38, 7.6
     text_module, text_signature = text_export(model.text, cfg)
-    export_onnx(text_module, "text_encoder", (ids, am, nums)[:len(SIGNATURES[text_signature][0])], out, text_signature)
+    export_onnx(text_module, "text_encoder", (ids, am, nums) if cfg.number_channel else (ids, am), out, text_signature)
     some = sorted(ds.graphs, key=lambda g: g.n)[:3]
     ops, bins, adj, mask = collate_graphs(some)
     export_onnx(model.arch, "arch_encoder", (ops, bins, adj, mask), out)

@@ -70,6 +70,8 @@ interface Quantity {
   /** The digits' value and the magnitude a suffix or scale word gives it (1 when none). */
   base: number;
   scale: number;
+  /** A count joined to its noun ("4-layer"): never a range's bare first number. */
+  counted: boolean;
   /** Word indices the quantity spans. */
   first: number;
   last: number;
@@ -87,14 +89,14 @@ function words(pieces: readonly string[]): Word[] {
   return out;
 }
 
-function parseWord(text: string): { base: number; scale: number } | null {
+function parseWord(text: string): { base: number; scale: number; counted: boolean } | null {
   const m = PLAIN.exec(text);
   if (m) {
     const scale = SUFFIX_SCALE.get(m[2]!);
-    return scale === undefined ? null : { base: Number(m[1]), scale };
+    return scale === undefined ? null : { base: Number(m[1]), scale, counted: false };
   }
   const c = COUNT_NOUN.exec(text);
-  return c ? { base: Number(c[1]), scale: 1 } : null;
+  return c ? { base: Number(c[1]), scale: 1, counted: true } : null;
 }
 
 function quantities(ws: readonly Word[]): Quantity[] {
@@ -103,7 +105,6 @@ function quantities(ws: readonly Word[]): Quantity[] {
     const parsed = parseWord(ws[i]!.text);
     if (!parsed) continue;
     const q: Quantity = { ...parsed, first: i, last: i };
-    // "1 , 000 , 000": comma groups of exactly three digits continue a bare number of 1-3 digits
     // The tokenizer keeps no space, so "1,000" and a list "64, 128" read alike: a group joins
     // when it is "000" or the number before it is a single digit ("1,280"), which lists rarely are.
     if (/^\d{1,3}$/.test(ws[i]!.text)) {
@@ -124,7 +125,7 @@ function quantities(ws: readonly Word[]): Quantity[] {
   for (let k = 0; k + 1 < out.length; k++) {
     const a = out[k]!;
     const b = out[k + 1]!;
-    if (a.scale === 1 && b.scale !== 1 && b.first === a.last + 2 && RANGE_JOINERS.has(ws[a.last + 1]!.text)) a.scale = b.scale;
+    if (a.scale === 1 && !a.counted && b.scale !== 1 && b.first === a.last + 2 && RANGE_JOINERS.has(ws[a.last + 1]!.text)) a.scale = b.scale;
   }
   return out;
 }

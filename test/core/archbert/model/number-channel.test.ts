@@ -23,6 +23,8 @@ describe('numberChannel', () => {
     expect(numberChannel(['between', '4', 'and', '12', 'million', 'params'])).toEqual([_, 6.6021, _, 7.0792, 7.0792, _]);
     expect(numberChannel(['12', 'to', '20m'])).toEqual([7.0792, _, 7.301]);
     expect(numberChannel(['3', 'to', '5', 'layers'])).toEqual([0.6021, _, 0.7782, _]);
+    // a count joined to its noun is not a range's first number: "4-layer and 12m" keeps 4
+    expect(numberChannel(['4-layer', 'and', '12m'])).toEqual([0.699, _, 7.0792]);
   });
 
   it('reads thousands groups but keeps a list of widths apart', () => {
