@@ -65,10 +65,14 @@ def text_export(text_encoder, cfg):
     return TextExport(text_encoder).eval(), "text_encoder"
 
 
+TEXT_AXES = {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"},
+             "embedding": {0: "batch"}, "token_states": {0: "batch", 1: "length"}}
+
 SIGNATURES = {
-    "text_encoder": (["input_ids", "attention_mask"], ["embedding", "token_states"],
-                     {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"},
-                      "embedding": {0: "batch"}, "token_states": {0: "batch", 1: "length"}}),
+    "text_encoder": (["input_ids", "attention_mask"], ["embedding", "token_states"], TEXT_AXES),
+    # a set trained with the number channel: the same encoder with a third input
+    "text_encoder_numbers": (["input_ids", "attention_mask", "numbers"], ["embedding", "token_states"],
+                             {**TEXT_AXES, "numbers": {0: "batch", 1: "length"}}),
     "arch_encoder": (["ops", "bins", "adj", "node_mask"], ["embedding", "node_states"],
                      {"ops": {0: "batch", 1: "nodes"}, "bins": {0: "batch", 1: "nodes"},
                       "adj": {0: "batch", 1: "nodes", 2: "nodes"}, "node_mask": {0: "batch", 1: "nodes"},
@@ -80,10 +84,6 @@ SIGNATURES = {
     "caption_decoder": (["input_ids", "node_states", "node_mask"], ["logits"],
                         {"input_ids": {0: "batch", 1: "prefix"}, "node_states": {0: "batch", 1: "nodes"},
                          "node_mask": {0: "batch", 1: "nodes"}, "logits": {0: "batch"}}),
-    "text_encoder_numbers": (["input_ids", "attention_mask", "numbers"], ["embedding", "token_states"],
-                             {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"},
-                              "numbers": {0: "batch", 1: "length"},
-                              "embedding": {0: "batch"}, "token_states": {0: "batch", 1: "length"}}),
     CROSS_KV: (CROSS_KV_INPUTS, CROSS_KV_OUTPUTS, CROSS_KV_AXES),
     STEP: (STEP_INPUTS, STEP_OUTPUTS, STEP_AXES),
 }
