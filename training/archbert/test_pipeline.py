@@ -448,7 +448,41 @@ def main():
         check_next_set_training(Path(tmp))
         check_warm_start(Path(tmp), d, ck, out)
         check_number_channel(Path(tmp), d)
+        check_block_bins(Path(tmp), d, out)
     print("test_pipeline: OK")
+
+
+def check_block_bins(tmp: Path, d: Path, out: Path):
+    """A dataset that appends block-count bin columns (the "blocks" layout) continues a set trained
+    without them: --init-from-set carries the set's columns, the added tables start at zero and train
+    in their own AdamW group (--block-bins-lr-factor)."""
+    import shutil
+    import train
+    d3 = tmp / "data-blocks"
+    shutil.copytree(d, d3)
+    bins = json.loads((d3 / "bins.json").read_text())
+    added = [{"name": f"graph_blocks_{k}", "values": list(range(25)), "binning": "interval"} for k in ("residual", "attention")]
+    bins["features"] += added
+    (d3 / "bins.json").write_text(json.dumps(bins))
+    rows = [json.loads(x) for x in (d3 / "graphs.jsonl").read_text().splitlines()]
+    for r in rows:
+        # the [graph] node (last) counts 1 + id length % 5 residual blocks and no attention; other nodes: 0 (not applicable)
+        r["bins"] = [b + [0, 0] for b in r["bins"][:-1]] + [r["bins"][-1] + [2 + len(r["id"]) % 5, 1]]
+    (d3 / "graphs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    ck3 = tmp / "ckpt-blocks"
+    train.main(["--data", str(d3), "--ckpt", str(ck3), "--epochs", "1", "--batch", "8", "--hidden", "32", "--embed",
+                "32", "--ff", "64", "--heads", "2", "--val-graphs", "0", "--warmup", "2", "--cache", "",
+                "--init-from-set", str(out), "--block-bins-lr-factor", "10"])
+    st = torch.load(ck3 / "last.pt")
+    assert st["init_source"]["report"]["bin_tables_added"] == 2
+    n_cols = len(bins["features"])
+    assert st["cfg"]["bin_sizes"][-2:] == [26, 26] and len(st["cfg"]["bin_sizes"]) == n_cols
+    assert st["model"][f"arch.bins.{n_cols - 2}.weight"].abs().sum() > 0, "the added tables learned"
+    groups = st["opt"]["param_groups"]
+    assert [g.get("lr_mult", 1.0) for g in groups] == [1.0, 10.0] and len(groups[1]["params"]) == 2, groups
+    assert train.block_bin_params([f["name"] for f in bins["features"]]) == {
+        f"arch.bins.{n_cols - 2}.weight", f"arch.bins.{n_cols - 1}.weight"}
+    print("block bins: the set carried over, 2 zero-initialised tables trained at 10 x lr")
 
 
 def check_warm_start(tmp: Path, d: Path, ck: Path, out: Path):
@@ -494,6 +528,19 @@ def check_warm_start(tmp: Path, d: Path, ck: Path, out: Path):
     with torch.no_grad():
         diff = (src_model.arch(ops, bins, adj, mask)[0] - dst_model.arch(ops, bins, adj, mask)[0]).abs().max()
     assert diff < 1e-6, f"the zero-initialised readout changed the embedding by {diff}"
+
+    # appended bin columns (the "blocks" layout after "log"): zero tables, so no embedding changes whatever they hold
+    wide_cfg = Config(**{**cfg.to_dict(), "bin_sizes": list(cfg.bin_sizes) + [30, 30]})
+    wide, wide_report = carry_over(state, cfg.to_dict(), ArchBert(wide_cfg).state_dict(), wide_cfg.to_dict(),
+                                   old_tok, old_tok, old_ans, old_ans)
+    assert wide_report["bin_tables_added"] == 2 and wide_report["tokens_new"] == 0
+    wide_model = ArchBert(wide_cfg).eval()
+    wide_model.load_state_dict(wide)
+    extra = torch.randint(0, 30, (*bins.shape[:2], 2), generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        wdiff = (src_model.arch(ops, bins, adj, mask)[0]
+                 - wide_model.arch(ops, torch.cat([bins, extra], 2), adj, mask)[0]).abs().max()
+    assert wdiff < 1e-6, f"zero-initialised added bin tables changed the embedding by {wdiff}"
 
     # continued training from the exported set, on the same data
     ck2 = tmp / "ckpt-warm"

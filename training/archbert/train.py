@@ -106,6 +106,9 @@ def parse_args(argv=None):
                          "(bucket_bins.py); refuses today's log-grid bins")
     ap.add_argument("--number-lr-factor", type=float, default=1.0,
                     help="with --number-channel: the channel's learning rate is this times --lr (param_groups)")
+    ap.add_argument("--block-bins-lr-factor", type=float, default=1.0,
+                    help="with a dataset of the \"blocks\" bin layout: the block-count bin tables' learning rate is this "
+                         "times --lr (param_groups)")
     ap.add_argument("--chunk-minutes", type=float, default=0.0,
                     help="stop this call (checkpoint saved) once this much wall-clock time has passed since it started, "
                          "start-up included; rerun the same command to continue. --max-minutes stays the whole run's "
@@ -249,7 +252,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 
 # options that change what a step computes: a resumed run must keep them (a checkpoint
 # written before they existed had them off)
-TRAINING_OPTIONS = {"multi_positive": False, "family_negatives": False, "bucket_bins": False, "number_lr_factor": 1.0}
+TRAINING_OPTIONS = {"multi_positive": False, "family_negatives": False, "bucket_bins": False, "number_lr_factor": 1.0,
+                    "block_bins_lr_factor": 1.0}
 
 
 def option_mismatch(saved_args: dict, args) -> list:
@@ -264,15 +268,27 @@ def same_cfg(saved: dict, cfg: Config) -> bool:
     return Config(**saved).to_dict() == cfg.to_dict()
 
 
-def param_groups(model, args) -> list:
-    """One AdamW group, or two with --number-lr-factor: the number channel, zero-initialised inside a
-    trained encoder when a set is continued, moves at most about lr per step under Adam, so at the
-    continued run's small lr it would stay nearly silent; its group's lr is the factor times the rest's."""
-    num = [p for n, p in model.named_parameters() if n.startswith("text.num.")]
-    if not num or args.number_lr_factor == 1.0:
-        return [{"params": list(model.parameters())}]
-    rest = [p for n, p in model.named_parameters() if not n.startswith("text.num.")]
-    return [{"params": rest}, {"params": num, "lr_mult": args.number_lr_factor}]
+def block_bin_params(bin_names: list) -> set:
+    """State-dict names of the embedding tables of the "blocks" layout's block-count columns (bins.json
+    features named graph_blocks_*; bin-layout.ts)."""
+    return {f"arch.bins.{i}.weight" for i, name in enumerate(bin_names) if name.startswith("graph_blocks_")}
+
+
+def param_groups(model, args, bin_names: list = ()) -> list:
+    """One AdamW group, plus one per learning-rate factor other than 1: --number-lr-factor for the number
+    channel, --block-bins-lr-factor for the block-count bin tables. Both start at zero inside a trained
+    encoder when a set is continued (warm_start.py), and Adam moves a weight by at most about lr per step,
+    so at the continued run's small lr they would stay nearly silent; their lr is the factor times the rest's."""
+    blocks = block_bin_params(list(bin_names))
+    if args.block_bins_lr_factor != 1.0 and not blocks:
+        sys.exit("--block-bins-lr-factor: the dataset's bins.json has no block-count columns "
+                 "(archbert dataset build --bins blocks)")
+    named = list(model.named_parameters())
+    special = [([p for n, p in named if n.startswith("text.num.")], args.number_lr_factor),
+               ([p for n, p in named if n in blocks], args.block_bins_lr_factor)]
+    groups = [{"params": params, "lr_mult": factor} for params, factor in special if params and factor != 1.0]
+    apart = {id(p) for g in groups for p in g["params"]}
+    return [{"params": [p for _, p in named if id(p) not in apart]}] + groups
 
 
 def lr_factor(step, progress, warmup):
@@ -286,9 +302,14 @@ def init_from_set(model, set_dir: Path, ds) -> dict:
     from weights_from_onnx import rebuild, verify
     src_cfg, src_state, manifest, _missing = rebuild(set_dir)
     verify(src_cfg, src_state, set_dir)
-    for f in ("ops.json", "bins.json"):
-        if json.loads((set_dir / f).read_text()) != json.loads((Path(ds.root) / f).read_text()):
-            sys.exit(f"{set_dir / f}: differs from the dataset's; the architecture encoder cannot carry over")
+    if json.loads((set_dir / "ops.json").read_text()) != json.loads((Path(ds.root) / "ops.json").read_text()):
+        sys.exit(f"{set_dir / 'ops.json'}: differs from the dataset's; the architecture encoder cannot carry over")
+    src_bins = json.loads((set_dir / "bins.json").read_text())
+    dst_bins = json.loads((Path(ds.root) / "bins.json").read_text())
+    # the dataset may append bin columns (the "blocks" layout after "log"); the set's columns come first, unchanged
+    if src_bins["features"] != dst_bins["features"][: len(src_bins["features"])]:
+        sys.exit(f"{set_dir / 'bins.json'}: its columns are not the dataset's first columns; the architecture encoder "
+                 "cannot carry over")
     state, report = carry_over(src_state, src_cfg.to_dict(), model.state_dict(), model.cfg.to_dict(),
                                read_list(set_dir / "vocab.json", "tokens"), ds.vocab["tokens"],
                                read_list(set_dir / "answers.json", "answers"), ds.answers)
@@ -345,7 +366,7 @@ def main(argv=None):
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     model = ArchBert(cfg).to(dev)
-    opt = torch.optim.AdamW(param_groups(model, args), lr=args.lr, weight_decay=args.weight_decay)
+    opt = torch.optim.AdamW(param_groups(model, args, [f["name"] for f in ds.bins_file["features"]]), lr=args.lr, weight_decay=args.weight_decay)
     sampler = Sampler(train_graphs, ds.n_ops, args.batch, args.real_fraction, args.seed, args.family_negatives)
     total_steps = args.epochs * sampler.steps_per_epoch()
     epoch, step, elapsed, log = 0, 0, 0.0, []

@@ -13,7 +13,10 @@ carries every weight over by *meaning*:
   (hidden sizes, layers, ops and bins unchanged: refused otherwise);
 - `graph_readout` on a set trained without it: the projection gets a third
   block of zero columns, so the start embedding is exactly the shipped one's
-  and training decides what the [graph] node adds.
+  and training decides what the [graph] node adds;
+- bin columns the dataset appends (the "blocks" layout after "log": block
+  counts on the [graph] node): their embedding tables start at zero, so
+  again the start embeddings are the shipped set's.
 
 The source is the checkpoint weights_from_onnx.py rebuilds from the set's ONNX
 files (the MLM / MAM heads and the temperature, never exported, start fresh).
@@ -24,11 +27,16 @@ import json
 import math
 from pathlib import Path
 
+import re
+
 import torch
 
 # state-dict keys whose first axis is a token id, and whose first axis is an answer id
 TOKEN_ROWS = ("text.tok.weight", "text.mlm_bias", "caption.tok.weight", "caption.out.weight", "caption.out.bias")
 
+
+# ArchEncoder's embedding table of one bin column
+BIN_TABLE = re.compile(r"arch\.bins\.\d+\.weight")
 
 # QAHead.net = Linear, GELU, Dropout, Linear: the last one has a row per answer
 ANSWER_ROWS = ("qa.net.3.weight", "qa.net.3.bias")
@@ -52,9 +60,12 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
     ans = row_map(old_answers, new_answers)
     answer_keys = ANSWER_ROWS
     readout_added = bool(dst_cfg.get("graph_readout")) and not bool(src_cfg.get("graph_readout"))
+    added_bins = [k for k in dst_state if BIN_TABLE.fullmatch(k) and k not in src_state]
+    for k in added_bins:
+        out[k] = torch.zeros_like(dst_state[k])
     for k, dst in dst_state.items():
         if k not in src_state:
-            continue  # a tensor the source never had keeps its fresh value
+            continue  # a tensor the source never had keeps its fresh value (an added bin table: zero)
         src = src_state[k]
         if k in TOKEN_ROWS or k in answer_keys:
             pairs = tok if k in TOKEN_ROWS else ans
@@ -81,6 +92,6 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
             out[bias_key][j] = prior
     report = {"tokens_carried": len(tok), "tokens_new": len(new_tokens) - len(tok),
               "answers_carried": len(ans), "answers_new": len(new_answers) - len(ans),
-              "readout_added": readout_added,
+              "readout_added": readout_added, "bin_tables_added": len(added_bins),
               "fresh": sorted(k for k in dst_state if k not in src_state)}
     return out, report

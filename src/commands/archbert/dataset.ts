@@ -1,5 +1,5 @@
 /**
- * `archbert dataset build --real DIR --generated N --seed S --bins log|bucket --out DIR [--json]`
+ * `archbert dataset build --real DIR --generated N --seed S --bins log|bucket|blocks --out DIR [--json]`
  *
  * Builds the ArchBERT training data (docs/archbert-dataset.md) from the
  * exported real models and N generated architectures.
@@ -76,7 +76,7 @@ export function register(program: Command): void {
     .option('--generated <n>', `number of generated AutoNet-style architectures (at most ${MAX_GENERATED})`, '20000')
     .option('--seed <s>', 'seed for generation, texts and splits (same seed + inputs → identical files)', '0')
     .option('--split <name>', `put every graph in this split (${SPLITS.join(', ')}) instead of the held-out families and the 80/10/10 hash: an evaluation-only dataset, e.g. training/archbert/heldout2.py`)
-    .option('--bins <layout>', `[graph]-node size bins: ${BIN_LAYOUT_NAMES.join(' or ')} (log: the bundled set's log grids; bucket: edges on the text's size buckets)`, 'log')
+    .option('--bins <layout>', `[graph]-node bins: ${BIN_LAYOUT_NAMES.join(', ')} (log: the bundled set's log grids; bucket: edges on the text's size buckets; blocks: log plus the count of each block kind)`, 'log')
     .requiredOption('--out <dir>', 'output directory (replaced atomically when the build completes)');
   withJson(build);
   build.addHelpText(
@@ -98,7 +98,7 @@ Real models that fail to load are skipped with a warning and listed in the manif
       const generated = parseIntOption('--generated', opts.generated, 0, MAX_GENERATED);
       const seed = parseIntOption('--seed', opts.seed, 0);
       const bins = binLayoutNamed(opts.bins);
-      if (!bins) throw new InputError(null, `--bins must be ${BIN_LAYOUT_NAMES.join(' or ')}, got '${opts.bins}'`);
+      if (!bins) throw new InputError(null, `--bins must be one of ${BIN_LAYOUT_NAMES.join(', ')}, got '${opts.bins}'`);
       if (opts.split !== undefined && !(SPLITS as readonly string[]).includes(opts.split)) {
         throw new InputError(null, `--split must be one of ${SPLITS.join(', ')}, got '${opts.split}'`);
       }

@@ -3,9 +3,9 @@
  * columns gives a value, and the bins.json that records it (the trainer sizes
  * its embedding tables from that file; ModelSet checks a set's copy).
  *
- * Two layouts, differing only in the "[graph]" node's parameter and
- * weighted-layer columns (7 and 8); the six node columns and graph_log2_nodes
- * are the same in both:
+ * Three layouts. "log" and "bucket" differ only in the "[graph]" node's
+ * parameter and weighted-layer columns (7 and 8); the six node columns and
+ * graph_log2_nodes are the same in both. "blocks" adds columns:
  *
  *  - "log" (the default, the bundled set's): nearest point of a log grid,
  *    log10(1 + params) in steps of 0.1 and log2(1 + layers) in quarter octaves.
@@ -18,6 +18,15 @@
  *    bucket edge land in different bins. Edges follow the proposal of
  *    training/archbert/bucket_bins.py, replicated here (the featurizer is the
  *    only place bins are made; the Python side only checks a dataset).
+ *  - "blocks" (issue 17): the log layout's nine columns, then one column per
+ *    block kind (facts/arch-summary.ts BLOCK_KINDS: residual, depthwise
+ *    separable, SE, attention, inverted residual, feature pyramid) holding the
+ *    graph's count of that block (graph/blocks.ts, the count find and ask check)
+ *    on the "[graph]" node. Why: queries bound block counts ("more than 20
+ *    attention blocks", "25 to 35 MBConv blocks"), and no whole-graph column
+ *    carried them; coarsening drops repeated blocks, so the nodes cannot either.
+ *    Edges 0, 1, …, 24 (every small count its own bin, 0 = none of that kind,
+ *    apart from the ordinary nodes' 0 = not applicable), then quarter octaves.
  *
  * bins.json feature semantics (shared with bucket_bins.py bin_index):
  *  - without "binning": index (1-based) of the nearest value, ties to the
@@ -27,8 +36,10 @@
  *    is the number of edges ≤ x (0 = unknown or below the first edge).
  */
 
-export type BinLayoutName = 'log' | 'bucket';
-export const BIN_LAYOUT_NAMES: readonly BinLayoutName[] = ['log', 'bucket'];
+import { BLOCK_KINDS, isBlockKind, type BlockKind } from '../facts/arch-summary.js';
+
+export type BinLayoutName = 'log' | 'bucket' | 'blocks';
+export const BIN_LAYOUT_NAMES: readonly BinLayoutName[] = ['log', 'bucket', 'blocks'];
 
 export interface BinFeature {
   readonly name: string;
@@ -38,7 +49,7 @@ export interface BinFeature {
 
 export interface BinLayout {
   readonly name: BinLayoutName;
-  /** The nine bin columns, in column order. */
+  /** The bin columns, in column order (nine, or fifteen in "blocks"). */
   readonly features: readonly BinFeature[];
 }
 
@@ -129,6 +140,27 @@ export function bucketParamEdges(): number[] {
   return snapToBucketEdges(gridPoints, PARAM_BUCKET_EDGES, 10 ** 0.05);
 }
 
+/**
+ * Block-count edges: 0 (none of the kind), every count 1…24 its own bin, then
+ * quarter-octave steps to 2^12 (no graph we have comes near 4096 blocks of a kind).
+ */
+export function blockCountEdges(): number[] {
+  const edges = Array.from({ length: 25 }, (_, i) => i);
+  for (let k = Math.floor(4 * Math.log2(24)) + 1; Math.round(2 ** (k / 4)) <= 2 ** 12; k++) {
+    const e = Math.round(2 ** (k / 4));
+    if (e > edges[edges.length - 1]!) edges.push(e);
+  }
+  return edges;
+}
+
+/** The bin feature naming the count of one block kind, and the kind a feature name counts. */
+const BLOCK_FEATURE_PREFIX = 'graph_blocks_';
+export function blockKindOfFeature(name: string): BlockKind | undefined {
+  if (!name.startsWith(BLOCK_FEATURE_PREFIX)) return undefined;
+  const kind = name.slice(BLOCK_FEATURE_PREFIX.length);
+  return isBlockKind(kind) ? kind : undefined;
+}
+
 const NODE_FEATURES: readonly BinFeature[] = BIN_FEATURES.slice(0, 6).map(([name, table]) => ({ name, values: BIN_VALUES[table] }));
 const GRAPH_NODES_FEATURE: BinFeature = { name: 'graph_log2_nodes', values: BIN_VALUES.log2Count };
 
@@ -147,7 +179,15 @@ export const BUCKET_LAYOUT: BinLayout = {
   ],
 };
 
-const LAYOUTS: Record<BinLayoutName, BinLayout> = { log: LOG_LAYOUT, bucket: BUCKET_LAYOUT };
+export const BLOCKS_LAYOUT: BinLayout = {
+  name: 'blocks',
+  features: [
+    ...LOG_LAYOUT.features,
+    ...BLOCK_KINDS.map((kind): BinFeature => ({ name: BLOCK_FEATURE_PREFIX + kind, values: blockCountEdges(), binning: 'interval' })),
+  ],
+};
+
+const LAYOUTS: Record<BinLayoutName, BinLayout> = { log: LOG_LAYOUT, bucket: BUCKET_LAYOUT, blocks: BLOCKS_LAYOUT };
 
 /** The layout of a name (as the dataset flag gives it); undefined for any other name. */
 export function binLayoutNamed(name: string): BinLayout | undefined {

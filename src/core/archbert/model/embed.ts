@@ -74,7 +74,8 @@ export function collateGraphs(graphs: Array<Pick<Featurized, 'ops' | 'bins' | 'e
   const B = graphs.length;
   const N = Math.max(1, ...graphs.map((g) => g.n));
   const ops = new BigInt64Array(B * N);
-  const W = BIN_COLUMNS;
+  // as wide as the set's bin layout (every row of one batch comes from one featurize layout)
+  const W = graphs[0]?.bins[0]?.length ?? BIN_COLUMNS;
   const bins = new BigInt64Array(B * N * W);
   const adj = new Float32Array(B * N * N);
   const mask = new Float32Array(B * N);

@@ -22,7 +22,8 @@
  * are 0): parameters, weighted layers and nodes before coarsening, binned by
  * the bin layout (bin-layout.ts: "log", the default, bins log10(1 + params),
  * log2(1 + layers), log2(1 + nodes); "bucket" bins params and layers on edges
- * aligned with the text's size buckets). Why: the encoder would otherwise have to add up per-node
+ * aligned with the text's size buckets; "blocks" adds columns 10–15, the count
+ * of each block kind). Why: the encoder would otherwise have to add up per-node
  * bins to know a size, and coarsening drops repeated blocks, so "how many
  * parameters / layers" was unanswerable from the nodes alone for big graphs.
  * The transformer layers let every node attend to it.
@@ -31,7 +32,8 @@ import { OP_CATEGORIES, ACTIVATIONS, NORMS } from '../../graph/categories.js';
 import type { OpGraph, OpNode } from '../../graph/types.js';
 import { WEIGHTED as WEIGHTED_CATEGORIES } from '../facts/arch-summary.js';
 import { topoOrder } from './topo-order.js';
-import { BIN_FEATURES, BIN_VALUES, LOG_LAYOUT, binIndex, graphFeatureBin, type BinLayout } from './bin-layout.js';
+import { findBlocks } from '../../graph/blocks.js';
+import { BIN_FEATURES, BIN_VALUES, LOG_LAYOUT, binIndex, blockKindOfFeature, graphFeatureBin, type BinLayout } from './bin-layout.js';
 
 // The bin tables and bins.json live in bin-layout.ts; re-exported for the callers that import them from here.
 export { BIN_FEATURES, BIN_VALUES, LOG_LAYOUT, BUCKET_LAYOUT, binIndex, binsFile, type BinLayout } from './bin-layout.js';
@@ -45,7 +47,7 @@ const OP_ID = new Map(OP_VOCAB.map((c, i) => [c, i]));
 const OTHER_ID = OP_ID.get('other')!;
 const GRAPH_OP = OP_ID.get(GRAPH_OP_NAME)!;
 
-/** Columns per node in `bins` (the arch encoder's input is [B, N, BIN_COLUMNS]). */
+/** Columns per node in `bins` in the log layout (the arch encoder's input is [B, N, columns of the layout]). */
 export const BIN_COLUMNS = BIN_FEATURES.length;
 const NODE_COLUMNS = 6;
 const WEIGHTED_SET = new Set<string>(WEIGHTED_CATEGORIES);
@@ -54,7 +56,8 @@ export function opId(category: string): number {
   return OP_ID.get(category) ?? OTHER_ID;
 }
 
-export function nodeBins(n: OpNode): number[] {
+/** A node's six shape bins, then 0 in each whole-graph column of a layout `width` columns wide. */
+export function nodeBins(n: OpNode, width: number = BIN_COLUMNS): number[] {
   const ch = BIN_VALUES.channels;
   const stride = n.stride ? Math.max(n.stride[0], n.stride[1]) : null;
   const dil = n.dilation ? Math.max(n.dilation[0], n.dilation[1]) : null;
@@ -65,13 +68,14 @@ export function nodeBins(n: OpNode): number[] {
     binIndex(BIN_VALUES.spatial, n.kernel ? n.kernel[1] : null),
     binIndex(BIN_VALUES.stride, stride),
     binIndex(BIN_VALUES.dilation, dil),
-    ...new Array<number>(BIN_COLUMNS - NODE_COLUMNS).fill(0),
+    ...new Array<number>(width - NODE_COLUMNS).fill(0),
   ];
 }
 
 /**
- * The bins of the "[graph]" node: whole-graph sizes of the graph as given (before coarsening),
- * binned by the layout's last three features (parameters, weighted layers, nodes).
+ * The bins of the "[graph]" node: whole-graph counts of the graph as given (before coarsening),
+ * binned by the layout's features after the six node columns (parameters, weighted layers,
+ * nodes; and in the "blocks" layout the count of each block kind).
  */
 export function graphBins(g: OpGraph, layout: BinLayout = LOG_LAYOUT): number[] {
   let params = 0;
@@ -80,11 +84,16 @@ export function graphBins(g: OpGraph, layout: BinLayout = LOG_LAYOUT): number[] 
     params += n.params;
     if (WEIGHTED_SET.has(n.category)) weighted++;
   }
+  const sizes = [params, weighted, g.nodes.length];
+  const graphFeatures = layout.features.slice(NODE_COLUMNS);
+  // block detection walks the graph: only for a layout that has block columns
+  const blocks = graphFeatures.some((f) => blockKindOfFeature(f.name)) ? findBlocks(g).counts : undefined;
   return [
     ...new Array<number>(NODE_COLUMNS).fill(0),
-    graphFeatureBin(layout.features[NODE_COLUMNS]!, params),
-    graphFeatureBin(layout.features[NODE_COLUMNS + 1]!, weighted),
-    graphFeatureBin(layout.features[NODE_COLUMNS + 2]!, g.nodes.length),
+    ...graphFeatures.map((f, i) => {
+      const kind = blockKindOfFeature(f.name);
+      return graphFeatureBin(f, kind ? (blocks![kind] ?? 0) : sizes[i]!);
+    }),
   ];
 }
 
@@ -120,7 +129,7 @@ export function featurize(g: OpGraph, maxNodes = MAX_NODES, layout: BinLayout = 
   order.forEach((v, i) => (pos[v] = i));
   const work: WorkNode[] = order.map((v) => ({
     op: opId(g.nodes[v]!.category),
-    bins: nodeBins(g.nodes[v]!),
+    bins: nodeBins(g.nodes[v]!, layout.features.length),
     succ: new Set(),
     pred: new Set(),
     alive: true,

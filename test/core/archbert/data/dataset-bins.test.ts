@@ -5,18 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonl } from '../../../helpers/jsonl.js';
 import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
 import { buildDataset, type BuildResult } from '../../../../src/core/archbert/data/dataset.js';
-import { BUCKET_LAYOUT, binLayoutOfFile, binsFile } from '../../../../src/core/archbert/model/bin-layout.js';
+import { BLOCKS_LAYOUT, BUCKET_LAYOUT, binLayoutOfFile, binsFile } from '../../../../src/core/archbert/model/bin-layout.js';
 import { runCli } from '../../../helpers/cli.js';
 
 
 let work: string;
 let log: BuildResult;
 let bucket: BuildResult;
+let blocks: BuildResult;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'archbert-ds-bins-'));
   log = await buildDataset({ realDir: null, generated: 12, seed: 5, out: join(work, 'log') }, graphDeps);
   bucket = await buildDataset({ realDir: null, generated: 12, seed: 5, out: join(work, 'bucket'), bins: BUCKET_LAYOUT }, graphDeps);
+  blocks = await buildDataset({ realDir: null, generated: 12, seed: 5, out: join(work, 'blocks'), bins: BLOCKS_LAYOUT }, graphDeps);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -45,9 +47,26 @@ describe('dataset build bin layout', () => {
     expect(differs).toBeGreaterThan(0);
   });
 
+  it('--bins blocks keeps the log columns and adds block counts on the [graph] node only', () => {
+    expect(binLayoutOfFile(JSON.parse(readFileSync(join(work, 'blocks', 'bins.json'), 'utf8')))).toBe(BLOCKS_LAYOUT);
+    expect(blocks.manifest.bins).toBe('blocks');
+    const logGraphs = readJsonl(join(work, 'log', 'graphs.jsonl'));
+    const blockGraphs = readJsonl(join(work, 'blocks', 'graphs.jsonl'));
+    let withBlocks = 0;
+    blockGraphs.forEach((g, i) => {
+      const rows = g.bins as number[][];
+      expect(rows.map((r) => r.slice(0, 9))).toEqual(logGraphs[i].bins);
+      expect(rows.slice(0, -1).every((r) => r.length === 15 && r.slice(9).every((b) => b === 0))).toBe(true);
+      // every kind is counted on the [graph] node: bin 1 (none) or more, never 0 (not applicable)
+      expect(rows[g.n - 1]!.slice(9).every((b) => b >= 1)).toBe(true);
+      if (rows[g.n - 1]!.slice(9).some((b) => b > 1)) withBlocks++;
+    });
+    expect(withBlocks).toBeGreaterThan(0);
+  });
+
   it('the CLI refuses an unknown layout as bad usage (exit 2, one line)', () => {
     const r = runCli('archbert', ['dataset', 'build', '--generated', '1', '--bins', 'linear', '--out', join(work, 'cli')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--bins must be log or bucket, got 'linear'/);
+    expect(r.stderr).toMatch(/--bins must be one of log, bucket, blocks, got 'linear'/);
   });
 });

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  BLOCKS_LAYOUT,
   BUCKET_LAYOUT,
   LOG_LAYOUT,
   binLayoutNamed,
   binLayoutOfFile,
   binsFile,
+  blockCountEdges,
   bucketLayerEdges,
   bucketParamEdges,
   graphFeatureBin,
@@ -143,10 +145,53 @@ describe('bucket layout', () => {
   });
 });
 
+/**
+ * Two residual blocks by hand: stem conv → conv → relu → conv → add(stem, ·) → conv → add(first add, ·).
+ * Each add joins a skip with a path one or two weighted layers deeper (graph/blocks.ts's definition).
+ */
+function twoResiduals(): OpGraph {
+  const nodes = [node('conv'), node('conv'), node('relu'), node('conv'), node('add'), node('conv'), node('add')];
+  const edges: Array<[number, number]> = [[0, 1], [1, 2], [2, 3], [0, 4], [3, 4], [4, 5], [4, 6], [5, 6]];
+  return { nodes, edges, inputNodes: [0], outputNodes: [6] };
+}
+
+describe('blocks layout', () => {
+  it('has count edges 0…24 one by one, then quarter octaves to 4096 (hand-listed)', () => {
+    const edges = blockCountEdges();
+    expect(edges.slice(0, 25)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    // round(2^(k/4)) for k = 19, 20, 21 …: 26.9, 32, 38.1, 45.3, 53.8, 64
+    expect(edges.slice(25, 31)).toEqual([27, 32, 38, 45, 54, 64]);
+    expect(edges[edges.length - 1]).toBe(4096);
+  });
+
+  it('is the log layout plus one interval column per block kind', () => {
+    const file = binsFile(BLOCKS_LAYOUT);
+    expect(file.features.slice(0, 9)).toEqual(binsFile(LOG_LAYOUT).features);
+    expect(file.features.slice(9).map((f) => f.name)).toEqual([
+      'graph_blocks_residual', 'graph_blocks_depthwise_separable', 'graph_blocks_squeeze_excitation',
+      'graph_blocks_attention', 'graph_blocks_inverted_residual', 'graph_blocks_feature_pyramid',
+    ]);
+    expect(file.features.slice(9).every((f) => f.binning === 'interval')).toBe(true);
+  });
+
+  it('puts the block counts on the [graph] node only; none of a kind is bin 1, apart from a node\'s 0', () => {
+    const f = featurize(twoResiduals(), 512, BLOCKS_LAYOUT);
+    expect(f.bins.every((row) => row.length === 15)).toBe(true);
+    // edges 0, 1, 2 are ≤ 2 residual blocks → bin 3; every other kind: 0 blocks → bin 1
+    expect(f.bins[f.n - 1]!.slice(9)).toEqual([3, 1, 1, 1, 1, 1]);
+    expect(f.bins.slice(0, f.n - 1).every((row) => row.slice(6).every((b) => b === 0))).toBe(true);
+    // the first nine columns are the log layout's, node for node
+    const log = featurize(twoResiduals(), 512, LOG_LAYOUT);
+    expect(f.bins.map((row) => row.slice(0, 9))).toEqual(log.bins);
+  });
+});
+
 describe('layout lookup', () => {
-  it('recognises exactly the two layouts, by name and by bins.json content', () => {
+  it('recognises exactly the three layouts, by name and by bins.json content', () => {
     expect(binLayoutNamed('log')).toBe(LOG_LAYOUT);
     expect(binLayoutNamed('bucket')).toBe(BUCKET_LAYOUT);
+    expect(binLayoutNamed('blocks')).toBe(BLOCKS_LAYOUT);
+    expect(binLayoutOfFile(JSON.parse(JSON.stringify(binsFile(BLOCKS_LAYOUT))))).toBe(BLOCKS_LAYOUT);
     expect(binLayoutNamed('linear')).toBeUndefined();
     expect(binLayoutNamed('toString')).toBeUndefined();
     expect(binLayoutOfFile(JSON.parse(JSON.stringify(binsFile())))).toBe(LOG_LAYOUT);

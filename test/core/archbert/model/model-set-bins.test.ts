@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ModelSet, sha256Hex } from '../../../../src/core/archbert/model/model-set.js';
-import { BUCKET_LAYOUT, LOG_LAYOUT, binsFile } from '../../../../src/core/archbert/model/bin-layout.js';
+import { BLOCKS_LAYOUT, BUCKET_LAYOUT, LOG_LAYOUT, binsFile } from '../../../../src/core/archbert/model/bin-layout.js';
 import { encodeArchitecture } from '../../../../src/core/archbert/model/embed.js';
 import { BIN_COLUMNS, featurize } from '../../../../src/core/archbert/model/featurize.js';
 import { generateArchitecture } from '../../../../src/core/archbert/data/generate.js';
@@ -60,6 +60,16 @@ describe('model set bin layouts', () => {
     // the [graph] row really differs from the log layout's, so this is not the default in disguise
     const graphRow = bins.slice((n - 1) * BIN_COLUMNS, n * BIN_COLUMNS).map(Number);
     expect(graphRow).not.toEqual(featurize(og).bins[n - 1]);
+  });
+
+  it('a set with a blocks bins.json gets 15 bin columns a node, the block counts on the [graph] row', async () => {
+    const set = ModelSet.load({ dir: withBins('blocks', binsFile(BLOCKS_LAYOUT)) });
+    expect(set.binLayout).toBe(BLOCKS_LAYOUT);
+    const og = generateArchitecture(11).graph;
+    const { bins, n } = await encoderFeeds(set, og);
+    const expected = featurize(og, undefined, BLOCKS_LAYOUT);
+    expect(bins).toHaveLength(n * 15);
+    expect(bins.map(Number)).toEqual(expected.bins.flat());
   });
 
   it('any other bins.json is still refused with the old message', () => {
