@@ -67,7 +67,7 @@ def main(argv=None):
     ap.add_argument("--trained-on", required=True, help="the training dataset (its graphs.jsonl names the families seen)")
     ap.add_argument("--reference", default=str(REPO / "fixtures/reference"))
     ap.add_argument("--out", required=True)
-    ap.add_argument("--bins", default="log", help="the training dataset's bin layout (log | bucket)")
+    ap.add_argument("--bins", default="log", help="the training dataset's bin layout (log | bucket | blocks)")
     args = ap.parse_args(argv)
     families = set()
     with open(Path(args.trained_on) / "graphs.jsonl") as fh:

@@ -6,7 +6,7 @@ docs/archbert-dataset.md / the data contract):
   TextEncoder    input_ids [B,L] int64, attention_mask [B,L] int64 (+ numbers [B,L] f32 with
                  Config.number_channel: log10(1 + value) per token, -1 = none)
                  -> embedding [B,E] (L2-normalised), token_states [B,L,H]
-  ArchEncoder    ops [B,N] int64, bins [B,N,C] int64 (6 node columns + 3 whole-graph sizes, or 9 with the "blocks" layout's block counts, on the last, "[graph]" node), adj [B,N,N] f32 (1 = edge from→to),
+  ArchEncoder    ops [B,N] int64, bins [B,N,C] int64 (6 node columns, then 3 whole-graph sizes, + 6 block counts in the "blocks" layout, on the last, "[graph]" node), adj [B,N,N] f32 (1 = edge from→to),
                  node_mask [B,N] f32 -> embedding [B,E] (L2-normalised), node_states [B,N,H]
   ReasoningHead  text_embedding [B,E], arch_embedding [B,E] -> prob [B]
   QAHead         question_embedding [B,E], arch_embedding [B,E] -> logits [B,A]

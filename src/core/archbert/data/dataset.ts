@@ -60,7 +60,7 @@ export interface BuildOptions {
   seed: number;
   out: string;
   commit?: string | null;
-  /** Bin layout of the [graph] node's sizes (bin-layout.ts); default: the bundled set's "log". */
+  /** Bin layout of the [graph] node's sizes (bin-layout.ts); default: "log" (the bundled set uses "blocks"). */
   bins?: BinLayout;
   /**
    * Every graph in this one split instead of the held-out families and the 80/10/10 hash

@@ -7,7 +7,7 @@
  * parameter and weighted-layer columns (7 and 8); the six node columns and
  * graph_log2_nodes are the same in both. "blocks" adds columns:
  *
- *  - "log" (the default, the bundled set's): nearest point of a log grid,
+ *  - "log" (the default; the sets bundled until issue 17's run F): nearest point of a log grid,
  *    log10(1 + params) in steps of 0.1 and log2(1 + layers) in quarter octaves.
  *    A size-bucket edge of the text can fall inside one bin: 20 and 21 weighted
  *    layers share a bin, so "11 to 20" and "21 to 50" layers look alike to the
@@ -27,6 +27,7 @@
  *    carried them; coarsening drops repeated blocks, so the nodes cannot either.
  *    Edges 0, 1, …, 24 (every small count its own bin, 0 = none of that kind,
  *    apart from the ordinary nodes' 0 = not applicable), then quarter octaves.
+ *    The bundled set (issue 17's run F) uses this layout.
  *
  * bins.json feature semantics (shared with bucket_bins.py bin_index):
  *  - without "binning": index (1-based) of the nearest value, ties to the
@@ -194,7 +195,7 @@ export function binLayoutNamed(name: string): BinLayout | undefined {
   return (BIN_LAYOUT_NAMES as readonly string[]).includes(name) ? LAYOUTS[name as BinLayoutName] : undefined;
 }
 
-/** The contents of bins.json for a layout (the log layout's is the bundled set's, byte for byte). */
+/** The contents of bins.json for a layout (the log layout's is that of the sets bundled until run F, byte for byte). */
 export function binsFile(layout: BinLayout = LOG_LAYOUT): BinsFile {
   return {
     features: layout.features.map((f) => (f.binning ? { name: f.name, values: [...f.values], binning: f.binning } : { name: f.name, values: [...f.values] })),

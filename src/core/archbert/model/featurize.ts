@@ -120,7 +120,7 @@ interface WorkNode {
 
 /**
  * Featurizes an OpGraph, coarsening it when it has more than maxNodes nodes. The layout must be
- * the one of the model set (or dataset) the features are for; the default is the bundled set's.
+ * the one of the model set (or dataset) the features are for; the default is the log layout (the bundled set uses "blocks": ModelSet.binLayout).
  */
 export function featurize(g: OpGraph, maxNodes = MAX_NODES, layout: BinLayout = LOG_LAYOUT): Featurized {
   const n0 = g.nodes.length;

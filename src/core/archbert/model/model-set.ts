@@ -13,7 +13,7 @@
  * wrong answer. ops.json must also equal what this build's featurizer
  * produces, or the architecture encoder would read other op ids, and bins.json
  * must be exactly one of the featurizer's bin layouts (bin-layout.ts: "log",
- * the bundled set's, or "bucket"); the set then featurizes with that layout.
+ * "bucket" or "blocks", the bundled set's); the set then featurizes with that layout.
  *
  * Optional models: caption_cross_kv + caption_decoder_step (the caption
  * decoder's cross-attention keys/values once per search, then steps from a
