@@ -366,7 +366,8 @@ def main(argv=None):
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     model = ArchBert(cfg).to(dev)
-    opt = torch.optim.AdamW(param_groups(model, args, [f["name"] for f in ds.bins_file["features"]]), lr=args.lr, weight_decay=args.weight_decay)
+    bin_names = [f["name"] for f in ds.bins_file["features"]]
+    opt = torch.optim.AdamW(param_groups(model, args, bin_names), lr=args.lr, weight_decay=args.weight_decay)
     sampler = Sampler(train_graphs, ds.n_ops, args.batch, args.real_fraction, args.seed, args.family_negatives)
     total_steps = args.epochs * sampler.steps_per_epoch()
     epoch, step, elapsed, log = 0, 0, 0.0, []
