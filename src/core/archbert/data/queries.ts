@@ -4,10 +4,10 @@
  * graph a query fits (its relevant set for retrieval), not just the one it
  * came from. Words as in the captions (phrasing.ts).
  */
-import type { ArchSummary } from '../facts/arch-summary.js';
+import { BLOCK_KINDS, type ArchSummary } from '../facts/arch-summary.js';
 import type { Rng } from './rng.js';
 import { KIND_WORDS, formatCount, paramRange } from '../language/vocabulary.js';
-import { STAGE_BLOCK_WORDS, blocksPresent, familyName, kindWord, list, safeVariant, say, sizeWord, taskWord } from './phrasing.js';
+import { STAGE_BLOCK_WORDS, blockKey, blocksPresent, familyName, kindWord, list, safeVariant, say, sizeWord, taskWord } from './phrasing.js';
 import { consistent, ideaPresent, ideaWords, keyIdeas } from './idea-text.js';
 
 /** A piece of a query and the condition it puts on an architecture. */
@@ -135,6 +135,47 @@ const qDepthBound: QueryPart = (s, rng) => {
   return lo === undefined ? null : { text: `${rng.pick(['more than', 'over', 'at least'])} ${lo} ${noun}`, fits: (o) => o.weightedLayers > lo };
 };
 
+/**
+ * Bounds on a block count ("more than 20 se blocks", "between 10 and 20 inverted residual blocks"), drawn
+ * with the same margin as the layer bounds (and at least one block off), so a graph on the edge never
+ * defines one. "at least", "at most" and ranges include their ends. Why: queries bound block counts, and the training text only ever stated exact ones.
+ * Feature pyramids are not counted in text (a graph has one or none).
+ */
+const BLOCK_STEPS = [2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 24, 25, 30, 40, 50, 75, 100, 150, 200];
+const COUNTED_BLOCKS = BLOCK_KINDS.filter((b) => b !== 'feature_pyramid');
+const qBlockBound: QueryPart = (s, rng) => {
+  const kinds = COUNTED_BLOCKS.filter((b) => s.blocks[b] > 0);
+  if (!kinds.length) return null;
+  const kind = rng.pick(kinds);
+  const n = s.blocks[kind];
+  const noun = say(rng, blockKey(kind)).replace(/^(an?|the) /, '');
+  const above = BLOCK_STEPS.filter((v) => v >= Math.max(n + 1, n * 1.1)).slice(0, 2);
+  const below = BLOCK_STEPS.filter((v) => v <= Math.min(n - 1, n / 1.1)).slice(-2);
+  const count = (o: ArchSummary) => o.blocks[kind];
+  const forms: Array<() => Phrase | null> = [
+    () => {
+      if (!above.length) return null;
+      const hi = rng.pick(above);
+      const word = rng.pick(['fewer than', 'under', 'less than', 'at most']);
+      const within = word === 'at most' ? (c: number) => c <= hi : (c: number) => c < hi;
+      return { text: `${word} ${hi} ${noun}`, fits: (o) => count(o) > 0 && within(count(o)) };
+    },
+    () => {
+      if (!below.length) return null;
+      const lo = rng.pick(below);
+      const word = rng.pick(['more than', 'over', 'at least']);
+      return { text: `${word} ${lo} ${noun}`, fits: (o) => (word === 'at least' ? count(o) >= lo : count(o) > lo) };
+    },
+    () => {
+      if (!above.length || !below.length) return null;
+      const lo = rng.pick(below);
+      const hi = rng.pick(above);
+      return { text: `${rng.pick(['between', 'from'])} ${lo} ${rng.pick(['and', 'to'])} ${hi} ${noun}`, fits: (o) => count(o) >= lo && count(o) <= hi };
+    },
+  ];
+  return rng.pick(forms)();
+};
+
 /** Features people exclude in a search ("without batch norm", "no attention"): one the graph does not have. */
 const ABSENT_CANDIDATES = [
   'batch_norm', 'layer_norm', 'group_norm', 'gelu', 'silu', 'hard_swish', 'max_pool', 'avg_pool',
@@ -168,7 +209,7 @@ export function queryPhrase(s: ArchSummary, rng: Rng): Phrase {
   const size = rng.chance(0.5) ? qSize : qSizeBound;
   const depth = rng.chance(0.5) ? qDepth : qDepthBound;
   const without = qWithout(s, rng);
-  const mods = [qTask, size, qWith, qKernel, depth, qIdea].map((f) => f(s, rng)).concat(without).filter((x): x is Phrase => x !== null);
+  const mods = [qTask, size, qWith, qKernel, depth, qIdea, qBlockBound].map((f) => f(s, rng)).concat(without).filter((x): x is Phrase => x !== null);
   const chosen = rng.sample(mods, rng.int(1, Math.min(3, mods.length))).sort((a, b) => Number(a === without) - Number(b === without));
   const lead = rng.chance(0.3) ? rng.pick(['a ', 'an architecture: ', 'find a ', 'show me a ', 'model: ']) : '';
   const parts = [head, ...chosen];

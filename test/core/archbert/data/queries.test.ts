@@ -83,6 +83,37 @@ describe('query grammar', () => {
     for (const [k, n] of Object.entries(seen)) expect(n, k).toBeGreaterThan(10);
   });
 
+  it('bounds block counts with a margin; a graph outside the bound does not fit (hand-checked against the counts)', () => {
+    const BOUND = /(fewer than|under|less than|at most|more than|over|at least|between|from) (\d+)(?: (?:and|to) (\d+))? (\S+)/;
+    const kindOf: Array<[RegExp, 'residual' | 'squeeze_excitation' | 'inverted_residual' | 'attention' | 'depthwise_separable']> = [
+      [/^(residual|skip|shortcut|identity)$/, 'residual'], [/^(squeeze\S*|se)$/, 'squeeze_excitation'], [/^(inverted|mbconv)$/, 'inverted_residual'],
+      [/^(attention|self-attention|multi-head)$/, 'attention'], [/^(depthwise|separable)$/, 'depthwise_separable'],
+    ];
+    const bad: string[] = [];
+    let seen = 0;
+    for (const s of SUMMARIES) {
+      for (const q of queries(s, new Rng(5), 12)) {
+        const m = BOUND.exec(q.text);
+        if (!m) continue;
+        const kind = kindOf.find(([re]) => re.test(m[4]!))?.[1];
+        if (!kind) continue;
+        seen++;
+        const [lo, hi] = [Number(m[2]), m[3] ? Number(m[3]) : null];
+        const n = s.blocks[kind];
+        // the source is inside with its margin: at least one block and 10 % from the bound
+        const inside = hi !== null ? n > lo && n < hi : /fewer|under|less|most/.test(m[1]!) ? n < lo && n * 1.1 <= lo : n > lo && n / 1.1 >= lo;
+        if (!inside) bad.push(`${s.id} (${n} ${kind}) made "${q.text}"`);
+        for (const o of SUMMARIES) {
+          const c = o.blocks[kind];
+          const outside = hi !== null ? c < lo || c > hi : /fewer|under|less|most/.test(m[1]!) ? c > lo || c === 0 : c < lo;
+          if (outside && q.fits(o)) bad.push(`${o.id} (${c} ${kind}) fits "${q.text}"`);
+        }
+      }
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
+    expect(seen).toBeGreaterThan(20);
+  });
+
   it('never contradicts the facts of the real exports (fixtures/models), family names included', async () => {
     const bad: string[] = [];
     for (const [name, family, task] of FIXTURE_MODELS) {
