@@ -170,7 +170,7 @@ const qBlockBound: QueryPart = (s, rng) => {
       if (!above.length || !below.length) return null;
       const lo = rng.pick(below);
       const hi = rng.pick(above);
-      return { text: `${rng.pick(['between', 'from'])} ${lo} ${rng.pick(['and', 'to'])} ${hi} ${noun}`, fits: (o) => count(o) >= lo && count(o) <= hi };
+      return { text: `${rng.pick([`between ${lo} and`, `from ${lo} to`])} ${hi} ${noun}`, fits: (o) => count(o) >= lo && count(o) <= hi };
     },
   ];
   return rng.pick(forms)();
