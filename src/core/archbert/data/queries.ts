@@ -138,8 +138,9 @@ const qDepthBound: QueryPart = (s, rng) => {
 /**
  * Bounds on a block count ("more than 20 se blocks", "between 10 and 20 inverted residual blocks"), drawn
  * with the same margin as the layer bounds (and at least one block off), so a graph on the edge never
- * defines one. "at least", "at most" and ranges include their ends. Why: queries bound block counts, and the training text only ever stated exact ones.
- * Feature pyramids are not counted in text (a graph has one or none).
+ * defines one; "at least", "at most" and ranges include their ends. Why: people bound block counts when
+ * they search, and the training text only ever stated exact ones. Feature pyramids are not counted in
+ * text (a graph has one or none).
  */
 const BLOCK_STEPS = [2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 24, 25, 30, 40, 50, 75, 100, 150, 200];
 const COUNTED_BLOCKS = BLOCK_KINDS.filter((b) => b !== 'feature_pyramid');
