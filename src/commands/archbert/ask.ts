@@ -49,7 +49,7 @@ the facts, the facts win and the answer says so. "evidence" lists graph nodes
       if (question.length > MAX_TEXT_CHARS) throw new InputError(null, `the question is ${question.length} characters long; ask in at most ${MAX_TEXT_CHARS}`);
       const set = modelSetFor(opts);
       const m = await analyzeModelFile(model);
-      const enc = await encodeArchitecture(set, m.opGraph);
+      const enc = await encodeArchitecture(set, m.opGraph, m.facts.blocks);
       const learned = await learnedView(set, question, enc);
       const a = answerQuestion(question, m.summary, m.opGraph, learned, m.facts.ideas, m.facts.task.detail);
       flushModelMessages(set);

@@ -27,7 +27,7 @@ async function learnedSummary(model: string, opts: DescribeOptions) {
   const { encodeArchitecture } = await import('../../core/archbert/model/embed.js');
   const { describeChecked, ideasSentence } = await import('../../core/archbert/describe.js');
   const m = await analyzeModelFile(model);
-  const enc = await encodeArchitecture(set, m.opGraph);
+  const enc = await encodeArchitecture(set, m.opGraph, m.facts.blocks);
   const checked = await describeChecked(set, enc, m.summary, opts.beam, opts.widen !== false);
   flushModelMessages(set);
   // The checked learned sentences, then the design ideas the facts found (a sentence that cannot be wrong).

@@ -231,7 +231,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
       const fam = families[e.family] ?? zeroSplits();
       fam[split]++;
       families[e.family] = fam;
-      addGraph(summary, featurize(analyzed.opGraph, MAX_NODES, binLayout), split, perReal);
+      addGraph(summary, featurize(analyzed.opGraph, MAX_NODES, binLayout, analyzed.facts.blocks), split, perReal);
     }
   }
 

@@ -53,7 +53,7 @@ export async function indexDirectory(
     set.version,
     async (abs, rel) => {
       const m = await analyzeModelFile(abs, modelName(rel));
-      const enc = await encodeArchitecture(set, m.opGraph);
+      const enc = await encodeArchitecture(set, m.opGraph, m.facts.blocks);
       const { generated: _g, ...summary } = m.summary;
       return { name: m.summary.name, embedding: enc.embedding, summary: { ...summary, generated: null } };
     },

@@ -10,7 +10,7 @@
  * With heads.ts, the only code that builds ONNX Runtime tensors.
  */
 import * as ort from 'onnxruntime-node';
-import type { OpGraph } from '../../graph/types.js';
+import type { BlockCounts, OpGraph } from '../../graph/types.js';
 import { BIN_COLUMNS, MAX_NODES, featurize, type Featurized } from './featurize.js';
 import { MAX_TEXT_TOKENS } from './limits.js';
 import { NO_NUMBER, numberChannel } from './number-channel.js';
@@ -112,9 +112,12 @@ export async function encodeFeaturized(set: ModelSet, graphs: Array<Pick<Featuri
   }));
 }
 
-/** Featurizes (coarsening above 512 nodes, and binning with the set's layout, as its dataset did) and encodes one analysed graph. */
-export async function encodeArchitecture(set: ModelSet, og: OpGraph): Promise<ArchEncoding & { featurized: Featurized }> {
-  const featurized = featurize(og, MAX_NODES, set.binLayout);
+/**
+ * Featurizes (coarsening above 512 nodes, and binning with the set's layout, as its dataset did) and encodes one
+ * analysed graph; `blocks`: its facts' block counts, so a "blocks"-layout set does not search for them again.
+ */
+export async function encodeArchitecture(set: ModelSet, og: OpGraph, blocks?: BlockCounts): Promise<ArchEncoding & { featurized: Featurized }> {
+  const featurized = featurize(og, MAX_NODES, set.binLayout, blocks);
   const [enc] = await encodeFeaturized(set, [featurized]);
   return { ...enc!, featurized };
 }

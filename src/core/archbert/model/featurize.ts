@@ -29,7 +29,7 @@
  * The transformer layers let every node attend to it.
  */
 import { OP_CATEGORIES, ACTIVATIONS, NORMS } from '../../graph/categories.js';
-import type { OpGraph, OpNode } from '../../graph/types.js';
+import type { BlockCounts, OpGraph, OpNode } from '../../graph/types.js';
 import { WEIGHTED as WEIGHTED_CATEGORIES } from '../facts/arch-summary.js';
 import { topoOrder } from './topo-order.js';
 import { findBlocks } from '../../graph/blocks.js';
@@ -75,9 +75,10 @@ export function nodeBins(n: OpNode, width: number = BIN_COLUMNS): number[] {
 /**
  * The bins of the "[graph]" node: whole-graph counts of the graph as given (before coarsening),
  * binned by the layout's features after the six node columns (parameters, weighted layers,
- * nodes; and in the "blocks" layout the count of each block kind).
+ * nodes; and in the "blocks" layout the count of each block kind). `blocks`: the graph's counts when
+ * the caller has them already (the facts' ArchFacts.blocks, the same findBlocks result).
  */
-export function graphBins(g: OpGraph, layout: BinLayout = LOG_LAYOUT): number[] {
+export function graphBins(g: OpGraph, layout: BinLayout = LOG_LAYOUT, blocks?: BlockCounts): number[] {
   let params = 0;
   let weighted = 0;
   for (const n of g.nodes) {
@@ -86,13 +87,13 @@ export function graphBins(g: OpGraph, layout: BinLayout = LOG_LAYOUT): number[] 
   }
   const sizes = [params, weighted, g.nodes.length];
   const graphFeatures = layout.features.slice(NODE_COLUMNS);
-  // block detection walks the graph: only for a layout that has block columns
-  const blocks = graphFeatures.some((f) => blockKindOfFeature(f.name)) ? findBlocks(g).counts : undefined;
+  // block detection walks the graph: only for a layout that has block columns, and only when not given
+  const counts = graphFeatures.some((f) => blockKindOfFeature(f.name)) ? (blocks ?? findBlocks(g).counts) : undefined;
   return [
     ...new Array<number>(NODE_COLUMNS).fill(0),
     ...graphFeatures.map((f, i) => {
       const kind = blockKindOfFeature(f.name);
-      return graphFeatureBin(f, kind ? (blocks![kind] ?? 0) : sizes[i]!);
+      return graphFeatureBin(f, kind ? (counts![kind] ?? 0) : sizes[i]!);
     }),
   ];
 }
@@ -121,8 +122,9 @@ interface WorkNode {
 /**
  * Featurizes an OpGraph, coarsening it when it has more than maxNodes nodes. The layout must be
  * the one of the model set (or dataset) the features are for; the default is the log layout (the bundled set uses "blocks": ModelSet.binLayout).
+ * `blocks`: the graph's block counts when already found (graphBins).
  */
-export function featurize(g: OpGraph, maxNodes = MAX_NODES, layout: BinLayout = LOG_LAYOUT): Featurized {
+export function featurize(g: OpGraph, maxNodes = MAX_NODES, layout: BinLayout = LOG_LAYOUT, blocks?: BlockCounts): Featurized {
   const n0 = g.nodes.length;
   const order = topoOrder(n0, g.edges);
   const pos = new Array<number>(n0);
@@ -146,7 +148,7 @@ export function featurize(g: OpGraph, maxNodes = MAX_NODES, layout: BinLayout = 
   const stages = n0 > limit ? coarsen(work, limit) : [];
   const f = compact(work, n0, stages);
   f.ops.push(GRAPH_OP);
-  f.bins.push(graphBins(g, layout));
+  f.bins.push(graphBins(g, layout, blocks));
   f.n++;
   return f;
 }

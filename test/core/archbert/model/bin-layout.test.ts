@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   BLOCKS_LAYOUT,
@@ -18,6 +19,8 @@ import { featurize, graphBins } from '../../../../src/core/archbert/model/featur
 import { LAYER_BUCKETS, LIGHTWEIGHT_MAX, PARAM_RANGES } from '../../../../src/core/archbert/language/vocabulary.js';
 import { generateArchitecture } from '../../../../src/core/archbert/data/generate.js';
 import type { OpGraph, OpNode } from '../../../../src/core/graph/types.js';
+import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
+import { repoRoot } from '../../../helpers/cli.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -183,6 +186,17 @@ describe('blocks layout', () => {
     // the first nine columns are the log layout's, node for node
     const log = featurize(twoResiduals(), 512, LOG_LAYOUT);
     expect(f.bins.map((row) => row.slice(0, 9))).toEqual(log.bins);
+  });
+});
+
+describe('blocks layout with the facts\' counts', () => {
+  it('the facts\' block counts give the same bins as a fresh search (real exports with SE, inverted residual, attention blocks)', async () => {
+    for (const name of ['efficientnet_b0', 'vit_b_16', 'lraspp_mobilenet_v3_large']) {
+      const a = await graphDeps.analyzeFile(join(repoRoot, 'fixtures', 'models', `${name}.onnx`));
+      const given = featurize(a.opGraph, 512, BLOCKS_LAYOUT, a.facts.blocks);
+      expect(given.bins, name).toEqual(featurize(a.opGraph, 512, BLOCKS_LAYOUT).bins);
+      expect(given.bins[given.n - 1]!.slice(9).some((b) => b > 1), name).toBe(true);
+    }
   });
 });
 
