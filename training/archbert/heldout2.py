@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The second held-out split of issue 17: families the training data never had.
 
-    /usr/bin/python3 training/archbert/heldout2.py --trained-on training/out/archbert-data-17 \
+    /usr/bin/python3 training/archbert/heldout2.py --trained-on training/out/archbert-data-17g \
         --out training/out/archbert-heldout2
     npx tsx src/cli/archbert.ts eval --data training/out/archbert-heldout2 --other-dataset --splits heldout
 
@@ -67,8 +67,14 @@ def main(argv=None):
     ap.add_argument("--trained-on", required=True, help="the training dataset (its graphs.jsonl names the families seen)")
     ap.add_argument("--reference", default=str(REPO / "fixtures/reference"))
     ap.add_argument("--out", required=True)
-    ap.add_argument("--bins", default="log", help="the training dataset's bin layout (log | bucket | blocks)")
+    ap.add_argument("--bins", default=None,
+                    help="bin layout (log | bucket | blocks); default: the one --trained-on's manifest records"
+                         " (log for a dataset from before the manifest recorded it), so the split featurizes"
+                         " as the set trained on it expects")
     args = ap.parse_args(argv)
+    if args.bins is None:
+        # `archbert eval --other-dataset` refuses a split whose bins.json differs from the set's
+        args.bins = json.loads((Path(args.trained_on) / "manifest.json").read_text()).get("bins", "log")
     families = set()
     with open(Path(args.trained_on) / "graphs.jsonl") as fh:
         for line in fh:
