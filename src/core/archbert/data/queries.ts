@@ -98,10 +98,19 @@ const qGen: QueryPart = (s, rng) => {
  */
 const PARAM_STEPS = [1e5, 2e5, 5e5, 1e6, 2e6, 3e6, 5e6, 1e7, 2e7, 3e7, 5e7, 1e8, 2e8, 3e8, 5e8, 1e9, 2e9];
 const LAYER_STEPS = [5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200, 300];
+/**
+ * The two round steps just above and just below n that keep the margin: 10 % of n, and for counts at
+ * least `gap` (one block) more, so a bound drawn from them never sits on the graph's own value.
+ */
+function stepsAround(steps: readonly number[], n: number, gap = 0): { above: number[]; below: number[] } {
+  return {
+    above: steps.filter((v) => v >= Math.max(n + gap, n * 1.1)).slice(0, 2),
+    below: steps.filter((v) => v <= Math.min(n - gap, n / 1.1)).slice(-2),
+  };
+}
 const sayMillions = (n: number, rng: Rng) => (n >= 1e6 && rng.chance(0.3) ? `${formatCount(n).replace(/m$/, '')} million` : formatCount(n));
 const qSizeBound: QueryPart = (s, rng) => {
-  const above = PARAM_STEPS.filter((v) => v >= s.params * 1.1).slice(0, 2);
-  const below = PARAM_STEPS.filter((v) => v <= s.params / 1.1).slice(-2);
+  const { above, below } = stepsAround(PARAM_STEPS, s.params);
   const noun = () => rng.pick(['parameters', 'params']);
   const forms: Array<() => Phrase | null> = [
     () => {
@@ -127,11 +136,12 @@ const qDepthBound: QueryPart = (s, rng) => {
   if (!s.weightedLayers) return null;
   const n = s.weightedLayers;
   const noun = rng.pick(['layers', 'weighted layers']);
+  const { above, below } = stepsAround(LAYER_STEPS, n);
   if (rng.chance(0.5)) {
-    const hi = LAYER_STEPS.find((v) => v >= n * 1.1);
+    const hi = above[0];
     return hi === undefined ? null : { text: `${rng.pick(['fewer than', 'under', 'less than'])} ${hi} ${noun}`, fits: (o) => o.weightedLayers > 0 && o.weightedLayers < hi };
   }
-  const lo = [...LAYER_STEPS].reverse().find((v) => v <= n / 1.1);
+  const lo = below.at(-1);
   return lo === undefined ? null : { text: `${rng.pick(['more than', 'over', 'at least'])} ${lo} ${noun}`, fits: (o) => o.weightedLayers > lo };
 };
 
@@ -150,8 +160,7 @@ const qBlockBound: QueryPart = (s, rng) => {
   const kind = rng.pick(kinds);
   const n = s.blocks[kind];
   const noun = say(rng, blockKey(kind)).replace(/^(an?|the) /, '');
-  const above = BLOCK_STEPS.filter((v) => v >= Math.max(n + 1, n * 1.1)).slice(0, 2);
-  const below = BLOCK_STEPS.filter((v) => v <= Math.min(n - 1, n / 1.1)).slice(-2);
+  const { above, below } = stepsAround(BLOCK_STEPS, n, 1);
   const count = (o: ArchSummary) => o.blocks[kind];
   const forms: Array<() => Phrase | null> = [
     () => {
