@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The second held-out split of issue 17: families the training data never had.
 
-    /usr/bin/python3 training/archbert/heldout2.py --trained-on training/out/archbert-data-17g \
+    /usr/bin/python3 training/archbert/heldout2.py --trained-on training/out/archbert-data-17h \
         --out training/out/archbert-heldout2
     npx tsx src/cli/archbert.ts eval --data training/out/archbert-heldout2 --other-dataset --splits heldout
 
