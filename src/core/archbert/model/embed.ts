@@ -2,7 +2,8 @@
  * Text and architecture embeddings through the exported encoders, fed exactly
  * as the trainer's collate functions feed PyTorch (training/archbert/data.py):
  * token ids from the shared tokenizer (with [cls]/[sep], MAX_TEXT_TOKENS ids
- * at most for queries, questions and statements), graphs from the shared
+ * at most for queries, questions and statements; unknown words left out,
+ * unknown-words.ts), graphs from the shared
  * featurizer as a dense batch (ops, bins, adj[from][to] = 1, node_mask), binned
  * with the set's own bin layout (its bins.json). A set whose text_encoder
  * takes a `numbers` input is given each token's number channel
@@ -15,6 +16,7 @@ import { BIN_COLUMNS, MAX_NODES, featurize, type Featurized } from './featurize.
 import { MAX_TEXT_TOKENS } from './limits.js';
 import { NO_NUMBER, numberChannel } from './number-channel.js';
 import type { ModelSet } from './model-set.js';
+import { knownWordIds } from './unknown-words.js';
 
 export interface ArchEncoding {
   /** L2-normalised pooled embedding. */
@@ -60,8 +62,13 @@ export function padNumbers(tokens: readonly string[], seqs: number[][]): ort.Ten
   return new ort.Tensor('float32', out, [seqs.length, L]);
 }
 
-/** Embeddings of already tokenized texts (one text_encoder call); a set whose encoder reads the number channel gets it too. */
-export async function embedTokenIds(set: ModelSet, seqs: number[][]): Promise<Float32Array[]> {
+/**
+ * Embeddings of already tokenized texts (one text_encoder call), each read
+ * without its unknown words (unknown-words.ts); a set whose encoder reads the
+ * number channel gets it too.
+ */
+export async function embedTokenIds(set: ModelSet, tokenized: number[][]): Promise<Float32Array[]> {
+  const seqs = tokenized.map((s) => knownWordIds(s, set.tokenizer));
   const { ids, mask } = padIds(seqs);
   const feeds: Record<string, ort.Tensor> = { input_ids: ids, attention_mask: mask };
   if ((await set.session('text_encoder')).inputNames.includes('numbers')) feeds.numbers = padNumbers(set.tokenizer.tokens, seqs);

@@ -29,6 +29,8 @@
  * number, its comma groups and its scale word) carries its value.
  */
 
+import { pieceWords, type PieceWord } from './tokenizer.js';
+
 /** The channel value of a token that spells no quantity. */
 export const NO_NUMBER = -1;
 
@@ -60,12 +62,6 @@ const RANGE_JOINERS = new Set(['to', 'and', 'or', '-', '–']);
 const PLAIN = /^(\d+(?:\.\d+)?)([a-z]{0,2})$/;
 const COUNT_NOUN = /^(\d+)-[a-z]+$/;
 
-interface Word {
-  text: string;
-  /** Piece positions of this word in the token sequence. */
-  pieces: number[];
-}
-
 interface Quantity {
   /** The digits' value and the magnitude a suffix or scale word gives it (1 when none). */
   base: number;
@@ -75,18 +71,6 @@ interface Quantity {
   /** Word indices the quantity spans. */
   first: number;
   last: number;
-}
-
-function words(pieces: readonly string[]): Word[] {
-  const out: Word[] = [];
-  pieces.forEach((p, i) => {
-    if (p.startsWith('##') && out.length > 0) {
-      const w = out[out.length - 1]!;
-      w.text += p.slice(2);
-      w.pieces.push(i);
-    } else out.push({ text: p, pieces: [i] });
-  });
-  return out;
 }
 
 function parseWord(text: string): { base: number; scale: number; counted: boolean } | null {
@@ -99,7 +83,7 @@ function parseWord(text: string): { base: number; scale: number; counted: boolea
   return c ? { base: Number(c[1]), scale: 1, counted: true } : null;
 }
 
-function quantities(ws: readonly Word[]): Quantity[] {
+function quantities(ws: readonly PieceWord[]): Quantity[] {
   const out: Quantity[] = [];
   for (let i = 0; i < ws.length; i++) {
     const parsed = parseWord(ws[i]!.text);
@@ -138,7 +122,7 @@ export function channelValue(value: number): number {
 /** The number channel of a token sequence, given its piece strings (specials included). */
 export function numberChannel(pieces: readonly string[]): number[] {
   const out = new Array<number>(pieces.length).fill(NO_NUMBER);
-  const ws = words(pieces);
+  const ws = pieceWords(pieces);
   for (const q of quantities(ws)) {
     const value = q.base * q.scale;
     if (!Number.isFinite(value)) continue;

@@ -99,6 +99,25 @@ function joinPreTokens(words: string[]): string {
   return out;
 }
 
+/** A word of a tokenized text: its start piece joined with the "##" pieces after it, and their positions. */
+export interface PieceWord {
+  text: string;
+  pieces: number[];
+}
+
+/** Groups piece strings into words (a "##" piece continues the word before it). */
+export function pieceWords(pieces: readonly string[]): PieceWord[] {
+  const out: PieceWord[] = [];
+  pieces.forEach((p, i) => {
+    if (p.startsWith('##') && out.length > 0) {
+      const w = out[out.length - 1]!;
+      w.text += p.slice(2);
+      w.pieces.push(i);
+    } else out.push({ text: p, pieces: [i] });
+  });
+  return out;
+}
+
 export class Tokenizer {
   readonly tokens: string[];
   private readonly index: Map<string, number>;
@@ -114,6 +133,11 @@ export class Tokenizer {
 
   get size(): number {
     return this.tokens.length;
+  }
+
+  /** True when the token (a whole word, a piece or a special) is in the vocabulary. */
+  has(token: string): boolean {
+    return this.index.has(token);
   }
 
   /** Id of one token, or [unk]. */
