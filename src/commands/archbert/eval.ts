@@ -36,6 +36,7 @@ interface EvalOptions extends ModelOptions {
   data?: string;
   splits?: EvalSplit[];
   otherDataset?: boolean;
+  keepUnknownWords?: boolean;
   captionLimit?: number;
   captions: boolean;
   json?: boolean;
@@ -49,7 +50,8 @@ export function register(program: Command): void {
     .option('--caption-limit <n>', 'caption metrics on the first N captioned graphs of a split (default: the manifest\'s caption_limit; 0 = all)', parseCount)
     .option('--no-captions', 'skip the caption metrics (the slow part)')
     .option('--splits <list>', `splits to measure, comma-separated: ${EVAL_SPLITS.join(', ')} (default: heldout,test)`, parseSplits)
-    .option('--other-dataset', 'accept a dataset the models were not trained on, to compare two sets on one split: texts are re-tokenized with the set\'s vocabulary, answers matched by string (its splits may overlap the set\'s training data)');
+    .option('--other-dataset', 'accept a dataset the models were not trained on, to compare two sets on one split: texts are re-tokenized with the set\'s vocabulary, answers matched by string (its splits may overlap the set\'s training data)')
+    .option('--keep-unknown-words', 'feed each text\'s token ids as the dataset wrote them, words outside the vocabulary included (how evaluate.py computed manifest.json\'s figures); by default texts are read as `find` and `ask` read them, without those words');
   withModelOptions(cmd);
   withJson(cmd);
   cmd.addHelpText(
@@ -65,7 +67,10 @@ Splits: "heldout" = whole families never seen in training (ConvNeXt, RegNet,
 Swin, EfficientNetV2, GRU); "test" = in-distribution; "val" = the validation
 split training decisions are made on. The dataset must be the one the models
 were trained on (its hash is checked against manifest.json), unless
---other-dataset: then its graphs must use the set's ops.json and bins.json.`,
+--other-dataset: then its graphs must use the set's ops.json and bins.json.
+Texts are read as find and ask read them: a word outside the vocabulary (a
+held-out family's name, say) is left out. The manifest rows were computed
+with those words in; --keep-unknown-words reproduces them.`,
   );
   cmd.action(
     action(async (opts: EvalOptions) => {
@@ -83,7 +88,7 @@ were trained on (its hash is checked against manifest.json), unless
           : existsSync(join(packed, 'manifest.json'))
             ? packed
             : resolve(repo, 'training/out/archbert-data');
-      const r = await evaluate(set, data, { captionLimit: limit, captions: opts.captions, splits: opts.splits, otherDataset: opts.otherDataset });
+      const r = await evaluate(set, data, { captionLimit: limit, captions: opts.captions, splits: opts.splits, otherDataset: opts.otherDataset, keepUnknownWords: opts.keepUnknownWords });
       flushModelMessages(set);
       const measured = Object.keys(r.splits) as EvalSplit[];
       if (opts.json) {
@@ -106,7 +111,7 @@ were trained on (its hash is checked against manifest.json), unless
           `${f(x.retrieval.r1)} ${f(x.retrieval.r5)} ${f(x.retrieval.mrr)} | ${f(x.reasoning.accuracy)}  ${f(x.reasoning.f1)} | ${f(x.qa.exact_match)} ${f(x.qa.f1)} | ${f(x.caption.rouge_l)}  ${f(x.caption.bleu4)}`;
         print(`${split.padEnd(8)}  ${row(m)}`);
         const mm = r.otherDataset ? null : manifestOf(split);
-        if (mm?.retrieval) print(color.dim(`manifest  ${row(mm)}`));
+        if (mm?.retrieval) print(color.dim(`manifest  ${row(mm)}${opts.keepUnknownWords ? '' : '  (unknown words kept)'}`));
         const so = m.retrieval_source_only;
         print(color.dim(`          retrieval, relevant = source graph only: R@1 ${f(so.r1)}  R@5 ${f(so.r5)}  MRR ${f(so.mrr)}`));
         const c = r.counts[split]!;

@@ -124,12 +124,12 @@ async function encodeGraphs(set: ModelSet, graphs: EvalGraph[]): Promise<ArchEnc
   return encoded;
 }
 
-async function embedTokens(set: ModelSet, seqs: number[][], batch = 256): Promise<Float32Array[]> {
+async function embedTokens(set: ModelSet, seqs: number[][], keepUnknownWords: boolean, batch = 256): Promise<Float32Array[]> {
   const order = seqs.map((_, i) => i).sort((a, b) => seqs[a]!.length - seqs[b]!.length || a - b);
   const out: Float32Array[] = new Array(seqs.length);
   for (let b = 0; b < order.length; b += batch) {
     const idx = order.slice(b, b + batch);
-    const e = await embedTokenIds(set, idx.map((k) => seqs[k]!));
+    const e = await embedTokenIds(set, idx.map((k) => seqs[k]!), { keepUnknownWords });
     idx.forEach((k, r) => (out[k] = e[r]!));
   }
   return out;
@@ -226,7 +226,7 @@ export function corpusBleu4(hyps: string[][], refsList: string[][][]): number {
 export async function evaluateSplit(
   set: ModelSet,
   graphs: EvalGraph[],
-  opts: { includeFamily: boolean; captionLimit: number | null; captions?: boolean },
+  opts: { includeFamily: boolean; captionLimit: number | null; captions?: boolean; keepUnknownWords?: boolean },
 ): Promise<{ metrics: SplitMetrics; counts: EvalCounts }> {
   const encoded = await encodeGraphs(set, graphs);
   const emb = encoded.map((e) => e.embedding);
@@ -249,7 +249,7 @@ export async function evaluateSplit(
   let retrieval: SplitMetrics['retrieval'] = none;
   let retrievalSourceOnly: SplitMetrics['retrieval'] = none;
   if (texts.length) {
-    const qe = await embedTokens(set, texts.map((t) => tok.get(t)!));
+    const qe = await embedTokens(set, texts.map((t) => tok.get(t)!), opts.keepUnknownWords === true);
     const sums = { rel: [0, 0, 0], source: [0, 0, 0] };
     const scores = new Float32Array(graphs.length);
     qe.forEach((q, qi) => {
@@ -270,7 +270,7 @@ export async function evaluateSplit(
   const st = graphs.flatMap((g, gi) => g.statements.map((s) => ({ ...s, gi })));
   let reasoning: SplitMetrics['reasoning'] = { accuracy: null, f1: null };
   if (st.length) {
-    const te = await embedTokens(set, st.map((s) => s.tokens));
+    const te = await embedTokens(set, st.map((s) => s.tokens), opts.keepUnknownWords === true);
     const p = await reasoningProbs(set, te, st.map((s) => emb[s.gi]!));
     let tp = 0,
       fp = 0,
@@ -289,7 +289,7 @@ export async function evaluateSplit(
   const qs = graphs.flatMap((g, gi) => g.qa.filter((q) => opts.includeFamily || !q.family).map((q) => ({ ...q, gi })));
   let qa: SplitMetrics['qa'] = { exact_match: null, f1: null };
   if (qs.length) {
-    const qe = await embedTokens(set, qs.map((q) => q.tokens));
+    const qe = await embedTokens(set, qs.map((q) => q.tokens), opts.keepUnknownWords === true);
     const logits = await qaLogits(set, qe, qs.map((q) => emb[q.gi]!));
     let em = 0,
       f1 = 0;
@@ -342,6 +342,12 @@ export interface EvalReport {
 export interface EvaluateOptions {
   captionLimit?: number | null;
   captions?: boolean;
+  /**
+   * Feed each text's ids as the dataset wrote them, unknown words included
+   * (as evaluate.py computed manifest.json's figures), instead of as `find`
+   * and `ask` read texts (model/unknown-words.ts).
+   */
+  keepUnknownWords?: boolean;
   splits?: readonly EvalSplit[];
   /**
    * Accept a dataset the models were not trained on (to compare two model sets on one
@@ -392,7 +398,7 @@ export async function evaluate(set: ModelSet, dataDir: string, opts: EvaluateOpt
     splits[split] = null;
     if (!graphs.length) continue;
     // family questions are left out on heldout only: a held-out family's name cannot be a trained answer
-    const r = await evaluateSplit(set, graphs, { includeFamily: split !== 'heldout', captionLimit, captions: opts.captions });
+    const r = await evaluateSplit(set, graphs, { includeFamily: split !== 'heldout', captionLimit, captions: opts.captions, keepUnknownWords: opts.keepUnknownWords });
     splits[split] = r.metrics;
     counts[split] = r.counts;
   }

@@ -23,6 +23,7 @@ import { LOG_LAYOUT, binsFile, type BinLayout } from '../model/bin-layout.js';
 import { OP_VOCAB, featurize, MAX_NODES, type Featurized } from '../model/featurize.js';
 import { MAX_CAPTION_TOKENS, MAX_TEXT_TOKENS } from '../model/limits.js';
 import { sparseNumberChannel } from '../model/number-channel.js';
+import { knownWordIds } from '../model/unknown-words.js';
 import { generateArchitecture, generatedTask } from './generate.js';
 import { qaPairs } from './qa.js';
 import { queries } from './queries.js';
@@ -277,10 +278,13 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
 
   // (3) token ids
   const truncated = { queries: 0, captions: 0, qa: 0, statements: 0 };
+  // Texts the text encoder reads (queries, questions, statements) are written as the runtime reads
+  // them, without words outside the vocabulary (model/unknown-words.ts), so training and inference see
+  // the same ids; captions, the decoder's targets, are written whole.
   const enc = (tok: Tokenizer, text: string, max: number, key: keyof typeof truncated) => {
     const r = tok.encode(text, { maxLength: max });
     if (r.truncated) truncated[key]++;
-    return r.ids;
+    return key === 'captions' ? r.ids : knownWordIds(r.ids, tok);
   };
   // the number channel beside the ids, only on rows that state a quantity (model/number-channel.ts)
   const withNumbers = (ids: number[]) => {

@@ -64,11 +64,12 @@ export function padNumbers(tokens: readonly string[], seqs: number[][]): ort.Ten
 
 /**
  * Embeddings of already tokenized texts (one text_encoder call), each read
- * without its unknown words (unknown-words.ts); a set whose encoder reads the
- * number channel gets it too.
+ * without its unknown words (unknown-words.ts) unless `keepUnknownWords` (the
+ * ids as the dataset wrote them, as the trainer reads them); a set whose
+ * encoder reads the number channel gets it too.
  */
-export async function embedTokenIds(set: ModelSet, tokenized: number[][]): Promise<Float32Array[]> {
-  const seqs = tokenized.map((s) => knownWordIds(s, set.tokenizer));
+export async function embedTokenIds(set: ModelSet, tokenized: number[][], opts: { keepUnknownWords?: boolean } = {}): Promise<Float32Array[]> {
+  const seqs = opts.keepUnknownWords ? tokenized : tokenized.map((s) => knownWordIds(s, set.tokenizer));
   const { ids, mask } = padIds(seqs);
   const feeds: Record<string, ort.Tensor> = { input_ids: ids, attention_mask: mask };
   if ((await set.session('text_encoder')).inputNames.includes('numbers')) feeds.numbers = padNumbers(set.tokenizer.tokens, seqs);

@@ -20,9 +20,11 @@
  *    as the "x" of "x_16gf" are pieces, not words).
  *
  * Applied where every text meets the encoder (embed.ts embedTokenIds), so
- * `find`, `ask` and `archbert eval` read texts alike. The trainer reads the
- * dataset's ids as written; its texts hold few unknown words (only words seen
- * once in the training text).
+ * `find`, `ask` and `archbert eval` read texts alike, and by `archbert dataset
+ * build` to the ids it writes for queries, questions and statements, so the
+ * trainer reads what the runtime will feed. Datasets built before this rule
+ * hold those words; `archbert eval --keep-unknown-words` reads such ids as
+ * written (how the bundled set's manifest figures were computed).
  */
 import { NO_NUMBER, numberChannel } from './number-channel.js';
 import { pieceWords, SPECIAL, type Tokenizer } from './tokenizer.js';
