@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--no-captions', 'skip the caption metrics (the slow part)')
     .option('--splits <list>', `splits to measure, comma-separated: ${EVAL_SPLITS.join(', ')} (default: heldout,test)`, parseSplits)
     .option('--other-dataset', 'accept a dataset the models were not trained on, to compare two sets on one split: texts are re-tokenized with the set\'s vocabulary, answers matched by string (its splits may overlap the set\'s training data)')
-    .option('--keep-unknown-words', 'feed each text\'s token ids as the dataset wrote them, words outside the vocabulary included (how evaluate.py computed manifest.json\'s figures); by default texts are read as `find` and `ask` read them, without those words');
+    .option('--keep-unknown-words', 'feed each text\'s token ids as the dataset wrote them, words outside the vocabulary included (as export.py read them for manifest.json\'s figures); by default texts are read as `find` and `ask` read them, without those words');
   withModelOptions(cmd);
   withJson(cmd);
   cmd.addHelpText(
@@ -69,8 +69,10 @@ split training decisions are made on. The dataset must be the one the models
 were trained on (its hash is checked against manifest.json), unless
 --other-dataset: then its graphs must use the set's ops.json and bins.json.
 Texts are read as find and ask read them: a word outside the vocabulary (a
-held-out family's name, say) is left out. The manifest rows were computed
-with those words in; --keep-unknown-words reproduces them.`,
+held-out family's name, say) is left out. Datasets built before that rule
+hold such words in their ids, and export.py's manifest figures for a set
+trained on one were computed with them; --keep-unknown-words reads the ids
+as written and reproduces those figures.`,
   );
   cmd.action(
     action(async (opts: EvalOptions) => {
@@ -111,7 +113,7 @@ with those words in; --keep-unknown-words reproduces them.`,
           `${f(x.retrieval.r1)} ${f(x.retrieval.r5)} ${f(x.retrieval.mrr)} | ${f(x.reasoning.accuracy)}  ${f(x.reasoning.f1)} | ${f(x.qa.exact_match)} ${f(x.qa.f1)} | ${f(x.caption.rouge_l)}  ${f(x.caption.bleu4)}`;
         print(`${split.padEnd(8)}  ${row(m)}`);
         const mm = r.otherDataset ? null : manifestOf(split);
-        if (mm?.retrieval) print(color.dim(`manifest  ${row(mm)}${opts.keepUnknownWords ? '' : '  (unknown words kept)'}`));
+        if (mm?.retrieval) print(color.dim(`manifest  ${row(mm)}`));
         const so = m.retrieval_source_only;
         print(color.dim(`          retrieval, relevant = source graph only: R@1 ${f(so.r1)}  R@5 ${f(so.r5)}  MRR ${f(so.mrr)}`));
         const c = r.counts[split]!;
