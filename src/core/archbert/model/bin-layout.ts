@@ -27,7 +27,7 @@
  *    carried them; coarsening drops repeated blocks, so the nodes cannot either.
  *    Edges 0, 1, …, 24 (every small count its own bin, 0 = none of that kind,
  *    apart from the ordinary nodes' 0 = not applicable), then quarter octaves.
- *    The bundled set uses this layout (issue 17's runs F, G and H).
+ *    The bundled set uses this layout (issue 17's runs F to I).
  *
  * bins.json feature semantics (shared with bucket_bins.py bin_index):
  *  - without "binning": index (1-based) of the nearest value, ties to the
