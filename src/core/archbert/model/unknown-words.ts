@@ -15,10 +15,9 @@
  *  - a word the number channel reads as a quantity ("61.1m", "1,280") is kept
  *    whole: the channel gives the encoder its magnitude (number-channel.ts);
  *  - any other word is split at its joiners ("mnasnet-style" → "mnasnet",
- *    "style"; "80-100m" → "80", "100m"); the parts that are vocabulary words
- *    of two or more characters stay, each as its one id, and so do the parts
- *    that spell a quantity; the rest is left out (single letters such as the
- *    "x" of "x_16gf" are pieces, not words).
+ *    "style"); the parts that are vocabulary words of two or more characters
+ *    stay, each as its one id, and the rest is left out (single letters such
+ *    as the "x" of "x_16gf" are pieces, not words).
  *
  * Applied where every text meets the encoder (embed.ts embedTokenIds), so
  * `find`, `ask` and `archbert eval` read texts alike, and by `archbert dataset
@@ -32,10 +31,6 @@ import { pieceWords, SPECIAL, type Tokenizer } from './tokenizer.js';
 
 const JOINERS = /[-_/.]/;
 
-function spellsQuantity(ids: readonly number[], tokenizer: Tokenizer): boolean {
-  return numberChannel(ids.map((id) => tokenizer.tokens[id]!)).some((x) => x !== NO_NUMBER);
-}
-
 /** The ids of a tokenized text with its unknown words left out (see the header). */
 export function knownWordIds(ids: readonly number[], tokenizer: Tokenizer): number[] {
   const pieces = ids.map((id) => tokenizer.tokens[id] ?? tokenizer.tokens[SPECIAL.unk]!);
@@ -47,12 +42,7 @@ export function knownWordIds(ids: readonly number[], tokenizer: Tokenizer): numb
       continue;
     }
     for (const part of word.text.split(JOINERS)) {
-      if (part.length > 1 && tokenizer.has(part)) {
-        out.push(tokenizer.id(part));
-        continue;
-      }
-      const partIds = tokenizer.encode(part, { addSpecial: false }).ids;
-      if (spellsQuantity(partIds, tokenizer)) out.push(...partIds);
+      if (part.length > 1 && tokenizer.has(part)) out.push(tokenizer.id(part));
     }
   }
   return out;

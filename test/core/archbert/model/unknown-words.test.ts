@@ -28,11 +28,6 @@ describe('knownWordIds', () => {
     expect(ids).toEqual([tok.id('[cls]'), tok.id('mnasnet'), tok.id('style'), tok.id('network'), tok.id('[sep]')]);
   });
 
-  it('keeps the quantities of a range written as one word, so the number channel reads both ends', () => {
-    expect(read('about 80-100m params')).toBe('about 80 100m params');
-    expect(read('3-5 layers')).toBe('3 5 layers');
-  });
-
   it('leaves out single letters and other non-quantities split from an unknown word', () => {
     // "x" is a vocabulary token (every letter is), yet as the part of "x_16gf" it is a piece, not a word; "16gf" is no quantity.
     expect(read('x_16gf network')).toBe('network');
