@@ -5,7 +5,7 @@
  * r ##e ##g ##n ##e ##t). The vocabulary is built from the training text, so
  * such pieces are rare there and their embeddings carry little learned
  * meaning, yet a name spelled in six of them outweighs the few words around
- * it. Measured on the bundled set's held-out families (whose names the
+ * it. Measured with run H's set on the held-out families (whose names the
  * training text never uses), queries naming "RegNet" or "Swin" ranked the
  * ConvNeXt graphs first whatever else they stated. Left out, the name stops
  * pulling and the stated layers, blocks and ideas decide.
@@ -24,7 +24,7 @@
  * build` to the ids it writes for queries, questions and statements, so the
  * trainer reads what the runtime will feed. Datasets built before this rule
  * hold those words; `archbert eval --keep-unknown-words` reads such ids as
- * written (how the bundled set's manifest figures were computed).
+ * written (as export.py did for the sets trained on them, run H and older).
  */
 import { NO_NUMBER, numberChannel } from './number-channel.js';
 import { pieceWords, SPECIAL, type Tokenizer } from './tokenizer.js';
