@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--no-captions', 'skip the caption metrics (the slow part)')
     .option('--splits <list>', `splits to measure, comma-separated: ${EVAL_SPLITS.join(', ')} (default: heldout,test)`, parseSplits)
     .option('--other-dataset', 'accept a dataset the models were not trained on, to compare two sets on one split: texts are re-tokenized with the set\'s vocabulary, answers matched by string (its splits may overlap the set\'s training data)')
-    .option('--keep-unknown-words', 'feed each text\'s token ids as the dataset wrote them, words outside the vocabulary included (as export.py read them for manifest.json\'s figures); by default texts are read as `find` and `ask` read them, without those words');
+    .option('--keep-unknown-words', 'feed each text\'s token ids as the dataset wrote them, as export.py read them for manifest.json (on datasets built before the rule below, words outside the vocabulary included); by default texts are read as `find` and `ask` read them, without those words');
   withModelOptions(cmd);
   withJson(cmd);
   cmd.addHelpText(

@@ -230,6 +230,7 @@ export async function evaluateSplit(
 ): Promise<{ metrics: SplitMetrics; counts: EvalCounts }> {
   const encoded = await encodeGraphs(set, graphs);
   const emb = encoded.map((e) => e.embedding);
+  const keepUnknownWords = opts.keepUnknownWords === true;
   // retrieval, with both relevance readings
   const rel = new Map<string, Set<number>>();
   const source = new Map<string, Set<number>>();
@@ -249,7 +250,7 @@ export async function evaluateSplit(
   let retrieval: SplitMetrics['retrieval'] = none;
   let retrievalSourceOnly: SplitMetrics['retrieval'] = none;
   if (texts.length) {
-    const qe = await embedTokens(set, texts.map((t) => tok.get(t)!), opts.keepUnknownWords === true);
+    const qe = await embedTokens(set, texts.map((t) => tok.get(t)!), keepUnknownWords);
     const sums = { rel: [0, 0, 0], source: [0, 0, 0] };
     const scores = new Float32Array(graphs.length);
     qe.forEach((q, qi) => {
@@ -270,7 +271,7 @@ export async function evaluateSplit(
   const st = graphs.flatMap((g, gi) => g.statements.map((s) => ({ ...s, gi })));
   let reasoning: SplitMetrics['reasoning'] = { accuracy: null, f1: null };
   if (st.length) {
-    const te = await embedTokens(set, st.map((s) => s.tokens), opts.keepUnknownWords === true);
+    const te = await embedTokens(set, st.map((s) => s.tokens), keepUnknownWords);
     const p = await reasoningProbs(set, te, st.map((s) => emb[s.gi]!));
     let tp = 0,
       fp = 0,
@@ -289,7 +290,7 @@ export async function evaluateSplit(
   const qs = graphs.flatMap((g, gi) => g.qa.filter((q) => opts.includeFamily || !q.family).map((q) => ({ ...q, gi })));
   let qa: SplitMetrics['qa'] = { exact_match: null, f1: null };
   if (qs.length) {
-    const qe = await embedTokens(set, qs.map((q) => q.tokens), opts.keepUnknownWords === true);
+    const qe = await embedTokens(set, qs.map((q) => q.tokens), keepUnknownWords);
     const logits = await qaLogits(set, qe, qs.map((q) => emb[q.gi]!));
     let em = 0,
       f1 = 0;
@@ -343,9 +344,10 @@ export interface EvaluateOptions {
   captionLimit?: number | null;
   captions?: boolean;
   /**
-   * Feed each text's ids as the dataset wrote them, unknown words included
-   * (as evaluate.py computed manifest.json's figures), instead of as `find`
-   * and `ask` read texts (model/unknown-words.ts).
+   * Feed each text's ids as the dataset wrote them, as the trainer read them
+   * (on a dataset built before the unknown-word rule, unknown words included:
+   * the manifest figures of a set trained on it), instead of as `find` and
+   * `ask` read texts (model/unknown-words.ts).
    */
   keepUnknownWords?: boolean;
   splits?: readonly EvalSplit[];
