@@ -53,6 +53,7 @@ class Graph:
     edges: list
     n: int
     captions: list = field(default_factory=list)   # [(text, tokens)]
+    canonical_caption: int | None = None           # index in captions of the fact-list caption, if any
     queries: list = field(default_factory=list)    # [(text, tokens)]
     query_relevant: dict = field(default_factory=dict)  # text -> ids of every graph of the split the query describes
     qa: list = field(default_factory=list)         # dicts
@@ -116,6 +117,8 @@ class Dataset:
             limit = MAX_CAPTION if t["kind"] == "caption" else MAX_QUERY
             item = (t["text"], t["tokens"][:limit])
             self._keep_numbers(item[1], t)
+            if t["kind"] == "caption" and t.get("canonical"):
+                g.canonical_caption = len(g.captions)
             (g.captions if t["kind"] == "caption" else g.queries).append(item)
             if t["kind"] == "query" and "relevant" in t:
                 g.query_relevant[t["text"]] = t["relevant"]

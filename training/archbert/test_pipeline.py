@@ -80,7 +80,12 @@ def make_synthetic(root: Path, n_graphs=60, seed=0, next_set=None):
         kinds.setdefault((split, act, pool), []).append(gid)
         pw = "max" if pool == "max_pool" else "average"
         cap = ["a", "network", "with", "conv", "batch", "norm", act, pw, "pooling"]
-        texts.append({"graph_id": gid, "split": split, "kind": "caption", "text": " ".join(cap), "tokens": enc(cap)})
+        texts.append({"graph_id": gid, "split": split, "kind": "caption", "text": " ".join(cap), "tokens": enc(cap),
+                      "canonical": True})
+        if next_set:  # a paraphrase beside the canonical caption, for --canonical-caption-share
+            para = ["a", "network", "with", act]
+            texts.append({"graph_id": gid, "split": split, "kind": "caption", "text": " ".join(para),
+                          "tokens": enc(para), "canonical": False})
         q = ["conv", act, pw, "pooling"]
         texts.append({"graph_id": gid, "split": split, "kind": "query", "text": " ".join(q), "tokens": enc(q),
                       "_key": (split, act, pool)})
@@ -170,6 +175,22 @@ def check_next_set_units():
     text_sets = [{"conv relu"}, {"a caption"}, {"other", "a caption"}]
     pm = positive_matrix(G, texts, text_sets)
     assert pm.tolist() == [[True, True, False], [False, True, True], [False, False, True]], pm.tolist()
+
+    # caption targets: share 0 draws exactly as before; share s gives the canonical caption s of the time
+    from train import pick_caption
+    cg = mk(4, "autonet_stage_4")
+    cg.captions = [("p0", []), ("canon", []), ("p2", []), ("p3", [])]
+    cg.canonical_caption = 1
+    r1, r2 = random.Random(5), random.Random(5)
+    assert [pick_caption(cg, r1)[0] for _ in range(50)] == [r2.choice(cg.captions)[0] for _ in range(50)]
+    r = random.Random(6)
+    assert {pick_caption(cg, r, 1.0)[0] for _ in range(50)} == {"canon"}
+    draws = [pick_caption(cg, r, 0.5)[0] for _ in range(4000)]
+    assert 0.47 < draws.count("canon") / 4000 < 0.53 and set(draws) == {"canon", "p0", "p2", "p3"}
+    nocanon = mk(5, "autonet_stage_5")
+    nocanon.captions = [("a", []), ("b", [])]
+    r1, r2 = random.Random(7), random.Random(7)
+    assert [pick_caption(nocanon, r1, 0.9)[0] for _ in range(30)] == [r2.choice(nocanon.captions)[0] for _ in range(30)]
 
     # family / style groups
     real = Graph(0, "r", "resnet50", "ResNet", "real", "train", [], [], [], 0)
@@ -265,6 +286,7 @@ def check_next_set_training(tmp: Path):
     d = tmp / "data17"
     make_synthetic(d, next_set="aligned")
     ds = load_dataset(d, None)
+    assert all(g.canonical_caption == 0 and len(g.captions) == 2 for g in ds.graphs)
     tr = ds.split("train")
     sm = Sampler(tr, ds.n_ops, 9, 0.2, 1, family_negatives=True)
     assert sm.half == 3 and Sampler(tr, ds.n_ops, 9, 0.2, 1).half == 4
@@ -278,7 +300,7 @@ def check_next_set_training(tmp: Path):
     MIB_PART = 0.05  # 52 KB parts: several per checkpoint of the tiny model
     base = ["--data", str(d), "--epochs", "2", "--batch", "9", "--hidden", "32", "--embed", "32", "--ff", "64", "--heads",
             "2", "--val-graphs", "5", "--warmup", "2", "--cache", "", "--graph-readout", "--multi-positive",
-            "--family-negatives", "--bucket-bins", "--ckpt-split-mib", str(MIB_PART)]
+            "--family-negatives", "--bucket-bins", "--canonical-caption-share", "0.5", "--ckpt-split-mib", str(MIB_PART)]
     whole, cut = tmp / "ck-whole", tmp / "ck-cut"
     train.main(base + ["--ckpt", str(whole)])
     # --chunk-minutes 0.2 with the first save guessed at 5 s (twice that + 2 s in hand): the first call stops after one step
@@ -322,6 +344,7 @@ def check_next_set_training(tmp: Path):
     man = json.loads((out / "manifest.json").read_text())
     hp = man["hyperparameters"]
     assert hp["config"]["graph_readout"] and hp["train_args"]["multi_positive"] and hp["train_args"]["bucket_bins"]
+    assert hp["train_args"]["canonical_caption_share"] == 0.5
     import onnx
     m = onnx.load(str(out / "arch_encoder.onnx"))
     assert [i.name for i in m.graph.input] == ["ops", "bins", "adj", "node_mask"]

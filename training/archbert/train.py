@@ -109,6 +109,9 @@ def parse_args(argv=None):
     ap.add_argument("--block-bins-lr-factor", type=float, default=1.0,
                     help="with a dataset of the \"blocks\" bin layout: the block-count bin tables' learning rate is this "
                          "times --lr (param_groups)")
+    ap.add_argument("--canonical-caption-share", type=float, default=0.0,
+                    help="share of the caption decoder's targets given to a graph's canonical (fact-list) caption when "
+                         "it has one, the rest drawn from its other captions; 0 = one of all its captions, uniformly")
     ap.add_argument("--chunk-minutes", type=float, default=0.0,
                     help="stop this call (checkpoint saved) once this much wall-clock time has passed since it started, "
                          "start-up included; rerun the same command to continue. --max-minutes stays the whole run's "
@@ -147,6 +150,20 @@ def pick_statement(g, rng):
         return rng.choice(pos)
     hard = [s for s in neg if s.get("hard_negative")]
     return rng.choice(hard if hard and rng.random() < 0.5 else neg)
+
+
+def pick_caption(g, rng, canonical_share=0.0):
+    """The caption decoder's target for graph g. By default one of its captions, uniformly: a real
+    architecture has one canonical caption (the fact list) among ten paraphrases, most of which open
+    with the family's name, so the decoder learns to start by naming a family, and on a family it has
+    never seen it names a wrong one. With canonical_share > 0 the canonical caption is the target that
+    share of the time (a graph without one, or with no other caption, is drawn from as before)."""
+    k = g.canonical_caption
+    if canonical_share <= 0 or k is None or len(g.captions) < 2:
+        return rng.choice(g.captions)
+    if rng.random() < canonical_share:
+        return g.captions[k]
+    return rng.choice(g.captions[:k] + g.captions[k + 1:])
 
 
 def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("cpu"), sparse=True):
@@ -236,7 +253,7 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 
     # captioning, teacher forcing
     # at most half the batch: the vocabulary-sized output layer dominates the step
-    caps = [(i, rng.choice(g.captions)) for i, g in enumerate(G) if g.captions][: max(1, B // 2)]
+    caps = [(i, pick_caption(g, rng, getattr(args, "canonical_caption_share", 0.0))) for i, g in enumerate(G) if g.captions][: max(1, B // 2)]
     if caps:
         io = [caption_io(tok) for _, (_, tok) in caps]
         d_in, _ = pad_tokens([x for x, _ in io])
@@ -253,7 +270,7 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 # options that change what a step computes: a resumed run must keep them (a checkpoint
 # written before they existed had them off)
 TRAINING_OPTIONS = {"multi_positive": False, "family_negatives": False, "bucket_bins": False, "number_lr_factor": 1.0,
-                    "block_bins_lr_factor": 1.0}
+                    "block_bins_lr_factor": 1.0, "canonical_caption_share": 0.0}
 
 
 def option_mismatch(saved_args: dict, args) -> list:
