@@ -63,6 +63,7 @@ class Graph:
 def load_dataset(root: str | Path, cache_dir: str | Path | None = None) -> "Dataset":
     """Dataset(root), through a pickle cache keyed by the dataset's data hash
     (parsing the 200 MB of JSONL takes a minute on a busy machine)."""
+    import hashlib
     import pickle
     root = Path(root)
     man = root / "manifest.json"
@@ -71,8 +72,9 @@ def load_dataset(root: str | Path, cache_dir: str | Path | None = None) -> "Data
         return Dataset(root)
     pack = root / "pack.json"
     if pack.exists():  # a train/val subset (gpu/pack_data.py) keeps the full set's hash: never share its cache entry
-        import hashlib
         h += "-pack-" + hashlib.sha256(pack.read_bytes()).hexdigest()[:12]
+    # keyed by this parser too: an entry pickled by an older Dataset would silently lack what a newer one reads
+    h += "-" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
     path = Path(cache_dir) / f"{h}.pkl"
     if path.exists():
         with open(path, "rb") as f:

@@ -287,6 +287,18 @@ def check_next_set_training(tmp: Path):
     make_synthetic(d, next_set="aligned")
     ds = load_dataset(d, None)
     assert all(g.canonical_caption == 0 and len(g.captions) == 2 for g in ds.graphs)
+    # the pickle cache is keyed by the parser's source as well as the data: a parser change reads afresh
+    import hashlib
+    import data as data_module
+    import shutil
+    hashed = tmp / "data17-hashed"
+    shutil.copytree(d, hashed)
+    man = json.loads((hashed / "manifest.json").read_text()) if (hashed / "manifest.json").exists() else {}
+    (hashed / "manifest.json").write_text(json.dumps({**man, "data_hash": "synthetic17"}))
+    load_dataset(hashed, tmp / "cache")
+    parser = hashlib.sha256(Path(data_module.__file__).read_bytes()).hexdigest()[:12]
+    assert [p.name for p in (tmp / "cache").glob("*.pkl")] == [f"synthetic17-{parser}.pkl"]
+    assert load_dataset(hashed, tmp / "cache").graphs[0].canonical_caption == 0
     tr = ds.split("train")
     sm = Sampler(tr, ds.n_ops, 9, 0.2, 1, family_negatives=True)
     assert sm.half == 3 and Sampler(tr, ds.n_ops, 9, 0.2, 1).half == 4

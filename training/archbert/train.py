@@ -355,6 +355,13 @@ def main(argv=None):
     train_graphs = ds.split("train")
     print(f"data: {len(ds.graphs)} graphs ({len(train_graphs)} train), vocab {ds.vocab_size}, "
           f"{ds.n_ops} ops, {len(ds.answers)} answers, loaded in {time.time() - t_load:.1f}s", flush=True)
+    if args.canonical_caption_share > 0:
+        n_canon = sum(g.canonical_caption is not None for g in train_graphs)
+        if not n_canon:
+            sys.exit("--canonical-caption-share: no training graph has a caption marked canonical in texts.jsonl "
+                     "(a dataset written before the flag?)")
+        print(f"canonical captions: {n_canon} of {len(train_graphs)} training graphs; "
+              f"{args.canonical_caption_share:.0%} of caption targets", flush=True)
     if args.bucket_bins:
         problems = straddled_edges(ds.bins_file)
         if problems:
