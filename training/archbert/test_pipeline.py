@@ -340,6 +340,12 @@ def check_next_set_training(tmp: Path):
     train.main(base + ["--ckpt", str(bf), "--opt-state-dtype", "bfloat16"])
     assert cf.load_checkpoint(bf)["finished"]
 
+    try:
+        train.main(base + ["--ckpt", str(tmp / "ck-share"), "--canonical-caption-share", "1.5"])
+        raise AssertionError("a share over 1 must be refused")
+    except SystemExit as e:
+        assert "between 0 and 1" in str(e), e
+
     # --bucket-bins refuses today's log-grid bins
     g = tmp / "data17-grid"
     make_synthetic(g, next_set="grid")

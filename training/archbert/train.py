@@ -355,6 +355,8 @@ def main(argv=None):
     train_graphs = ds.split("train")
     print(f"data: {len(ds.graphs)} graphs ({len(train_graphs)} train), vocab {ds.vocab_size}, "
           f"{ds.n_ops} ops, {len(ds.answers)} answers, loaded in {time.time() - t_load:.1f}s", flush=True)
+    if not 0 <= args.canonical_caption_share <= 1:
+        sys.exit(f"--canonical-caption-share {args.canonical_caption_share}: a share, between 0 and 1")
     if args.canonical_caption_share > 0:
         n_canon = sum(g.canonical_caption is not None for g in train_graphs)
         if not n_canon:
