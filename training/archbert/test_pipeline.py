@@ -10,9 +10,11 @@ hand-computed cases.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import random
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -288,12 +290,10 @@ def check_next_set_training(tmp: Path):
     ds = load_dataset(d, None)
     assert all(g.canonical_caption == 0 and len(g.captions) == 2 for g in ds.graphs)
     # the pickle cache is keyed by the parser's source as well as the data: a parser change reads afresh
-    import hashlib
     import data as data_module
-    import shutil
     hashed = tmp / "data17-hashed"
     shutil.copytree(d, hashed)
-    man = json.loads((hashed / "manifest.json").read_text()) if (hashed / "manifest.json").exists() else {}
+    man = json.loads((hashed / "manifest.json").read_text())  # make_synthetic writes one, without data_hash
     (hashed / "manifest.json").write_text(json.dumps({**man, "data_hash": "synthetic17"}))
     load_dataset(hashed, tmp / "cache")
     parser = hashlib.sha256(Path(data_module.__file__).read_bytes()).hexdigest()[:12]
@@ -414,7 +414,6 @@ def run_onnx_arch_encoder(out: Path):
 def check_number_channel(tmp: Path, d: Path):
     """--number-channel trains on rows that carry the channel, and exports it as a third
     text_encoder input whose parity inputs state a quantity."""
-    import shutil
     import export
     import train
     from model import ArchBert, Config, number_features

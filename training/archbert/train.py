@@ -253,7 +253,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 
     # captioning, teacher forcing
     # at most half the batch: the vocabulary-sized output layer dominates the step
-    caps = [(i, pick_caption(g, rng, getattr(args, "canonical_caption_share", 0.0))) for i, g in enumerate(G) if g.captions][: max(1, B // 2)]
+    share = getattr(args, "canonical_caption_share", 0.0)
+    caps = [(i, pick_caption(g, rng, share)) for i, g in enumerate(G) if g.captions][: max(1, B // 2)]
     if caps:
         io = [caption_io(tok) for _, (_, tok) in caps]
         d_in, _ = pad_tokens([x for x, _ in io])
