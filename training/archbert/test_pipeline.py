@@ -493,36 +493,47 @@ def main():
 
 
 def check_block_bins(tmp: Path, d: Path, out: Path):
-    """A dataset that appends block-count bin columns (the "blocks" layout) continues a set trained
-    without them: --init-from-set carries the set's columns, the added tables start at zero and train
-    in their own AdamW group (--block-bins-lr-factor)."""
-    import shutil
+    """A dataset that appends whole-graph bin columns (the "blocks" layout's block counts, the "output"
+    layout's output width) continues a set trained without them: --init-from-set carries the set's
+    columns, the added tables start at zero and train in their own AdamW groups (--block-bins-lr-factor,
+    --output-bins-lr-factor)."""
     import train
     d3 = tmp / "data-blocks"
     shutil.copytree(d, d3)
     bins = json.loads((d3 / "bins.json").read_text())
     added = [{"name": f"graph_blocks_{k}", "values": list(range(25)), "binning": "interval"} for k in ("residual", "attention")]
+    added.append({"name": "graph_output_width", "values": list(range(33)), "binning": "interval"})
     bins["features"] += added
     (d3 / "bins.json").write_text(json.dumps(bins))
     rows = [json.loads(x) for x in (d3 / "graphs.jsonl").read_text().splitlines()]
     for r in rows:
-        # the [graph] node (last) counts 1 + id length % 5 residual blocks and no attention; other nodes: 0 (not applicable)
-        r["bins"] = [b + [0, 0] for b in r["bins"][:-1]] + [r["bins"][-1] + [2 + len(r["id"]) % 5, 1]]
+        # the [graph] node (last) counts 1 + id length % 5 residual blocks, no attention, an output width of
+        # 10 + id length % 3; other nodes: 0 (not applicable)
+        r["bins"] = [b + [0, 0, 0] for b in r["bins"][:-1]] + [r["bins"][-1] + [2 + len(r["id"]) % 5, 1, 11 + len(r["id"]) % 3]]
     (d3 / "graphs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     ck3 = tmp / "ckpt-blocks"
-    train.main(["--data", str(d3), "--ckpt", str(ck3), "--epochs", "1", "--batch", "8", "--hidden", "32", "--embed",
-                "32", "--ff", "64", "--heads", "2", "--val-graphs", "0", "--warmup", "2", "--cache", "",
-                "--init-from-set", str(out), "--block-bins-lr-factor", "10"])
+    common = ["--epochs", "1", "--batch", "8", "--hidden", "32", "--embed", "32", "--ff", "64", "--heads", "2",
+              "--val-graphs", "0", "--warmup", "2", "--cache", "", "--init-from-set", str(out)]
+    train.main(["--data", str(d3), "--ckpt", str(ck3), *common, "--block-bins-lr-factor", "10", "--output-bins-lr-factor", "5"])
     st = torch.load(ck3 / "last.pt")
-    assert st["init_source"]["report"]["bin_tables_added"] == 2
+    assert st["init_source"]["report"]["bin_tables_added"] == 3
     n_cols = len(bins["features"])
-    assert st["cfg"]["bin_sizes"][-2:] == [26, 26] and len(st["cfg"]["bin_sizes"]) == n_cols
-    assert st["model"][f"arch.bins.{n_cols - 2}.weight"].abs().sum() > 0, "the added tables learned"
+    assert st["cfg"]["bin_sizes"][-3:] == [26, 26, 34] and len(st["cfg"]["bin_sizes"]) == n_cols
+    assert st["model"][f"arch.bins.{n_cols - 3}.weight"].abs().sum() > 0, "the added block table learned"
+    assert st["model"][f"arch.bins.{n_cols - 1}.weight"].abs().sum() > 0, "the added output table learned"
     groups = st["opt"]["param_groups"]
-    assert [g.get("lr_mult", 1.0) for g in groups] == [1.0, 10.0] and len(groups[1]["params"]) == 2, groups
-    assert train.block_bin_params([f["name"] for f in bins["features"]]) == {
-        f"arch.bins.{n_cols - 2}.weight", f"arch.bins.{n_cols - 1}.weight"}
-    print("block bins: the set carried over, 2 zero-initialised tables trained at 10 x lr")
+    assert [g.get("lr_mult", 1.0) for g in groups] == [1.0, 10.0, 5.0], groups
+    assert [len(g["params"]) for g in groups[1:]] == [2, 1], groups
+    names = [f["name"] for f in bins["features"]]
+    assert train.block_bin_params(names) == {f"arch.bins.{n_cols - 3}.weight", f"arch.bins.{n_cols - 2}.weight"}
+    assert train.output_bin_params(names) == {f"arch.bins.{n_cols - 1}.weight"}
+    # the factor is refused on a dataset without the column (here the original one)
+    try:
+        train.main(["--data", str(d), "--ckpt", str(tmp / "ckpt-no-output"), *common, "--output-bins-lr-factor", "5"])
+        raise AssertionError("--output-bins-lr-factor ran on a dataset without an output-width column")
+    except SystemExit as e:
+        assert "no output-width column" in str(e), e
+    print("added bins: the set carried over, 3 zero-initialised tables trained at 10 x and 5 x lr")
 
 
 def check_warm_start(tmp: Path, d: Path, ck: Path, out: Path):

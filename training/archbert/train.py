@@ -109,6 +109,9 @@ def parse_args(argv=None):
     ap.add_argument("--block-bins-lr-factor", type=float, default=1.0,
                     help="with a dataset of the \"blocks\" bin layout: the block-count bin tables' learning rate is this "
                          "times --lr (param_groups)")
+    ap.add_argument("--output-bins-lr-factor", type=float, default=1.0,
+                    help="with a dataset of the \"output\" bin layout: the output-width bin table's learning rate is "
+                         "this times --lr (param_groups)")
     ap.add_argument("--canonical-caption-share", type=float, default=0.0,
                     help="share of the caption decoder's targets given to a graph's canonical (fact-list) caption when "
                          "it has one, the rest drawn from its other captions; 0 = one of all its captions, uniformly")
@@ -271,7 +274,7 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 # options that change what a step computes: a resumed run must keep them (a checkpoint
 # written before they existed had them off)
 TRAINING_OPTIONS = {"multi_positive": False, "family_negatives": False, "bucket_bins": False, "number_lr_factor": 1.0,
-                    "block_bins_lr_factor": 1.0, "canonical_caption_share": 0.0}
+                    "block_bins_lr_factor": 1.0, "canonical_caption_share": 0.0, "output_bins_lr_factor": 1.0}
 
 
 def option_mismatch(saved_args: dict, args) -> list:
@@ -286,24 +289,39 @@ def same_cfg(saved: dict, cfg: Config) -> bool:
     return Config(**saved).to_dict() == cfg.to_dict()
 
 
+def bin_table_params(bin_names: list, wanted) -> set:
+    """State-dict names of the arch encoder's bin embedding tables whose bins.json feature name `wanted` accepts."""
+    return {f"arch.bins.{i}.weight" for i, name in enumerate(bin_names) if wanted(name)}
+
+
 def block_bin_params(bin_names: list) -> set:
-    """State-dict names of the embedding tables of the "blocks" layout's block-count columns (bins.json
-    features named graph_blocks_*; bin-layout.ts)."""
-    return {f"arch.bins.{i}.weight" for i, name in enumerate(bin_names) if name.startswith("graph_blocks_")}
+    """The tables of the "blocks" layout's block-count columns (features named graph_blocks_*; bin-layout.ts)."""
+    return bin_table_params(bin_names, lambda name: name.startswith("graph_blocks_"))
+
+
+def output_bin_params(bin_names: list) -> set:
+    """The table of the "output" layout's output-width column (graph_output_width; bin-layout.ts)."""
+    return bin_table_params(bin_names, lambda name: name == "graph_output_width")
 
 
 def param_groups(model, args, bin_names: list = ()) -> list:
     """One AdamW group, plus one per learning-rate factor other than 1: --number-lr-factor for the number
-    channel, --block-bins-lr-factor for the block-count bin tables. Both start at zero inside a trained
-    encoder when a set is continued (warm_start.py), and Adam moves a weight by at most about lr per step,
-    so at the continued run's small lr they would stay nearly silent; their lr is the factor times the rest's."""
+    channel, --block-bins-lr-factor for the block-count bin tables, --output-bins-lr-factor for the
+    output-width table. Each starts at zero inside a trained encoder when a set is continued (warm_start.py),
+    and Adam moves a weight by at most about lr per step, so at the continued run's small lr they would stay
+    nearly silent; their lr is the factor times the rest's."""
     blocks = block_bin_params(list(bin_names))
+    outputs = output_bin_params(list(bin_names))
     if args.block_bins_lr_factor != 1.0 and not blocks:
         sys.exit("--block-bins-lr-factor: the dataset's bins.json has no block-count columns "
                  "(archbert dataset build --bins blocks)")
+    if args.output_bins_lr_factor != 1.0 and not outputs:
+        sys.exit("--output-bins-lr-factor: the dataset's bins.json has no output-width column "
+                 "(archbert dataset build --bins output)")
     named = list(model.named_parameters())
     special = [([p for n, p in named if n.startswith("text.num.")], args.number_lr_factor),
-               ([p for n, p in named if n in blocks], args.block_bins_lr_factor)]
+               ([p for n, p in named if n in blocks], args.block_bins_lr_factor),
+               ([p for n, p in named if n in outputs], args.output_bins_lr_factor)]
     groups = [{"params": params, "lr_mult": factor} for params, factor in special if params and factor != 1.0]
     apart = {id(p) for g in groups for p in g["params"]}
     return [{"params": [p for _, p in named if id(p) not in apart]}] + groups

@@ -1,5 +1,5 @@
 /**
- * `archbert dataset build --real DIR --generated N --seed S --bins log|bucket|blocks --out DIR [--json]`
+ * `archbert dataset build --real DIR --generated N --seed S --bins log|bucket|blocks|output --out DIR [--json]`
  *
  * Builds the ArchBERT training data (docs/archbert-dataset.md) from the
  * exported real models and N generated architectures.
@@ -76,7 +76,7 @@ export function register(program: Command): void {
     .option('--generated <n>', `number of generated AutoNet-style architectures (at most ${MAX_GENERATED})`, '20000')
     .option('--seed <s>', 'seed for generation, texts and splits (same seed + inputs → identical files)', '0')
     .option('--split <name>', `put every graph in this split (${SPLITS.join(', ')}) instead of the held-out families and the 80/10/10 hash: an evaluation-only dataset, e.g. training/archbert/heldout2.py`)
-    .option('--bins <layout>', `[graph]-node bins: ${BIN_LAYOUT_NAMES.join(', ')} (log: log grids of the sizes; bucket: edges on the text's size buckets; blocks: log plus the count of each block kind, the bundled set's)`, 'log')
+    .option('--bins <layout>', `[graph]-node bins: ${BIN_LAYOUT_NAMES.join(', ')} (log: log grids of the sizes; bucket: edges on the text's size buckets; blocks: log plus the count of each block kind, the bundled set's; output: blocks plus the output width, e.g. the class count)`, 'log')
     .requiredOption('--out <dir>', 'output directory (replaced atomically when the build completes)');
   withJson(build);
   build.addHelpText(

@@ -1,11 +1,11 @@
 /**
- * Shape-bin layouts: which bin each of the architecture encoder's nine bin
+ * Shape-bin layouts: which bin each of the architecture encoder's bin
  * columns gives a value, and the bins.json that records it (the trainer sizes
  * its embedding tables from that file; ModelSet checks a set's copy).
  *
- * Three layouts. "log" and "bucket" differ only in the "[graph]" node's
+ * Four layouts. "log" and "bucket" differ only in the "[graph]" node's
  * parameter and weighted-layer columns (7 and 8); the six node columns and
- * graph_log2_nodes are the same in both. "blocks" adds columns:
+ * graph_log2_nodes are the same in both. "blocks" and "output" add columns:
  *
  *  - "log" (the default; the sets bundled until issue 17's run F): nearest point of a log grid,
  *    log10(1 + params) in steps of 0.1 and log2(1 + layers) in quarter octaves.
@@ -27,7 +27,15 @@
  *    carried them; coarsening drops repeated blocks, so the nodes cannot either.
  *    Edges 0, 1, …, 24 (every small count its own bin, 0 = none of that kind,
  *    apart from the ordinary nodes' 0 = not applicable), then quarter octaves.
- *    The bundled set uses this layout (issue 17's runs F to I).
+ *    The bundled set uses this layout (issue 17's runs F to J).
+ *  - "output" (issue 17): the "blocks" layout, then one column on the
+ *    "[graph]" node: the graph's output width (graphOutputWidth: the widest
+ *    output node's channels, the class count of a classifier). Why: "how many
+ *    classes" was the weakest in-distribution QA template (0.39 exact with
+ *    run J) though the final layer's channel bin carries the answer: the
+ *    encoder has to find that one node among hundreds, and the channel grid
+ *    puts 3, 4 and 5 (and 96 / 100) in one bin. Edges 0, 1, …, 32, then
+ *    eighth octaves to 2^17 (a language model's vocabulary); 0 = unknown.
  *
  * bins.json feature semantics (shared with bucket_bins.py bin_index):
  *  - without "binning": index (1-based) of the nearest value, ties to the
@@ -39,8 +47,8 @@
 
 import { BLOCK_KINDS, isBlockKind, type BlockKind } from '../facts/arch-summary.js';
 
-export type BinLayoutName = 'log' | 'bucket' | 'blocks';
-export const BIN_LAYOUT_NAMES: readonly BinLayoutName[] = ['log', 'bucket', 'blocks'];
+export type BinLayoutName = 'log' | 'bucket' | 'blocks' | 'output';
+export const BIN_LAYOUT_NAMES: readonly BinLayoutName[] = ['log', 'bucket', 'blocks', 'output'];
 
 export interface BinFeature {
   readonly name: string;
@@ -50,7 +58,7 @@ export interface BinFeature {
 
 export interface BinLayout {
   readonly name: BinLayoutName;
-  /** The bin columns, in column order (nine, or fifteen in "blocks"). */
+  /** The bin columns, in column order (nine; fifteen in "blocks", sixteen in "output"). */
   readonly features: readonly BinFeature[];
 }
 
@@ -154,6 +162,22 @@ export function blockCountEdges(): number[] {
   return edges;
 }
 
+/**
+ * Output-width edges: 0 (unknown), every width 1…32 its own bin (class counts
+ * are asked exactly), then eighth-octave steps to 2^17.
+ */
+export function outputWidthEdges(): number[] {
+  const edges = Array.from({ length: 33 }, (_, i) => i);
+  for (let k = Math.floor(8 * Math.log2(32)) + 1; Math.round(2 ** (k / 8)) <= 2 ** 17; k++) {
+    const e = Math.round(2 ** (k / 8));
+    if (e > edges[edges.length - 1]!) edges.push(e);
+  }
+  return edges;
+}
+
+/** The "output" layout's column: the graph's output width (featurize.ts graphOutputWidth). */
+export const OUTPUT_WIDTH_FEATURE = 'graph_output_width';
+
 /** The bin feature naming the count of one block kind, and the kind a feature name counts. */
 const BLOCK_FEATURE_PREFIX = 'graph_blocks_';
 export function blockKindOfFeature(name: string): BlockKind | undefined {
@@ -188,7 +212,12 @@ export const BLOCKS_LAYOUT: BinLayout = {
   ],
 };
 
-const LAYOUTS: Record<BinLayoutName, BinLayout> = { log: LOG_LAYOUT, bucket: BUCKET_LAYOUT, blocks: BLOCKS_LAYOUT };
+export const OUTPUT_LAYOUT: BinLayout = {
+  name: 'output',
+  features: [...BLOCKS_LAYOUT.features, { name: OUTPUT_WIDTH_FEATURE, values: outputWidthEdges(), binning: 'interval' }],
+};
+
+const LAYOUTS: Record<BinLayoutName, BinLayout> = { log: LOG_LAYOUT, bucket: BUCKET_LAYOUT, blocks: BLOCKS_LAYOUT, output: OUTPUT_LAYOUT };
 
 /** The layout of a name (as the dataset flag gives it); undefined for any other name. */
 export function binLayoutNamed(name: string): BinLayout | undefined {

@@ -23,9 +23,10 @@
  * the bin layout (bin-layout.ts: "log", the default, bins log10(1 + params),
  * log2(1 + layers), log2(1 + nodes); "bucket" bins params and layers on edges
  * aligned with the text's size buckets; "blocks" adds columns 10–15, the count
- * of each block kind). Why: the encoder would otherwise have to add up per-node
- * bins to know a size, and coarsening drops repeated blocks, so "how many
- * parameters / layers" was unanswerable from the nodes alone for big graphs.
+ * of each block kind; "output" adds column 16, the output width). Why: the
+ * encoder would otherwise have to add up per-node bins to know a size, and
+ * coarsening drops repeated blocks, so "how many parameters / layers" was
+ * unanswerable from the nodes alone for big graphs.
  * The transformer layers let every node attend to it.
  */
 import { OP_CATEGORIES, ACTIVATIONS, NORMS } from '../../graph/categories.js';
@@ -33,7 +34,7 @@ import type { BlockCounts, OpGraph, OpNode } from '../../graph/types.js';
 import { WEIGHTED as WEIGHTED_CATEGORIES } from '../facts/arch-summary.js';
 import { topoOrder } from './topo-order.js';
 import { findBlocks } from '../../graph/blocks.js';
-import { BIN_FEATURES, BIN_VALUES, LOG_LAYOUT, binIndex, blockKindOfFeature, graphFeatureBin, type BinLayout } from './bin-layout.js';
+import { BIN_FEATURES, BIN_VALUES, LOG_LAYOUT, OUTPUT_WIDTH_FEATURE, binIndex, blockKindOfFeature, graphFeatureBin, type BinLayout } from './bin-layout.js';
 
 // The bin tables and bins.json live in bin-layout.ts; re-exported for the callers that import them from here.
 export { BIN_FEATURES, BIN_VALUES, LOG_LAYOUT, BUCKET_LAYOUT, binIndex, binsFile, type BinLayout } from './bin-layout.js';
@@ -75,8 +76,9 @@ export function nodeBins(n: OpNode, width: number = BIN_COLUMNS): number[] {
 /**
  * The bins of the "[graph]" node: whole-graph counts of the graph as given (before coarsening),
  * binned by the layout's features after the six node columns (parameters, weighted layers,
- * nodes; and in the "blocks" layout the count of each block kind). `blocks`: the graph's counts when
- * the caller has them already (the facts' ArchFacts.blocks, the same findBlocks result).
+ * nodes; in the "blocks" layout the count of each block kind; in "output" also the output width).
+ * `blocks`: the graph's counts when the caller has them already (the facts' ArchFacts.blocks,
+ * the same findBlocks result).
  */
 export function graphBins(g: OpGraph, layout: BinLayout = LOG_LAYOUT, blocks?: BlockCounts): number[] {
   let params = 0;
@@ -85,6 +87,7 @@ export function graphBins(g: OpGraph, layout: BinLayout = LOG_LAYOUT, blocks?: B
     params += n.params;
     if (WEIGHTED_SET.has(n.category)) weighted++;
   }
+  // the three size columns come first after the node columns, in every layout
   const sizes = [params, weighted, g.nodes.length];
   const graphFeatures = layout.features.slice(NODE_COLUMNS);
   // block detection walks the graph: only for a layout that has block columns, and only when not given
@@ -92,10 +95,32 @@ export function graphBins(g: OpGraph, layout: BinLayout = LOG_LAYOUT, blocks?: B
   return [
     ...new Array<number>(NODE_COLUMNS).fill(0),
     ...graphFeatures.map((f, i) => {
+      if (f.name === OUTPUT_WIDTH_FEATURE) {
+        const width = graphOutputWidth(g);
+        return width === null ? 0 : graphFeatureBin(f, width);
+      }
       const kind = blockKindOfFeature(f.name);
       return graphFeatureBin(f, kind ? (counts![kind] ?? 0) : sizes[i]!);
     }),
   ];
+}
+
+/**
+ * The graph's output width: the most channels any output node produces (a
+ * classifier's class count, a language model's vocabulary), from its
+ * outChannels or else the last dimension of its inferred shape; null when no
+ * output node's width is known.
+ */
+export function graphOutputWidth(g: OpGraph): number | null {
+  let width: number | null = null;
+  for (const i of g.outputNodes) {
+    const n = g.nodes[i];
+    if (!n) continue;
+    const last = n.outShape?.[n.outShape.length - 1];
+    const w = n.outChannels ?? (typeof last === 'number' ? last : null);
+    if (w !== null && Number.isFinite(w) && w > 0 && (width === null || w > width)) width = w;
+  }
+  return width;
 }
 
 export interface Featurized {

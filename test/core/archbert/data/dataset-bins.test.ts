@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonl } from '../../../helpers/jsonl.js';
 import { graphDeps } from '../../../../src/commands/archbert/dataset.js';
 import { buildDataset, type BuildResult } from '../../../../src/core/archbert/data/dataset.js';
-import { BLOCKS_LAYOUT, BUCKET_LAYOUT, binLayoutOfFile, binsFile } from '../../../../src/core/archbert/model/bin-layout.js';
+import { BLOCKS_LAYOUT, BUCKET_LAYOUT, OUTPUT_LAYOUT, binLayoutOfFile, binsFile, intervalBinIndex, outputWidthEdges } from '../../../../src/core/archbert/model/bin-layout.js';
 import { runCli } from '../../../helpers/cli.js';
 
 
@@ -13,12 +13,14 @@ let work: string;
 let log: BuildResult;
 let bucket: BuildResult;
 let blocks: BuildResult;
+let output: BuildResult;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'archbert-ds-bins-'));
   log = await buildDataset({ realDir: null, generated: 12, seed: 5, out: join(work, 'log') }, graphDeps);
   bucket = await buildDataset({ realDir: null, generated: 12, seed: 5, out: join(work, 'bucket'), bins: BUCKET_LAYOUT }, graphDeps);
   blocks = await buildDataset({ realDir: null, generated: 12, seed: 5, out: join(work, 'blocks'), bins: BLOCKS_LAYOUT }, graphDeps);
+  output = await buildDataset({ realDir: null, generated: 12, seed: 5, out: join(work, 'output'), bins: OUTPUT_LAYOUT }, graphDeps);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -64,9 +66,25 @@ describe('dataset build bin layout', () => {
     expect(withBlocks).toBeGreaterThan(0);
   });
 
+  it('--bins output keeps the blocks columns and puts the class count asked in the QA on the [graph] node', () => {
+    expect(binLayoutOfFile(JSON.parse(readFileSync(join(work, 'output', 'bins.json'), 'utf8')))).toBe(OUTPUT_LAYOUT);
+    expect(output.manifest.bins).toBe('output');
+    const blockGraphs = readJsonl(join(work, 'blocks', 'graphs.jsonl'));
+    const outputGraphs = readJsonl(join(work, 'output', 'graphs.jsonl'));
+    const classes = new Map(readJsonl(join(work, 'output', 'qa.jsonl')).filter((q) => q.template === 'classes').map((q) => [q.graph_id, Number(q.answers[0])]));
+    expect(classes.size).toBeGreaterThan(0);
+    outputGraphs.forEach((g, i) => {
+      const rows = g.bins as number[][];
+      expect(rows.map((r) => r.slice(0, 15))).toEqual(blockGraphs[i].bins);
+      expect(rows.slice(0, -1).every((r) => r.length === 16 && r[15] === 0)).toBe(true);
+      const asked = classes.get(g.id);
+      if (asked !== undefined) expect(rows[g.n - 1]![15], g.id).toBe(intervalBinIndex(outputWidthEdges(), asked));
+    });
+  });
+
   it('the CLI refuses an unknown layout as bad usage (exit 2, one line)', () => {
     const r = runCli('archbert', ['dataset', 'build', '--generated', '1', '--bins', 'linear', '--out', join(work, 'cli')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--bins must be one of log, bucket, blocks, got 'linear'/);
+    expect(r.stderr).toMatch(/--bins must be one of log, bucket, blocks, output, got 'linear'/);
   });
 });

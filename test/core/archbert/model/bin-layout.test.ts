@@ -5,6 +5,7 @@ import {
   BLOCKS_LAYOUT,
   BUCKET_LAYOUT,
   LOG_LAYOUT,
+  OUTPUT_LAYOUT,
   binLayoutNamed,
   binLayoutOfFile,
   binsFile,
@@ -13,9 +14,10 @@ import {
   bucketParamEdges,
   graphFeatureBin,
   intervalBinIndex,
+  outputWidthEdges,
   type BinLayout,
 } from '../../../../src/core/archbert/model/bin-layout.js';
-import { featurize, graphBins } from '../../../../src/core/archbert/model/featurize.js';
+import { featurize, graphBins, graphOutputWidth } from '../../../../src/core/archbert/model/featurize.js';
 import { LAYER_BUCKETS, LIGHTWEIGHT_MAX, PARAM_RANGES } from '../../../../src/core/archbert/language/vocabulary.js';
 import { generateArchitecture } from '../../../../src/core/archbert/data/generate.js';
 import type { OpGraph, OpNode } from '../../../../src/core/graph/types.js';
@@ -200,12 +202,77 @@ describe('blocks layout with the facts\' counts', () => {
   });
 });
 
+/** conv → linear (the output, `classes` wide unless null) → softmax (a second output when `softmax`). */
+function classifier(classes: number | null, extra: Partial<OpNode> = {}): OpGraph {
+  const nodes = [node('conv', { outChannels: 64 }), node('linear', { outChannels: classes, ...extra })];
+  return { nodes, edges: [[0, 1]], inputNodes: [0], outputNodes: [1] };
+}
+const outputBin = (g: OpGraph) => graphBins(g, OUTPUT_LAYOUT)[15]!;
+
+describe('output layout', () => {
+  it('has width edges 0…32 one by one, then eighth octaves to 2^17 (hand-listed)', () => {
+    const edges = outputWidthEdges();
+    expect(edges.slice(0, 33)).toEqual(Array.from({ length: 33 }, (_, i) => i));
+    // round(2^(k/8)) for k = 41 … 47: 34.9, 38.1, 41.5, 45.3, 49.4, 53.8, 58.7
+    expect(edges.slice(33, 40)).toEqual([35, 38, 41, 45, 49, 54, 59]);
+    expect([edges[edges.length - 1], edges.length]).toEqual([2 ** 17, 129]);
+  });
+
+  it('is the blocks layout plus one interval column, on the [graph] node only', () => {
+    const file = binsFile(OUTPUT_LAYOUT);
+    expect(file.features.slice(0, 15)).toEqual(binsFile(BLOCKS_LAYOUT).features);
+    expect(file.features.slice(15)).toEqual([{ name: 'graph_output_width', values: outputWidthEdges(), binning: 'interval' }]);
+    const f = featurize(twoResiduals(), 512, OUTPUT_LAYOUT);
+    expect(f.bins.every((row) => row.length === 16)).toBe(true);
+    expect(f.bins.map((row) => row.slice(0, 15))).toEqual(featurize(twoResiduals(), 512, BLOCKS_LAYOUT).bins);
+    expect(f.bins.slice(0, f.n - 1).every((row) => row[15] === 0)).toBe(true);
+  });
+
+  it('bins hand-computed class counts: 3, 4 and 5 apart, 96 and 100 apart; unknown is 0', () => {
+    // widths 0…32 are edges themselves: width w → w + 1 edges ≤ w
+    expect([3, 4, 5].map((c) => outputBin(classifier(c)))).toEqual([4, 5, 6]);
+    // 33 edges to 32, then 35, 38, 41, 45, …: 96 → 45 edges (the 45th is round(2^(52/8)) = 91), 100 → 46 (round(2^(53/8)) = 99)
+    expect([outputBin(classifier(96)), outputBin(classifier(100))]).toEqual([45, 46]);
+    // 1000: 33 + the steps k = 41 … 79 (2^(79/8) = 939.0; 2^(80/8) = 1024 is past it) = 72
+    expect(outputBin(classifier(1000))).toBe(72);
+    // the last dimension of an inferred shape when the channels are unknown
+    expect(graphOutputWidth(classifier(null, { outShape: ['batch', 10] }))).toBe(10);
+    expect(outputBin(classifier(null, { outShape: ['batch', 'classes'] }))).toBe(0);
+    expect(outputBin(classifier(null))).toBe(0);
+    // the widest of several outputs; an output index past the nodes is skipped
+    const two = classifier(10);
+    two.nodes.push(node('linear', { outChannels: 4 }));
+    two.outputNodes = [2, 1, 99];
+    expect(graphOutputWidth(two)).toBe(10);
+  });
+
+  it('gives a generated classifier the bin of its class count (40 seeds)', () => {
+    let classifiers = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const a = generateArchitecture(seed);
+      if (a.meta.task !== 'classification' || !a.meta.numClasses) continue;
+      classifiers++;
+      expect(outputBin(a.graph), `seed ${seed}`).toBe(intervalBinIndex(outputWidthEdges(), a.meta.numClasses));
+    }
+    expect(classifiers).toBeGreaterThan(10);
+  });
+
+  it('reads 1000 classes off real ImageNet exports', async () => {
+    for (const name of ['efficientnet_b0', 'vit_b_16']) {
+      const a = await graphDeps.analyzeFile(join(repoRoot, 'fixtures', 'models', `${name}.onnx`));
+      expect(graphOutputWidth(a.opGraph), name).toBe(1000);
+    }
+  });
+});
+
 describe('layout lookup', () => {
-  it('recognises exactly the three layouts, by name and by bins.json content', () => {
+  it('recognises exactly the four layouts, by name and by bins.json content', () => {
     expect(binLayoutNamed('log')).toBe(LOG_LAYOUT);
     expect(binLayoutNamed('bucket')).toBe(BUCKET_LAYOUT);
     expect(binLayoutNamed('blocks')).toBe(BLOCKS_LAYOUT);
+    expect(binLayoutNamed('output')).toBe(OUTPUT_LAYOUT);
     expect(binLayoutOfFile(JSON.parse(JSON.stringify(binsFile(BLOCKS_LAYOUT))))).toBe(BLOCKS_LAYOUT);
+    expect(binLayoutOfFile(JSON.parse(JSON.stringify(binsFile(OUTPUT_LAYOUT))))).toBe(OUTPUT_LAYOUT);
     expect(binLayoutNamed('linear')).toBeUndefined();
     expect(binLayoutNamed('toString')).toBeUndefined();
     expect(binLayoutOfFile(JSON.parse(JSON.stringify(binsFile())))).toBe(LOG_LAYOUT);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ModelSet, sha256Hex } from '../../../../src/core/archbert/model/model-set.js';
-import { BLOCKS_LAYOUT, BUCKET_LAYOUT, LOG_LAYOUT, binsFile } from '../../../../src/core/archbert/model/bin-layout.js';
+import { BLOCKS_LAYOUT, BUCKET_LAYOUT, LOG_LAYOUT, OUTPUT_LAYOUT, binsFile } from '../../../../src/core/archbert/model/bin-layout.js';
 import { encodeArchitecture } from '../../../../src/core/archbert/model/embed.js';
 import { BIN_COLUMNS, featurize } from '../../../../src/core/archbert/model/featurize.js';
 import { generateArchitecture } from '../../../../src/core/archbert/data/generate.js';
@@ -70,6 +70,16 @@ describe('model set bin layouts', () => {
     const expected = featurize(og, undefined, BLOCKS_LAYOUT);
     expect(bins).toHaveLength(n * 15);
     expect(bins.map(Number)).toEqual(expected.bins.flat());
+  });
+
+  it('a set with an output bins.json gets 16 bin columns a node, the class count last on the [graph] row', async () => {
+    const set = ModelSet.load({ dir: withBins('output', binsFile(OUTPUT_LAYOUT)) });
+    expect(set.binLayout).toBe(OUTPUT_LAYOUT);
+    const arch = generateArchitecture(11);
+    const { bins, n } = await encoderFeeds(set, arch.graph);
+    expect(bins).toHaveLength(n * 16);
+    expect(bins.map(Number)).toEqual(featurize(arch.graph, undefined, OUTPUT_LAYOUT).bins.flat());
+    expect(Number(bins[n * 16 - 1])).toBeGreaterThan(0);
   });
 
   it('any other bins.json is still refused with the old message', () => {
