@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { repoRoot, runCli, runCliInProcess } from '../helpers/cli.js';
 
 const modelDir = process.env.ARCHBERT_MODELS ?? join(repoRoot, 'models/archbert');
 const haveModels = existsSync(join(modelDir, 'manifest.json'));
@@ -222,6 +222,17 @@ describe.skipIf(!haveModels)(`with the trained set (${haveModels ? modelDir : 'S
       const held = await evaluateSplit(set, splits.get('heldout')!, { includeFamily: false, captionLimit: null, captions: false, keepUnknownWords: true });
       expect(held.counts.statements).toBe(want.heldout.reasoning.statements);
       expectManifestFigures(held.metrics, want.heldout, 'heldout');
+      // per template: the same figures, split up; items add up to the counts and right answers to the means
+      const split = await evaluateSplit(set, splits.get('heldout')!, { includeFamily: false, captionLimit: null, captions: false, keepUnknownWords: true, byTemplate: true });
+      const { by_template: byTemplate, ...overall } = split.metrics;
+      expect(overall).toEqual(held.metrics);
+      const sum = (rows: Array<{ n: number; right: number }>, f: (r: { n: number; right: number }) => number) => rows.reduce((s, r) => s + f(r), 0);
+      expect(sum(byTemplate!.reasoning, (r) => r.n)).toBe(held.counts.statements);
+      expect(sum(byTemplate!.qa, (r) => r.n)).toBe(held.counts.questions);
+      expect(sum(byTemplate!.reasoning, (r) => r.n * r.right) / held.counts.statements).toBeCloseTo(held.metrics.reasoning.accuracy!, 12);
+      expect(sum(byTemplate!.qa, (r) => r.n * r.right) / held.counts.questions).toBeCloseTo(held.metrics.qa.exact_match!, 12);
+      expect(byTemplate!.qa.map((r) => r.template)).toContain('key_idea');
+      expect(byTemplate!.qa.some((r) => r.right < 1) && byTemplate!.qa.some((r) => r.right === 1)).toBe(true);
       // The texts re-tokenized whole, family names spelled in letter pieces: read as find and ask read them
       // (unknown words left out at the encoder) they give the dataset's figures exactly; fed as pieces, others.
       const whole = (await readSplits(packed, ['heldout'], (text) => set.tokenizer.encode(text).ids)).get('heldout')!;
@@ -255,6 +266,21 @@ describe.skipIf(!haveModels)(`with the trained set (${haveModels ? modelDir : 'S
     },
     // No timeout of its own: about 4 s on a quiet 2-core machine; vitest.config.ts's hang guard applies.
   );
+
+  it.skipIf(!existsSync(join(repoRoot, 'models/archbert/eval/manifest.json')))('eval --by-template --json adds by_template beside the contract keys', async () => {
+    const packed = join(repoRoot, 'models/archbert/eval');
+    const r = await runCliInProcess('archbert', ['eval', '--data', packed, '--splits', 'heldout', '--no-captions', '--by-template', '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout).heldout;
+    expect(Object.keys(out)).toEqual(['retrieval', 'reasoning', 'qa', 'caption', 'by_template']);
+    expect(Object.keys(out.by_template)).toEqual(['reasoning', 'qa']);
+    for (const rows of [out.by_template.reasoning, out.by_template.qa]) {
+      expect(rows.length).toBeGreaterThan(5);
+      for (const row of rows) expect(Object.keys(row)).toEqual(['template', 'n', 'right']);
+      const names = rows.map((row: { template: string }) => row.template);
+      expect(names).toEqual([...names].sort());
+    }
+  });
 
   it.skipIf(!existsSync(join(dataDir, 'manifest.json')))('eval --json: exact keys for both splits', () => {
     const r = runCli('archbert', ['eval', '--json', '--no-captions'], { env });

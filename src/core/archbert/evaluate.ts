@@ -29,6 +29,33 @@ export interface SplitMetrics {
   reasoning: { accuracy: number | null; f1: number | null };
   qa: { exact_match: number | null; f1: number | null };
   caption: { rouge_l: number | null; bleu4: number | null };
+  /** With `byTemplate`: reasoning accuracy and QA exact match per template of the dataset, by template name. */
+  by_template?: { reasoning: TemplateScore[]; qa: TemplateScore[] };
+}
+
+/** One template's share of a split: its items and the fraction answered right. */
+export interface TemplateScore {
+  template: string;
+  n: number;
+  /** Reasoning: accuracy; QA: exact match. */
+  right: number;
+}
+
+/** The name a row without a template (a dataset written before templates were recorded) is tallied under. */
+export const NO_TEMPLATE = '(none)';
+
+/** Per template, the items and the fraction right, ordered by template name. */
+export function scoreByTemplate(items: ReadonlyArray<{ template: string; right: boolean }>): TemplateScore[] {
+  const tally = new Map<string, [number, number]>();
+  for (const { template, right } of items) {
+    const t = tally.get(template) ?? [0, 0];
+    t[0]++;
+    if (right) t[1]++;
+    tally.set(template, t);
+  }
+  return [...tally.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([template, [n, right]]) => ({ template, n, right: right / n }));
 }
 
 export interface EvalCounts {
@@ -48,9 +75,11 @@ interface EvalGraph {
   captions: number[][];
   /** relevant: ids of every graph of the split the query describes (the dataset's list; absent in old datasets). */
   queries: Array<{ text: string; tokens: number[]; relevant?: string[] }>;
-  statements: Array<{ tokens: number[]; label: number }>;
-  qa: Array<{ tokens: number[]; answers: string[]; family: boolean }>;
+  statements: Array<{ tokens: number[]; label: number; template: string }>;
+  qa: Array<{ tokens: number[]; answers: string[]; family: boolean; template: string }>;
 }
+
+const templateOf = (row: { template?: unknown }) => (typeof row.template === 'string' ? row.template : NO_TEMPLATE);
 
 /** Lines of a JSONL file, or of its gzipped form (the packed eval splits in models/archbert/eval). */
 async function* lines(path: string): AsyncGenerator<string> {
@@ -98,12 +127,12 @@ export async function readSplits(dataDir: string, splits: string[], encode?: (te
   for await (const line of lines(join(dataDir, 'qa.jsonl'))) {
     if (!want.has(splitOf(line) ?? '')) continue;
     const q = JSON.parse(line);
-    byId.get(q.graph_id)?.qa.push({ tokens: ids(q).slice(0, MAX_TEXT_TOKENS), answers: q.answers, family: Boolean(q.family_question) });
+    byId.get(q.graph_id)?.qa.push({ tokens: ids(q).slice(0, MAX_TEXT_TOKENS), answers: q.answers, family: Boolean(q.family_question), template: templateOf(q) });
   }
   for await (const line of lines(join(dataDir, 'statements.jsonl'))) {
     if (!want.has(splitOf(line) ?? '')) continue;
     const s = JSON.parse(line);
-    byId.get(s.graph_id)?.statements.push({ tokens: ids(s).slice(0, MAX_TEXT_TOKENS), label: s.label });
+    byId.get(s.graph_id)?.statements.push({ tokens: ids(s).slice(0, MAX_TEXT_TOKENS), label: s.label, template: templateOf(s) });
   }
   return bySplit;
 }
@@ -226,7 +255,7 @@ export function corpusBleu4(hyps: string[][], refsList: string[][][]): number {
 export async function evaluateSplit(
   set: ModelSet,
   graphs: EvalGraph[],
-  opts: { includeFamily: boolean; captionLimit: number | null; captions?: boolean; keepUnknownWords?: boolean },
+  opts: { includeFamily: boolean; captionLimit: number | null; captions?: boolean; keepUnknownWords?: boolean; byTemplate?: boolean },
 ): Promise<{ metrics: SplitMetrics; counts: EvalCounts }> {
   const encoded = await encodeGraphs(set, graphs);
   const emb = encoded.map((e) => e.embedding);
@@ -270,6 +299,7 @@ export async function evaluateSplit(
   // reasoning
   const st = graphs.flatMap((g, gi) => g.statements.map((s) => ({ ...s, gi })));
   let reasoning: SplitMetrics['reasoning'] = { accuracy: null, f1: null };
+  const reasoningItems: Array<{ template: string; right: boolean }> = [];
   if (st.length) {
     const te = await embedTokens(set, st.map((s) => s.tokens), keepUnknownWords);
     const p = await reasoningProbs(set, te, st.map((s) => emb[s.gi]!));
@@ -280,6 +310,7 @@ export async function evaluateSplit(
     st.forEach((s, i) => {
       const pred = p[i]! >= 0.5 ? 1 : 0;
       if (pred === s.label) ok++;
+      reasoningItems.push({ template: s.template, right: pred === s.label });
       if (pred === 1 && s.label === 1) tp++;
       if (pred === 1 && s.label === 0) fp++;
       if (pred === 0 && s.label === 1) fn++;
@@ -289,6 +320,7 @@ export async function evaluateSplit(
   // QA
   const qs = graphs.flatMap((g, gi) => g.qa.filter((q) => opts.includeFamily || !q.family).map((q) => ({ ...q, gi })));
   let qa: SplitMetrics['qa'] = { exact_match: null, f1: null };
+  const qaItems: Array<{ template: string; right: boolean }> = [];
   if (qs.length) {
     const qe = await embedTokens(set, qs.map((q) => q.tokens), keepUnknownWords);
     const logits = await qaLogits(set, qe, qs.map((q) => emb[q.gi]!));
@@ -299,6 +331,7 @@ export async function evaluateSplit(
       const gold = new Set(q.answers);
       const inter = [...pred].filter((x) => gold.has(x)).length;
       if (inter === pred.size && inter === gold.size) em++;
+      qaItems.push({ template: q.template, right: inter === pred.size && inter === gold.size });
       f1 += (2 * inter) / (pred.size + gold.size);
     });
     qa = { exact_match: em / qs.length, f1: f1 / qs.length };
@@ -321,7 +354,14 @@ export async function evaluateSplit(
     caption = { rouge_l: rl / idx.length, bleu4: corpusBleu4(hyps, refs) };
   }
   return {
-    metrics: { retrieval, retrieval_source_only: retrievalSourceOnly, reasoning, qa, caption },
+    metrics: {
+      retrieval,
+      retrieval_source_only: retrievalSourceOnly,
+      reasoning,
+      qa,
+      caption,
+      ...(opts.byTemplate ? { by_template: { reasoning: scoreByTemplate(reasoningItems), qa: scoreByTemplate(qaItems) } } : {}),
+    },
     counts: { graphs: graphs.length, queries: texts.length, statements: st.length, questions: qs.length, captioned: opts.captions === false ? 0 : idx.length },
   };
 }
@@ -351,6 +391,8 @@ export interface EvaluateOptions {
    */
   keepUnknownWords?: boolean;
   splits?: readonly EvalSplit[];
+  /** Also reasoning accuracy and QA exact match per template of the dataset (SplitMetrics.by_template). */
+  byTemplate?: boolean;
   /**
    * Accept a dataset the models were not trained on (to compare two model sets on one
    * split): every text is re-tokenized with the set's vocabulary and answers are matched by
@@ -400,7 +442,7 @@ export async function evaluate(set: ModelSet, dataDir: string, opts: EvaluateOpt
     splits[split] = null;
     if (!graphs.length) continue;
     // family questions are left out on heldout only: a held-out family's name cannot be a trained answer
-    const r = await evaluateSplit(set, graphs, { includeFamily: split !== 'heldout', captionLimit, captions: opts.captions, keepUnknownWords: opts.keepUnknownWords });
+    const r = await evaluateSplit(set, graphs, { includeFamily: split !== 'heldout', captionLimit, captions: opts.captions, keepUnknownWords: opts.keepUnknownWords, byTemplate: opts.byTemplate });
     splits[split] = r.metrics;
     counts[split] = r.counts;
   }

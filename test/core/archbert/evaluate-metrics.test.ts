@@ -1,6 +1,6 @@
 /** The eval metric definitions (training/archbert/README.md "Metrics") on hand-computed cases (the QA answer pick: model/heads.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { corpusBleu4, retrievalRank, rougeL, words } from '../../../src/core/archbert/evaluate.js';
+import { corpusBleu4, retrievalRank, rougeL, scoreByTemplate, words } from '../../../src/core/archbert/evaluate.js';
 
 describe('archbert eval metrics', () => {
   it('retrieval rank: strictly higher scores, then equal scores earlier in gallery order', () => {
@@ -36,5 +36,22 @@ describe('archbert eval metrics', () => {
     expect(corpusBleu4([['a', 'b', 'c']], [[['a', 'b', 'c', 'd']]])).toBe(0); // no 4-gram in a 3-word hypothesis
     // clipping: "the the the the" vs "the cat": unigram precision clipped to 1/4 … 4-grams 0 → 0
     expect(corpusBleu4([['the', 'the', 'the', 'the']], [[['the', 'cat']]])).toBe(0);
+  });
+
+  it('scores per template: items and fraction right, ordered by name; a name such as __proto__ is an ordinary template', () => {
+    const items = [
+      { template: 'swap:layers', right: false },
+      { template: 'key_idea', right: true },
+      { template: 'swap:layers', right: true },
+      { template: '__proto__', right: true },
+      { template: 'key_idea', right: true },
+      { template: 'swap:layers', right: false },
+    ];
+    expect(scoreByTemplate(items)).toEqual([
+      { template: '__proto__', n: 1, right: 1 },
+      { template: 'key_idea', n: 2, right: 1 },
+      { template: 'swap:layers', n: 3, right: 1 / 3 },
+    ]);
+    expect(scoreByTemplate([])).toEqual([]);
   });
 });
