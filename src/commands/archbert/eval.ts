@@ -52,7 +52,7 @@ export function register(program: Command): void {
     .option('--no-captions', 'skip the caption metrics (the slow part)')
     .option('--splits <list>', `splits to measure, comma-separated: ${EVAL_SPLITS.join(', ')} (default: heldout,test)`, parseSplits)
     .option('--other-dataset', 'accept a dataset the models were not trained on, to compare two sets on one split: texts are re-tokenized with the set\'s vocabulary, answers matched by string (its splits may overlap the set\'s training data)')
-    .option('--by-template', 'also reasoning accuracy and QA exact match per template of the dataset (the statement and question kinds: key idea, layer count, swapped parameter count, …); weakest first in the table, by name in --json')
+    .option('--by-template', 'also reasoning accuracy and QA exact match per template of the dataset (the statement and question kinds: key idea, layer count, swapped parameter count, …); weakest first, as manifest.json records them; in --json under reasoning.by_template and qa.by_template')
     .option('--keep-unknown-words', 'feed each text\'s token ids as the dataset wrote them, as export.py read them for manifest.json (on datasets built before the rule below, words outside the vocabulary included); by default texts are read as `find` and `ask` read them, without those words');
   withModelOptions(cmd);
   withJson(cmd);
@@ -99,9 +99,8 @@ as written and reproduces those figures.`,
       if (opts.json) {
         // The issue's contract: exactly these keys per split (heldout and test unless --splits says
         // otherwise); the source-only reading is in the table and the manifest.
-        // --by-template adds its own key.
-        const contract = (m: SplitMetrics | null | undefined) =>
-          m ? { retrieval: m.retrieval, reasoning: m.reasoning, qa: m.qa, caption: m.caption, ...(m.by_template ? { by_template: m.by_template } : {}) } : null;
+        // --by-template adds by_template to reasoning and qa, as manifest.json has it.
+        const contract = (m: SplitMetrics | null | undefined) => m ? { retrieval: m.retrieval, reasoning: m.reasoning, qa: m.qa, caption: m.caption } : null;
         const out: Record<string, unknown> = {};
         for (const split of measured) out[split] = contract(r.splits[split]);
         printJson(out);
@@ -123,13 +122,12 @@ as written and reproduces those figures.`,
         print(color.dim(`          retrieval, relevant = source graph only: R@1 ${f(so.r1)}  R@5 ${f(so.r5)}  MRR ${f(so.mrr)}`));
         const c = r.counts[split]!;
         print(color.dim(`          ${c.graphs} graphs, ${c.queries} queries, ${c.statements} statements, ${c.questions} questions, ${c.captioned} captioned`));
-        if (m.by_template) {
-          for (const [what, rows] of [['reasoning accuracy', m.by_template.reasoning], ['QA exact match', m.by_template.qa]] as const) {
-            if (!rows.length) continue;
-            print(`          ${what} by template, weakest first:`);
-            const width = Math.max(...rows.map((t) => t.template.length));
-            for (const t of [...rows].sort((a, b) => a.right - b.right || b.n - a.n)) print(`            ${t.template.padEnd(width)}  ${t.right.toFixed(3)}  (${t.n})`);
-          }
+        for (const [what, byTemplate] of [['reasoning accuracy', m.reasoning.by_template], ['QA exact match', m.qa.by_template]] as const) {
+          if (!byTemplate) continue;
+          const rows = Object.entries(byTemplate);
+          print(`          ${what} by template, weakest first:`);
+          const width = Math.max(...rows.map(([t]) => t.length));
+          for (const [t, { correct, n }] of rows) print(`            ${t.padEnd(width)}  ${correct.toFixed(3)}  (${n})`);
         }
       }
     }),

@@ -26,36 +26,35 @@ export interface SplitMetrics {
   retrieval: { r1: number | null; r5: number | null; mrr: number | null };
   /** The stricter reading: relevant = only the graph(s) the query text was generated from. */
   retrieval_source_only: { r1: number | null; r5: number | null; mrr: number | null };
-  reasoning: { accuracy: number | null; f1: number | null };
-  qa: { exact_match: number | null; f1: number | null };
+  /** by_template (with `byTemplate`): accuracy per statement template. */
+  reasoning: { accuracy: number | null; f1: number | null; by_template?: ByTemplate };
+  /** by_template (with `byTemplate`): exact match per question template. */
+  qa: { exact_match: number | null; f1: number | null; by_template?: ByTemplate };
   caption: { rouge_l: number | null; bleu4: number | null };
-  /** With `byTemplate`: reasoning accuracy and QA exact match per template of the dataset, by template name. */
-  by_template?: { reasoning: TemplateScore[]; qa: TemplateScore[] };
 }
 
-/** One template's share of a split: its items and the fraction answered right. */
-export interface TemplateScore {
-  template: string;
-  n: number;
-  /** Reasoning: accuracy; QA: exact match. */
-  right: number;
-}
+/**
+ * Share answered right ("correct") and items ("n") per generator template, worst first (ties in the
+ * order the templates first occur): the form export.py (evaluate.py by_template) records in manifest.json.
+ */
+export type ByTemplate = Record<string, { correct: number; n: number }>;
 
-/** The name a row without a template (a dataset written before templates were recorded) is tallied under. */
-export const NO_TEMPLATE = '(none)';
+/** The template a row without one (a dataset written before templates were recorded) is tallied under, as evaluate.py does. */
+export const NO_TEMPLATE = '?';
 
-/** Per template, the items and the fraction right, ordered by template name. */
-export function scoreByTemplate(items: ReadonlyArray<{ template: string; right: boolean }>): TemplateScore[] {
+/** Tallies items by template into a ByTemplate (an object without a prototype: template names come from files). */
+export function scoreByTemplate(items: ReadonlyArray<{ template: string; correct: boolean }>): ByTemplate {
   const tally = new Map<string, [number, number]>();
-  for (const { template, right } of items) {
+  for (const { template, correct } of items) {
     const t = tally.get(template) ?? [0, 0];
     t[0]++;
-    if (right) t[1]++;
+    if (correct) t[1]++;
     tally.set(template, t);
   }
-  return [...tally.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([template, [n, right]]) => ({ template, n, right: right / n }));
+  const out: ByTemplate = Object.create(null);
+  // Array.prototype.sort is stable: equal shares keep the order of first occurrence
+  for (const [template, [n, correct]] of [...tally.entries()].sort(([, a], [, b]) => a[1] / a[0] - b[1] / b[0])) out[template] = { correct: correct / n, n };
+  return out;
 }
 
 export interface EvalCounts {
@@ -299,7 +298,7 @@ export async function evaluateSplit(
   // reasoning
   const st = graphs.flatMap((g, gi) => g.statements.map((s) => ({ ...s, gi })));
   let reasoning: SplitMetrics['reasoning'] = { accuracy: null, f1: null };
-  const reasoningItems: Array<{ template: string; right: boolean }> = [];
+  const reasoningItems: Array<{ template: string; correct: boolean }> = [];
   if (st.length) {
     const te = await embedTokens(set, st.map((s) => s.tokens), keepUnknownWords);
     const p = await reasoningProbs(set, te, st.map((s) => emb[s.gi]!));
@@ -310,17 +309,18 @@ export async function evaluateSplit(
     st.forEach((s, i) => {
       const pred = p[i]! >= 0.5 ? 1 : 0;
       if (pred === s.label) ok++;
-      reasoningItems.push({ template: s.template, right: pred === s.label });
+      reasoningItems.push({ template: s.template, correct: pred === s.label });
       if (pred === 1 && s.label === 1) tp++;
       if (pred === 1 && s.label === 0) fp++;
       if (pred === 0 && s.label === 1) fn++;
     });
     reasoning = { accuracy: ok / st.length, f1: tp + fp + fn ? (2 * tp) / (2 * tp + fp + fn) : 0 };
+    if (opts.byTemplate) reasoning.by_template = scoreByTemplate(reasoningItems);
   }
   // QA
   const qs = graphs.flatMap((g, gi) => g.qa.filter((q) => opts.includeFamily || !q.family).map((q) => ({ ...q, gi })));
   let qa: SplitMetrics['qa'] = { exact_match: null, f1: null };
-  const qaItems: Array<{ template: string; right: boolean }> = [];
+  const qaItems: Array<{ template: string; correct: boolean }> = [];
   if (qs.length) {
     const qe = await embedTokens(set, qs.map((q) => q.tokens), keepUnknownWords);
     const logits = await qaLogits(set, qe, qs.map((q) => emb[q.gi]!));
@@ -331,10 +331,11 @@ export async function evaluateSplit(
       const gold = new Set(q.answers);
       const inter = [...pred].filter((x) => gold.has(x)).length;
       if (inter === pred.size && inter === gold.size) em++;
-      qaItems.push({ template: q.template, right: inter === pred.size && inter === gold.size });
+      qaItems.push({ template: q.template, correct: inter === pred.size && inter === gold.size });
       f1 += (2 * inter) / (pred.size + gold.size);
     });
     qa = { exact_match: em / qs.length, f1: f1 / qs.length };
+    if (opts.byTemplate) qa.by_template = scoreByTemplate(qaItems);
   }
   // captions
   let caption: SplitMetrics['caption'] = { rouge_l: null, bleu4: null };
@@ -354,14 +355,7 @@ export async function evaluateSplit(
     caption = { rouge_l: rl / idx.length, bleu4: corpusBleu4(hyps, refs) };
   }
   return {
-    metrics: {
-      retrieval,
-      retrieval_source_only: retrievalSourceOnly,
-      reasoning,
-      qa,
-      caption,
-      ...(opts.byTemplate ? { by_template: { reasoning: scoreByTemplate(reasoningItems), qa: scoreByTemplate(qaItems) } } : {}),
-    },
+    metrics: { retrieval, retrieval_source_only: retrievalSourceOnly, reasoning, qa, caption },
     counts: { graphs: graphs.length, queries: texts.length, statements: st.length, questions: qs.length, captioned: opts.captions === false ? 0 : idx.length },
   };
 }
@@ -391,7 +385,7 @@ export interface EvaluateOptions {
    */
   keepUnknownWords?: boolean;
   splits?: readonly EvalSplit[];
-  /** Also reasoning accuracy and QA exact match per template of the dataset (SplitMetrics.by_template). */
+  /** Also reasoning accuracy and QA exact match per template of the dataset (by_template in SplitMetrics' reasoning and qa). */
   byTemplate?: boolean;
   /**
    * Accept a dataset the models were not trained on (to compare two model sets on one

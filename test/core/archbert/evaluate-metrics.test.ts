@@ -38,20 +38,26 @@ describe('archbert eval metrics', () => {
     expect(corpusBleu4([['the', 'the', 'the', 'the']], [[['the', 'cat']]])).toBe(0);
   });
 
-  it('scores per template: items and fraction right, ordered by name; a name such as __proto__ is an ordinary template', () => {
+  it('scores per template as evaluate.py does: share correct and items, worst first, ties in first-seen order', () => {
     const items = [
-      { template: 'swap:layers', right: false },
-      { template: 'key_idea', right: true },
-      { template: 'swap:layers', right: true },
-      { template: '__proto__', right: true },
-      { template: 'key_idea', right: true },
-      { template: 'swap:layers', right: false },
+      { template: 'swap:layers', correct: false },
+      { template: 'key_idea', correct: true },
+      { template: 'swap:layers', correct: true },
+      { template: '__proto__', correct: true },
+      { template: 'key_idea', correct: true },
+      { template: 'swap:layers', correct: false },
+      { template: 'idea_count', correct: false },
     ];
-    expect(scoreByTemplate(items)).toEqual([
-      { template: '__proto__', n: 1, right: 1 },
-      { template: 'key_idea', n: 2, right: 1 },
-      { template: 'swap:layers', n: 3, right: 1 / 3 },
+    const got = scoreByTemplate(items);
+    expect(Object.entries(got)).toEqual([
+      ['idea_count', { correct: 0, n: 1 }],
+      ['swap:layers', { correct: 1 / 3, n: 3 }],
+      ['key_idea', { correct: 1, n: 2 }],
+      ['__proto__', { correct: 1, n: 1 }],
     ]);
-    expect(scoreByTemplate([])).toEqual([]);
+    // a template named __proto__ is an own entry, not the prototype
+    expect(Object.getPrototypeOf(got)).toBeNull();
+    expect(JSON.parse(JSON.stringify(got)).__proto__).toEqual({ correct: 1, n: 1 });
+    expect(scoreByTemplate([])).toEqual({});
   });
 });
