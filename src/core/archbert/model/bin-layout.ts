@@ -27,7 +27,7 @@
  *    carried them; coarsening drops repeated blocks, so the nodes cannot either.
  *    Edges 0, 1, …, 24 (every small count its own bin, 0 = none of that kind,
  *    apart from the ordinary nodes' 0 = not applicable), then quarter octaves.
- *    The bundled set uses this layout (issue 17's runs F to J).
+ *    The bundled set uses this layout (issue 17's runs F to K).
  *  - "output" (issue 17): the "blocks" layout, then one column on the
  *    "[graph]" node: the graph's output width (graphOutputWidth: the widest
  *    output node's channels, the class count of a classifier). Why: "how many
