@@ -150,16 +150,24 @@ export function bucketParamEdges(): number[] {
 }
 
 /**
+ * Interval edges 0, 1, …, `exact` (every small count its own bin), then the
+ * rounded powers 2^(k / perOctave) above it up to `top`.
+ */
+function exactThenOctaveEdges(exact: number, perOctave: number, top: number): number[] {
+  const edges = Array.from({ length: exact + 1 }, (_, i) => i);
+  for (let k = Math.floor(perOctave * Math.log2(exact)) + 1; Math.round(2 ** (k / perOctave)) <= top; k++) {
+    const e = Math.round(2 ** (k / perOctave));
+    if (e > edges[edges.length - 1]!) edges.push(e);
+  }
+  return edges;
+}
+
+/**
  * Block-count edges: 0 (none of the kind), every count 1…24 its own bin, then
  * quarter-octave steps to 2^12 (no graph we have comes near 4096 blocks of a kind).
  */
 export function blockCountEdges(): number[] {
-  const edges = Array.from({ length: 25 }, (_, i) => i);
-  for (let k = Math.floor(4 * Math.log2(24)) + 1; Math.round(2 ** (k / 4)) <= 2 ** 12; k++) {
-    const e = Math.round(2 ** (k / 4));
-    if (e > edges[edges.length - 1]!) edges.push(e);
-  }
-  return edges;
+  return exactThenOctaveEdges(24, 4, 2 ** 12);
 }
 
 /**
@@ -167,12 +175,7 @@ export function blockCountEdges(): number[] {
  * are asked exactly), then eighth-octave steps to 2^17.
  */
 export function outputWidthEdges(): number[] {
-  const edges = Array.from({ length: 33 }, (_, i) => i);
-  for (let k = Math.floor(8 * Math.log2(32)) + 1; Math.round(2 ** (k / 8)) <= 2 ** 17; k++) {
-    const e = Math.round(2 ** (k / 8));
-    if (e > edges[edges.length - 1]!) edges.push(e);
-  }
-  return edges;
+  return exactThenOctaveEdges(32, 8, 2 ** 17);
 }
 
 /** The "output" layout's column: the graph's output width (featurize.ts graphOutputWidth). */
