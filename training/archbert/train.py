@@ -310,18 +310,15 @@ def param_groups(model, args, bin_names: list = ()) -> list:
     output-width table. Each starts at zero inside a trained encoder when a set is continued (warm_start.py),
     and Adam moves a weight by at most about lr per step, so at the continued run's small lr they would stay
     nearly silent; their lr is the factor times the rest's."""
-    blocks = block_bin_params(list(bin_names))
-    outputs = output_bin_params(list(bin_names))
-    if args.block_bins_lr_factor != 1.0 and not blocks:
-        sys.exit("--block-bins-lr-factor: the dataset's bins.json has no block-count columns "
-                 "(archbert dataset build --bins blocks)")
-    if args.output_bins_lr_factor != 1.0 and not outputs:
-        sys.exit("--output-bins-lr-factor: the dataset's bins.json has no output-width column "
-                 "(archbert dataset build --bins output)")
     named = list(model.named_parameters())
-    special = [([p for n, p in named if n.startswith("text.num.")], args.number_lr_factor),
-               ([p for n, p in named if n in blocks], args.block_bins_lr_factor),
-               ([p for n, p in named if n in outputs], args.output_bins_lr_factor)]
+    special = [([p for n, p in named if n.startswith("text.num.")], args.number_lr_factor)]
+    # (flag, factor, the tables it moves, what they are, the layout that has them)
+    for flag, factor, tables, what, layout in (
+            ("--block-bins-lr-factor", args.block_bins_lr_factor, block_bin_params(list(bin_names)), "block-count columns", "blocks"),
+            ("--output-bins-lr-factor", args.output_bins_lr_factor, output_bin_params(list(bin_names)), "output-width column", "output")):
+        if factor != 1.0 and not tables:
+            sys.exit(f"{flag}: the dataset's bins.json has no {what} (archbert dataset build --bins {layout})")
+        special.append(([p for n, p in named if n in tables], factor))
     groups = [{"params": params, "lr_mult": factor} for params, factor in special if params and factor != 1.0]
     apart = {id(p) for g in groups for p in g["params"]}
     return [{"params": [p for _, p in named if id(p) not in apart]}] + groups
@@ -357,6 +354,9 @@ def init_from_set(model, set_dir: Path, ds) -> dict:
 
 def main(argv=None):
     args = parse_args(argv)
+    # refused before the data load (minutes on a full dataset), and before the checkpoint directory exists
+    if not 0 <= args.canonical_caption_share <= 1:
+        sys.exit(f"--canonical-caption-share {args.canonical_caption_share}: a share, between 0 and 1")
     t_start = time.time()
     torch.set_num_threads(args.threads)
     dev = torch.device(args.device)
@@ -374,8 +374,6 @@ def main(argv=None):
     train_graphs = ds.split("train")
     print(f"data: {len(ds.graphs)} graphs ({len(train_graphs)} train), vocab {ds.vocab_size}, "
           f"{ds.n_ops} ops, {len(ds.answers)} answers, loaded in {time.time() - t_load:.1f}s", flush=True)
-    if not 0 <= args.canonical_caption_share <= 1:
-        sys.exit(f"--canonical-caption-share {args.canonical_caption_share}: a share, between 0 and 1")
     if args.canonical_caption_share > 0:
         n_canon = sum(g.canonical_caption is not None for g in train_graphs)
         if not n_canon:

@@ -330,8 +330,9 @@ export async function evaluateSplit(
       const pred = new Set(pickAnswers(logits[i]!, set.answers).map((a) => a.answer));
       const gold = new Set(q.answers);
       const inter = [...pred].filter((x) => gold.has(x)).length;
-      if (inter === pred.size && inter === gold.size) em++;
-      qaItems.push({ template: q.template, correct: inter === pred.size && inter === gold.size });
+      const exact = inter === pred.size && inter === gold.size;
+      if (exact) em++;
+      qaItems.push({ template: q.template, correct: exact });
       f1 += (2 * inter) / (pred.size + gold.size);
     });
     qa = { exact_match: em / qs.length, f1: f1 / qs.length };
