@@ -68,7 +68,7 @@ def main(argv=None):
     ap.add_argument("--reference", default=str(REPO / "fixtures/reference"))
     ap.add_argument("--out", required=True)
     ap.add_argument("--bins", default=None,
-                    help="bin layout (log | bucket | blocks); default: the one --trained-on's manifest records"
+                    help="bin layout (log | bucket | blocks | output); default: the one --trained-on's manifest records"
                          " (log for a dataset from before the manifest recorded it), so the split featurizes"
                          " as the set trained on it expects")
     args = ap.parse_args(argv)
