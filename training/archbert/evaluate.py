@@ -97,7 +97,19 @@ def retrieval(model, graphs, g_emb, source_only=False, numbers=None):
 
 # ------------------------------------------------------------------ reasoning
 @torch.no_grad()
-def reasoning(model, graphs, g_emb, numbers=None):
+def graph_node_states(model, g_states):
+    """The [graph] node's final state of each graph ([G, H], the last of its node states, as
+    model.last_valid_state picks it), for heads that read it; None for heads that do not."""
+    if not model.cfg.head_graph_state:
+        return None
+    return torch.stack([s[-1] for s in g_states])
+
+
+def pick_rows(rows, idx):
+    return None if rows is None else rows[torch.tensor(idx)]
+
+
+def reasoning(model, graphs, g_emb, numbers=None, g_graph=None):
     toks, labels, gidx, tmpl = [], [], [], []
     for gi, g in enumerate(graphs):
         for s in g.statements:
@@ -108,7 +120,7 @@ def reasoning(model, graphs, g_emb, numbers=None):
     if not toks:
         return {"accuracy": None, "f1": None, "statements": 0}
     t = embed_texts(model, toks, numbers)
-    p = model.reasoning(t, g_emb[torch.tensor(gidx)])
+    p = model.reasoning(t, g_emb[torch.tensor(gidx)], pick_rows(g_graph, gidx))
     pred = (p >= 0.5).long().tolist()
     tp = sum(1 for a, b in zip(pred, labels) if a == 1 and b == 1)
     fp = sum(1 for a, b in zip(pred, labels) if a == 1 and b == 0)
@@ -132,7 +144,7 @@ def by_template(templates, correct):
 
 # ------------------------------------------------------------------ QA
 @torch.no_grad()
-def qa(model, graphs, g_emb, answers, include_family: bool, numbers=None):
+def qa(model, graphs, g_emb, answers, include_family: bool, numbers=None, g_graph=None):
     toks, gold, gidx, tmpl = [], [], [], []
     for gi, g in enumerate(graphs):
         for q in g.qa:
@@ -145,7 +157,7 @@ def qa(model, graphs, g_emb, answers, include_family: bool, numbers=None):
     if not toks:
         return {"exact_match": None, "f1": None, "questions": 0}
     t = embed_texts(model, toks, numbers)
-    logits = model.qa(t, g_emb[torch.tensor(gidx)])
+    logits = model.qa(t, g_emb[torch.tensor(gidx)], pick_rows(g_graph, gidx))
     em = f1 = 0.0
     hits = []
     for i in range(len(toks)):
@@ -287,11 +299,12 @@ def evaluate_split(model, ds, split, include_family, caption_limit=None, with_ca
         return None
     model.eval()
     g_emb, g_states = embed_graphs(model, graphs)
+    g_graph = graph_node_states(model, g_states)
     out = {"graphs": len(graphs),
            "retrieval": retrieval(model, graphs, g_emb, numbers=ds.numbers),
            "retrieval_source_only": retrieval(model, graphs, g_emb, source_only=True, numbers=ds.numbers),
-           "reasoning": reasoning(model, graphs, g_emb, ds.numbers),
-           "qa": qa(model, graphs, g_emb, ds.answers, include_family, ds.numbers)}
+           "reasoning": reasoning(model, graphs, g_emb, ds.numbers, g_graph),
+           "qa": qa(model, graphs, g_emb, ds.answers, include_family, ds.numbers, g_graph)}
     if with_caption:
         out["caption"] = caption(model, graphs, g_states, ds.vocab["tokens"], caption_limit)
     return out

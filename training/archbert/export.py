@@ -35,7 +35,7 @@ from data import BOS, collate_graphs, load_dataset, pad_numbers, pad_tokens  # n
 from decoder_cache import (CROSS_KV, CROSS_KV_AXES, CROSS_KV_INPUTS, CROSS_KV_OUTPUTS, STEP, STEP_AXES,  # noqa: E402
                            STEP_INPUTS, STEP_OUTPUTS, CaptionDecoderStep, CrossKV)
 from evaluate import evaluate_split  # noqa: E402
-from model import ArchBert, Config, count_params  # noqa: E402
+from model import ArchBert, Config, count_params, last_valid_state  # noqa: E402
 from train import torch_load  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,6 +81,13 @@ SIGNATURES = {
                        {"text_embedding": {0: "batch"}, "arch_embedding": {0: "batch"}, "prob": {0: "batch"}}),
     "qa_head": (["question_embedding", "arch_embedding"], ["logits"],
                 {"question_embedding": {0: "batch"}, "arch_embedding": {0: "batch"}, "logits": {0: "batch"}}),
+    # a set trained with Config.head_graph_state: the heads' third input, the [graph] node's state
+    "reasoning_head_graph_state": (["text_embedding", "arch_embedding", "arch_graph_state"], ["prob"],
+                                   {"text_embedding": {0: "batch"}, "arch_embedding": {0: "batch"},
+                                    "arch_graph_state": {0: "batch"}, "prob": {0: "batch"}}),
+    "qa_head_graph_state": (["question_embedding", "arch_embedding", "arch_graph_state"], ["logits"],
+                            {"question_embedding": {0: "batch"}, "arch_embedding": {0: "batch"},
+                             "arch_graph_state": {0: "batch"}, "logits": {0: "batch"}}),
     "caption_decoder": (["input_ids", "node_states", "node_mask"], ["logits"],
                         {"input_ids": {0: "batch", 1: "prefix"}, "node_states": {0: "batch", 1: "nodes"},
                          "node_mask": {0: "batch", 1: "nodes"}, "logits": {0: "batch"}}),
@@ -251,8 +258,13 @@ def main(argv=None):
     ops, bins, adj, mask = collate_graphs(some)
     export_onnx(model.arch, "arch_encoder", (ops, bins, adj, mask), out)
     e = torch.nn.functional.normalize(torch.randn(3, cfg.embed), dim=-1)
-    export_onnx(model.reasoning, "reasoning_head", (e, e.flip(0)), out)
-    export_onnx(model.qa, "qa_head", (e, e.flip(0)), out)
+    if cfg.head_graph_state:
+        g = torch.randn(3, cfg.hidden)
+        export_onnx(model.reasoning, "reasoning_head", (e, e.flip(0), g), out, "reasoning_head_graph_state")
+        export_onnx(model.qa, "qa_head", (e, e.flip(0), g), out, "qa_head_graph_state")
+    else:
+        export_onnx(model.reasoning, "reasoning_head", (e, e.flip(0)), out)
+        export_onnx(model.qa, "qa_head", (e, e.flip(0)), out)
     _, states = model.arch(ops, bins, adj, mask)
     export_onnx(model.caption, "caption_decoder", (torch.randint(7, cfg.vocab_size, (3, 5)), states, mask), out)
     export_cached_pair(model.caption, states, mask, out)
@@ -281,11 +293,13 @@ def main(argv=None):
         te, ge = t_emb[: len(pg)], g_emb
         if te.shape[0] < ge.shape[0]:
             te = te.repeat(ge.shape[0], 1)[: ge.shape[0]]
-        prob = model.reasoning(te, ge)
-        qa_logits = model.qa(te, ge)
+        gs = last_valid_state(g_states, g_mask) if cfg.head_graph_state else None
+        prob = model.reasoning(te, ge, gs)
+        qa_logits = model.qa(te, ge, gs)
         cap = pg[0].captions[0][1] if pg[0].captions else [BOS]
         prefix = torch.tensor([[BOS] + [t for t in cap if t > 6][:4]] * len(pg))
         c_logits = model.caption(prefix, g_states, g_mask)
+    head_state = {"arch_graph_state": tolist(gs)} if gs is not None else {}
     parity = {
         "note": "inputs and PyTorch outputs written by training/archbert/export.py; "
                 "test/core/archbert/model/parity.test.ts runs the ONNX files on them with onnxruntime-node",
@@ -295,9 +309,9 @@ def main(argv=None):
         "arch_encoder": {"inputs": {"ops": tolist(g_ops), "bins": tolist(g_bins), "adj": tolist(g_adj),
                                     "node_mask": tolist(g_mask)},
                          "outputs": {"embedding": tolist(g_emb), "node_states": tolist(g_states)}},
-        "reasoning_head": {"inputs": {"text_embedding": tolist(te), "arch_embedding": tolist(ge)},
+        "reasoning_head": {"inputs": {"text_embedding": tolist(te), "arch_embedding": tolist(ge), **head_state},
                            "outputs": {"prob": tolist(prob)}},
-        "qa_head": {"inputs": {"question_embedding": tolist(te), "arch_embedding": tolist(ge)},
+        "qa_head": {"inputs": {"question_embedding": tolist(te), "arch_embedding": tolist(ge), **head_state},
                     "outputs": {"logits": tolist(qa_logits)}},
         "caption_decoder": {"inputs": {"input_ids": tolist(prefix), "node_states": tolist(g_states),
                                        "node_mask": tolist(g_mask)},

@@ -56,6 +56,12 @@ class Config:
     # quantity it spells, -1 for none; src/core/archbert/model/number-channel.ts) through
     # number_features → linear, added to the token embedding. False keeps the earlier encoder.
     number_channel: bool = False
+    # issue 17, after run L: the reasoning and QA heads also read the [graph] node's final state
+    # (the encoder's node_states at the last valid row), beside the two L2-normalised embeddings.
+    # A linear probe on run L found the class count in that state (0.80 on test) but mostly gone
+    # from the pooled, projected, normalised embedding the heads read alone (0.41). False keeps
+    # the heads exactly as before.
+    head_graph_state: bool = False
 
     def to_dict(self):
         return asdict(self)
@@ -260,35 +266,52 @@ def pair_features(t, a):
     return torch.cat([t * a, (t - a).abs(), t, a], -1)
 
 
+def head_width(cfg: Config) -> int:
+    """The width of what the reasoning and QA heads read: the pair features of a text and an
+    architecture embedding, and with cfg.head_graph_state the [graph] node's state after them."""
+    return 4 * cfg.embed + (cfg.hidden if getattr(cfg, "head_graph_state", False) else 0)
+
+
+def head_input(t, a, scale, g=None, graph_state=False):
+    """The pair features (unit vectors, so rescaled by the head's learned factor), then the
+    [graph] node's state when the head reads it."""
+    x = pair_features(t, a) * scale
+    if not graph_state:
+        return x
+    if g is None:
+        raise ValueError("this head reads the [graph] node's state (head_graph_state): pass it")
+    return torch.cat([x, g], -1)
+
+
 class ReasoningHead(nn.Module):
-    """Is this statement true of this architecture? From the two embeddings."""
+    """Is this statement true of this architecture? From the two embeddings (and the [graph] node's state)."""
 
     def __init__(self, cfg: Config):
         super().__init__()
-        E = cfg.embed
-        self.net = nn.Sequential(nn.Linear(4 * E, 2 * cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout),
+        self.graph_state = bool(getattr(cfg, "head_graph_state", False))
+        self.net = nn.Sequential(nn.Linear(head_width(cfg), 2 * cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout),
                                  nn.Linear(2 * cfg.hidden, 1))
         self.scale = nn.Parameter(torch.tensor(4.0))  # embeddings are unit-norm: let the head rescale
 
-    def logits(self, t, a):
-        return self.net(pair_features(t, a) * self.scale).squeeze(-1)
+    def logits(self, t, a, g=None):
+        return self.net(head_input(t, a, self.scale, g, self.graph_state)).squeeze(-1)
 
-    def forward(self, text_embedding, arch_embedding):
-        return torch.sigmoid(self.logits(text_embedding, arch_embedding))
+    def forward(self, text_embedding, arch_embedding, arch_graph_state=None):
+        return torch.sigmoid(self.logits(text_embedding, arch_embedding, arch_graph_state))
 
 
 class QAHead(nn.Module):
-    """Multi-label answer logits from the question and architecture embeddings."""
+    """Multi-label answer logits from the question and architecture embeddings (and the [graph] node's state)."""
 
     def __init__(self, cfg: Config):
         super().__init__()
-        E = cfg.embed
-        self.net = nn.Sequential(nn.Linear(4 * E, 2 * cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout),
+        self.graph_state = bool(getattr(cfg, "head_graph_state", False))
+        self.net = nn.Sequential(nn.Linear(head_width(cfg), 2 * cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout),
                                  nn.Linear(2 * cfg.hidden, cfg.n_answers))
         self.scale = nn.Parameter(torch.tensor(4.0))
 
-    def forward(self, question_embedding, arch_embedding):
-        return self.net(pair_features(question_embedding, arch_embedding) * self.scale)
+    def forward(self, question_embedding, arch_embedding, arch_graph_state=None):
+        return self.net(head_input(question_embedding, arch_embedding, self.scale, arch_graph_state, self.graph_state))
 
 
 class CaptionDecoder(nn.Module):

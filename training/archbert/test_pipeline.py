@@ -489,7 +489,75 @@ def main():
         check_warm_start(Path(tmp), d, ck, out)
         check_number_channel(Path(tmp), d)
         check_block_bins(Path(tmp), d, out)
+        check_head_graph_state(Path(tmp), d, out)
     print("test_pipeline: OK")
+
+
+def check_head_graph_state(tmp: Path, d: Path, out: Path):
+    """--head-graph-state (Config.head_graph_state): continuing a set trained without it, the heads'
+    first layers get zero columns for the [graph] node's state, so they answer exactly as the set's
+    heads whatever that state holds; a head reading it refuses to run without it; the run trains,
+    exports heads with a third input (arch_graph_state, in parity.json too) and evaluates; and
+    weights_from_onnx.py gives the trained weights back from that export."""
+    import export
+    import train
+    from model import ArchBert, Config, last_valid_state
+    from warm_start import carry_over
+    from weights_from_onnx import rebuild
+    cfg, state, _m, _missing = rebuild(out)
+    tok, ans = [f"t{i}" for i in range(cfg.vocab_size)], [f"a{i}" for i in range(cfg.n_answers)]
+    hs_cfg = Config(**{**cfg.to_dict(), "head_graph_state": True})
+    carried, report = carry_over(state, cfg.to_dict(), ArchBert(hs_cfg).state_dict(), hs_cfg.to_dict(), tok, tok, ans, ans)
+    assert report["head_state_added"] and not report["readout_added"]
+    src, dst = ArchBert(cfg).eval(), ArchBert(hs_cfg).eval()
+    src.load_state_dict(state)
+    dst.load_state_dict(carried)
+    ds = __import__("data").load_dataset(d, None)
+    ops, bins, adj, mask = __import__("data").collate_graphs(ds.graphs[:3])
+    with torch.no_grad():
+        e, states = src.arch(ops, bins, adj, mask)
+        g = last_valid_state(states, mask)
+        assert g.abs().max() > 0.1, "the [graph] node's state is not all zeros: the check below means something"
+        t = torch.nn.functional.normalize(torch.randn(3, cfg.embed, generator=torch.Generator().manual_seed(4)), dim=-1)
+        diff = max(float((src.qa(t, e) - dst.qa(t, e, g)).abs().max()),
+                   float((src.reasoning(t, e) - dst.reasoning(t, e, g)).abs().max()))
+        assert diff < 1e-6, f"zero columns for the [graph] node's state changed the heads by {diff}"
+        try:
+            dst.qa(t, e)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("a head that reads the [graph] node's state ran without it")
+    # a source whose heads' first layers are not the pair features' width is refused, not padded
+    bad = {**state, "qa.net.0.weight": state["qa.net.0.weight"][:, :-1]}
+    try:
+        carry_over(bad, cfg.to_dict(), ArchBert(hs_cfg).state_dict(), hs_cfg.to_dict(), tok, tok, ans, ans)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a head layer of the wrong width was carried over")
+
+    ck = tmp / "ckpt-head-state"
+    train.main(["--data", str(d), "--ckpt", str(ck), "--epochs", "1", "--batch", "8", "--hidden", "32", "--embed",
+                "32", "--ff", "64", "--heads", "2", "--val-graphs", "0", "--warmup", "2", "--cache", "",
+                "--init-from-set", str(out), "--head-graph-state"])
+    st = torch.load(ck / "last.pt")
+    assert st["init_source"]["report"]["head_state_added"] and st["cfg"]["head_graph_state"]
+    grown = st["model"]["qa.net.0.weight"][:, 4 * cfg.embed:]
+    assert grown.abs().max() > 0, "training moved the zero columns of the [graph] node's state"
+    out2 = tmp / "export-head-state"
+    export.main(["--data", str(d), "--ckpt", str(ck), "--out", str(out2)])
+    parity = json.loads((out2 / "parity.json").read_text())
+    for head in ("reasoning_head", "qa_head"):
+        assert "arch_graph_state" in parity[head]["inputs"], head
+    import onnx
+    assert [i.name for i in onnx.load(str(out2 / "qa_head.onnx")).graph.input][-1] == "arch_graph_state"
+    cfg2, state2, _m2, missing2 = rebuild(out2)
+    assert cfg2.head_graph_state
+    for k, v in state2.items():
+        if k not in missing2:
+            assert torch.equal(v, st["model"][k]), f"{k} differs after the rebuild from ONNX"
+    print(f"head graph state: zero columns change the heads by {diff:.1e}; trained, exported and rebuilt")
 
 
 def check_block_bins(tmp: Path, d: Path, out: Path):

@@ -53,7 +53,7 @@ from checkpoint_files import (checkpoint_exists, compact_optimizer_state, load_c
 from contrastive import multi_positive_infonce, positive_matrix  # noqa: E402
 from device_model import DeviceModel  # noqa: E402
 from evaluate import evaluate_split  # noqa: E402
-from model import ArchBert, Config, count_params  # noqa: E402
+from model import ArchBert, Config, count_params, last_valid_state  # noqa: E402
 from sampler import Sampler  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,6 +186,11 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
     else:
         adj = dense_adj(edges, B, N, dev)
         a_emb, a_states = model.arch(ops, bins, adj, mask)
+    # the [graph] node's final state, for heads that read it (Config.head_graph_state)
+    a_graph = last_valid_state(a_states, mask) if cfg.head_graph_state else None
+
+    def graph_rows(idx):
+        return None if a_graph is None else a_graph[torch.tensor(idx).to(dev)]
     losses = {}
 
     # contrastive (with false-negative masking for texts two graphs share)
@@ -233,7 +238,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
         s_num = pad_numbers([s["tokens"] for _, s in st], ds.numbers)
         s_emb, _ = model.text(s_ids.to(dev), s_mask.to(dev), s_num.to(dev))
         lab = torch.tensor([float(s["label"]) for _, s in st]).to(dev)
-        lg = model.reasoning.logits(s_emb, a_emb[torch.tensor([i for i, _ in st]).to(dev)])
+        rows = [i for i, _ in st]
+        lg = model.reasoning.logits(s_emb, a_emb[torch.tensor(rows).to(dev)], graph_rows(rows))
         losses["reasoning"] = F.binary_cross_entropy_with_logits(lg, lab)
 
     # QA (questions with at least one answer in the vocabulary)
@@ -250,7 +256,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
         for r, (_, x) in enumerate(qs):
             tgt[r, x["answer_ids"]] = 1.0
         tgt = tgt.to(dev)
-        lg = model.qa(q_emb, a_emb[torch.tensor([i for i, _ in qs]).to(dev)])
+        rows = [i for i, _ in qs]
+        lg = model.qa(q_emb, a_emb[torch.tensor(rows).to(dev)], graph_rows(rows))
         # summed over answers (a mean over hundreds of mostly-negative labels vanishes)
         losses["qa"] = F.binary_cross_entropy_with_logits(lg, tgt, reduction="sum") / len(qs)
 

@@ -16,7 +16,10 @@ carries every weight over by *meaning*:
   and training decides what the [graph] node adds;
 - bin columns the dataset appends (the "blocks" layout after "log": block
   counts on the [graph] node): their embedding tables start at zero, so
-  again the start embeddings are the shipped set's.
+  again the start embeddings are the shipped set's;
+- `head_graph_state` on a set trained without it: the reasoning and QA heads'
+  first layers get zero columns for the [graph] node's state, so the heads
+  start answering exactly as the shipped set's.
 
 The source is the checkpoint weights_from_onnx.py rebuilds from the set's ONNX
 files (the MLM / MAM heads and the temperature, never exported, start fresh).
@@ -40,6 +43,9 @@ BIN_TABLE = re.compile(r"arch\.bins\.\d+\.weight")
 # QAHead.net = Linear, GELU, Dropout, Linear: the last one has a row per answer
 ANSWER_ROWS = ("qa.net.3.weight", "qa.net.3.bias")
 
+# the heads' first layers: the columns after the pair features read the [graph] node's state
+HEAD_INPUT_LAYERS = ("reasoning.net.0.weight", "qa.net.0.weight")
+
 
 def read_list(path: Path, field: str) -> list:
     return json.loads(path.read_text())[field]
@@ -59,6 +65,7 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
     ans = row_map(old_answers, new_answers)
     answer_keys = ANSWER_ROWS
     readout_added = bool(dst_cfg.get("graph_readout")) and not bool(src_cfg.get("graph_readout"))
+    head_state_added = bool(dst_cfg.get("head_graph_state")) and not bool(src_cfg.get("head_graph_state"))
     added_bins = [k for k in dst_state if BIN_TABLE.fullmatch(k) and k not in src_state]
     for k in added_bins:
         out[k] = torch.zeros_like(dst_state[k])
@@ -77,6 +84,10 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
             if src.shape[1] * 3 != dst.shape[1] * 2 or src.shape[0] != dst.shape[0]:
                 raise ValueError(f"{k}: shape {tuple(src.shape)} cannot grow into {tuple(dst.shape)}")
             out[k] = torch.cat([src, torch.zeros(dst.shape[0], dst.shape[1] - src.shape[1])], 1)
+        elif k in HEAD_INPUT_LAYERS and head_state_added:
+            if src.shape[0] != dst.shape[0] or dst.shape[1] - src.shape[1] != dst_cfg["hidden"]:
+                raise ValueError(f"{k}: shape {tuple(src.shape)} cannot grow into {tuple(dst.shape)}")
+            out[k] = torch.cat([src, torch.zeros(dst.shape[0], dst.shape[1] - src.shape[1])], 1)
         else:
             if src.shape != dst.shape:
                 raise ValueError(f"{k}: shape {tuple(src.shape)} in the source, {tuple(dst.shape)} here "
@@ -91,6 +102,7 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
             out[bias_key][j] = prior
     report = {"tokens_carried": len(tok), "tokens_new": len(new_tokens) - len(tok),
               "answers_carried": len(ans), "answers_new": len(new_answers) - len(ans),
-              "readout_added": readout_added, "bin_tables_added": len(added_bins),
+              "readout_added": readout_added, "head_state_added": head_state_added,
+              "bin_tables_added": len(added_bins),
               "fresh": sorted(k for k in dst_state if k not in src_state)}
     return out, report

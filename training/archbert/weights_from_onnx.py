@@ -61,7 +61,7 @@ def example_inputs(cfg: Config, name: str):
         return (ops, bins, adj, mask)
     e = torch.nn.functional.normalize(torch.randn(2, cfg.embed, generator=g), dim=-1)
     if name in ("reasoning_head", "qa_head"):
-        return (e, e.flip(0))
+        return (e, e.flip(0), torch.randn(2, cfg.hidden, generator=g)) if cfg.head_graph_state else (e, e.flip(0))
     return (torch.randint(7, cfg.vocab_size, (2, 3), generator=g), torch.randn(2, n, cfg.hidden, generator=g), mask)
 
 
@@ -69,8 +69,11 @@ def module_of(model: ArchBert, name: str):
     """The module export.py exports as `name`, and the signature it uses."""
     if name == "text_encoder":
         return text_export(model.text, model.cfg)
-    return {"arch_encoder": model.arch, "reasoning_head": model.reasoning, "qa_head": model.qa,
-            "caption_decoder": model.caption}[name], name
+    module = {"arch_encoder": model.arch, "reasoning_head": model.reasoning, "qa_head": model.qa,
+              "caption_decoder": model.caption}[name]
+    if name in ("reasoning_head", "qa_head") and model.cfg.head_graph_state:
+        return module, name + "_graph_state"
+    return module, name
 
 
 def export_part(model: ArchBert, name: str, tmp: Path) -> onnx.ModelProto:
