@@ -187,8 +187,8 @@ function round(x: number): number {
 
 // ---- learned heads (ONNX) -------------------------------------------------
 
-import { embedTexts, type ArchEncoding } from './model/embed.js';
-import { pickAnswers, qaLogits, reasoningProbs } from './model/heads.js';
+import { embedTexts } from './model/embed.js';
+import { pickAnswers, qaLogits, reasoningProbs, type HeadArch } from './model/heads.js';
 import type { ModelSet } from './model/model-set.js';
 
 /**
@@ -196,15 +196,15 @@ import type { ModelSet } from './model/model-set.js';
  * and for statements, the reasoning head on the statement form.
  * QA prediction as in the metric definition (heads.ts pickAnswers).
  */
-export async function learnedView(set: ModelSet, question: string, arch: Pick<ArchEncoding, 'embedding'>): Promise<LearnedView> {
+export async function learnedView(set: ModelSet, question: string, arch: HeadArch): Promise<LearnedView> {
   const parsed = parseQuestion(question);
   const wantsStatement = parsed.kind === 'statement' || parsed.kind === 'yes_no';
   const texts = [normalizeQuestion(question)];
   if (wantsStatement) texts.push(statementForm(question, parsed.intent));
   const emb = await embedTexts(set, texts);
-  const [logits] = await qaLogits(set, [emb[0]!], [arch.embedding]);
+  const [logits] = await qaLogits(set, [emb[0]!], [arch]);
   const qa = pickAnswers(logits!, set.answers);
   let statementProb: number | null = null;
-  if (wantsStatement) statementProb = (await reasoningProbs(set, [emb[1]!], [arch.embedding]))[0]!;
+  if (wantsStatement) statementProb = (await reasoningProbs(set, [emb[1]!], [arch]))[0]!;
   return { qa, statementProb };
 }

@@ -301,7 +301,7 @@ export async function evaluateSplit(
   const reasoningItems: Array<{ template: string; correct: boolean }> = [];
   if (st.length) {
     const te = await embedTokens(set, st.map((s) => s.tokens), keepUnknownWords);
-    const p = await reasoningProbs(set, te, st.map((s) => emb[s.gi]!));
+    const p = await reasoningProbs(set, te, st.map((s) => encoded[s.gi]!));
     let tp = 0,
       fp = 0,
       fn = 0,
@@ -323,7 +323,7 @@ export async function evaluateSplit(
   const qaItems: Array<{ template: string; correct: boolean }> = [];
   if (qs.length) {
     const qe = await embedTokens(set, qs.map((q) => q.tokens), keepUnknownWords);
-    const logits = await qaLogits(set, qe, qs.map((q) => emb[q.gi]!));
+    const logits = await qaLogits(set, qe, qs.map((q) => encoded[q.gi]!));
     let em = 0,
       f1 = 0;
     qs.forEach((q, i) => {

@@ -27,6 +27,15 @@ export interface ArchEncoding {
   hidden: number;
 }
 
+/**
+ * The [graph] node's final state: the last of an encoding's node states, since the featurizer appends that node
+ * last (training/archbert/model.py last_valid_state picks the same row). Heads of a set trained with
+ * Config.head_graph_state read it beside the embedding.
+ */
+export function graphNodeState(a: Pick<ArchEncoding, 'nodeStates' | 'n' | 'hidden'>): Float32Array {
+  return a.nodeStates.subarray((a.n - 1) * a.hidden, a.n * a.hidden);
+}
+
 /** Token ids → padded int64 batch (pad = 0) with its attention mask. */
 export function padIds(seqs: number[][]): { ids: ort.Tensor; mask: ort.Tensor } {
   const L = Math.max(1, ...seqs.map((s) => s.length));

@@ -16,7 +16,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { beamSearch, DEFAULT_BEAM_WIDTH, greedyDecode, type BeamHypothesis, type StepFn } from './beam.js';
-import type { ArchEncoding } from './embed.js';
+import { graphNodeState, type ArchEncoding } from './embed.js';
 import { MAX_CAPTION_TOKENS } from './limits.js';
 import type { ModelSet } from './model-set.js';
 import { SPECIAL } from './tokenizer.js';
@@ -41,19 +41,28 @@ const PAIR_IO = {
   reasoning_head: { text: 'text_embedding', output: 'prob' },
 } as const;
 
+/** The third input of a head that also reads the [graph] node's state (a set trained with Config.head_graph_state). */
+const GRAPH_STATE_INPUT = 'arch_graph_state';
+
+/** What a pair head reads of an encoded architecture. */
+export type HeadArch = Pick<ArchEncoding, 'embedding' | 'nodeStates' | 'n' | 'hidden'>;
+
 /**
- * Runs a text/architecture pair head over row-aligned embeddings (text i goes
- * with architecture i), HEAD_BATCH rows a call; one output row per pair.
+ * Runs a text/architecture pair head over row-aligned inputs (text i goes with architecture i), HEAD_BATCH rows
+ * a call; one output row per pair. A head whose file declares arch_graph_state gets each architecture's [graph]
+ * node state too; the other heads get the two embeddings, as before.
  */
-async function pairHead(set: ModelSet, head: 'qa_head' | 'reasoning_head', texts: readonly Float32Array[], archs: readonly Float32Array[]): Promise<Float32Array[]> {
+async function pairHead(set: ModelSet, head: 'qa_head' | 'reasoning_head', texts: readonly Float32Array[], archs: readonly HeadArch[]): Promise<Float32Array[]> {
   if (texts.length === 0) return [];
   const E = texts[0]!.length;
+  const readsGraphState = (await set.session(head)).inputNames.includes(GRAPH_STATE_INPUT);
   const out: Float32Array[] = [];
   for (let b = 0; b < texts.length; b += HEAD_BATCH) {
     const t = texts.slice(b, b + HEAD_BATCH);
-    const textFeed = stack(t, E);
-    const archFeed = stack(archs.slice(b, b + HEAD_BATCH), E);
-    const r = await set.run(head, { [PAIR_IO[head].text]: textFeed, arch_embedding: archFeed });
+    const a = archs.slice(b, b + HEAD_BATCH);
+    const feeds: Record<string, ort.Tensor> = { [PAIR_IO[head].text]: stack(t, E), arch_embedding: stack(a.map((x) => x.embedding), E) };
+    if (readsGraphState) feeds[GRAPH_STATE_INPUT] = stack(a.map(graphNodeState), a[0]!.hidden);
+    const r = await set.run(head, feeds);
     const data = r[PAIR_IO[head].output]!.data as Float32Array;
     const width = data.length / t.length;
     for (let i = 0; i < t.length; i++) out.push(data.slice(i * width, (i + 1) * width));
@@ -62,12 +71,12 @@ async function pairHead(set: ModelSet, head: 'qa_head' | 'reasoning_head', texts
 }
 
 /** QA head: one logit per answer of answers.json for each (question, architecture) embedding pair. */
-export function qaLogits(set: ModelSet, questions: readonly Float32Array[], archs: readonly Float32Array[]): Promise<Float32Array[]> {
+export function qaLogits(set: ModelSet, questions: readonly Float32Array[], archs: readonly HeadArch[]): Promise<Float32Array[]> {
   return pairHead(set, 'qa_head', questions, archs);
 }
 
 /** Reasoning head: the probability that each statement is true of its architecture. */
-export async function reasoningProbs(set: ModelSet, statements: readonly Float32Array[], archs: readonly Float32Array[]): Promise<number[]> {
+export async function reasoningProbs(set: ModelSet, statements: readonly Float32Array[], archs: readonly HeadArch[]): Promise<number[]> {
   return (await pairHead(set, 'reasoning_head', statements, archs)).map((p) => p[0]!);
 }
 

@@ -14,16 +14,28 @@ interface Call {
   feeds: Record<string, ort.Tensor>;
 }
 
-/** A model set whose run() records the feeds and answers with `respond`. */
-function recordingSet(respond: (name: string, feeds: Record<string, ort.Tensor>) => Record<string, { data: Float32Array }>): { set: ModelSet; calls: Call[] } {
+/**
+ * A model set whose run() records the feeds and answers with `respond`; its heads declare the two embeddings as
+ * inputs, and arch_graph_state too when `graphState` (a set trained with Config.head_graph_state).
+ */
+function recordingSet(respond: (name: string, feeds: Record<string, ort.Tensor>) => Record<string, { data: Float32Array }>, graphState = false): { set: ModelSet; calls: Call[] } {
   const calls: Call[] = [];
   const set = {
     run: async (name: string, feeds: Record<string, ort.Tensor>) => {
       calls.push({ name, feeds });
       return respond(name, feeds);
     },
+    session: async (name: string) => ({
+      inputNames: [name === 'qa_head' ? 'question_embedding' : 'text_embedding', 'arch_embedding', ...(graphState ? ['arch_graph_state'] : [])],
+    }),
   } as unknown as ModelSet;
   return { set, calls };
+}
+
+/** An encoded architecture with this embedding and n node states of width H, row r filled with 100 * r + k. */
+function encoding(embedding: Float32Array, n = 1, H = 2) {
+  const nodeStates = Float32Array.from({ length: n * H }, (_, i) => 100 * Math.floor(i / H) + (i % H));
+  return { embedding, nodeStates, n, hidden: H };
 }
 
 describe('QA answer pick', () => {
@@ -45,7 +57,7 @@ describe('pair heads', () => {
     const E = 2;
     const n = 1030;
     const texts = Array.from({ length: n }, (_, i) => Float32Array.of(i, 0));
-    const archs = Array.from({ length: n }, (_, i) => Float32Array.of(0, 10 * i));
+    const archs = Array.from({ length: n }, (_, i) => encoding(Float32Array.of(0, 10 * i)));
     // The stand-in QA head answers [text[0], arch[1]] per row; the reasoning head text[0] + arch[1].
     const { set, calls } = recordingSet((name, feeds): Record<string, { data: Float32Array }> => {
       const t = feeds[name === 'qa_head' ? 'question_embedding' : 'text_embedding']!.data as Float32Array;
@@ -68,6 +80,23 @@ describe('pair heads', () => {
     const probs = await reasoningProbs(set, texts.slice(0, 3), archs.slice(0, 3));
     expect(probs).toEqual([0, 11, 22]);
     expect(await qaLogits(set, [], [])).toEqual([]);
+    expect(calls.every((c) => !('arch_graph_state' in c.feeds))).toBe(true);
+  });
+
+  it("feed a head that declares arch_graph_state each architecture's [graph] node state: its last node-state row", async () => {
+    // architecture i has i + 1 nodes of width 3; its last row is [100 i, 100 i + 1, 100 i + 2]
+    const archs = [0, 1, 2].map((i) => encoding(Float32Array.of(i, 0), i + 1, 3));
+    const texts = archs.map(() => Float32Array.of(1, 1));
+    const { set, calls } = recordingSet((name, feeds): Record<string, { data: Float32Array }> => {
+      const g = feeds.arch_graph_state!.data as Float32Array;
+      const B = g.length / 3;
+      const out = Float32Array.from({ length: B }, (_, i) => g[i * 3 + 2]!);
+      return name === 'qa_head' ? { logits: { data: out } } : { prob: { data: out } };
+    }, true);
+    expect((await qaLogits(set, texts, archs)).map((r) => r[0])).toEqual([2, 102, 202]);
+    expect(await reasoningProbs(set, texts, archs)).toEqual([2, 102, 202]);
+    expect(calls[0]!.feeds.arch_graph_state!.dims).toEqual([3, 3]);
+    expect([...(calls[0]!.feeds.arch_graph_state!.data as Float32Array)]).toEqual([0, 1, 2, 100, 101, 102, 200, 201, 202]);
   });
 });
 
