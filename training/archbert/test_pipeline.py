@@ -493,6 +493,18 @@ def main():
     print("test_pipeline: OK")
 
 
+def models_and_graphs(d: Path, *configured):
+    """An ArchBert in eval mode for each (config, weights), then the first three graphs of dataset d, collated."""
+    from data import collate_graphs, load_dataset
+    from model import ArchBert
+    models = []
+    for cfg, state in configured:
+        m = ArchBert(cfg).eval()
+        m.load_state_dict(state)
+        models.append(m)
+    return (*models, collate_graphs(load_dataset(d, None).graphs[:3]))
+
+
 def check_head_graph_state(tmp: Path, d: Path, out: Path):
     """--head-graph-state (Config.head_graph_state): continuing a set trained without it, the heads'
     first layers get zero columns for the [graph] node's state, so they answer exactly as the set's
@@ -509,11 +521,7 @@ def check_head_graph_state(tmp: Path, d: Path, out: Path):
     hs_cfg = Config(**{**cfg.to_dict(), "head_graph_state": True})
     carried, report = carry_over(state, cfg.to_dict(), ArchBert(hs_cfg).state_dict(), hs_cfg.to_dict(), tok, tok, ans, ans)
     assert report["head_state_added"] and not report["readout_added"]
-    src, dst = ArchBert(cfg).eval(), ArchBert(hs_cfg).eval()
-    src.load_state_dict(state)
-    dst.load_state_dict(carried)
-    ds = __import__("data").load_dataset(d, None)
-    ops, bins, adj, mask = __import__("data").collate_graphs(ds.graphs[:3])
+    src, dst, (ops, bins, adj, mask) = models_and_graphs(d, (cfg, state), (hs_cfg, carried))
     with torch.no_grad():
         e, states = src.arch(ops, bins, adj, mask)
         g = last_valid_state(states, mask)
@@ -639,11 +647,7 @@ def check_warm_start(tmp: Path, d: Path, ck: Path, out: Path):
             assert torch.equal(carried[key][j], want), f"{key} row of {t}"
     assert torch.equal(carried["qa.net.3.weight"][1:], state["qa.net.3.weight"].flip(0))
     assert abs(float(carried["qa.net.3.bias"][0]) + math.log(len(new_ans))) < 1e-6, "a new answer starts at the prior"
-    src_model, dst_model = ArchBert(cfg).eval(), ArchBert(dst_cfg).eval()
-    src_model.load_state_dict(state)
-    dst_model.load_state_dict(carried)
-    ds = __import__("data").load_dataset(d, None)
-    ops, bins, adj, mask = __import__("data").collate_graphs(ds.graphs[:3])
+    src_model, dst_model, (ops, bins, adj, mask) = models_and_graphs(d, (cfg, state), (dst_cfg, carried))
     with torch.no_grad():
         diff = (src_model.arch(ops, bins, adj, mask)[0] - dst_model.arch(ops, bins, adj, mask)[0]).abs().max()
     assert diff < 1e-6, f"the zero-initialised readout changed the embedding by {diff}"
