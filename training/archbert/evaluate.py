@@ -96,7 +96,6 @@ def retrieval(model, graphs, g_emb, source_only=False, numbers=None):
 
 
 # ------------------------------------------------------------------ reasoning
-@torch.no_grad()
 def graph_node_states(model, g_states):
     """The [graph] node's final state of each graph ([G, H], the last of its node states, as
     model.last_valid_state picks it), for heads that read it; None for heads that do not."""
@@ -109,6 +108,7 @@ def pick_rows(rows, idx):
     return None if rows is None else rows[torch.tensor(idx)]
 
 
+@torch.no_grad()
 def reasoning(model, graphs, g_emb, numbers=None, g_graph=None):
     toks, labels, gidx, tmpl = [], [], [], []
     for gi, g in enumerate(graphs):
