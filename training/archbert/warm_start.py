@@ -57,6 +57,14 @@ def row_map(old: list, new: list) -> list:
     return [(j, where[s]) for j, s in enumerate(new) if s in where]
 
 
+def with_zero_columns(key: str, src, dst, widths_fit: bool):
+    """src's columns, then zero columns up to dst's width (an input the source never read), so the
+    layer computes what it did; refused unless the rows agree and `widths_fit`."""
+    if src.shape[0] != dst.shape[0] or not widths_fit:
+        raise ValueError(f"{key}: shape {tuple(src.shape)} cannot grow into {tuple(dst.shape)}")
+    return torch.cat([src, torch.zeros(dst.shape[0], dst.shape[1] - src.shape[1])], 1)
+
+
 def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, old_tokens: list, new_tokens: list,
                old_answers: list, new_answers: list) -> tuple[dict, dict]:
     """dst_state (a fresh ArchBert's) with the source weights carried over; and a report."""
@@ -81,13 +89,9 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
                 raise ValueError(f"{k}: shape {tuple(src.shape)} cannot map onto {tuple(dst.shape)}")
             out[k][j] = src[i]
         elif k == "arch.proj.weight" and readout_added:
-            if src.shape[1] * 3 != dst.shape[1] * 2 or src.shape[0] != dst.shape[0]:
-                raise ValueError(f"{k}: shape {tuple(src.shape)} cannot grow into {tuple(dst.shape)}")
-            out[k] = torch.cat([src, torch.zeros(dst.shape[0], dst.shape[1] - src.shape[1])], 1)
+            out[k] = with_zero_columns(k, src, dst, src.shape[1] * 3 == dst.shape[1] * 2)
         elif k in HEAD_INPUT_LAYERS and head_state_added:
-            if src.shape[0] != dst.shape[0] or dst.shape[1] - src.shape[1] != dst_cfg["hidden"]:
-                raise ValueError(f"{k}: shape {tuple(src.shape)} cannot grow into {tuple(dst.shape)}")
-            out[k] = torch.cat([src, torch.zeros(dst.shape[0], dst.shape[1] - src.shape[1])], 1)
+            out[k] = with_zero_columns(k, src, dst, dst.shape[1] - src.shape[1] == dst_cfg["hidden"])
         else:
             if src.shape != dst.shape:
                 raise ValueError(f"{k}: shape {tuple(src.shape)} in the source, {tuple(dst.shape)} here "
