@@ -516,7 +516,7 @@ def check_head_graph_state(tmp: Path, d: Path, out: Path):
     from model import ArchBert, Config, last_valid_state
     from warm_start import carry_over
     from weights_from_onnx import rebuild
-    cfg, state, _m, _missing = rebuild(out)
+    cfg, state, _m, missing = rebuild(out)
     tok, ans = [f"t{i}" for i in range(cfg.vocab_size)], [f"a{i}" for i in range(cfg.n_answers)]
     hs_cfg = Config(**{**cfg.to_dict(), "head_graph_state": True})
     carried, report = carry_over(state, cfg.to_dict(), ArchBert(hs_cfg).state_dict(), hs_cfg.to_dict(), tok, tok, ans, ans)
@@ -565,7 +565,28 @@ def check_head_graph_state(tmp: Path, d: Path, out: Path):
     for k, v in state2.items():
         if k not in missing2:
             assert torch.equal(v, st["model"][k]), f"{k} differs after the rebuild from ONNX"
-    print(f"head graph state: zero columns change the heads by {diff:.1e}; trained, exported and rebuilt")
+
+    # --heads-only: the same continuation trains the heads alone; every other weight the set has stays its own, bit
+    # for bit, a step computes only the heads' losses, and AdamW holds the heads' weights only
+    ck_h = tmp / "ckpt-heads-only"
+    train.main(["--data", str(d), "--ckpt", str(ck_h), "--epochs", "1", "--batch", "8", "--hidden", "32", "--embed",
+                "32", "--ff", "64", "--heads", "2", "--val-graphs", "0", "--warmup", "2", "--cache", "",
+                "--init-from-set", str(out), "--head-graph-state", "--heads-only"])
+    sh = torch.load(ck_h / "last.pt")
+    heads = [k for k in sh["model"] if k.startswith(train.HEAD_PREFIXES)]
+    for k, v in state.items():
+        if k not in missing and k not in heads:
+            assert torch.equal(sh["model"][k], v), f"--heads-only moved {k}"
+    assert sh["model"]["qa.net.0.weight"][:, 4 * cfg.embed:].abs().max() > 0, "--heads-only trained the heads"
+    assert set(sh["log"][0]["loss"]) == {"reasoning", "qa"}, sh["log"][0]["loss"]
+    assert [len(g["params"]) for g in sh["opt"]["param_groups"]] == [len(heads)], sh["opt"]["param_groups"]
+    try:
+        train.main(["--data", str(d), "--ckpt", str(tmp / "ckpt-heads-fresh"), "--epochs", "1", "--heads-only"])
+        raise AssertionError("--heads-only ran with random encoders")
+    except SystemExit as e:
+        assert "--heads-only" in str(e), e
+    print(f"head graph state: zero columns change the heads by {diff:.1e}; trained, exported and rebuilt; "
+          f"--heads-only moved {len(heads)} head tensors and nothing else")
 
 
 def check_block_bins(tmp: Path, d: Path, out: Path):

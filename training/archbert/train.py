@@ -115,6 +115,10 @@ def parse_args(argv=None):
     ap.add_argument("--canonical-caption-share", type=float, default=0.0,
                     help="share of the caption decoder's targets given to a graph's canonical (fact-list) caption when "
                          "it has one, the rest drawn from its other captions; 0 = one of all its captions, uniformly")
+    ap.add_argument("--heads-only", action="store_true",
+                    help="train only the reasoning and QA heads of a set continued with --init-from-set (or --init-from): "
+                         "every other weight stays as it starts, so retrieval, the embedding and captions stay the set's, "
+                         "and a step computes only the two heads' losses (HEAD_PREFIXES)")
     ap.add_argument("--chunk-minutes", type=float, default=0.0,
                     help="stop this call (checkpoint saved) once this much wall-clock time has passed since it started, "
                          "start-up included; rerun the same command to continue. --max-minutes stays the whole run's "
@@ -193,42 +197,45 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
         return None if a_graph is None else a_graph[torch.tensor(idx).to(dev)]
     losses = {}
 
-    # contrastive (with false-negative masking for texts two graphs share)
-    chosen = pick_texts(G, rng)
-    t_ids_c, t_mask_c = pad_tokens([tok for _, tok in chosen])
-    t_ids, t_mask = t_ids_c.to(dev), t_mask_c.to(dev)
-    t_num = pad_numbers([tok for _, tok in chosen], ds.numbers).to(dev)
-    t_emb, t_states = model.text(t_ids, t_mask, t_num)
-    scale = model.log_inv_temp.exp().clamp(max=100.0)
-    logits = scale * t_emb @ a_emb.t()  # [text i, graph j]
-    if getattr(args, "multi_positive", False):
-        losses["contrastive"] = multi_positive_infonce(logits, positive_matrix(G, chosen, ds.text_sets))
-    else:
-        same = torch.tensor([[j != i and chosen[i][0] in ds.text_sets[G[j].idx] for j in range(B)] for i in range(B)])
-        logits = logits.masked_fill(same.to(dev), -1e4)
-        target = torch.arange(B).to(dev)
-        losses["contrastive"] = 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
-
-    # MLM on the same texts
-    m_ids, m_labels = mask_tokens(t_ids_c, t_mask_c, cfg.vocab_size, trng)
-    if (m_labels != -100).any():
-        m_ids, m_labels = m_ids.to(dev), m_labels.to(dev)
-        _, m_states = model.text(m_ids, t_mask, t_num)
-        sel = m_labels != -100
-        losses["mlm"] = F.cross_entropy(model.text.mlm_logits(m_states[sel]), m_labels[sel])
-
-    # MAM on a quarter of the graphs (a separate masked pass)
-    q = max(1, B // 4)
-    o_ids, o_labels = mask_ops(ops_c[:q], mask_c[:q], cfg.n_ops, trng)
-    if (o_labels != -100).any():
-        o_ids, o_labels = o_ids.to(dev), o_labels.to(dev)
-        if sparse:
-            keep = edges[0] < q * N  # the first q graphs' edges
-            _, mam_states = model.arch(o_ids, bins[:q], adj[:q], mask[:q], (edges[0][keep], edges[1][keep]))
+    # --heads-only: the contrastive, MLM, MAM and caption losses would move no trainable weight
+    heads_only = getattr(args, "heads_only", False)
+    if not heads_only:
+        # contrastive (with false-negative masking for texts two graphs share)
+        chosen = pick_texts(G, rng)
+        t_ids_c, t_mask_c = pad_tokens([tok for _, tok in chosen])
+        t_ids, t_mask = t_ids_c.to(dev), t_mask_c.to(dev)
+        t_num = pad_numbers([tok for _, tok in chosen], ds.numbers).to(dev)
+        t_emb, t_states = model.text(t_ids, t_mask, t_num)
+        scale = model.log_inv_temp.exp().clamp(max=100.0)
+        logits = scale * t_emb @ a_emb.t()  # [text i, graph j]
+        if getattr(args, "multi_positive", False):
+            losses["contrastive"] = multi_positive_infonce(logits, positive_matrix(G, chosen, ds.text_sets))
         else:
-            _, mam_states = model.arch(o_ids, bins[:q], adj[:q], mask[:q])
-        sel = o_labels != -100
-        losses["mam"] = F.cross_entropy(model.arch.mam(mam_states[sel]), o_labels[sel])
+            same = torch.tensor([[j != i and chosen[i][0] in ds.text_sets[G[j].idx] for j in range(B)] for i in range(B)])
+            logits = logits.masked_fill(same.to(dev), -1e4)
+            target = torch.arange(B).to(dev)
+            losses["contrastive"] = 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
+
+        # MLM on the same texts
+        m_ids, m_labels = mask_tokens(t_ids_c, t_mask_c, cfg.vocab_size, trng)
+        if (m_labels != -100).any():
+            m_ids, m_labels = m_ids.to(dev), m_labels.to(dev)
+            _, m_states = model.text(m_ids, t_mask, t_num)
+            sel = m_labels != -100
+            losses["mlm"] = F.cross_entropy(model.text.mlm_logits(m_states[sel]), m_labels[sel])
+
+        # MAM on a quarter of the graphs (a separate masked pass)
+        q = max(1, B // 4)
+        o_ids, o_labels = mask_ops(ops_c[:q], mask_c[:q], cfg.n_ops, trng)
+        if (o_labels != -100).any():
+            o_ids, o_labels = o_ids.to(dev), o_labels.to(dev)
+            if sparse:
+                keep = edges[0] < q * N  # the first q graphs' edges
+                _, mam_states = model.arch(o_ids, bins[:q], adj[:q], mask[:q], (edges[0][keep], edges[1][keep]))
+            else:
+                _, mam_states = model.arch(o_ids, bins[:q], adj[:q], mask[:q])
+            sel = o_labels != -100
+            losses["mam"] = F.cross_entropy(model.arch.mam(mam_states[sel]), o_labels[sel])
 
     # reasoning
     st = [(i, pick_statement(g, rng)) for i, g in enumerate(G)]
@@ -261,18 +268,19 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
         # summed over answers (a mean over hundreds of mostly-negative labels vanishes)
         losses["qa"] = F.binary_cross_entropy_with_logits(lg, tgt, reduction="sum") / len(qs)
 
-    # captioning, teacher forcing
-    # at most half the batch: the vocabulary-sized output layer dominates the step
-    share = getattr(args, "canonical_caption_share", 0.0)
-    caps = [(i, pick_caption(g, rng, share)) for i, g in enumerate(G) if g.captions][: max(1, B // 2)]
-    if caps:
-        io = [caption_io(tok) for _, (_, tok) in caps]
-        d_in, _ = pad_tokens([x for x, _ in io])
-        d_out, d_m = pad_tokens([y for _, y in io])
-        rows = torch.tensor([i for i, _ in caps]).to(dev)
-        lg = model.caption.all_logits(d_in.to(dev), a_states[rows], mask[rows])
-        d_out = d_out.masked_fill(d_m == 0, -100).to(dev)
-        losses["caption"] = F.cross_entropy(lg.reshape(-1, lg.shape[-1]), d_out.reshape(-1), ignore_index=-100)
+    if not heads_only:
+        # captioning, teacher forcing
+        # at most half the batch: the vocabulary-sized output layer dominates the step
+        share = getattr(args, "canonical_caption_share", 0.0)
+        caps = [(i, pick_caption(g, rng, share)) for i, g in enumerate(G) if g.captions][: max(1, B // 2)]
+        if caps:
+            io = [caption_io(tok) for _, (_, tok) in caps]
+            d_in, _ = pad_tokens([x for x, _ in io])
+            d_out, d_m = pad_tokens([y for _, y in io])
+            rows = torch.tensor([i for i, _ in caps]).to(dev)
+            lg = model.caption.all_logits(d_in.to(dev), a_states[rows], mask[rows])
+            d_out = d_out.masked_fill(d_m == 0, -100).to(dev)
+            losses["caption"] = F.cross_entropy(lg.reshape(-1, lg.shape[-1]), d_out.reshape(-1), ignore_index=-100)
 
     total = sum(LOSS_WEIGHTS[k] * v for k, v in losses.items())
     return total, {k: float(v) for k, v in losses.items()}
@@ -281,7 +289,28 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 # options that change what a step computes: a resumed run must keep them (a checkpoint
 # written before they existed had them off)
 TRAINING_OPTIONS = {"multi_positive": False, "family_negatives": False, "bucket_bins": False, "number_lr_factor": 1.0,
-                    "block_bins_lr_factor": 1.0, "canonical_caption_share": 0.0, "output_bins_lr_factor": 1.0}
+                    "block_bins_lr_factor": 1.0, "canonical_caption_share": 0.0, "output_bins_lr_factor": 1.0,
+                    "heads_only": False}
+
+# what --heads-only trains: the reasoning and QA heads (model.py ReasoningHead, QAHead)
+HEAD_PREFIXES = ("reasoning.", "qa.")
+
+
+def freeze_all_but_heads(model) -> None:
+    """--heads-only: no gradient for any weight outside the heads. The encoders then build no autograd graph,
+    and AdamW never sees their weights (param_groups keeps trainable ones only)."""
+    for name, p in model.named_parameters():
+        p.requires_grad_(name.startswith(HEAD_PREFIXES))
+
+
+def set_train_mode(model, heads_only: bool) -> None:
+    """Training mode; with --heads-only the frozen parts stay in eval mode, so the heads learn from the
+    embeddings and states that inference gives them (no dropout upstream)."""
+    model.train()
+    if heads_only:
+        model.eval()
+        for prefix in HEAD_PREFIXES:
+            getattr(model, prefix.rstrip(".")).train()
 
 
 def option_mismatch(saved_args: dict, args) -> list:
@@ -316,8 +345,8 @@ def param_groups(model, args, bin_names: list = ()) -> list:
     channel, --block-bins-lr-factor for the block-count bin tables, --output-bins-lr-factor for the
     output-width table. Each starts at zero inside a trained encoder when a set is continued (warm_start.py),
     and Adam moves a weight by at most about lr per step, so at the continued run's small lr they would stay
-    nearly silent; their lr is the factor times the rest's."""
-    named = list(model.named_parameters())
+    nearly silent; their lr is the factor times the rest's. Frozen weights (--heads-only) are left out."""
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     special = [([p for n, p in named if n.startswith("text.num.")], args.number_lr_factor)]
     # (flag, factor, the tables it moves, what they are, the layout that has them)
     for flag, factor, tables, what, layout in (
@@ -416,6 +445,11 @@ def main(argv=None):
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     model = ArchBert(cfg).to(dev)
+    if args.heads_only:
+        if state is None and not (args.init_from or args.init_from_set):
+            sys.exit("--heads-only: the encoders would stay random; continue a set (--init-from-set) or a checkpoint "
+                     "(--init-from)")
+        freeze_all_but_heads(model)
     bin_names = [f["name"] for f in ds.bins_file["features"]]
     opt = torch.optim.AdamW(param_groups(model, args, bin_names), lr=args.lr, weight_decay=args.weight_decay)
     sampler = Sampler(train_graphs, ds.n_ops, args.batch, args.real_fraction, args.seed, args.family_negatives)
@@ -443,6 +477,10 @@ def main(argv=None):
         print(f"initialised from {args.init_from} (step {init.get('step')}, {init.get('elapsed', 0) / 60:.1f} min trained)", flush=True)
     elif args.init_from_set:
         init_source = init_from_set(model, Path(args.init_from_set), ds)
+        if args.heads_only and init_source["report"].get("tokens_new"):
+            sys.exit(f"--heads-only: {init_source['report']['tokens_new']} of the dataset's tokens are new to "
+                     f"{args.init_from_set}, and their frozen rows would stay random; train the heads on data whose "
+                     "vocabulary the set has (the set's own dataset), or run without --heads-only")
         print(f"initialised from the model set {args.init_from_set}: {json.dumps(init_source['report'])}", flush=True)
     print(f"model: {count_params(model):,} exported parameters; {sampler.steps_per_epoch()} steps/epoch "
           f"(real ×{sampler.real_factor}), {total_steps} planned; device {dev}, "
@@ -486,7 +524,7 @@ def main(argv=None):
         else:
             plan, pos = sampler.epoch(rng), 0
         sums, counts = {}, {}
-        model.train()
+        set_train_mode(model, args.heads_only)
         t_ep = time.time()
         while pos < len(plan):
             t0 = time.time()
