@@ -585,6 +585,19 @@ def check_head_graph_state(tmp: Path, d: Path, out: Path):
         raise AssertionError("--heads-only ran with random encoders")
     except SystemExit as e:
         assert "--heads-only" in str(e), e
+    # ... and on a dataset with a token the set lacks (its frozen row would stay random)
+    d_tok = tmp / "data-new-token"
+    shutil.copytree(d, d_tok)
+    vocab = json.loads((d_tok / "vocab.json").read_text())
+    vocab["tokens"].append("a_token_the_set_lacks")
+    (d_tok / "vocab.json").write_text(json.dumps(vocab))
+    try:
+        train.main(["--data", str(d_tok), "--ckpt", str(tmp / "ckpt-heads-new-token"), "--epochs", "1", "--batch", "8",
+                    "--hidden", "32", "--embed", "32", "--ff", "64", "--heads", "2", "--val-graphs", "0", "--cache", "",
+                    "--init-from-set", str(out), "--head-graph-state", "--heads-only"])
+        raise AssertionError("--heads-only ran with a token the set lacks")
+    except SystemExit as e:
+        assert "1 of the dataset's tokens are new" in str(e), e
     print(f"head graph state: zero columns change the heads by {diff:.1e}; trained, exported and rebuilt; "
           f"--heads-only moved {len(heads)} head tensors and nothing else")
 
