@@ -120,6 +120,12 @@ def git_commit() -> str | None:
         return None
 
 
+def head_signature(cfg: Config, name: str) -> str:
+    """The SIGNATURES key of a pair head ("reasoning_head", "qa_head"): with cfg.head_graph_state it
+    takes the [graph] node's state as a third input."""
+    return name + "_graph_state" if cfg.head_graph_state else name
+
+
 def export_onnx(module, name, example, out: Path, signature=None):
     inputs, outputs, axes = SIGNATURES[signature or name]
     tmp = out / f"{name}.onnx.tmp"
@@ -258,13 +264,9 @@ def main(argv=None):
     ops, bins, adj, mask = collate_graphs(some)
     export_onnx(model.arch, "arch_encoder", (ops, bins, adj, mask), out)
     e = torch.nn.functional.normalize(torch.randn(3, cfg.embed), dim=-1)
-    if cfg.head_graph_state:
-        g = torch.randn(3, cfg.hidden)
-        export_onnx(model.reasoning, "reasoning_head", (e, e.flip(0), g), out, "reasoning_head_graph_state")
-        export_onnx(model.qa, "qa_head", (e, e.flip(0), g), out, "qa_head_graph_state")
-    else:
-        export_onnx(model.reasoning, "reasoning_head", (e, e.flip(0)), out)
-        export_onnx(model.qa, "qa_head", (e, e.flip(0)), out)
+    head_example = (e, e.flip(0), torch.randn(3, cfg.hidden)) if cfg.head_graph_state else (e, e.flip(0))
+    for name, head in (("reasoning_head", model.reasoning), ("qa_head", model.qa)):
+        export_onnx(head, name, head_example, out, head_signature(cfg, name))
     _, states = model.arch(ops, bins, adj, mask)
     export_onnx(model.caption, "caption_decoder", (torch.randint(7, cfg.vocab_size, (3, 5)), states, mask), out)
     export_cached_pair(model.caption, states, mask, out)

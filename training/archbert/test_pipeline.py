@@ -545,10 +545,11 @@ def check_head_graph_state(tmp: Path, d: Path, out: Path):
     else:
         raise AssertionError("a head layer of the wrong width was carried over")
 
+    # a small continuation of the set with the heads reading the state (--data and --ckpt come first)
+    continued = ["--epochs", "1", "--batch", "8", "--hidden", "32", "--embed", "32", "--ff", "64", "--heads", "2",
+                 "--val-graphs", "0", "--warmup", "2", "--cache", "", "--init-from-set", str(out), "--head-graph-state"]
     ck = tmp / "ckpt-head-state"
-    train.main(["--data", str(d), "--ckpt", str(ck), "--epochs", "1", "--batch", "8", "--hidden", "32", "--embed",
-                "32", "--ff", "64", "--heads", "2", "--val-graphs", "0", "--warmup", "2", "--cache", "",
-                "--init-from-set", str(out), "--head-graph-state"])
+    train.main(["--data", str(d), "--ckpt", str(ck), *continued])
     st = torch.load(ck / "last.pt")
     assert st["init_source"]["report"]["head_state_added"] and st["cfg"]["head_graph_state"]
     grown = st["model"]["qa.net.0.weight"][:, 4 * cfg.embed:]
@@ -569,9 +570,7 @@ def check_head_graph_state(tmp: Path, d: Path, out: Path):
     # --heads-only: the same continuation trains the heads alone; every other weight the set has stays its own, bit
     # for bit, a step computes only the heads' losses, and AdamW holds the heads' weights only
     ck_h = tmp / "ckpt-heads-only"
-    train.main(["--data", str(d), "--ckpt", str(ck_h), "--epochs", "1", "--batch", "8", "--hidden", "32", "--embed",
-                "32", "--ff", "64", "--heads", "2", "--val-graphs", "0", "--warmup", "2", "--cache", "",
-                "--init-from-set", str(out), "--head-graph-state", "--heads-only"])
+    train.main(["--data", str(d), "--ckpt", str(ck_h), *continued, "--heads-only"])
     sh = torch.load(ck_h / "last.pt")
     heads = [k for k in sh["model"] if k.startswith(train.HEAD_PREFIXES)]
     for k, v in state.items():
@@ -592,9 +591,7 @@ def check_head_graph_state(tmp: Path, d: Path, out: Path):
     vocab["tokens"].append("a_token_the_set_lacks")
     (d_tok / "vocab.json").write_text(json.dumps(vocab))
     try:
-        train.main(["--data", str(d_tok), "--ckpt", str(tmp / "ckpt-heads-new-token"), "--epochs", "1", "--batch", "8",
-                    "--hidden", "32", "--embed", "32", "--ff", "64", "--heads", "2", "--val-graphs", "0", "--cache", "",
-                    "--init-from-set", str(out), "--head-graph-state", "--heads-only"])
+        train.main(["--data", str(d_tok), "--ckpt", str(tmp / "ckpt-heads-new-token"), *continued, "--heads-only"])
         raise AssertionError("--heads-only ran with a token the set lacks")
     except SystemExit as e:
         assert "1 of the dataset's tokens are new" in str(e), e

@@ -306,9 +306,8 @@ def freeze_all_but_heads(model) -> None:
 def set_train_mode(model, heads_only: bool) -> None:
     """Training mode; with --heads-only the frozen parts stay in eval mode, so the heads learn from the
     embeddings and states that inference gives them (no dropout upstream)."""
-    model.train()
+    model.train(not heads_only)
     if heads_only:
-        model.eval()
         for prefix in HEAD_PREFIXES:
             getattr(model, prefix.rstrip(".")).train()
 

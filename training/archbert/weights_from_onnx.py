@@ -37,7 +37,7 @@ import torch
 from onnx import numpy_helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export import export_onnx, text_export  # noqa: E402
+from export import export_onnx, head_signature, text_export  # noqa: E402
 from model import ArchBert, Config  # noqa: E402
 
 # the exported modules (export.py names) and their prefix in ArchBert's state dict
@@ -71,9 +71,7 @@ def module_of(model: ArchBert, name: str):
         return text_export(model.text, model.cfg)
     module = {"arch_encoder": model.arch, "reasoning_head": model.reasoning, "qa_head": model.qa,
               "caption_decoder": model.caption}[name]
-    if name in ("reasoning_head", "qa_head") and model.cfg.head_graph_state:
-        return module, name + "_graph_state"
-    return module, name
+    return module, head_signature(model.cfg, name) if name in ("reasoning_head", "qa_head") else name
 
 
 def export_part(model: ArchBert, name: str, tmp: Path) -> onnx.ModelProto:
