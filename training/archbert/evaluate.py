@@ -96,20 +96,36 @@ def retrieval(model, graphs, g_emb, source_only=False, numbers=None):
 
 
 # ------------------------------------------------------------------ reasoning
-def graph_node_states(model, g_states):
-    """The [graph] node's final state of each graph ([G, H], the last of its node states, as
-    model.last_valid_state picks it), for heads that read it; None for heads that do not."""
-    if not model.cfg.head_graph_state:
-        return None
-    return torch.stack([s[-1] for s in g_states])
+# rows per head call when the head reads node states: [rows, nodes, H] stays small
+HEAD_CHUNK = 256
 
 
-def pick_rows(rows, idx):
-    return None if rows is None else rows[torch.tensor(idx)]
+def head_outputs(head, cfg, t, g_emb, g_states, gidx):
+    """A pair head (model.reasoning.logits or model.qa) on text rows t with graphs gidx: the two
+    embeddings, and the graph inputs its configuration reads: the [graph] node's final state (the
+    last of a graph's node states, as model.last_valid_state picks it) and, with
+    Config.head_node_attention, the node states padded per chunk, with their mask."""
+    if not cfg.head_graph_state:
+        return head(t, g_emb[torch.tensor(gidx)])
+    outs = []
+    for b in range(0, len(gidx), HEAD_CHUNK):
+        rows = gidx[b:b + HEAD_CHUNK]
+        graph = torch.stack([g_states[i][-1] for i in rows])
+        extra = ()
+        if cfg.head_node_attention:
+            n = max(g_states[i].shape[0] for i in rows)
+            states = torch.zeros(len(rows), n, cfg.hidden)
+            mask = torch.zeros(len(rows), n)
+            for r, i in enumerate(rows):
+                states[r, : g_states[i].shape[0]] = g_states[i]
+                mask[r, : g_states[i].shape[0]] = 1.0
+            extra = (states, mask)
+        outs.append(head(t[b:b + HEAD_CHUNK], g_emb[torch.tensor(rows)], graph, *extra))
+    return torch.cat(outs, 0)
 
 
 @torch.no_grad()
-def reasoning(model, graphs, g_emb, numbers=None, g_graph=None):
+def reasoning(model, graphs, g_emb, g_states, numbers=None):
     toks, labels, gidx, tmpl = [], [], [], []
     for gi, g in enumerate(graphs):
         for s in g.statements:
@@ -120,7 +136,7 @@ def reasoning(model, graphs, g_emb, numbers=None, g_graph=None):
     if not toks:
         return {"accuracy": None, "f1": None, "statements": 0}
     t = embed_texts(model, toks, numbers)
-    p = model.reasoning(t, g_emb[torch.tensor(gidx)], pick_rows(g_graph, gidx))
+    p = torch.sigmoid(head_outputs(model.reasoning.logits, model.cfg, t, g_emb, g_states, gidx))
     pred = (p >= 0.5).long().tolist()
     tp = sum(1 for a, b in zip(pred, labels) if a == 1 and b == 1)
     fp = sum(1 for a, b in zip(pred, labels) if a == 1 and b == 0)
@@ -144,7 +160,7 @@ def by_template(templates, correct):
 
 # ------------------------------------------------------------------ QA
 @torch.no_grad()
-def qa(model, graphs, g_emb, answers, include_family: bool, numbers=None, g_graph=None):
+def qa(model, graphs, g_emb, g_states, answers, include_family: bool, numbers=None):
     toks, gold, gidx, tmpl = [], [], [], []
     for gi, g in enumerate(graphs):
         for q in g.qa:
@@ -157,7 +173,7 @@ def qa(model, graphs, g_emb, answers, include_family: bool, numbers=None, g_grap
     if not toks:
         return {"exact_match": None, "f1": None, "questions": 0}
     t = embed_texts(model, toks, numbers)
-    logits = model.qa(t, g_emb[torch.tensor(gidx)], pick_rows(g_graph, gidx))
+    logits = head_outputs(model.qa, model.cfg, t, g_emb, g_states, gidx)
     em = f1 = 0.0
     hits = []
     for i in range(len(toks)):
@@ -299,12 +315,11 @@ def evaluate_split(model, ds, split, include_family, caption_limit=None, with_ca
         return None
     model.eval()
     g_emb, g_states = embed_graphs(model, graphs)
-    g_graph = graph_node_states(model, g_states)
     out = {"graphs": len(graphs),
            "retrieval": retrieval(model, graphs, g_emb, numbers=ds.numbers),
            "retrieval_source_only": retrieval(model, graphs, g_emb, source_only=True, numbers=ds.numbers),
-           "reasoning": reasoning(model, graphs, g_emb, ds.numbers, g_graph),
-           "qa": qa(model, graphs, g_emb, ds.answers, include_family, ds.numbers, g_graph)}
+           "reasoning": reasoning(model, graphs, g_emb, g_states, ds.numbers),
+           "qa": qa(model, graphs, g_emb, g_states, ds.answers, include_family, ds.numbers)}
     if with_caption:
         out["caption"] = caption(model, graphs, g_states, ds.vocab["tokens"], caption_limit)
     return out

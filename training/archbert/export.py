@@ -88,6 +88,17 @@ SIGNATURES = {
     "qa_head_graph_state": (["question_embedding", "arch_embedding", "arch_graph_state"], ["logits"],
                             {"question_embedding": {0: "batch"}, "arch_embedding": {0: "batch"},
                              "arch_graph_state": {0: "batch"}, "logits": {0: "batch"}}),
+    # Config.head_node_attention as well: the node states and their mask, as the caption decoder reads them
+    "reasoning_head_node_attention": (["text_embedding", "arch_embedding", "arch_graph_state", "node_states",
+                                       "node_mask"], ["prob"],
+                                      {"text_embedding": {0: "batch"}, "arch_embedding": {0: "batch"},
+                                       "arch_graph_state": {0: "batch"}, "node_states": {0: "batch", 1: "nodes"},
+                                       "node_mask": {0: "batch", 1: "nodes"}, "prob": {0: "batch"}}),
+    "qa_head_node_attention": (["question_embedding", "arch_embedding", "arch_graph_state", "node_states",
+                                "node_mask"], ["logits"],
+                               {"question_embedding": {0: "batch"}, "arch_embedding": {0: "batch"},
+                                "arch_graph_state": {0: "batch"}, "node_states": {0: "batch", 1: "nodes"},
+                                "node_mask": {0: "batch", 1: "nodes"}, "logits": {0: "batch"}}),
     "caption_decoder": (["input_ids", "node_states", "node_mask"], ["logits"],
                         {"input_ids": {0: "batch", 1: "prefix"}, "node_states": {0: "batch", 1: "nodes"},
                          "node_mask": {0: "batch", 1: "nodes"}, "logits": {0: "batch"}}),
@@ -122,8 +133,19 @@ def git_commit() -> str | None:
 
 def head_signature(cfg: Config, name: str) -> str:
     """The SIGNATURES key of a pair head ("reasoning_head", "qa_head"): with cfg.head_graph_state it
-    takes the [graph] node's state as a third input."""
+    takes the [graph] node's state as a third input, with cfg.head_node_attention the node states
+    and their mask after it."""
+    if cfg.head_node_attention:
+        return name + "_node_attention"
     return name + "_graph_state" if cfg.head_graph_state else name
+
+
+def head_example(cfg: Config, e, states, mask):
+    """Example inputs of a pair head, given [B, E] embeddings and [B, N, H] node states with their mask."""
+    if not cfg.head_graph_state:
+        return (e, e.flip(0))
+    g = last_valid_state(states, mask)
+    return (e, e.flip(0), g, states, mask) if cfg.head_node_attention else (e, e.flip(0), g)
 
 
 def export_onnx(module, name, example, out: Path, signature=None):
@@ -264,10 +286,9 @@ def main(argv=None):
     ops, bins, adj, mask = collate_graphs(some)
     export_onnx(model.arch, "arch_encoder", (ops, bins, adj, mask), out)
     e = torch.nn.functional.normalize(torch.randn(3, cfg.embed), dim=-1)
-    head_example = (e, e.flip(0), torch.randn(3, cfg.hidden)) if cfg.head_graph_state else (e, e.flip(0))
-    for name, head in (("reasoning_head", model.reasoning), ("qa_head", model.qa)):
-        export_onnx(head, name, head_example, out, head_signature(cfg, name))
     _, states = model.arch(ops, bins, adj, mask)
+    for name, head in (("reasoning_head", model.reasoning), ("qa_head", model.qa)):
+        export_onnx(head, name, head_example(cfg, e, states, mask), out, head_signature(cfg, name))
     export_onnx(model.caption, "caption_decoder", (torch.randint(7, cfg.vocab_size, (3, 5)), states, mask), out)
     export_cached_pair(model.caption, states, mask, out)
     # the first version's one-file cached step, replaced by the pair: a stale copy in --out would be
@@ -296,12 +317,15 @@ def main(argv=None):
         if te.shape[0] < ge.shape[0]:
             te = te.repeat(ge.shape[0], 1)[: ge.shape[0]]
         gs = last_valid_state(g_states, g_mask) if cfg.head_graph_state else None
-        prob = model.reasoning(te, ge, gs)
-        qa_logits = model.qa(te, ge, gs)
+        node_in = (g_states, g_mask) if cfg.head_node_attention else (None, None)
+        prob = model.reasoning(te, ge, gs, *node_in)
+        qa_logits = model.qa(te, ge, gs, *node_in)
         cap = pg[0].captions[0][1] if pg[0].captions else [BOS]
         prefix = torch.tensor([[BOS] + [t for t in cap if t > 6][:4]] * len(pg))
         c_logits = model.caption(prefix, g_states, g_mask)
     head_state = {"arch_graph_state": tolist(gs)} if gs is not None else {}
+    if cfg.head_node_attention:
+        head_state.update(node_states=tolist(g_states), node_mask=tolist(g_mask))
     parity = {
         "note": "inputs and PyTorch outputs written by training/archbert/export.py; "
                 "test/core/archbert/model/parity.test.ts runs the ONNX files on them with onnxruntime-node",

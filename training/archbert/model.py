@@ -62,6 +62,13 @@ class Config:
     # from the pooled, projected, normalised embedding the heads read alone (0.41). False keeps
     # the heads exactly as before.
     head_graph_state: bool = False
+    # issue 17, after run N: the heads also read the node states themselves, through an attention
+    # readout that the question or statement steers (NodeReadout): a softmax-weighted mean of the
+    # nodes and, per attention head, a soft count of the nodes it picks. Run N's weakest answers
+    # (output classes, design-idea questions, layer counts) live in particular nodes or in how many
+    # there are, which neither the pooled embedding nor the [graph] node's one state need keep.
+    # Needs head_graph_state; False keeps the heads exactly as before.
+    head_node_attention: bool = False
 
     def to_dict(self):
         return asdict(self)
@@ -266,21 +273,59 @@ def pair_features(t, a):
     return torch.cat([t * a, (t - a).abs(), t, a], -1)
 
 
+def node_readout_width(cfg: Config) -> int:
+    """What NodeReadout adds to a head's input: the attended node mean, and one soft count per attention head."""
+    return cfg.hidden + cfg.heads if getattr(cfg, "head_node_attention", False) else 0
+
+
 def head_width(cfg: Config) -> int:
     """The width of what the reasoning and QA heads read: the pair features of a text and an
-    architecture embedding, and with cfg.head_graph_state the [graph] node's state after them."""
-    return 4 * cfg.embed + (cfg.hidden if getattr(cfg, "head_graph_state", False) else 0)
+    architecture embedding, with cfg.head_graph_state the [graph] node's state after them, and
+    with cfg.head_node_attention the node readout after that."""
+    return 4 * cfg.embed + (cfg.hidden if getattr(cfg, "head_graph_state", False) else 0) + node_readout_width(cfg)
 
 
-def head_input(t, a, scale, g=None, graph_state=False):
+class NodeReadout(nn.Module):
+    """The architecture's node states read through attention that the text steers: the text
+    embedding is the query of `heads` attention heads over the valid nodes; each head gives a
+    softmax-weighted mean of the (projected) node states, and log(1 + Σ sigmoid(score)), a soft
+    count of the nodes it matches (a softmax mean cannot count, and "how many layers" asks for
+    one). Output [B, H + heads]."""
+
+    def __init__(self, cfg: Config):
+        super().__init__()
+        self.h, self.d = cfg.heads, cfg.hidden // cfg.heads
+        self.q = nn.Linear(cfg.embed, cfg.hidden)
+        self.k = nn.Linear(cfg.hidden, cfg.hidden)
+        self.v = nn.Linear(cfg.hidden, cfg.hidden)
+
+    def forward(self, t, states, mask):
+        b, n, _ = states.shape
+        q = self.q(t).view(b, self.h, 1, self.d)
+        k = self.k(states).view(b, n, self.h, self.d).transpose(1, 2)
+        v = self.v(states).view(b, n, self.h, self.d).transpose(1, 2)
+        score = (q @ k.transpose(-1, -2)).squeeze(2) / math.sqrt(self.d)   # [B, h, N]
+        m = mask.unsqueeze(1)                                              # [B, 1, N]
+        w = torch.softmax(score + (1.0 - m) * NEG, -1)
+        mean = (w.unsqueeze(2) @ v).squeeze(2).reshape(b, self.h * self.d)  # [B, H]
+        count = torch.log(1.0 + (torch.sigmoid(score) * m).sum(-1))         # [B, h]
+        return torch.cat([mean, count], -1)
+
+
+def head_input(t, a, scale, g=None, graph_state=False, readout=None, states=None, mask=None):
     """The pair features (unit vectors, so rescaled by the head's learned factor), then the
-    [graph] node's state when the head reads it."""
+    [graph] node's state and the node readout when the head reads them."""
     x = pair_features(t, a) * scale
-    if not graph_state:
-        return x
-    if g is None:
-        raise ValueError("this head reads the [graph] node's state (head_graph_state): pass it")
-    return torch.cat([x, g], -1)
+    parts = [x]
+    if graph_state:
+        if g is None:
+            raise ValueError("this head reads the [graph] node's state (head_graph_state): pass it")
+        parts.append(g)
+    if readout is not None:
+        if states is None or mask is None:
+            raise ValueError("this head reads the node states (head_node_attention): pass them and their mask")
+        parts.append(readout(t * scale, states, mask))
+    return torch.cat(parts, -1) if len(parts) > 1 else x
 
 
 class ReasoningHead(nn.Module):
@@ -292,12 +337,13 @@ class ReasoningHead(nn.Module):
         self.net = nn.Sequential(nn.Linear(head_width(cfg), 2 * cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout),
                                  nn.Linear(2 * cfg.hidden, 1))
         self.scale = nn.Parameter(torch.tensor(4.0))  # embeddings are unit-norm: let the head rescale
+        self.readout = NodeReadout(cfg) if getattr(cfg, "head_node_attention", False) else None
 
-    def logits(self, t, a, g=None):
-        return self.net(head_input(t, a, self.scale, g, self.graph_state)).squeeze(-1)
+    def logits(self, t, a, g=None, states=None, mask=None):
+        return self.net(head_input(t, a, self.scale, g, self.graph_state, self.readout, states, mask)).squeeze(-1)
 
-    def forward(self, text_embedding, arch_embedding, arch_graph_state=None):
-        return torch.sigmoid(self.logits(text_embedding, arch_embedding, arch_graph_state))
+    def forward(self, text_embedding, arch_embedding, arch_graph_state=None, node_states=None, node_mask=None):
+        return torch.sigmoid(self.logits(text_embedding, arch_embedding, arch_graph_state, node_states, node_mask))
 
 
 class QAHead(nn.Module):
@@ -309,9 +355,11 @@ class QAHead(nn.Module):
         self.net = nn.Sequential(nn.Linear(head_width(cfg), 2 * cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout),
                                  nn.Linear(2 * cfg.hidden, cfg.n_answers))
         self.scale = nn.Parameter(torch.tensor(4.0))
+        self.readout = NodeReadout(cfg) if getattr(cfg, "head_node_attention", False) else None
 
-    def forward(self, question_embedding, arch_embedding, arch_graph_state=None):
-        return self.net(head_input(question_embedding, arch_embedding, self.scale, arch_graph_state, self.graph_state))
+    def forward(self, question_embedding, arch_embedding, arch_graph_state=None, node_states=None, node_mask=None):
+        return self.net(head_input(question_embedding, arch_embedding, self.scale, arch_graph_state, self.graph_state,
+                                   self.readout, node_states, node_mask))
 
 
 class CaptionDecoder(nn.Module):

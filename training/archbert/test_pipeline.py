@@ -489,7 +489,8 @@ def main():
         check_warm_start(Path(tmp), d, ck, out)
         check_number_channel(Path(tmp), d)
         check_block_bins(Path(tmp), d, out)
-        check_head_graph_state(Path(tmp), d, out)
+        out_hs = check_head_graph_state(Path(tmp), d, out)
+        check_head_node_attention(Path(tmp), d, out_hs)
     print("test_pipeline: OK")
 
 
@@ -597,6 +598,81 @@ def check_head_graph_state(tmp: Path, d: Path, out: Path):
         assert "1 of the dataset's tokens are new" in str(e), e
     print(f"head graph state: zero columns change the heads by {diff:.1e}; trained, exported and rebuilt; "
           f"--heads-only moved {len(heads)} head tensors and nothing else")
+    return out2
+
+
+def check_head_node_attention(tmp: Path, d: Path, out_hs: Path):
+    """--head-node-attention (Config.head_node_attention), continuing out_hs (a set whose heads read the [graph]
+    node's state): the heads' first layers get zero columns for the node readout, so they answer exactly as the
+    set's; the readout ignores padding nodes; it is refused without --head-graph-state; a --heads-only run trains
+    it, exports heads with the node states and mask as inputs (in parity.json too), and weights_from_onnx.py gives
+    the trained weights back."""
+    import export
+    import onnx
+    import train
+    from model import ArchBert, Config, last_valid_state
+    from warm_start import carry_over
+    from weights_from_onnx import rebuild
+    cfg, state, _m, missing = rebuild(out_hs)
+    assert cfg.head_graph_state and not cfg.head_node_attention
+    tok, ans = [f"t{i}" for i in range(cfg.vocab_size)], [f"a{i}" for i in range(cfg.n_answers)]
+    na_cfg = Config(**{**cfg.to_dict(), "head_node_attention": True})
+    carried, report = carry_over(state, cfg.to_dict(), ArchBert(na_cfg).state_dict(), na_cfg.to_dict(), tok, tok, ans,
+                                 ans)
+    assert report["head_node_attention_added"] and not report["head_state_added"]
+    src, dst, (ops, bins, adj, mask) = models_and_graphs(d, (cfg, state), (na_cfg, carried))
+    with torch.no_grad():
+        e, states = src.arch(ops, bins, adj, mask)
+        g = last_valid_state(states, mask)
+        t = torch.nn.functional.normalize(torch.randn(3, cfg.embed, generator=torch.Generator().manual_seed(5)), dim=-1)
+        readout = dst.qa.readout(t, states, mask)
+        assert readout.abs().max() > 0.01, "the node readout is not all zeros: the check below means something"
+        diff = max(float((src.qa(t, e, g) - dst.qa(t, e, g, states, mask)).abs().max()),
+                   float((src.reasoning(t, e, g) - dst.reasoning(t, e, g, states, mask)).abs().max()))
+        assert diff < 1e-6, f"zero columns for the node readout changed the heads by {diff}"
+        # more padding, whatever it holds, reads the same
+        padded = torch.cat([states, torch.randn(3, 5, cfg.hidden)], 1)
+        pmask = torch.cat([mask, torch.zeros(3, 5)], 1)
+        pad_diff = float((dst.qa.readout(t, padded, pmask) - readout).abs().max())
+        assert pad_diff < 1e-5, f"padding nodes changed the node readout by {pad_diff}"
+        try:
+            dst.qa(t, e, g)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("a head that reads the node states ran without them")
+    continued = ["--epochs", "1", "--batch", "8", "--hidden", "32", "--embed", "32", "--ff", "64", "--heads", "2",
+                 "--val-graphs", "0", "--warmup", "2", "--cache", "", "--init-from-set", str(out_hs),
+                 "--head-graph-state", "--head-node-attention", "--heads-only"]
+    try:
+        train.main(["--data", str(d), "--ckpt", str(tmp / "ckpt-node-attn-alone"),
+                    *[a for a in continued if a != "--head-graph-state"]])
+        raise AssertionError("--head-node-attention ran without --head-graph-state")
+    except SystemExit as ex:
+        assert "--head-graph-state" in str(ex), ex
+    ck = tmp / "ckpt-node-attn"
+    train.main(["--data", str(d), "--ckpt", str(ck), *continued])
+    st = torch.load(ck / "last.pt")
+    assert st["init_source"]["report"]["head_node_attention_added"] and st["cfg"]["head_node_attention"]
+    grown = st["model"]["qa.net.0.weight"][:, 4 * cfg.embed + cfg.hidden:]
+    assert grown.shape[1] == cfg.hidden + cfg.heads and grown.abs().max() > 0, "training moved the readout's columns"
+    for k, v in state.items():
+        if not k.startswith(train.HEAD_PREFIXES) and k not in missing:
+            assert torch.equal(st["model"][k], v), f"--heads-only moved {k}"
+    out2 = tmp / "export-node-attn"
+    export.main(["--data", str(d), "--ckpt", str(ck), "--out", str(out2)])
+    parity = json.loads((out2 / "parity.json").read_text())
+    for head in ("reasoning_head", "qa_head"):
+        assert {"arch_graph_state", "node_states", "node_mask"} <= set(parity[head]["inputs"]), head
+        names = [i.name for i in onnx.load(str(out2 / f"{head}.onnx")).graph.input]
+        assert names[-2:] == ["node_states", "node_mask"], names
+    cfg2, state2, _m2, missing2 = rebuild(out2)
+    assert cfg2.head_node_attention
+    for k, v in state2.items():
+        if k not in missing2:
+            assert torch.equal(v, st["model"][k]), f"{k} differs after the rebuild from ONNX"
+    print(f"head node attention: zero columns change the heads by {diff:.1e}, padding the readout by {pad_diff:.1e}; "
+          "trained heads-only, exported and rebuilt")
 
 
 def check_block_bins(tmp: Path, d: Path, out: Path):

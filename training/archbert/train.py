@@ -195,6 +195,13 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 
     def graph_rows(idx):
         return None if a_graph is None else a_graph[torch.tensor(idx).to(dev)]
+
+    def node_rows(idx):
+        """The node states and mask of the given batch rows, for heads that read them (Config.head_node_attention)."""
+        if not cfg.head_node_attention:
+            return None, None
+        ix = torch.tensor(idx).to(dev)
+        return a_states[ix], mask[ix]
     losses = {}
 
     # --heads-only: the contrastive, MLM, MAM and caption losses would move no trainable weight
@@ -246,7 +253,7 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
         s_emb, _ = model.text(s_ids.to(dev), s_mask.to(dev), s_num.to(dev))
         lab = torch.tensor([float(s["label"]) for _, s in st]).to(dev)
         rows = [i for i, _ in st]
-        lg = model.reasoning.logits(s_emb, a_emb[torch.tensor(rows).to(dev)], graph_rows(rows))
+        lg = model.reasoning.logits(s_emb, a_emb[torch.tensor(rows).to(dev)], graph_rows(rows), *node_rows(rows))
         losses["reasoning"] = F.binary_cross_entropy_with_logits(lg, lab)
 
     # QA (questions with at least one answer in the vocabulary)
@@ -264,7 +271,7 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
             tgt[r, x["answer_ids"]] = 1.0
         tgt = tgt.to(dev)
         rows = [i for i, _ in qs]
-        lg = model.qa(q_emb, a_emb[torch.tensor(rows).to(dev)], graph_rows(rows))
+        lg = model.qa(q_emb, a_emb[torch.tensor(rows).to(dev)], graph_rows(rows), *node_rows(rows))
         # summed over answers (a mean over hundreds of mostly-negative labels vanishes)
         losses["qa"] = F.binary_cross_entropy_with_logits(lg, tgt, reduction="sum") / len(qs)
 
@@ -392,6 +399,9 @@ def main(argv=None):
     # refused before the data load (minutes on a full dataset), and before the checkpoint directory exists
     if not 0 <= args.canonical_caption_share <= 1:
         sys.exit(f"--canonical-caption-share {args.canonical_caption_share}: a share, between 0 and 1")
+    if args.head_node_attention and not args.head_graph_state:
+        # one exported head signature per step of the heads' inputs (export.py head_signature)
+        sys.exit("--head-node-attention: needs --head-graph-state (the node readout comes after the [graph] node's state)")
     t_start = time.time()
     torch.set_num_threads(args.threads)
     dev = torch.device(args.device)

@@ -19,7 +19,9 @@ carries every weight over by *meaning*:
   again the start embeddings are the shipped set's;
 - `head_graph_state` on a set trained without it: the reasoning and QA heads'
   first layers get zero columns for the [graph] node's state, so the heads
-  start answering exactly as the shipped set's.
+  start answering exactly as the shipped set's;
+- `head_node_attention` on a set trained without it: likewise zero columns for the
+  node readout (model.py NodeReadout, whose own weights start fresh).
 
 The source is the checkpoint weights_from_onnx.py rebuilds from the set's ONNX
 files (the MLM / MAM heads and the temperature, never exported, start fresh).
@@ -74,6 +76,10 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
     answer_keys = ANSWER_ROWS
     readout_added = bool(dst_cfg.get("graph_readout")) and not bool(src_cfg.get("graph_readout"))
     head_state_added = bool(dst_cfg.get("head_graph_state")) and not bool(src_cfg.get("head_graph_state"))
+    readout_added_heads = bool(dst_cfg.get("head_node_attention")) and not bool(src_cfg.get("head_node_attention"))
+    # what the heads' first layers read beyond the source's inputs: zero columns (model.py head_width)
+    head_columns_added = ((dst_cfg["hidden"] if head_state_added else 0)
+                          + (dst_cfg["hidden"] + dst_cfg["heads"] if readout_added_heads else 0))
     added_bins = [k for k in dst_state if BIN_TABLE.fullmatch(k) and k not in src_state]
     for k in added_bins:
         out[k] = torch.zeros_like(dst_state[k])
@@ -90,8 +96,8 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
             out[k][j] = src[i]
         elif k == "arch.proj.weight" and readout_added:
             out[k] = with_zero_columns(k, src, dst, src.shape[1] * 3 == dst.shape[1] * 2)
-        elif k in HEAD_INPUT_LAYERS and head_state_added:
-            out[k] = with_zero_columns(k, src, dst, dst.shape[1] - src.shape[1] == dst_cfg["hidden"])
+        elif k in HEAD_INPUT_LAYERS and head_columns_added:
+            out[k] = with_zero_columns(k, src, dst, dst.shape[1] - src.shape[1] == head_columns_added)
         else:
             if src.shape != dst.shape:
                 raise ValueError(f"{k}: shape {tuple(src.shape)} in the source, {tuple(dst.shape)} here "
@@ -107,6 +113,7 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
     report = {"tokens_carried": len(tok), "tokens_new": len(new_tokens) - len(tok),
               "answers_carried": len(ans), "answers_new": len(new_answers) - len(ans),
               "readout_added": readout_added, "head_state_added": head_state_added,
+              "head_node_attention_added": readout_added_heads,
               "bin_tables_added": len(added_bins),
               "fresh": sorted(k for k in dst_state if k not in src_state)}
     return out, report

@@ -37,7 +37,7 @@ import torch
 from onnx import numpy_helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export import export_onnx, head_signature, text_export  # noqa: E402
+from export import export_onnx, head_example, head_signature, text_export  # noqa: E402
 from model import ArchBert, Config  # noqa: E402
 
 # the exported modules (export.py names) and their prefix in ArchBert's state dict
@@ -60,9 +60,10 @@ def example_inputs(cfg: Config, name: str):
     if name == "arch_encoder":
         return (ops, bins, adj, mask)
     e = torch.nn.functional.normalize(torch.randn(2, cfg.embed, generator=g), dim=-1)
+    states = torch.randn(2, n, cfg.hidden, generator=g)
     if name in ("reasoning_head", "qa_head"):
-        return (e, e.flip(0), torch.randn(2, cfg.hidden, generator=g)) if cfg.head_graph_state else (e, e.flip(0))
-    return (torch.randint(7, cfg.vocab_size, (2, 3), generator=g), torch.randn(2, n, cfg.hidden, generator=g), mask)
+        return head_example(cfg, e, states, mask)
+    return (torch.randint(7, cfg.vocab_size, (2, 3), generator=g), states, mask)
 
 
 def module_of(model: ArchBert, name: str):
