@@ -44,24 +44,54 @@ const PAIR_IO = {
 /** The third input of a head that also reads the [graph] node's state (a set trained with Config.head_graph_state). */
 const GRAPH_STATE_INPUT = 'arch_graph_state';
 
+/** The fourth input of a head that also reads the node states through attention (Config.head_node_attention); the mask is the fifth. */
+const NODE_STATES_INPUT = 'node_states';
+
+/** Padded node rows per call of a head that reads node states: bounds the [rows, nodes, H] feed (32 MiB at H = 128 in float32). */
+const HEAD_NODE_ROWS = 1 << 16;
+
 /** What a pair head reads of an encoded architecture. */
 export type HeadArch = Pick<ArchEncoding, 'embedding' | 'nodeStates' | 'n' | 'hidden'>;
 
+/** How many rows from `start` go into one head call: HEAD_BATCH, fewer when the padded node states would pass HEAD_NODE_ROWS. */
+function headChunk(archs: readonly HeadArch[], start: number, readsNodes: boolean): number {
+  if (!readsNodes) return Math.min(HEAD_BATCH, archs.length - start);
+  let rows = 0;
+  let widest = 0;
+  while (start + rows < archs.length && rows < HEAD_BATCH) {
+    const w = Math.max(widest, archs[start + rows]!.n);
+    if (rows > 0 && (rows + 1) * w > HEAD_NODE_ROWS) break;
+    widest = w;
+    rows++;
+  }
+  return rows;
+}
+
 /**
  * Runs a text/architecture pair head over row-aligned inputs (text i goes with architecture i), HEAD_BATCH rows
- * a call; one output row per pair. A head whose file declares arch_graph_state gets each architecture's [graph]
- * node state too; the other heads get the two embeddings, as before.
+ * a call at most; one output row per pair. A head whose file declares arch_graph_state gets each architecture's
+ * [graph] node state too, and one that declares node_states the node states themselves, padded to the call's
+ * largest graph with their mask (as the caption decoder gets them); the other heads get the two embeddings.
  */
 async function pairHead(set: ModelSet, head: 'qa_head' | 'reasoning_head', texts: readonly Float32Array[], archs: readonly HeadArch[]): Promise<Float32Array[]> {
   if (texts.length === 0) return [];
   const E = texts[0]!.length;
-  const readsGraphState = (await set.session(head)).inputNames.includes(GRAPH_STATE_INPUT);
+  const inputs = (await set.session(head)).inputNames;
+  const readsGraphState = inputs.includes(GRAPH_STATE_INPUT);
+  const readsNodes = inputs.includes(NODE_STATES_INPUT);
   const out: Float32Array[] = [];
-  for (let b = 0; b < texts.length; b += HEAD_BATCH) {
-    const t = texts.slice(b, b + HEAD_BATCH);
-    const a = archs.slice(b, b + HEAD_BATCH);
+  for (let b = 0; b < texts.length; ) {
+    const rows = headChunk(archs, b, readsNodes);
+    const t = texts.slice(b, b + rows);
+    const a = archs.slice(b, b + rows);
+    b += rows;
     const feeds: Record<string, ort.Tensor> = { [PAIR_IO[head].text]: stack(t, E), arch_embedding: stack(a.map((x) => x.embedding), E) };
     if (readsGraphState) feeds[GRAPH_STATE_INPUT] = stack(a.map(graphNodeState), a[0]!.hidden);
+    if (readsNodes) {
+      const { states, mask, N, H } = paddedStates(a);
+      feeds[NODE_STATES_INPUT] = new ort.Tensor('float32', states, [a.length, N, H]);
+      feeds.node_mask = new ort.Tensor('float32', mask, [a.length, N]);
+    }
     const r = await set.run(head, feeds);
     const data = r[PAIR_IO[head].output]!.data as Float32Array;
     const width = data.length / t.length;

@@ -16,9 +16,10 @@ interface Call {
 
 /**
  * A model set whose run() records the feeds and answers with `respond`; its heads declare the two embeddings as
- * inputs, and arch_graph_state too when `graphState` (a set trained with Config.head_graph_state).
+ * inputs, then `extraInputs` (arch_graph_state for a set trained with Config.head_graph_state; node_states and
+ * node_mask after it with Config.head_node_attention).
  */
-function recordingSet(respond: (name: string, feeds: Record<string, ort.Tensor>) => Record<string, { data: Float32Array }>, graphState = false): { set: ModelSet; calls: Call[] } {
+function recordingSet(respond: (name: string, feeds: Record<string, ort.Tensor>) => Record<string, { data: Float32Array }>, extraInputs: string[] = []): { set: ModelSet; calls: Call[] } {
   const calls: Call[] = [];
   const set = {
     run: async (name: string, feeds: Record<string, ort.Tensor>) => {
@@ -26,7 +27,7 @@ function recordingSet(respond: (name: string, feeds: Record<string, ort.Tensor>)
       return respond(name, feeds);
     },
     session: async (name: string) => ({
-      inputNames: [name === 'qa_head' ? 'question_embedding' : 'text_embedding', 'arch_embedding', ...(graphState ? ['arch_graph_state'] : [])],
+      inputNames: [name === 'qa_head' ? 'question_embedding' : 'text_embedding', 'arch_embedding', ...extraInputs],
     }),
   } as unknown as ModelSet;
   return { set, calls };
@@ -92,11 +93,46 @@ describe('pair heads', () => {
       const B = g.length / 3;
       const out = Float32Array.from({ length: B }, (_, i) => g[i * 3 + 2]!);
       return name === 'qa_head' ? { logits: { data: out } } : { prob: { data: out } };
-    }, true);
+    }, ['arch_graph_state']);
     expect((await qaLogits(set, texts, archs)).map((r) => r[0])).toEqual([2, 102, 202]);
     expect(await reasoningProbs(set, texts, archs)).toEqual([2, 102, 202]);
     expect(calls[0]!.feeds.arch_graph_state!.dims).toEqual([3, 3]);
     expect([...(calls[0]!.feeds.arch_graph_state!.data as Float32Array)]).toEqual([0, 1, 2, 100, 101, 102, 200, 201, 202]);
+  });
+
+  it('feed a head that declares node_states the node states padded to the call\'s largest graph, with their mask', async () => {
+    // architectures of 1 and 3 nodes of width 2: rows [0, 1] and [0, 1, 100, 101, 200, 201]
+    const archs = [encoding(Float32Array.of(0, 0), 1), encoding(Float32Array.of(1, 0), 3)];
+    const texts = archs.map(() => Float32Array.of(1, 1));
+    const { set, calls } = recordingSet((name, feeds): Record<string, { data: Float32Array }> => {
+      const B = feeds.node_mask!.dims[0]!;
+      const out = new Float32Array(B);
+      return name === 'qa_head' ? { logits: { data: out } } : { prob: { data: out } };
+    }, ['arch_graph_state', 'node_states', 'node_mask']);
+    await qaLogits(set, texts, archs);
+    const f = calls[0]!.feeds;
+    expect(f.node_states!.dims).toEqual([2, 3, 2]);
+    expect([...(f.node_states!.data as Float32Array)]).toEqual([0, 1, 0, 0, 0, 0, 0, 1, 100, 101, 200, 201]);
+    expect([...(f.node_mask!.data as Float32Array)]).toEqual([1, 0, 0, 1, 1, 1]);
+    expect([...(f.arch_graph_state!.data as Float32Array)]).toEqual([0, 1, 200, 201]);
+  });
+
+  it('split calls of a head that reads node states so the padded states stay bounded (1 << 16 node rows), in order', async () => {
+    // 500 pairs with 300-node graphs: 218 rows a call (218 * 300 <= 65536 < 219 * 300), not 1024
+    const archs = Array.from({ length: 500 }, (_, i) => encoding(Float32Array.of(i, 0), 300, 1));
+    const texts = archs.map(() => Float32Array.of(0, 0));
+    const { set, calls } = recordingSet((name, feeds): Record<string, { data: Float32Array }> => {
+      const a = feeds.arch_embedding!.data as Float32Array;
+      const out = Float32Array.from({ length: a.length / 2 }, (_, i) => a[2 * i]!);
+      return name === 'qa_head' ? { logits: { data: out } } : { prob: { data: out } };
+    }, ['arch_graph_state', 'node_states', 'node_mask']);
+    const probs = await reasoningProbs(set, texts, archs);
+    expect(calls.map((c) => c.feeds.node_states!.dims)).toEqual([
+      [218, 300, 1],
+      [218, 300, 1],
+      [64, 300, 1],
+    ]);
+    expect(probs).toEqual(archs.map((_, i) => i));
   });
 });
 
