@@ -35,6 +35,8 @@ from pathlib import Path
 
 import torch
 
+from model import Config, node_readout_width
+
 # state-dict keys whose first axis is a token id, and whose first axis is an answer id
 TOKEN_ROWS = ("text.tok.weight", "text.mlm_bias", "caption.tok.weight", "caption.out.weight", "caption.out.bias")
 
@@ -76,10 +78,10 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
     answer_keys = ANSWER_ROWS
     readout_added = bool(dst_cfg.get("graph_readout")) and not bool(src_cfg.get("graph_readout"))
     head_state_added = bool(dst_cfg.get("head_graph_state")) and not bool(src_cfg.get("head_graph_state"))
-    readout_added_heads = bool(dst_cfg.get("head_node_attention")) and not bool(src_cfg.get("head_node_attention"))
+    node_attention_added = bool(dst_cfg.get("head_node_attention")) and not bool(src_cfg.get("head_node_attention"))
     # what the heads' first layers read beyond the source's inputs: zero columns (model.py head_width)
     head_columns_added = ((dst_cfg["hidden"] if head_state_added else 0)
-                          + (dst_cfg["hidden"] + dst_cfg["heads"] if readout_added_heads else 0))
+                          + (node_readout_width(Config(**dst_cfg)) if node_attention_added else 0))
     added_bins = [k for k in dst_state if BIN_TABLE.fullmatch(k) and k not in src_state]
     for k in added_bins:
         out[k] = torch.zeros_like(dst_state[k])
@@ -113,7 +115,7 @@ def carry_over(src_state: dict, src_cfg: dict, dst_state: dict, dst_cfg: dict, o
     report = {"tokens_carried": len(tok), "tokens_new": len(new_tokens) - len(tok),
               "answers_carried": len(ans), "answers_new": len(new_answers) - len(ans),
               "readout_added": readout_added, "head_state_added": head_state_added,
-              "head_node_attention_added": readout_added_heads,
+              "head_node_attention_added": node_attention_added,
               "bin_tables_added": len(added_bins),
               "fresh": sorted(k for k in dst_state if k not in src_state)}
     return out, report
