@@ -100,6 +100,17 @@ def retrieval(model, graphs, g_emb, source_only=False, numbers=None):
 HEAD_CHUNK = 256
 
 
+def padded_states(states_list):
+    """Graphs' node states ([n_i, H] each) as one [B, max n_i, H] batch padded with zeros, and its node mask."""
+    n = max(s.shape[0] for s in states_list)
+    states = torch.zeros(len(states_list), n, states_list[0].shape[1])
+    mask = torch.zeros(len(states_list), n)
+    for i, s in enumerate(states_list):
+        states[i, : s.shape[0]] = s
+        mask[i, : s.shape[0]] = 1.0
+    return states, mask
+
+
 def head_outputs(head, cfg, t, g_emb, g_states, gidx):
     """A pair head (model.reasoning.logits or model.qa) on text rows t with graphs gidx: the two
     embeddings, and the graph inputs its configuration reads: the [graph] node's final state (the
@@ -111,15 +122,7 @@ def head_outputs(head, cfg, t, g_emb, g_states, gidx):
     for b in range(0, len(gidx), HEAD_CHUNK):
         rows = gidx[b:b + HEAD_CHUNK]
         graph = torch.stack([g_states[i][-1] for i in rows])
-        extra = ()
-        if cfg.head_node_attention:
-            n = max(g_states[i].shape[0] for i in rows)
-            states = torch.zeros(len(rows), n, cfg.hidden)
-            mask = torch.zeros(len(rows), n)
-            for r, i in enumerate(rows):
-                states[r, : g_states[i].shape[0]] = g_states[i]
-                mask[r, : g_states[i].shape[0]] = 1.0
-            extra = (states, mask)
+        extra = padded_states([g_states[i] for i in rows]) if cfg.head_node_attention else ()
         outs.append(head(t[b:b + HEAD_CHUNK], g_emb[torch.tensor(rows)], graph, *extra))
     return torch.cat(outs, 0)
 
@@ -199,14 +202,8 @@ def greedy_captions(model, states_list, max_len=MAX_CAPTION, batch=32):
     """Greedy decoding from [bos] until [eos] or max_len positions (incl. [bos])."""
     outs = []
     for b in range(0, len(states_list), batch):
-        st = states_list[b: b + batch]
-        B, N = len(st), max(s.shape[0] for s in st)
-        H = st[0].shape[1]
-        states = torch.zeros(B, N, H)
-        mask = torch.zeros(B, N)
-        for i, s in enumerate(st):
-            states[i, : s.shape[0]] = s
-            mask[i, : s.shape[0]] = 1
+        states, mask = padded_states(states_list[b: b + batch])
+        B = states.shape[0]
         ids = torch.full((B, 1), BOS, dtype=torch.long)
         done = torch.zeros(B, dtype=torch.bool)
         for _ in range(max_len - 1):
