@@ -9,7 +9,9 @@ import type { Command } from 'commander';
 import { buildDataset, type DatasetDeps } from '../../core/archbert/data/dataset.js';
 import { SPLITS, type Split } from '../../core/archbert/data/splits.js';
 import { BIN_LAYOUT_NAMES, binLayoutNamed } from '../../core/archbert/model/bin-layout.js';
+import { SPECIAL, Tokenizer } from '../../core/archbert/model/tokenizer.js';
 import { InputError } from '../../core/errors.js';
+import { readJsonInput } from '../../core/io/files.js';
 import { analyzeGraph } from '../../core/graph/analyze.js';
 import { factsFromOpGraph } from '../../core/graph/facts.js';
 import { action, info, interactive, print, printJson, warn, withJson } from '../common.js';
@@ -20,8 +22,23 @@ interface BuildOpts {
   seed: string;
   bins: string;
   split?: string;
+  vocab?: string;
   out: string;
   json?: boolean;
+}
+
+/** --vocab: a vocab.json as a set or a dataset writes it ({"tokens": [...]}, the specials first). */
+async function readVocab(file: string): Promise<Tokenizer> {
+  const doc = await readJsonInput(file);
+  const tokens = (doc as { tokens?: unknown } | null)?.tokens;
+  if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string')) {
+    throw new InputError(file, 'expected a vocabulary {"tokens": ["[pad]", …]} (a vocab.json)');
+  }
+  try {
+    return Tokenizer.fromJSON({ tokens, special: SPECIAL });
+  } catch (err) {
+    throw new InputError(file, err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** The graph analysis the builder uses: the same code as `archbert describe`. */
@@ -77,6 +94,7 @@ export function register(program: Command): void {
     .option('--seed <s>', 'seed for generation, texts and splits (same seed + inputs → identical files)', '0')
     .option('--split <name>', `put every graph in this split (${SPLITS.join(', ')}) instead of the held-out families and the 80/10/10 hash: an evaluation-only dataset, e.g. training/archbert/heldout2.py`)
     .option('--bins <layout>', `[graph]-node bins: ${BIN_LAYOUT_NAMES.join(', ')} (log: log grids of the sizes; bucket: edges on the text's size buckets; blocks: log plus the count of each block kind, the bundled set's; output: blocks plus the output width, e.g. the class count)`, 'log')
+    .option('--vocab <file>', 'write token ids with this vocab.json (a trained set\'s, e.g. models/archbert/vocab.json) instead of building one from the train split, so a continued run can keep its text encoder frozen (train.py --freeze-text)')
     .requiredOption('--out <dir>', 'output directory (replaced atomically when the build completes)');
   withJson(build);
   build.addHelpText(
@@ -102,6 +120,7 @@ Real models that fail to load are skipped with a warning and listed in the manif
       if (opts.split !== undefined && !(SPLITS as readonly string[]).includes(opts.split)) {
         throw new InputError(null, `--split must be one of ${SPLITS.join(', ')}, got '${opts.split}'`);
       }
+      const vocab = opts.vocab !== undefined ? { tokenizer: await readVocab(opts.vocab), from: opts.vocab } : undefined;
       const started = Date.now();
       const tty = interactive() && !opts.json;
       let lastStage = '';
@@ -111,6 +130,7 @@ Real models that fail to load are skipped with a warning and listed in the manif
           generated,
           seed,
           bins,
+          ...(vocab ? { vocab } : {}),
           ...(opts.split !== undefined ? { split: opts.split as Split } : {}),
           out: opts.out,
           commit: gitCommit(),

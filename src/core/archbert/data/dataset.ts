@@ -68,6 +68,13 @@ export interface BuildOptions {
    * (an evaluation-only dataset, e.g. the second held-out split of unseen families).
    */
   split?: Split;
+  /**
+   * The vocabulary to write token ids with, instead of one built from the train split: a trained
+   * set's, so a run continuing that set with its text encoder frozen (train.py --freeze-text) reads
+   * every text in ids the encoder was trained on. Words it lacks are spelled in its pieces and read
+   * as the runtime reads them (model/unknown-words.ts).
+   */
+  vocab?: { tokenizer: Tokenizer; from: string };
   /** Texts per graph (real graphs are few and get more). */
   perGenerated?: TextCounts;
   perReal?: TextCounts;
@@ -105,6 +112,8 @@ export interface DatasetManifest {
   coarsening_rule: string;
   /** The bin layout bins.json and graphs.jsonl use ("log" or "bucket"). */
   bins: BinLayout['name'];
+  /** Where vocab.json came from when it was given (BuildOptions.vocab); absent when built from the train split. */
+  vocab_from?: string;
 }
 
 const DEFAULT_GENERATED: TextCounts = { captions: 2, queries: 2, qa: 6, statements: 6 };
@@ -263,14 +272,14 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
   }
   progress('generated', opts.generated, opts.generated);
 
-  // (2) vocabulary and answers from the train split only
+  // (2) vocabulary (unless given) and answers from the train split only
   progress('vocabulary', 0, 1);
   const trainText = function* () {
     for (const t of texts) if (t.split === 'train') yield t.text;
     for (const q of qas) if (q.split === 'train') yield q.question;
     for (const s of stmts) if (s.split === 'train') yield s.text;
   };
-  const tokenizer = buildVocab(trainText());
+  const tokenizer = opts.vocab?.tokenizer ?? buildVocab(trainText());
   const answerSet = new Set<string>();
   for (const q of qas) if (q.split === 'train') for (const a of q.answers) answerSet.add(a);
   const answers = [...answerSet].sort();
@@ -373,6 +382,7 @@ export async function buildDataset(opts: BuildOptions, deps: DatasetDeps): Promi
     skipped_real: skipped,
     coarsening_rule: 'plumbing → repeats → elementwise → window (src/core/archbert/model/featurize.ts, coarsen())',
     bins: binLayout.name,
+    ...(opts.vocab ? { vocab_from: opts.vocab.from } : {}),
   };
   files.push(['manifest.json', [JSON.stringify(manifest, null, 2) + '\n'], 1]);
   await writeDirAtomic(opts.out, files.map(([n, c]) => [n, c]));
