@@ -596,8 +596,23 @@ def check_head_graph_state(tmp: Path, d: Path, out: Path):
         raise AssertionError("--heads-only ran with a token the set lacks")
     except SystemExit as e:
         assert "1 of the dataset's tokens are new" in str(e), e
+    # --freeze-text: the same continuation keeps the text encoder bit for bit, trains the rest and skips the MLM
+    # loss; refused without a starting set and on a dataset with a token the set lacks
+    ck_t = tmp / "ckpt-freeze-text"
+    train.main(["--data", str(d), "--ckpt", str(ck_t), *continued, "--freeze-text"])
+    sf = torch.load(ck_t / "last.pt")
+    text = [k for k in state if k.startswith(train.TEXT_PREFIX)]
+    assert text and all(torch.equal(sf["model"][k], state[k]) for k in text if k not in missing), "--freeze-text moved the text encoder"
+    assert not torch.equal(sf["model"]["arch.op.weight"], state["arch.op.weight"]), "--freeze-text trained the arch encoder"
+    assert "mlm" not in sf["log"][0]["loss"] and "contrastive" in sf["log"][0]["loss"], sf["log"][0]["loss"]
+    for extra, data, what in (([], d, "random encoders"), (continued, d_tok, "a token the set lacks")):
+        try:
+            train.main(["--data", str(data), "--ckpt", str(tmp / f"ckpt-freeze-{len(extra)}"), *(extra or ["--epochs", "1"]), "--freeze-text"])
+            raise AssertionError(f"--freeze-text ran with {what}")
+        except SystemExit as e:
+            assert "--freeze-text" in str(e), e
     print(f"head graph state: zero columns change the heads by {diff:.1e}; trained, exported and rebuilt; "
-          f"--heads-only moved {len(heads)} head tensors and nothing else")
+          f"--heads-only moved {len(heads)} head tensors and nothing else; --freeze-text kept {len(text)} text tensors")
     return out2
 
 

@@ -119,6 +119,11 @@ def parse_args(argv=None):
                     help="train only the reasoning and QA heads of a set continued with --init-from-set (or --init-from): "
                          "every other weight stays as it starts, so retrieval, the embedding and captions stay the set's, "
                          "and a step computes only the two heads' losses (HEAD_PREFIXES)")
+    ap.add_argument("--freeze-text", action="store_true",
+                    help="keep the text encoder of a set continued with --init-from-set (or --init-from) as it starts and "
+                         "train the rest: queries, questions and statements are then embedded exactly as the set embeds "
+                         "them, and the MLM loss, which moves only that encoder, is skipped. Needs a dataset in the set's "
+                         "vocabulary (archbert dataset build --vocab SET/vocab.json)")
     ap.add_argument("--chunk-minutes", type=float, default=0.0,
                     help="stop this call (checkpoint saved) once this much wall-clock time has passed since it started, "
                          "start-up included; rerun the same command to continue. --max-minutes stays the whole run's "
@@ -206,6 +211,7 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 
     # --heads-only: the contrastive, MLM, MAM and caption losses would move no trainable weight
     heads_only = getattr(args, "heads_only", False)
+    freeze_text = getattr(args, "freeze_text", False)
     if not heads_only:
         # contrastive (with false-negative masking for texts two graphs share)
         chosen = pick_texts(G, rng)
@@ -223,9 +229,9 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
             target = torch.arange(B).to(dev)
             losses["contrastive"] = 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
 
-        # MLM on the same texts
+        # MLM on the same texts (it trains the text encoder alone: nothing to move under --freeze-text)
         m_ids, m_labels = mask_tokens(t_ids_c, t_mask_c, cfg.vocab_size, trng)
-        if (m_labels != -100).any():
+        if not freeze_text and (m_labels != -100).any():
             m_ids, m_labels = m_ids.to(dev), m_labels.to(dev)
             _, m_states = model.text(m_ids, t_mask, t_num)
             sel = m_labels != -100
@@ -297,7 +303,7 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 # written before they existed had them off)
 TRAINING_OPTIONS = {"multi_positive": False, "family_negatives": False, "bucket_bins": False, "number_lr_factor": 1.0,
                     "block_bins_lr_factor": 1.0, "canonical_caption_share": 0.0, "output_bins_lr_factor": 1.0,
-                    "heads_only": False}
+                    "heads_only": False, "freeze_text": False}
 
 # what --heads-only trains: the reasoning and QA heads (model.py ReasoningHead, QAHead)
 HEAD_PREFIXES = ("reasoning.", "qa.")
@@ -310,13 +316,27 @@ def freeze_all_but_heads(model) -> None:
         p.requires_grad_(name.startswith(HEAD_PREFIXES))
 
 
-def set_train_mode(model, heads_only: bool) -> None:
-    """Training mode; with --heads-only the frozen parts stay in eval mode, so the heads learn from the
-    embeddings and states that inference gives them (no dropout upstream)."""
+# what --freeze-text keeps: the text encoder (model.py TextEncoder), its MLM layers and number channel included
+TEXT_PREFIX = "text."
+
+
+def freeze_text_encoder(model) -> None:
+    """--freeze-text: no gradient for the text encoder's weights; AdamW never sees them (param_groups)."""
+    for name, p in model.named_parameters():
+        if name.startswith(TEXT_PREFIX):
+            p.requires_grad_(False)
+
+
+def set_train_mode(model, heads_only: bool, freeze_text: bool = False) -> None:
+    """Training mode; frozen parts (everything but the heads with --heads-only, the text encoder with
+    --freeze-text) stay in eval mode, so what trains learns from the embeddings and states that inference
+    gives it (no dropout upstream)."""
     model.train(not heads_only)
     if heads_only:
         for prefix in HEAD_PREFIXES:
             getattr(model, prefix.rstrip(".")).train()
+    if freeze_text:
+        model.text.eval()
 
 
 def option_mismatch(saved_args: dict, args) -> list:
@@ -459,6 +479,11 @@ def main(argv=None):
             sys.exit("--heads-only: the encoders would stay random; continue a set (--init-from-set) or a checkpoint "
                      "(--init-from)")
         freeze_all_but_heads(model)
+    if args.freeze_text:
+        if state is None and not (args.init_from or args.init_from_set):
+            sys.exit("--freeze-text: the text encoder would stay random; continue a set (--init-from-set) or a "
+                     "checkpoint (--init-from)")
+        freeze_text_encoder(model)
     bin_names = [f["name"] for f in ds.bins_file["features"]]
     opt = torch.optim.AdamW(param_groups(model, args, bin_names), lr=args.lr, weight_decay=args.weight_decay)
     sampler = Sampler(train_graphs, ds.n_ops, args.batch, args.real_fraction, args.seed, args.family_negatives)
@@ -486,10 +511,12 @@ def main(argv=None):
         print(f"initialised from {args.init_from} (step {init.get('step')}, {init.get('elapsed', 0) / 60:.1f} min trained)", flush=True)
     elif args.init_from_set:
         init_source = init_from_set(model, Path(args.init_from_set), ds)
-        if args.heads_only and init_source["report"].get("tokens_new"):
-            sys.exit(f"--heads-only: {init_source['report']['tokens_new']} of the dataset's tokens are new to "
-                     f"{args.init_from_set}, and their frozen rows would stay random; train the heads on data whose "
-                     "vocabulary the set has (the set's own dataset), or run without --heads-only")
+        frozen_text = "--heads-only" if args.heads_only else "--freeze-text" if args.freeze_text else None
+        if frozen_text and init_source["report"].get("tokens_new"):
+            sys.exit(f"{frozen_text}: {init_source['report']['tokens_new']} of the dataset's tokens are new to "
+                     f"{args.init_from_set}, and their frozen rows would stay random; train on data in the set's "
+                     f"vocabulary (archbert dataset build --vocab {args.init_from_set}/vocab.json), or run without "
+                     f"{frozen_text}")
         print(f"initialised from the model set {args.init_from_set}: {json.dumps(init_source['report'])}", flush=True)
     print(f"model: {count_params(model):,} exported parameters; {sampler.steps_per_epoch()} steps/epoch "
           f"(real ×{sampler.real_factor}), {total_steps} planned; device {dev}, "
@@ -533,7 +560,7 @@ def main(argv=None):
         else:
             plan, pos = sampler.epoch(rng), 0
         sums, counts = {}, {}
-        set_train_mode(model, args.heads_only)
+        set_train_mode(model, args.heads_only, args.freeze_text)
         t_ep = time.time()
         while pos < len(plan):
             t0 = time.time()
