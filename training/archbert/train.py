@@ -229,7 +229,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
             target = torch.arange(B).to(dev)
             losses["contrastive"] = 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
 
-        # MLM on the same texts (it trains the text encoder alone: nothing to move under --freeze-text)
+        # MLM on the same texts (it trains the text encoder alone: nothing to move under --freeze-text; the masks
+        # are drawn all the same, so the MAM masks after them come from the generator as in a run without the flag)
         m_ids, m_labels = mask_tokens(t_ids_c, t_mask_c, cfg.vocab_size, trng)
         if not freeze_text and (m_labels != -100).any():
             m_ids, m_labels = m_ids.to(dev), m_labels.to(dev)
