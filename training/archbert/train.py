@@ -475,15 +475,14 @@ def main(argv=None):
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     model = ArchBert(cfg).to(dev)
+    # both flags keep the text encoder (and --heads-only the rest but the heads) as it starts: it must start trained
+    frozen_text = "--heads-only" if args.heads_only else "--freeze-text" if args.freeze_text else None
+    if frozen_text and state is None and not (args.init_from or args.init_from_set):
+        sys.exit(f"{frozen_text}: the {'encoders' if args.heads_only else 'text encoder'} would stay random; continue "
+                 "a set (--init-from-set) or a checkpoint (--init-from)")
     if args.heads_only:
-        if state is None and not (args.init_from or args.init_from_set):
-            sys.exit("--heads-only: the encoders would stay random; continue a set (--init-from-set) or a checkpoint "
-                     "(--init-from)")
         freeze_all_but_heads(model)
-    if args.freeze_text:
-        if state is None and not (args.init_from or args.init_from_set):
-            sys.exit("--freeze-text: the text encoder would stay random; continue a set (--init-from-set) or a "
-                     "checkpoint (--init-from)")
+    elif args.freeze_text:
         freeze_text_encoder(model)
     bin_names = [f["name"] for f in ds.bins_file["features"]]
     opt = torch.optim.AdamW(param_groups(model, args, bin_names), lr=args.lr, weight_decay=args.weight_decay)
@@ -512,7 +511,6 @@ def main(argv=None):
         print(f"initialised from {args.init_from} (step {init.get('step')}, {init.get('elapsed', 0) / 60:.1f} min trained)", flush=True)
     elif args.init_from_set:
         init_source = init_from_set(model, Path(args.init_from_set), ds)
-        frozen_text = "--heads-only" if args.heads_only else "--freeze-text" if args.freeze_text else None
         if frozen_text and init_source["report"].get("tokens_new"):
             sys.exit(f"{frozen_text}: {init_source['report']['tokens_new']} of the dataset's tokens are new to "
                      f"{args.init_from_set}, and their frozen rows would stay random; train on data in the set's "
