@@ -10,7 +10,8 @@ Writes (atomically) into --out:
   caption_decoder.onnx (one step), caption_cross_kv.onnx + caption_decoder_step.onnx
   (the cross-attention keys/values once per search, then one step from a
   key/value cache: decoder_cache.py), vocab.json, answers.json, ops.json,
-  bins.json (copied from the dataset), parity.json (saved inputs and the
+  bins.json (copied from the dataset), training_only.npz (the training-only
+  tensors, for a later --init-from-set), parity.json (saved inputs and the
   PyTorch outputs, checked by test/core/archbert/model/parity.test.ts with onnxruntime-node) and
   manifest.json (data hash, commit, seed, hyper-parameters, training time,
   parameter counts, sha256 of every file, metrics on "heldout" and "test").
@@ -35,7 +36,7 @@ from data import BOS, collate_graphs, load_dataset, pad_numbers, pad_tokens  # n
 from decoder_cache import (CROSS_KV, CROSS_KV_AXES, CROSS_KV_INPUTS, CROSS_KV_OUTPUTS, STEP, STEP_AXES,  # noqa: E402
                            STEP_INPUTS, STEP_OUTPUTS, CaptionDecoderStep, CrossKV)
 from evaluate import evaluate_split  # noqa: E402
-from model import ArchBert, Config, count_params, last_valid_state  # noqa: E402
+from model import TRAINING_ONLY_FILE, ArchBert, Config, count_params, last_valid_state, training_only_state  # noqa: E402
 from train import torch_load  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -119,6 +120,16 @@ def write_json_atomic(path: Path, obj, indent=None):
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(obj, indent=indent) + "\n")
     os.replace(tmp, path)
+
+
+def write_training_only(out: Path, state: dict):
+    """The tensors no ONNX part holds (model.py TRAINING_ONLY_PREFIXES), as a numpy archive (no pickle):
+    a few hundred KB that let a continuation of this set start its MLM / MAM heads and temperature trained."""
+    import numpy as np
+    tmp = out / (TRAINING_ONLY_FILE + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, **{k: v.detach().cpu().numpy() for k, v in training_only_state(state).items()})
+    os.replace(tmp, out / TRAINING_ONLY_FILE)
 
 
 def git_commit() -> str | None:
@@ -298,6 +309,7 @@ def main(argv=None):
     for f in ("vocab.json", "answers.json", "ops.json", "bins.json"):
         shutil.copyfile(Path(args.data) / f, out / (f + ".tmp"))
         os.replace(out / (f + ".tmp"), out / f)
+    write_training_only(out, model.state_dict())
 
     # ---- parity: a few real inputs (with padding) and the PyTorch outputs
     model.eval()

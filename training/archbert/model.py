@@ -430,6 +430,17 @@ def _init_weights(m):
         nn.init.zeros_(m.bias)
 
 
+# Tensors only the training losses read: the contrastive temperature, the MLM head, the MAM head. No exported
+# ONNX part holds them, so export.py keeps them beside the set (TRAINING_ONLY_FILE) and weights_from_onnx.py
+# reads them back: a continuation of the set (train.py --init-from-set) starts them where the set left them.
+TRAINING_ONLY_PREFIXES = ("log_inv_temp", "text.mlm_", "arch.mam.")
+TRAINING_ONLY_FILE = "training_only.npz"
+
+
+def training_only_state(state: dict) -> dict:
+    return {k: v for k, v in state.items() if k.startswith(TRAINING_ONLY_PREFIXES)}
+
+
 def count_params(module: nn.Module, exported_only: bool = True) -> int:
     skip = ("mlm_", "mam.") if exported_only else ()
     return sum(p.numel() for n, p in module.named_parameters() if not n.startswith(skip))

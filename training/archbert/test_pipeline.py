@@ -19,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -378,7 +379,6 @@ def run_onnx_arch_encoder(out: Path):
     par = json.loads((out / "parity.json").read_text())["arch_encoder"]
     try:
         from onnx.reference import ReferenceEvaluator
-        import numpy as np
         ins = par["inputs"]
         feeds = {"ops": np.array(ins["ops"], dtype=np.int64), "bins": np.array(ins["bins"], dtype=np.int64),
                  "adj": np.array(ins["adj"], dtype=np.float32), "node_mask": np.array(ins["node_mask"], dtype=np.float32)}
@@ -741,17 +741,29 @@ def check_warm_start(tmp: Path, d: Path, ck: Path, out: Path):
     and the manifest's history continues the set's."""
     import export
     import train
-    from model import ArchBert, Config
+    from model import TRAINING_ONLY_FILE, ArchBert, Config
     from warm_start import carry_over
     from weights_from_onnx import rebuild, verify
     trained = torch.load(ck / "last.pt")["model"]
     cfg, state, _m, missing = rebuild(out)
     verify(cfg, state, out)
+    assert missing == [], f"not rebuilt from the set's files: {missing}"
     for k, v in state.items():
-        if k not in missing:
-            assert torch.equal(v, trained[k]), f"{k} differs after the rebuild from ONNX"
-    assert set(missing) == {"arch.mam.weight", "arch.mam.bias", "log_inv_temp", "text.mlm_bias",
-                            "text.mlm_dense.weight", "text.mlm_dense.bias", "text.mlm_ln.weight", "text.mlm_ln.bias"}
+        assert torch.equal(v, trained[k]), f"{k} differs after the rebuild from the set's files"
+    # a set exported before training_only.npz existed: those tensors start fresh, and are listed
+    older = tmp / "set-without-training-only"
+    shutil.copytree(out, older)
+    (older / TRAINING_ONLY_FILE).unlink()
+    assert set(rebuild(older)[3]) == {"arch.mam.weight", "arch.mam.bias", "log_inv_temp", "text.mlm_bias",
+                                      "text.mlm_dense.weight", "text.mlm_dense.bias", "text.mlm_ln.weight",
+                                      "text.mlm_ln.bias"}
+    # a training_only.npz the manifest does not list with this content is refused
+    np.savez(older / TRAINING_ONLY_FILE, **{"log_inv_temp": np.float32(1.0)})
+    try:
+        rebuild(older)
+        raise AssertionError("a training_only.npz foreign to the manifest was read")
+    except SystemExit as e:
+        assert "not the file manifest.json lists" in str(e), e
 
     # carry-over onto a reordered, extended vocabulary and answer list, with the readout added
     old_tok = [f"t{i}" for i in range(cfg.vocab_size)]

@@ -17,8 +17,10 @@ values in that fresh export, and the shipped file must have the same graph
 (node for node) for the number N to mean the same tensor. The rebuilt weights
 are then exported again and every initializer must equal the shipped one bit
 for bit, or nothing is written. Parameters that are not in the ONNX files
-(the MLM and MAM heads, the contrastive temperature: training only) keep a
-fresh initialisation and are listed in the output's `not_in_onnx`.
+(the MLM and MAM heads, the contrastive temperature: training only) come
+from the set's `training_only.npz` where export.py wrote one; in a set
+exported before that file existed they keep a fresh initialisation and are
+listed in the output's `not_in_onnx`.
 
 Writes OUT/last.pt: {"model", "cfg", "args", "step", "elapsed", "epoch", "log",
 "data_hash", "finished", "not_in_onnx", "source"}, readable by export.py.
@@ -26,6 +28,7 @@ Writes OUT/last.pt: {"model", "cfg", "args", "step", "elapsed", "epoch", "log",
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -38,7 +41,7 @@ from onnx import numpy_helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from export import export_onnx, head_example, head_signature, text_export  # noqa: E402
-from model import ArchBert, Config  # noqa: E402
+from model import TRAINING_ONLY_FILE, TRAINING_ONLY_PREFIXES, ArchBert, Config  # noqa: E402
 
 # the exported modules (export.py names) and their prefix in ArchBert's state dict
 PARTS = {"text_encoder": "text.", "arch_encoder": "arch.", "reasoning_head": "reasoning.",
@@ -131,8 +134,31 @@ def rebuild(models_dir: Path):
                     sys.exit(f"{name}: {iname} has shape {arr.shape}, {key} {tuple(state[key].shape)}")
                 state[key] = torch.tensor(np.array(arr, copy=True))  # (ascontiguousarray would make a 0-d scale 1-d)
                 loaded.add(key)
+    loaded |= read_training_only(models_dir, manifest, state, loaded)
     missing = sorted(k for k in state if k not in loaded)
     return cfg, state, manifest, missing
+
+
+def read_training_only(models_dir: Path, manifest: dict, state: dict, loaded: set) -> set:
+    """Fill `state` from the set's training_only.npz (export.py), when it has one: the tensors no ONNX part
+    holds. Refused unless the manifest lists the file with its sha256, and unless every array is a
+    training-only tensor of model.py's, of its shape, not already read from an ONNX file."""
+    path = models_dir / TRAINING_ONLY_FILE
+    if not path.exists():
+        return set()  # a set exported before the file existed: those tensors start fresh
+    entry = manifest.get("files", {}).get(TRAINING_ONLY_FILE)
+    if not entry or entry.get("sha256") != hashlib.sha256(path.read_bytes()).hexdigest():
+        sys.exit(f"{path}: not the file manifest.json lists for this set")
+    read = set()
+    with np.load(path, allow_pickle=False) as arrays:
+        for key in arrays.files:
+            if not key.startswith(TRAINING_ONLY_PREFIXES) or key not in state or key in loaded:
+                sys.exit(f"{path}: {key} is no training-only tensor of model.py")
+            if tuple(state[key].shape) != arrays[key].shape:
+                sys.exit(f"{path}: {key} has shape {arrays[key].shape}, model.py {tuple(state[key].shape)}")
+            state[key] = torch.tensor(arrays[key])
+            read.add(key)
+    return read
 
 
 def verify(cfg: Config, state: dict, models_dir: Path):
@@ -171,8 +197,8 @@ def main(argv=None):
     tmp = out / "last.pt.tmp"
     torch.save(ckpt, tmp)
     tmp.replace(out / "last.pt")
-    print(f"{out / 'last.pt'}: {len(state) - len(missing)} tensors from the ONNX files, equal bit for bit on "
-          f"re-export; not in the ONNX files (fresh init): {', '.join(missing) or 'none'}")
+    print(f"{out / 'last.pt'}: {len(state) - len(missing)} tensors from the set's files (the ONNX ones equal bit "
+          f"for bit on re-export); in none of them (fresh init): {', '.join(missing) or 'none'}")
     return 0
 
 
