@@ -300,6 +300,9 @@ def main() -> int:
         print(f"{len(specs)} specs", file=sys.stderr)
         return 0
     names = [n for n in args.only.split(",") if n] or list(specs)
+    unknown = [n for n in names if n not in specs]
+    if unknown:
+        sys.exit(f"--only: no such model: {', '.join(unknown)} (--list names them)")
     fail_path, times_path = out / "failures.json", out / "times.json"
     failures = json.loads(fail_path.read_text()) if fail_path.exists() else {}
     times = json.loads(times_path.read_text()) if times_path.exists() else {}
