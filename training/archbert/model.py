@@ -441,6 +441,10 @@ def training_only_state(state: dict) -> dict:
     return {k: v for k, v in state.items() if k.startswith(TRAINING_ONLY_PREFIXES)}
 
 
+# the same tensors named inside their part (TextEncoder's "mlm_…", ArchEncoder's "mam.…")
+_TRAINING_ONLY_IN_PART = tuple(p.split(".", 1)[1] for p in TRAINING_ONLY_PREFIXES if "." in p)
+
+
 def count_params(module: nn.Module, exported_only: bool = True) -> int:
-    skip = ("mlm_", "mam.") if exported_only else ()
+    skip = _TRAINING_ONLY_IN_PART if exported_only else ()
     return sum(p.numel() for n, p in module.named_parameters() if not n.startswith(skip))
