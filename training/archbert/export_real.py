@@ -273,8 +273,12 @@ def child(name: str, out: Path) -> int:
 
 
 # ------------------------------------------------------------------ driver
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def write_json(path: Path, data) -> None:
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # one temporary file per driver
     tmp.write_text(json.dumps(data, indent=1) + "\n")
     os.replace(tmp, path)
 
@@ -304,8 +308,7 @@ def main() -> int:
     if unknown:
         sys.exit(f"--only: no such model: {', '.join(unknown)} (--list names them)")
     fail_path, times_path = out / "failures.json", out / "times.json"
-    failures = json.loads(fail_path.read_text()) if fail_path.exists() else {}
-    times = json.loads(times_path.read_text()) if times_path.exists() else {}
+    failures, times = read_json(fail_path), read_json(times_path)
     t_all = time.time()
     # cheap models first so the dataset builder gets a usable set early
     order = sorted(names, key=lambda n: (specs[n]["source"] != "paper", n.startswith(("vit_h", "regnet_y_128", "regnet_y_32", "mvit", "s3d", "raft", "vit_l")), n))
@@ -334,8 +337,11 @@ def main() -> int:
             print(f"[{time.strftime('%H:%M:%S')}] FAIL {name}: timeout {round(time.time() - t0)}s", flush=True)
         for tmp in out.glob(f"{name}.tmp*"):
             tmp.unlink()
-        # another driver (--only) may have exported a model this one saw fail
+        # another driver (--only) may have recorded failures and times of its own since this one read them
+        # (merged, or the last writer would drop them), or exported a model this one saw fail
+        failures = {**read_json(fail_path), **failures}
         failures = {k: v for k, v in failures.items() if not (out / f"{k}.onnx").exists()}
+        times = {**read_json(times_path), **times}
         write_json(fail_path, failures)
         write_json(times_path, times)
         write_index(out, specs, times)
