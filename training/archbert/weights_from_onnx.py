@@ -28,7 +28,6 @@ Writes OUT/last.pt: {"model", "cfg", "args", "step", "elapsed", "epoch", "log",
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import tempfile
@@ -40,7 +39,7 @@ import torch
 from onnx import numpy_helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export import export_onnx, head_example, head_signature, text_export  # noqa: E402
+from export import export_onnx, head_example, head_signature, sha256, text_export  # noqa: E402
 from model import TRAINING_ONLY_FILE, TRAINING_ONLY_PREFIXES, ArchBert, Config  # noqa: E402
 
 # the exported modules (export.py names) and their prefix in ArchBert's state dict
@@ -147,7 +146,7 @@ def read_training_only(models_dir: Path, manifest: dict, state: dict, loaded: se
     if not path.exists():
         return set()  # a set exported before the file existed: those tensors start fresh
     entry = manifest.get("files", {}).get(TRAINING_ONLY_FILE)
-    if not entry or entry.get("sha256") != hashlib.sha256(path.read_bytes()).hexdigest():
+    if not entry or entry.get("sha256") != sha256(path):
         sys.exit(f"{path}: not the file manifest.json lists for this set")
     read = set()
     with np.load(path, allow_pickle=False) as arrays:
