@@ -144,11 +144,15 @@ class Dataset:
         return [g for g in self.graphs if g.split == name]
 
     def data_hash(self) -> str | None:
-        m = self.manifest
-        for k in ("dataHash", "data_hash", "hash", "sha256"):
-            if isinstance(m.get(k), str):
-                return m[k]
-        return None
+        return manifest_hash(self.manifest)
+
+
+def manifest_hash(m: dict) -> str | None:
+    """A dataset manifest's content hash, under whichever key its writer used."""
+    for k in ("dataHash", "data_hash", "hash", "sha256"):
+        if isinstance(m.get(k), str):
+            return m[k]
+    return None
 
 
 # ------------------------------------------------------------------ collation

@@ -241,10 +241,17 @@ def training_summary(state, depth=0):
                                    "carried_over": init_source["report"], **before}
         out["minutes_total"] = round(out["minutes"] + before.get("minutes_total", before.get("minutes", 0)), 2)
         out["steps_total"] = out["steps"] + before.get("steps_total", before.get("steps", 0))
+    if state.get("interpolation"):
+        # interpolate.py: the weights are this run's averaged with the set it started from
+        out["interpolation"] = state["interpolation"]
     return out
 
 
 def model_title(state) -> str:
+    if state.get("interpolation"):
+        i = state["interpolation"]
+        return (f"ArchBERT, the model set {i['base_set']} and a run continued from it averaged in weight space "
+                f"(interpolate.py, alpha {i['alpha']})")
     if state.get("init_source"):
         return f"ArchBERT, continued from the model set {state['init_source']['model_set']} (train.py --init-from-set)"
     if state["args"].get("init_from"):

@@ -487,6 +487,7 @@ def main():
         check_next_set_units()
         check_next_set_training(Path(tmp))
         check_warm_start(Path(tmp), d, ck, out)
+        check_interpolation(Path(tmp), d, out)
         check_number_channel(Path(tmp), d)
         check_block_bins(Path(tmp), d, out)
         out_hs = check_head_graph_state(Path(tmp), d, out)
@@ -810,6 +811,53 @@ def check_warm_start(tmp: Path, d: Path, ck: Path, out: Path):
     assert summary["initialised_from"]["model_set"] == str(out)
     assert summary["steps_total"] == st["step"] + json.loads((out / "manifest.json").read_text())["training"]["steps"]
     print(f"warm start: rebuilt weights equal the trained ones; readout added with embedding change {float(diff):.1e}")
+
+
+def check_interpolation(tmp: Path, d: Path, out: Path):
+    """interpolate.py: (1 - alpha) base + alpha run, tensor by tensor, with rows and tensors the base lacks taken
+    from the run; alpha 0 gives the base set's weights and 1 the run's; a run from another start is refused."""
+    import export
+    import interpolate
+    from train import base_set_state
+    from types import SimpleNamespace
+    # the pure average, hand-computed: rows 1 and 2 of "e" and the whole of "f" belong to the run
+    base = {"w": torch.tensor([1.0, 2.0]), "e": torch.tensor([[0.0], [0.0], [4.0]]), "f": torch.zeros(2),
+            "n": torch.tensor(3)}
+    run = {"w": torch.tensor([3.0, 6.0]), "e": torch.tensor([[8.0], [1.0], [2.0]]), "f": torch.ones(2),
+           "n": torch.tensor(5)}
+    mixed = interpolate.interpolate(base, run, 0.25, {"f"}, {"e": interpolate.rows_only_tuned(3, [(0, 0)])})
+    assert torch.equal(mixed["w"], torch.tensor([1.5, 3.0])) and torch.equal(mixed["e"], torch.tensor([[2.0], [1.0], [2.0]]))
+    assert torch.equal(mixed["f"], torch.ones(2)) and int(mixed["n"]) == 5, mixed
+
+    ck_run = tmp / "ckpt-warm"  # check_warm_start's run, continued from `out` with the readout added
+    run_state = torch.load(ck_run / "last.pt")
+    ck_half, ck_zero, ck_one = tmp / "ckpt-half", tmp / "ckpt-zero", tmp / "ckpt-one"
+    for a, ckd in ((0.5, ck_half), (0.0, ck_zero), (1.0, ck_one)):
+        interpolate.main(["--data", str(d), "--ckpt", str(ck_run), "--base-set", str(out), "--alpha", str(a),
+                          "--out-ckpt", str(ckd)])
+    from model import ArchBert, Config
+    ds = SimpleNamespace(root=str(d), vocab=json.loads((d / "vocab.json").read_text()),
+                         answers=json.loads((d / "answers.json").read_text())["answers"])
+    carried, _report, _missing = base_set_state(ArchBert(Config(**run_state["cfg"])), out, ds)
+    half, zero, one = (torch.load(c / "last.pt") for c in (ck_half, ck_zero, ck_one))
+    assert "opt" not in half and half["interpolation"]["alpha"] == 0.5 and half["interpolation"]["run_only"] == []
+    moved = 0
+    for k, v in run_state["model"].items():
+        assert torch.equal(one["model"][k], v), f"alpha 1: {k} is not the run's"
+        assert torch.equal(zero["model"][k], carried[k]), f"alpha 0: {k} is not the base set's"
+        if v.is_floating_point():
+            assert torch.allclose(half["model"][k], (carried[k] + v) / 2, atol=1e-7), f"alpha 0.5: {k}"
+            moved += not torch.equal(carried[k], v)
+    assert moved > 10, f"the run moved only {moved} tensors: the check would show nothing"
+    assert export.training_summary(half)["interpolation"]["base_set"] == str(out)
+    assert "averaged in weight space" in export.model_title(half)
+    try:  # the base set is not where the run started
+        interpolate.main(["--data", str(d), "--ckpt", str(ck_half), "--base-set", str(tmp / "elsewhere"),
+                          "--alpha", "0.5", "--out-ckpt", str(tmp / "ckpt-x")])
+        raise AssertionError("an interpolation with a set the run did not start from was written")
+    except SystemExit as e:
+        assert "not from" in str(e), e
+    print(f"interpolation: alpha 0 / 0.5 / 1 give the base, the average, the run ({moved} tensors moved)")
 
 
 def check_decoder_cache():

@@ -392,11 +392,13 @@ def lr_factor(step, progress, warmup):
     return w * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
-def init_from_set(model, set_dir: Path, ds) -> dict:
-    """Load a shipped set's weights into `model` (built for `ds`), carried over by meaning (warm_start.py)."""
+def base_set_state(model, set_dir: Path, ds) -> tuple[dict, dict, list]:
+    """A shipped set's weights in `model`'s configuration (built for `ds`), carried over by meaning
+    (warm_start.py); the carry-over report; and the tensors the set's files could not supply
+    (weights_from_onnx.py rebuild: they hold `model`-fresh values)."""
     from warm_start import carry_over, read_list
     from weights_from_onnx import rebuild, verify
-    src_cfg, src_state, manifest, _missing = rebuild(set_dir)
+    src_cfg, src_state, manifest, missing = rebuild(set_dir)
     verify(src_cfg, src_state, set_dir)
     if json.loads((set_dir / "ops.json").read_text()) != json.loads((Path(ds.root) / "ops.json").read_text()):
         sys.exit(f"{set_dir / 'ops.json'}: differs from the dataset's; the architecture encoder cannot carry over")
@@ -409,7 +411,14 @@ def init_from_set(model, set_dir: Path, ds) -> dict:
     state, report = carry_over(src_state, src_cfg.to_dict(), model.state_dict(), model.cfg.to_dict(),
                                read_list(set_dir / "vocab.json", "tokens"), ds.vocab["tokens"],
                                read_list(set_dir / "answers.json", "answers"), ds.answers)
+    return state, report, missing
+
+
+def init_from_set(model, set_dir: Path, ds) -> dict:
+    """Load a shipped set's weights into `model` (built for `ds`), carried over by meaning (warm_start.py)."""
+    state, report, _missing = base_set_state(model, set_dir, ds)
     model.load_state_dict(state)
+    manifest = json.loads((set_dir / "manifest.json").read_text())
     # kept in every checkpoint: the manifest's training history continues the shipped set's
     return {"model_set": str(set_dir), "data_hash": manifest["data"]["hash"], "report": report,
             "training": manifest.get("training", {})}
