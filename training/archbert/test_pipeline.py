@@ -488,6 +488,7 @@ def main():
         check_next_set_training(Path(tmp))
         check_warm_start(Path(tmp), d, ck, out)
         check_interpolation(Path(tmp), d, out)
+        check_anchor(Path(tmp), d, out)
         check_number_channel(Path(tmp), d)
         check_block_bins(Path(tmp), d, out)
         out_hs = check_head_graph_state(Path(tmp), d, out)
@@ -858,6 +859,37 @@ def check_interpolation(tmp: Path, d: Path, out: Path):
     except SystemExit as e:
         assert "not from" in str(e), e
     print(f"interpolation: alpha 0 / 0.5 / 1 give the base, the average, the run ({moved} tensors moved)")
+
+
+def check_anchor(tmp: Path, d: Path, out: Path):
+    """train.py --anchor-weight: the anchor loss is logged, starts near zero (the run starts as the set), and a
+    heavy weight keeps the trained embeddings nearer the set's than the same run without it."""
+    import train
+    from model import Config
+    from weights_from_onnx import rebuild
+    run = ["--data", str(d), "--epochs", "2", "--batch", "8", "--hidden", "32", "--embed", "32", "--ff", "64",
+           "--heads", "2", "--val-graphs", "0", "--warmup", "1", "--lr", "1e-2", "--attn-dropout", "0",
+           "--init-from-set", str(out)]
+    free, held = tmp / "ckpt-free", tmp / "ckpt-anchored"
+    train.main(run + ["--ckpt", str(free)])
+    train.main(run + ["--ckpt", str(held), "--anchor-weight", "100"])
+    st_free, st_held = torch.load(free / "last.pt"), torch.load(held / "last.pt")
+    assert "anchor" in st_held["log"][0]["loss"] and "anchor" not in st_free["log"][0]["loss"]
+    assert st_held["args"]["anchor_weight"] == 100
+    cfg, state, _m, _missing = rebuild(out)
+    start, m_free, m_held, (ops, bins, adj, mask) = models_and_graphs(
+        d, (cfg, state), (Config(**st_free["cfg"]), st_free["model"]), (Config(**st_held["cfg"]), st_held["model"]))
+    with torch.no_grad():
+        e0 = start.arch(ops, bins, adj, mask)[0]
+        cos_free = float(torch.nn.functional.cosine_similarity(m_free.arch(ops, bins, adj, mask)[0], e0).mean())
+        cos_held = float(torch.nn.functional.cosine_similarity(m_held.arch(ops, bins, adj, mask)[0], e0).mean())
+    assert cos_held > cos_free and cos_free < 0.999, f"anchored {cos_held:.4f}, free {cos_free:.4f}"
+    try:  # resumed without the weight it was trained with
+        train.main(run + ["--ckpt", str(held), "--epochs", "3"])
+        raise AssertionError("a run trained with --anchor-weight resumed without it")
+    except SystemExit as e:
+        assert "--anchor-weight" in str(e), e
+    print(f"anchor: mean cosine to the set's embeddings {cos_held:.4f} anchored, {cos_free:.4f} free")
 
 
 def check_decoder_cache():

@@ -28,7 +28,8 @@ lease) while the schedule keeps --max-minutes as the whole run's budget;
 
 Issue 17 options, all off by default (the bundled set's recipe is unchanged):
 --graph-readout (model.py), --multi-positive (contrastive.py),
---family-negatives (sampler.py), --bucket-bins (bucket_bins.py).
+--family-negatives (sampler.py), --bucket-bins (bucket_bins.py), --anchor-weight
+(start_set_arch_encoder).
 """
 from __future__ import annotations
 
@@ -124,6 +125,11 @@ def parse_args(argv=None):
                          "train the rest: queries, questions and statements are then embedded exactly as the set embeds "
                          "them, and the MLM loss, which moves only that encoder, is skipped. Needs a dataset in the set's "
                          "vocabulary (archbert dataset build --vocab SET/vocab.json)")
+    ap.add_argument("--anchor-weight", type=float, default=0.0,
+                    help="with --init-from-set: add this times the mean (1 - cosine) between each batch graph's "
+                         "embedding and the one the set's own architecture encoder gives it (a frozen copy), so the "
+                         "embeddings the set matched queries against move only as far as the other losses pay for "
+                         "(0 = off)")
     ap.add_argument("--chunk-minutes", type=float, default=0.0,
                     help="stop this call (checkpoint saved) once this much wall-clock time has passed since it started, "
                          "start-up included; rerun the same command to continue. --max-minutes stays the whole run's "
@@ -178,10 +184,11 @@ def pick_caption(g, rng, canonical_share=0.0):
     return rng.choice(g.captions[:k] + g.captions[k + 1:])
 
 
-def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("cpu"), sparse=True):
+def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("cpu"), sparse=True, anchor=None):
     """Batches, masks and targets are built on the CPU with the CPU generators
     (rng, trng: the same draws on every device) and moved to `dev`; on the CPU
-    every .to(dev) is a no-op. sparse=False: dense adjacency (built on dev)."""
+    every .to(dev) is a no-op. sparse=False: dense adjacency (built on dev).
+    anchor: the start set's frozen architecture encoder (--anchor-weight)."""
     cfg = model.cfg
     G = [graphs[i] for i in batch_idx]
     B = len(G)
@@ -195,6 +202,11 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
     else:
         adj = dense_adj(edges, B, N, dev)
         a_emb, a_states = model.arch(ops, bins, adj, mask)
+    losses = {}
+    if anchor is not None:
+        with torch.no_grad():
+            start_emb = anchor(ops, bins, adj, mask, edges)[0] if sparse else anchor(ops, bins, adj, mask)[0]
+        losses["anchor"] = (1.0 - F.cosine_similarity(a_emb, start_emb, dim=-1)).mean()
     # the [graph] node's final state, for heads that read it (Config.head_graph_state)
     a_graph = last_valid_state(a_states, mask) if cfg.head_graph_state else None
 
@@ -207,7 +219,6 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
             return None, None
         ix = torch.tensor(idx).to(dev)
         return a_states[ix], mask[ix]
-    losses = {}
 
     # --heads-only: the contrastive, MLM, MAM and caption losses would move no trainable weight
     heads_only = getattr(args, "heads_only", False)
@@ -296,7 +307,8 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
             d_out = d_out.masked_fill(d_m == 0, -100).to(dev)
             losses["caption"] = F.cross_entropy(lg.reshape(-1, lg.shape[-1]), d_out.reshape(-1), ignore_index=-100)
 
-    total = sum(LOSS_WEIGHTS[k] * v for k, v in losses.items())
+    weights = {**LOSS_WEIGHTS, "anchor": getattr(args, "anchor_weight", 0.0)}
+    total = sum(weights[k] * v for k, v in losses.items())
     return total, {k: float(v) for k, v in losses.items()}
 
 
@@ -304,7 +316,7 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
 # written before they existed had them off)
 TRAINING_OPTIONS = {"multi_positive": False, "family_negatives": False, "bucket_bins": False, "number_lr_factor": 1.0,
                     "block_bins_lr_factor": 1.0, "canonical_caption_share": 0.0, "output_bins_lr_factor": 1.0,
-                    "heads_only": False, "freeze_text": False}
+                    "heads_only": False, "freeze_text": False, "anchor_weight": 0.0}
 
 # what --heads-only trains: the reasoning and QA heads (model.py ReasoningHead, QAHead)
 HEAD_PREFIXES = ("reasoning.", "qa.")
@@ -414,6 +426,19 @@ def base_set_state(model, set_dir: Path, ds) -> tuple[dict, dict, list]:
     return state, report, missing
 
 
+def start_set_arch_encoder(cfg: Config, set_dir: Path, ds):
+    """The start set's architecture encoder in this run's configuration, frozen (--anchor-weight). Built
+    without touching torch's global generator, so a resumed run draws what an uninterrupted one does."""
+    rng_state = torch.get_rng_state()
+    start = ArchBert(cfg)
+    start.load_state_dict(base_set_state(start, set_dir, ds)[0])
+    torch.set_rng_state(rng_state)
+    arch = start.arch.eval()
+    for p in arch.parameters():
+        p.requires_grad_(False)
+    return arch
+
+
 def init_from_set(model, set_dir: Path, ds) -> dict:
     """Load a shipped set's weights into `model` (built for `ds`), carried over by meaning (warm_start.py)."""
     state, report, _missing = base_set_state(model, set_dir, ds)
@@ -432,6 +457,9 @@ def main(argv=None):
     if args.head_node_attention and not args.head_graph_state:
         # one exported head signature per step of the heads' inputs (export.py head_signature)
         sys.exit("--head-node-attention: needs --head-graph-state (the node readout comes after the [graph] node's state)")
+    if args.anchor_weight < 0 or (args.anchor_weight and args.heads_only):
+        sys.exit(f"--anchor-weight {args.anchor_weight}: a weight ≥ 0, for a run whose architecture encoder trains "
+                 "(not --heads-only)")
     t_start = time.time()
     torch.set_num_threads(args.threads)
     dev = torch.device(args.device)
@@ -526,6 +554,13 @@ def main(argv=None):
                      f"vocabulary (archbert dataset build --vocab {args.init_from_set}/vocab.json), or run without "
                      f"{frozen_text}")
         print(f"initialised from the model set {args.init_from_set}: {json.dumps(init_source['report'])}", flush=True)
+    anchor = None
+    if args.anchor_weight:
+        if not (init_source or {}).get("model_set"):
+            sys.exit("--anchor-weight: needs the set the run starts from (--init-from-set)")
+        anchor = start_set_arch_encoder(cfg, Path(init_source["model_set"]), ds).to(dev)
+        print(f"anchor: the embeddings of {init_source['model_set']}'s architecture encoder, weight "
+              f"{args.anchor_weight}", flush=True)
     print(f"model: {count_params(model):,} exported parameters; {sampler.steps_per_epoch()} steps/epoch "
           f"(real ×{sampler.real_factor}), {total_steps} planned; device {dev}, "
           f"{'sparse' if sparse else 'dense'} aggregation", flush=True)
@@ -575,7 +610,7 @@ def main(argv=None):
             progress = max(step / max(1, total_steps), elapsed / budget)
             for gparam in opt.param_groups:
                 gparam["lr"] = args.lr * gparam.get("lr_mult", 1.0) * lr_factor(step, progress, args.warmup)
-            loss, parts = train_step(model, ds, plan[pos], train_graphs, rng, trng, args, dev, sparse)
+            loss, parts = train_step(model, ds, plan[pos], train_graphs, rng, trng, args, dev, sparse, anchor)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
