@@ -863,10 +863,12 @@ def check_interpolation(tmp: Path, d: Path, out: Path):
 
 def check_anchor(tmp: Path, d: Path, out: Path):
     """train.py --anchor-weight: the anchor loss is logged, starts near zero (the run starts as the set), and a
-    heavy weight keeps the trained embeddings nearer the set's than the same run without it."""
+    heavy weight keeps the trained embeddings nearer the set's than the same run without it; a resumed run
+    whose start set's files changed is stopped."""
     import train
     from model import Config
     from weights_from_onnx import rebuild
+    out = shutil.copytree(out, tmp / "anchor-start-set")  # its manifest is edited below
     run = ["--data", str(d), "--epochs", "2", "--batch", "8", "--hidden", "32", "--embed", "32", "--ff", "64",
            "--heads", "2", "--val-graphs", "0", "--warmup", "1", "--lr", "1e-2", "--attn-dropout", "0",
            "--init-from-set", str(out)]
@@ -889,6 +891,14 @@ def check_anchor(tmp: Path, d: Path, out: Path):
         raise AssertionError("a run trained with --anchor-weight resumed without it")
     except SystemExit as e:
         assert "--anchor-weight" in str(e), e
+    man = json.loads((out / "manifest.json").read_text())
+    man["files"]["qa_head.onnx"]["sha256"] = "0" * 64
+    (out / "manifest.json").write_text(json.dumps(man))
+    try:
+        train.main(run + ["--ckpt", str(held), "--anchor-weight", "100", "--epochs", "3"])
+        raise AssertionError("a run resumed its anchor from a set whose files changed")
+    except SystemExit as e:
+        assert "no longer the set" in str(e), e
     print(f"anchor: mean cosine to the set's embeddings {cos_held:.4f} anchored, {cos_free:.4f} free")
 
 

@@ -445,8 +445,9 @@ def init_from_set(model, set_dir: Path, ds) -> dict:
     model.load_state_dict(state)
     manifest = json.loads((set_dir / "manifest.json").read_text())
     # kept in every checkpoint: the manifest's training history continues the shipped set's
+    # the set's file hashes: a resumed --anchor-weight run rebuilds its anchor from the same files or stops
     return {"model_set": str(set_dir), "data_hash": manifest["data"]["hash"], "report": report,
-            "training": manifest.get("training", {})}
+            "training": manifest.get("training", {}), "set_files": manifest.get("files", {})}
 
 
 def main(argv=None):
@@ -558,6 +559,10 @@ def main(argv=None):
     if args.anchor_weight:
         if not (init_source or {}).get("model_set"):
             sys.exit("--anchor-weight: needs the set the run starts from (--init-from-set)")
+        now = json.loads((Path(init_source["model_set"]) / "manifest.json").read_text()).get("files", {})
+        if init_source.get("set_files", now) != now:
+            sys.exit(f"--anchor-weight: {init_source['model_set']} is no longer the set this run started from "
+                     "(its files changed); the anchor would hold the embeddings to another set")
         anchor = start_set_arch_encoder(cfg, Path(init_source["model_set"]), ds).to(dev)
         print(f"anchor: the embeddings of {init_source['model_set']}'s architecture encoder, weight "
               f"{args.anchor_weight}", flush=True)
