@@ -446,5 +446,7 @@ _TRAINING_ONLY_IN_PART = tuple(p.split(".", 1)[1] for p in TRAINING_ONLY_PREFIXE
 
 
 def count_params(module: nn.Module, exported_only: bool = True) -> int:
-    skip = _TRAINING_ONLY_IN_PART if exported_only else ()
+    """Parameters of a part (ArchBert.parts) or of the whole model; exported_only leaves out the
+    training-only tensors, named either way."""
+    skip = TRAINING_ONLY_PREFIXES + _TRAINING_ONLY_IN_PART if exported_only else ()
     return sum(p.numel() for n, p in module.named_parameters() if not n.startswith(skip))

@@ -481,6 +481,9 @@ def main():
             assert 0 <= m["retrieval"]["r1"] <= m["retrieval"]["r5"] <= 1
             assert 0 <= m["reasoning"]["accuracy"] <= 1 and 0 <= m["qa"]["exact_match"] <= 1
             assert 0 <= m["caption"]["rouge_l"] <= 1
+        from model import ArchBert, Config, count_params
+        whole = ArchBert(Config(**st2["cfg"]))
+        assert count_params(whole) == man["parameters_total"], "train.py's count of the whole model is the export's"
         par = json.loads((out / "parity.json").read_text())
         assert len(par["arch_encoder"]["outputs"]["embedding"]) == 2
         print("metrics on synthetic data:", json.dumps(man["metrics"]["test"], default=str)[:400])
