@@ -85,6 +85,9 @@ def main(argv=None):
     if not 0 <= args.alpha <= 1:
         sys.exit(f"--alpha {args.alpha}: a weight between 0 and 1")
     data, base_dir = Path(args.data), Path(args.base_set)
+    for need in (data / "manifest.json", data / "vocab.json", data / "answers.json"):
+        if not need.is_file():
+            sys.exit(f"{need}: missing (--data takes an `archbert dataset build` folder)")
     state = load_checkpoint(Path(args.ckpt), map_location="cpu")
     if state is None:
         sys.exit(f"{args.ckpt}: no checkpoint there")
@@ -92,6 +95,8 @@ def main(argv=None):
     if start is None or Path(start).resolve() != base_dir.resolve():
         sys.exit(f"{args.ckpt}: the run started from {start or 'no model set'}, not from {args.base_set}; "
                  "interpolation needs the set a run continued from")
+    if not (base_dir / "manifest.json").is_file():
+        sys.exit(f"{base_dir / 'manifest.json'}: missing (--base-set takes a model set folder)")
     data_hash = manifest_hash(json.loads((data / "manifest.json").read_text()))
     if state["data_hash"] != data_hash:
         sys.exit(f"{args.ckpt}: checkpoint was trained on data {state['data_hash']}, {data} is {data_hash}")

@@ -198,14 +198,15 @@ def train_step(model, ds, batch_idx, graphs, rng, trng, args, dev=torch.device("
     ops, bins, mask = ops_c.to(dev), bins_c.to(dev), mask_c.to(dev)
     if sparse:
         adj, edges = adj.to(dev), tuple(e.to(dev) for e in edges)
-        a_emb, a_states = model.arch(ops, bins, adj, mask, edges)
+        arch_in = (ops, bins, adj, mask, edges)
     else:
         adj = dense_adj(edges, B, N, dev)
-        a_emb, a_states = model.arch(ops, bins, adj, mask)
+        arch_in = (ops, bins, adj, mask)
+    a_emb, a_states = model.arch(*arch_in)
     losses = {}
     if anchor is not None:
         with torch.no_grad():
-            start_emb = anchor(ops, bins, adj, mask, edges)[0] if sparse else anchor(ops, bins, adj, mask)[0]
+            start_emb = anchor(*arch_in)[0]
         losses["anchor"] = (1.0 - F.cosine_similarity(a_emb, start_emb, dim=-1)).mean()
     # the [graph] node's final state, for heads that read it (Config.head_graph_state)
     a_graph = last_valid_state(a_states, mask) if cfg.head_graph_state else None
