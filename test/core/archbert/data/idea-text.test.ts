@@ -13,7 +13,7 @@ import { queries } from '../../../../src/core/archbert/data/queries.js';
 import { Rng } from '../../../../src/core/archbert/data/rng.js';
 import { statements } from '../../../../src/core/archbert/data/statements.js';
 import { IDEA_IDS } from '../../../../src/core/graph/ideas/registry.js';
-import { ideaLabel, ideaMention } from '../../../../src/core/archbert/language/idea-phrases.js';
+import { ideaLabel, ideaMention, ideaMentions } from '../../../../src/core/archbert/language/idea-phrases.js';
 import { generatedSummary } from './generated-summaries.js';
 
 const STYLES: GeneratorStyle[] = ['stage', 'vit', 'mixer', 'dense_prediction', 'temporal_conv', 'transformer', 'recurrent', 'cell'];
@@ -74,10 +74,13 @@ describe('captions, queries, QA and statements name the ideas found', () => {
     for (const s of SUMMARIES) {
       for (const text of [canonicalCaption(s), ...captions(s, new Rng(3), 8)]) {
         for (const sentence of sentencesOf(text)) {
-          const m = ideaMention(sentence);
-          if (!m || !WATCH.has(m.id) || NEGATED.test(sentence)) continue;
-          if (ideaPresent(s, m.id)) named.add(m.id);
-          else wrong.push(`${s.id}: ${sentence}`);
+          if (NEGATED.test(sentence)) continue;
+          // every idea a sentence names: a list ("ideas: token-mixing mlps, patchify stem, …") names several
+          for (const m of ideaMentions(sentence)) {
+            if (!WATCH.has(m.id)) continue;
+            if (ideaPresent(s, m.id)) named.add(m.id);
+            else wrong.push(`${s.id}: ${sentence}`);
+          }
         }
       }
     }

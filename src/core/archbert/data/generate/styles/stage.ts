@@ -40,6 +40,8 @@ interface StageBlockContext {
   /** ShuffleNet: 0 for v2 units, else the groups of v1's grouped 1x1 convs; Inception: whether n×n convs are factorised. */
   shuffleGroups: number;
   factorised: boolean;
+  /** Grouped bottlenecks: the channels per group of every grouped conv (RegNet), or 0 to draw the group count per block (ResNeXt). */
+  groupWidth: number;
 }
 
 /** One block from x; returns the block's output node. */
@@ -62,9 +64,12 @@ const basicBlock: StageBlock = (x, { b, st, out, stride }) => {
 
 /** ResNet bottleneck (1x1 → 3x3 → 1x1 with 2·out channels), grouped and twice as wide for ResNeXt; SE after the 3x3 (RegNetY). */
 function bottleneckBlock(grouped: boolean): StageBlock {
-  return (x, { b, rng, st, out, stride, useSE }) => {
-    const mid = Math.max(8, out / 4) * (grouped ? 2 : 1);
-    const groups = grouped ? rng.pick([8, 16, 32].filter((g) => mid % g === 0).concat([1])) : 1;
+  return (x, { b, rng, st, out, stride, useSE, groupWidth }) => {
+    let mid = Math.max(8, out / 4) * (grouped ? 2 : 1);
+    // RegNet's regular design keeps the channels per group fixed across stages, the widths rounded to
+    // a multiple of it (at least two groups); ResNeXt fixes the group count instead
+    if (grouped && groupWidth) mid = Math.max(2 * groupWidth, Math.round(mid / groupWidth) * groupWidth);
+    const groups = !grouped ? 1 : groupWidth ? mid / groupWidth : rng.pick([8, 16, 32].filter((g) => mid % g === 0).concat([1]));
     const y1 = convUnit(b, x, mid, 1, st);
     let y2 = convUnit(b, y1, mid, 3, st, { stride, groups });
     if (useSE) y2 = squeezeExcite(b, y2, st, rng);
@@ -89,13 +94,15 @@ const convnextBlock: StageBlock = (x, { b, rng, st, out, stride }) => {
   }
   const cc = b.img(x).c;
   let y = b.conv(x, cc, 7, { groups: cc, bias: true });
-  if (st.norm) y = b.norm(y, st.norm);
+  // channels-last before the norm, as the official block (and torchvision's) permutes, then normalises
   y = b.simple('transpose', y);
+  if (st.norm) y = b.norm(y, st.norm);
   y = b.linear(y, cc * 4);
   y = b.act(y, st.act);
   y = b.linear(y, cc);
   y = b.simple('transpose', y);
-  if (rng.chance(0.5)) y = b.simple('mul', y); // layer scale
+  // layer scale: a learned per-channel vector (cc parameters) times the branch, as the idea detector reads it
+  if (rng.chance(0.5)) y = b.simple('mul', y, undefined, { params: cc });
   return b.elementwise('add', y, x);
 };
 
@@ -165,6 +172,7 @@ export function stageNetwork(rng: Rng, seed: number): GeneratedArch {
   const growth = rng.pick([12, 16, 24, 32]);
   const shuffleGroups = blockKind === 'shuffle' && rng.chance(0.4) ? rng.pick([2, 4, 8].filter((g) => width % g === 0)) : 0;
   const factorised = blockKind === 'inception' && rng.chance(0.6);
+  const groupWidth = blockKind === 'resnext' && rng.chance(0.4) ? rng.pick([8, 16, 24]) : 0;
   const { x: s0, kind: stemKind } = stem(b, rng, { kind: 'image', c: 3, h: res, w: res }, width, st, large);
   const block = STAGE_BLOCKS[blockKind];
   let x = s0;
@@ -173,7 +181,7 @@ export function stageNetwork(rng: Rng, seed: number): GeneratedArch {
     const out = stage === 0 ? c : Math.min(2048, c * 2);
     for (let i = 0; i < perStage[stage]!; i++) {
       const stride = i === 0 && stage > 0 ? 2 : 1;
-      x = block(x, { b, rng, st, out, stride, stage, index: i, blocksInStage: perStage[stage]!, useSE, fusedStages, growth, shuffleGroups, factorised });
+      x = block(x, { b, rng, st, out, stride, stage, index: i, blocksInStage: perStage[stage]!, useSE, fusedStages, growth, shuffleGroups, factorised, groupWidth });
     }
     c = out;
   }

@@ -1,8 +1,9 @@
 /**
  * Vision transformers: a patchify convolution, then either global attention over all
- * patches (ViT-like, optional class token, learned position embedding) or a hierarchy of
- * windowed-attention stages joined by patch merging (Swin-like: windows cut by a 6-D
- * reshape, shifted windows a slice + concat "roll", relative position bias).
+ * patches (ViT-like, optional class token, learned position embedding, optional layer
+ * scale as in CaiT / DeiT III) or a hierarchy of windowed-attention stages joined by
+ * patch merging (Swin-like: windows cut by a 6-D reshape, shifted windows a slice +
+ * concat "roll", relative position bias).
  */
 import type { Rng } from '../../rng.js';
 import { selfAttentionSeq } from '../blocks.js';
@@ -27,6 +28,9 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
   x = b.toTokens(x);
   if (hierarchical) x = b.norm(x, norm);
   const useCls = !hierarchical && rng.chance(0.6);
+  // CaiT / DeiT III: each residual branch scaled by a learned per-channel vector (layer scale)
+  const layerScale = !hierarchical && rng.chance(0.3);
+  const scaled = (y: number) => (layerScale ? b.simple('mul', y, undefined, { params: d }) : y);
   if (useCls) x = b.simple('concat', x, { kind: 'seq', t: grid * grid + 1, d }, { params: d });
   // Learned position embedding: an add whose second operand is a parameter tensor.
   if (!hierarchical || rng.chance(0.3)) {
@@ -55,9 +59,9 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
     let a = selfAttentionSeq(b, y, rng, shifted, w ? w * w : undefined, w && relativeBias ? { heads, side: w } : undefined);
     if (w) a = b.simple('reshape', a, undefined, { outShape: [1, grid, grid, d] });
     if (w) a = b.simple('reshape', a);
-    const x1 = b.elementwise('add', x0, a);
+    const x1 = b.elementwise('add', x0, scaled(a));
     const m = b.linear(b.act(b.linear(b.norm(x1, norm), d * mlpRatio), act), d);
-    return b.elementwise('add', x1, m);
+    return b.elementwise('add', x1, scaled(m));
   };
   let layers = 0;
   let merges = 0;

@@ -57,6 +57,9 @@ const SOMETIMES: Array<[kind: string, idea: string]> = [
   ['dense_prediction/super_resolution', 'transposed_conv_upsampling'],
   ['transformer/encoder', 'gated_linear_unit'],
   ['transformer/decoder', 'gated_linear_unit'],
+  ['stage/convnext', 'layer_scale'],
+  ['vit/global', 'layer_scale'],
+  ['stage/resnext', 'regular_stage_design'],
 ];
 
 /** Ideas only the listed kinds build: every other generated graph lacks them. */
@@ -74,6 +77,8 @@ const ONLY_IN: Array<[idea: string, where: RegExp]> = [
   ['gated_linear_unit', /^(transformer\/|temporal_conv\/gated_tcn$)/],
   ['class_token', /^vit\/global$/],
   ['causal_mask', /^transformer\/decoder$/],
+  ['layer_scale', /^(stage\/convnext|vit\/global)$/],
+  ['regular_stage_design', /^stage\/resnext$/],
   // the detector also reads ConvNeXt's channels-last MLP (transpose → linear → act → linear → transpose) as token mixing
   ['token_mixing_mlp', /^(mixer|stage\/convnext)$/],
 ];
