@@ -79,7 +79,7 @@ const ONLY_IN: Array<[idea: string, where: RegExp]> = [
   ['causal_mask', /^transformer\/decoder$/],
   ['layer_scale', /^(stage\/convnext|vit\/global)$/],
   ['regular_stage_design', /^stage\/resnext$/],
-  // the detector also reads ConvNeXt's channels-last MLP (transpose → linear → act → linear → transpose) as token mixing
+  // the detector also reads a norm-free ConvNeXt block's channels-last MLP (transpose → linear → act → linear → transpose) as token mixing
   ['token_mixing_mlp', /^(mixer|stage\/convnext)$/],
 ];
 
