@@ -331,6 +331,22 @@ def check_next_set_training(tmp: Path):
     assert a["finished"] and b["finished"] and a["step"] == b["step"]
     assert all(torch.equal(a["model"][k], b["model"][k]) for k in a["model"]), "chunked run = uncut run"
     assert a["cfg"]["graph_readout"] and a["args"]["multi_positive"] and a["args"]["family_negatives"]
+    # --max-rss-gib below any process's size: the call stops after one step as a chunk does, and the rerun
+    # (with or without the limit: it is not a training option) ends where the uncut run ended
+    mem = tmp / "ck-mem"
+    assert 0 < train.resident_gib() < 64
+    assert train.main(base + ["--ckpt", str(mem), "--max-rss-gib", "0.001"]) == 75
+    st = cf.load_checkpoint(mem)
+    assert st["step"] == 1 and not st["finished"] and st["log"][-1].get("chunk_end"), st["log"]
+    assert train.main(base + ["--ckpt", str(mem)]) == 0
+    m = cf.load_checkpoint(mem)
+    assert m["finished"] and m["step"] == a["step"]
+    assert all(torch.equal(a["model"][k], m["model"][k]) for k in a["model"]), "run cut by memory = uncut run"
+    try:
+        train.main(base + ["--ckpt", str(tmp / "ck-bad"), "--max-rss-gib", "-1"])
+        raise AssertionError("a negative memory limit must be refused")
+    except SystemExit as e:
+        assert "--max-rss-gib -1" in str(e) and not (tmp / "ck-bad").exists(), e
 
     # bfloat16 moments: smaller checkpoint, still resumable
     bf = tmp / "ck-bf16"

@@ -24,6 +24,9 @@ saved, `finished: false` recorded) so export.py can still run; the learning
 rate follows a cosine over max(step progress, time progress), so a cut-short
 run still anneals. --chunk-minutes ends one call early (a window of a GPU
 lease) while the schedule keeps --max-minutes as the whole run's budget;
+--max-rss-gib ends it the same way once the process holds that much memory
+(glibc tuned with MALLOC_MMAP_MAX_=0 keeps every freed page, so a long CPU
+run grows until the kernel kills it; a rerun starts with a fresh heap);
 --ckpt-split-mib writes the resumable checkpoint in parts of a bounded size.
 
 Issue 17 options, all off by default (the bundled set's recipe is unchanged):
@@ -36,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -134,6 +138,10 @@ def parse_args(argv=None):
                     help="stop this call (checkpoint saved) once this much wall-clock time has passed since it started, "
                          "start-up included; rerun the same command to continue. --max-minutes stays the whole run's "
                          "training budget, over which the learning rate anneals (0 = no chunking)")
+    ap.add_argument("--max-rss-gib", type=float, default=0.0,
+                    help="stop this call as --chunk-minutes does (checkpoint saved; rerun the same command to "
+                         "continue) once the process's resident memory exceeds this many GiB, with exit status 75 "
+                         "(0 = no limit)")
     ap.add_argument("--ckpt-split-mib", type=float, default=0.0,
                     help="write the resumable checkpoint as last.pt.partN files of at most this size + last.json "
                          "(0 = one last.pt)")
@@ -353,6 +361,12 @@ def set_train_mode(model, heads_only: bool, freeze_text: bool = False) -> None:
         model.text.eval()
 
 
+def resident_gib() -> float:
+    """The process's resident memory now (Linux /proc/self/statm; the peak getrusage gives would not fall after a restart)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 30
+
+
 def option_mismatch(saved_args: dict, args) -> list:
     """'--flag SAVED' for each training option the checkpoint was run with otherwise."""
     return [f"--{k.replace('_', '-')} {saved_args.get(k, default)}" for k, default in TRAINING_OPTIONS.items()
@@ -456,6 +470,8 @@ def main(argv=None):
     # refused before the data load (minutes on a full dataset), and before the checkpoint directory exists
     if not 0 <= args.canonical_caption_share <= 1:
         sys.exit(f"--canonical-caption-share {args.canonical_caption_share}: a share, between 0 and 1")
+    if args.max_rss_gib < 0 or args.max_rss_gib > 0 and not os.path.exists("/proc/self/statm"):
+        sys.exit(f"--max-rss-gib {args.max_rss_gib:g}: a size ≥ 0 in GiB, read from /proc/self/statm (Linux)")
     if args.head_node_attention and not args.head_graph_state:
         # one exported head signature per step of the heads' inputs (export.py head_signature)
         sys.exit("--head-node-attention: needs --head-graph-state (the node readout comes after the [graph] node's state)")
@@ -598,7 +614,7 @@ def main(argv=None):
 
     budget = args.max_minutes * 60
     chunk_end = t_start + args.chunk_minutes * 60 if args.chunk_minutes > 0 else None
-    stop = chunk_stop = False
+    stop = chunk_stop = memory_stop = False
     first_step = True
     last_ckpt = time.time()
     while epoch < args.epochs and not stop:
@@ -640,6 +656,9 @@ def main(argv=None):
             if chunk_end is not None and time.time() + 2 * save_seconds[0] + 2 >= chunk_end:
                 stop = chunk_stop = True
                 break
+            if args.max_rss_gib > 0 and resident_gib() > args.max_rss_gib:
+                stop = chunk_stop = memory_stop = True
+                break
             if time.time() - last_ckpt > args.ckpt_minutes * 60:
                 checkpoint(plan=plan, pos=pos)
                 last_ckpt = time.time()
@@ -665,10 +684,12 @@ def main(argv=None):
     finished = epoch >= args.epochs
     mid_epoch = not finished and pos < len(plan)
     checkpoint(finished=finished, plan=plan if mid_epoch else None, pos=pos if mid_epoch else 0)
-    why = "finished" if finished else "chunk done (rerun the same command to continue)" if chunk_stop and not (
-        elapsed >= budget) else "stopped at the time budget"
+    why = "finished" if finished else "stopped at the time budget" if elapsed >= budget else (
+        f"memory above --max-rss-gib {args.max_rss_gib:g} (rerun the same command to continue)" if memory_stop
+        else "chunk done (rerun the same command to continue)")
     print(f"{why}: {step} steps, {elapsed / 60:.1f} min", flush=True)
-    return 0
+    # EX_TEMPFAIL: a loop can tell "rerun me" from done (`until train.py …; [ $? -ne 75 ]; do :; done`)
+    return 75 if memory_stop and not finished and elapsed < budget else 0
 
 
 if __name__ == "__main__":
