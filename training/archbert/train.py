@@ -362,7 +362,7 @@ def set_train_mode(model, heads_only: bool, freeze_text: bool = False) -> None:
 
 
 def resident_gib() -> float:
-    """The process's resident memory now (Linux /proc/self/statm; the peak getrusage gives would not fall after a restart)."""
+    """The process's resident memory now, in GiB (Linux /proc/self/statm: resident pages × page size)."""
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 30
 
