@@ -684,12 +684,18 @@ def main(argv=None):
     finished = epoch >= args.epochs
     mid_epoch = not finished and pos < len(plan)
     checkpoint(finished=finished, plan=plan if mid_epoch else None, pos=pos if mid_epoch else 0)
-    why = "finished" if finished else "stopped at the time budget" if elapsed >= budget else (
-        f"memory above --max-rss-gib {args.max_rss_gib:g} (rerun the same command to continue)" if memory_stop
-        else "chunk done (rerun the same command to continue)")
+    # exit 75 (EX_TEMPFAIL) after a memory stop, so a loop can tell "rerun me" from done
+    # (`until train.py …; [ $? -ne 75 ]; do :; done`)
+    if finished:
+        why, status = "finished", 0
+    elif elapsed >= budget:
+        why, status = "stopped at the time budget", 0
+    elif memory_stop:
+        why, status = f"memory above --max-rss-gib {args.max_rss_gib:g} (rerun the same command to continue)", 75
+    else:
+        why, status = "chunk done (rerun the same command to continue)", 0
     print(f"{why}: {step} steps, {elapsed / 60:.1f} min", flush=True)
-    # EX_TEMPFAIL: a loop can tell "rerun me" from done (`until train.py …; [ $? -ne 75 ]; do :; done`)
-    return 75 if memory_stop and not finished and elapsed < budget else 0
+    return status
 
 
 if __name__ == "__main__":
