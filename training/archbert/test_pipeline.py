@@ -342,11 +342,12 @@ def check_next_set_training(tmp: Path):
     m = cf.load_checkpoint(mem)
     assert m["finished"] and m["step"] == a["step"]
     assert all(torch.equal(a["model"][k], m["model"][k]) for k in a["model"]), "run cut by memory = uncut run"
-    try:
-        train.main(base + ["--ckpt", str(tmp / "ck-bad"), "--max-rss-gib", "-1"])
-        raise AssertionError("a negative memory limit must be refused")
-    except SystemExit as e:
-        assert "--max-rss-gib -1" in str(e) and not (tmp / "ck-bad").exists(), e
+    for bad in ("-1", "nan", "inf"):
+        try:
+            train.main(base + ["--ckpt", str(tmp / "ck-bad"), "--max-rss-gib", bad])
+            raise AssertionError(f"--max-rss-gib {bad} must be refused")
+        except SystemExit as e:
+            assert f"--max-rss-gib {bad}" in str(e) and not (tmp / "ck-bad").exists(), e
 
     # bfloat16 moments: smaller checkpoint, still resumable
     bf = tmp / "ck-bf16"

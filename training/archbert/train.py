@@ -470,7 +470,8 @@ def main(argv=None):
     # refused before the data load (minutes on a full dataset), and before the checkpoint directory exists
     if not 0 <= args.canonical_caption_share <= 1:
         sys.exit(f"--canonical-caption-share {args.canonical_caption_share}: a share, between 0 and 1")
-    if args.max_rss_gib < 0 or args.max_rss_gib > 0 and not os.path.exists("/proc/self/statm"):
+    if not (math.isfinite(args.max_rss_gib) and args.max_rss_gib >= 0) or (
+            args.max_rss_gib > 0 and not os.path.exists("/proc/self/statm")):
         sys.exit(f"--max-rss-gib {args.max_rss_gib:g}: a size ≥ 0 in GiB, read from /proc/self/statm (Linux)")
     if args.head_node_attention and not args.head_graph_state:
         # one exported head signature per step of the heads' inputs (export.py head_signature)
