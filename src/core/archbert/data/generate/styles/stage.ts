@@ -66,16 +66,18 @@ const basicBlock: StageBlock = (x, { b, st, out, stride }) => {
 function bottleneckBlock(grouped: boolean): StageBlock {
   return (x, { b, rng, st, out, stride, useSE, groupWidth }) => {
     let mid = Math.max(8, out / 4) * (grouped ? 2 : 1);
+    let width = out * 2;
     // RegNet's regular design keeps the channels per group fixed across stages, the widths rounded to
-    // a multiple of it (at least two groups); ResNeXt fixes the group count instead
-    if (grouped && groupWidth) mid = Math.max(2 * groupWidth, Math.round(mid / groupWidth) * groupWidth);
+    // a multiple of it (at least two groups), and its bottleneck ratio is 1: the three convs share one
+    // width, so the block neither narrows nor widens (ResNeXt fixes the group count and expands 2x)
+    if (grouped && groupWidth) width = mid = Math.max(2 * groupWidth, Math.round(width / groupWidth) * groupWidth);
     const groups = !grouped ? 1 : groupWidth ? mid / groupWidth : rng.pick([8, 16, 32].filter((g) => mid % g === 0).concat([1]));
     const y1 = convUnit(b, x, mid, 1, st);
     let y2 = convUnit(b, y1, mid, 3, st, { stride, groups });
     if (useSE) y2 = squeezeExcite(b, y2, st, rng);
-    let y3 = b.conv(y2, out * 2, 1, { bias: !st.norm });
+    let y3 = b.conv(y2, width, 1, { bias: !st.norm });
     if (st.norm) y3 = b.norm(y3, st.norm);
-    return b.act(b.elementwise('add', y3, shortcut(b, x, out * 2, stride, st)), st.act);
+    return b.act(b.elementwise('add', y3, shortcut(b, x, width, stride, st)), st.act);
   };
 }
 
@@ -161,18 +163,21 @@ export function stageNetwork(rng: Rng, seed: number): GeneratedArch {
   const res = large ? rng.pick([160, 192, 224, 256]) : rng.pick([32, 64]);
   const classes = large ? rng.pick([100, 1000]) : rng.pick([10, 100, 200]);
   const width = rng.pick([16, 24, 32, 48, 64, 96]);
-  const nStages = rng.int(2, 5);
-  const total = rng.int(4, 18);
+  // RegNet's regular design (a ResNeXt variant): four stages, one group width throughout (below)
+  const regular = blockKind === 'resnext' && rng.chance(0.4);
+  const nStages = regular ? 4 : rng.int(2, 5);
+  const total = rng.int(regular ? 6 : 4, 18);
   const perStage = Array.from({ length: nStages }, () => 1);
   for (let i = nStages; i < total; i++) perStage[rng.int(0, nStages - 1)]!++;
-  // SE in inverted residuals (MobileNetV3 / EfficientNet) and after the grouped 3x3 of bottlenecks (RegNetY).
-  const useSE = (blockKind === 'inverted_residual' && rng.chance(0.5)) || ((blockKind === 'resnext' || blockKind === 'bottleneck') && rng.chance(0.35));
   // Fused-MBConv (a full 3x3 expansion conv, no depthwise) in the early stages (EfficientNetV2).
   const fusedStages = blockKind === 'inverted_residual' && rng.chance(0.4) ? rng.int(1, Math.max(1, nStages - 1)) : 0;
+  // SE in inverted residuals (MobileNetV3 / EfficientNet) and after the grouped 3x3 of bottlenecks (RegNetY);
+  // EfficientNetV2's later MBConv stages keep EfficientNet's SE, so fused networks mostly have it too.
+  const useSE = (blockKind === 'inverted_residual' && rng.chance(fusedStages ? 0.8 : 0.5)) || ((blockKind === 'resnext' || blockKind === 'bottleneck') && rng.chance(0.35));
   const growth = rng.pick([12, 16, 24, 32]);
   const shuffleGroups = blockKind === 'shuffle' && rng.chance(0.4) ? rng.pick([2, 4, 8].filter((g) => width % g === 0)) : 0;
   const factorised = blockKind === 'inception' && rng.chance(0.6);
-  const groupWidth = blockKind === 'resnext' && rng.chance(0.4) ? rng.pick([8, 16, 24]) : 0;
+  const groupWidth = regular ? rng.pick([8, 16, 24]) : 0;
   const { x: s0, kind: stemKind } = stem(b, rng, { kind: 'image', c: 3, h: res, w: res }, width, st, large);
   const block = STAGE_BLOCKS[blockKind];
   let x = s0;

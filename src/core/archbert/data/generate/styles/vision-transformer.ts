@@ -25,7 +25,8 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
   const width = d;
   let grid = Math.floor(res / patch);
   let x = b.markInput(b.conv(-1, d, patch, { fromInput: { kind: 'image', c: 3, h: res, w: res }, stride: patch, bias: true }));
-  x = b.toTokens(x);
+  // Swin keeps the map channels-last: the patch conv's output is permuted, not flattened to a sequence first.
+  x = hierarchical ? b.simple('transpose', x, { kind: 'seq', t: grid * grid, d }) : b.toTokens(x);
   if (hierarchical) x = b.norm(x, norm);
   const useCls = !hierarchical && rng.chance(0.6);
   // CaiT / DeiT III: each residual branch scaled by a learned per-channel vector (layer scale)
@@ -68,6 +69,8 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
   if (hierarchical) {
     const stages = rng.int(2, 4);
     const side = rng.pick([4, 7, 8]);
+    // Swin's depths put most blocks in the third of four stages (2-2-6-2, 2-2-18-2)
+    const swinDepths = stages === 4 && rng.chance(0.4) ? [2, 2, rng.pick([6, 6, 18]), 2] : null;
     for (let st = 0; st < stages; st++) {
       if (st > 0 && grid >= 2) {
         // Patch merging: 2×2 neighbouring tokens concatenated (4d), normalised, projected to 2d.
@@ -79,7 +82,7 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
         grid = Math.floor(grid / 2);
         merges++;
       }
-      const depth = rng.pick([1, 2, 2, 3, 4]);
+      const depth = swinDepths ? swinDepths[st]! : rng.pick([1, 2, 2, 3, 4]);
       // Windows tile the map exactly; a map no larger than one window is attended whole (Swin's last stage).
       // (and never w² = (H/w)²: a window partition must be told apart from a grid one).
       const w = [side, 4].find((c) => grid > c && grid % c === 0 && grid / c !== c);
@@ -94,7 +97,14 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
     layers = depth;
   }
   x = b.norm(x, norm);
-  const pooled = useCls ? b.simple('gather', x, { kind: 'seq', t: 1, d }) : b.simple('reduce', x, { kind: 'seq', t: 1, d });
+  // Swin (torchvision, timm) permutes the final map back to channels-first and global-average-pools it;
+  // other hierarchical and global ViTs without a class token take the mean over tokens.
+  const swinPool = hierarchical && rng.chance(0.7);
+  const pooled = useCls
+    ? b.simple('gather', x, { kind: 'seq', t: 1, d })
+    : swinPool
+      ? b.flatten(b.globalPool(b.simple('transpose', x, { kind: 'image', c: d, h: grid, w: grid }), 'global_avg_pool'))
+      : b.simple('reduce', x, { kind: 'seq', t: 1, d });
   const out = b.linear(pooled, classes);
   return {
     id: `gen-vit-${seed}`,
@@ -114,7 +124,7 @@ export function visionTransformerNetwork(rng: Rng, seed: number): GeneratedArch 
       activation: act,
       norm,
       width,
-      head: `a ${patch}x${patch} patch embedding; ${useCls ? 'the class token' : 'the mean over tokens'} then a linear classifier`,
+      head: `a ${patch}x${patch} patch embedding; ${useCls ? 'the class token' : swinPool ? 'global average pooling' : 'the mean over tokens'} then a linear classifier`,
     },
   };
 }
