@@ -53,13 +53,13 @@ describe('generated styles look like the real networks they imitate', () => {
 
   it("RegNet's regular design: grouped blocks of one width, never read as ResNet's narrowing bottleneck", () => {
     const stage = generated('stage').filter(({ a }) => a.meta.blockKind === 'resnext');
-    const regular = stage.filter(({ s }) => s.ideas.regular_stage_design !== undefined);
+    const regular = stage.filter(({ s }) => s.ideas?.regular_stage_design !== undefined);
     expect(regular.length).toBeGreaterThan(0);
     for (const { a, s } of regular) {
-      expect(s.ideas.bottleneck_residual, a.id).toBeUndefined();
-      expect(s.ideas.grouped_convolution, a.id).not.toBeUndefined();
+      expect(s.ideas?.bottleneck_residual, a.id).toBeUndefined();
+      expect(s.ideas?.grouped_convolution, a.id).not.toBeUndefined();
     }
     // the other ResNeXt-style networks keep the expanding bottleneck
-    expect(stage.some(({ s }) => s.ideas.bottleneck_residual !== undefined)).toBe(true);
+    expect(stage.some(({ s }) => s.ideas?.bottleneck_residual !== undefined)).toBe(true);
   });
 });
